@@ -1,0 +1,413 @@
+"""Azure Compute Gallery facts as data: regions, storage types, limits, names, guidance, throttling.
+
+Everything here is a fact the public documentation or the REST API spec states; each entry names its
+source by the short names of ../shared/AZURE_FACTS.md (listed in SOURCES). Nothing here is a model
+assumption: those live in sim.scenario.ModelParams, each with its rationale. Azure error codes and
+messages that acgsim reproduces live in sim.errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SOURCES: dict[str, str] = {
+    "ACG": "azure-compute-docs: articles/virtual-machines/azure-compute-gallery.md (current)",
+    "ACG23": "azure-docs: articles/virtual-machines/azure-compute-gallery.md (2023-04-18)",
+    "SIG": "azure-compute-docs: articles/virtual-machines/shared-image-galleries.md",
+    "TS": "azure-compute-docs: articles/virtual-machines/troubleshooting-shared-images.md",
+    "CTL": "azure-compute-docs: articles/virtual-machines/compute-throttling-limits.md "
+    "(2024-05-27)",
+    "ARM": "azure-docs: azure-resource-manager/management/request-limits-and-throttling.md",
+    "SPEC": "azure-rest-api-specs: Microsoft.Compute/GalleryRP/stable/2025-03-03/GalleryRP.json",
+    "RN": "azure-docs: azure-resource-manager/management/resource-name-rules.md",
+    "REG": "reliability-docs: regions-list.md (2025-09-23)",
+    "CLI": "azure-cli: src/azure-cli/azure/cli/command_modules/vm (az sig ...)",
+    "TF": "terraform-provider-azurerm: shared_image_* resources",
+    "SHARE": "azure-compute-docs: articles/virtual-machines/share-gallery-direct.md",
+    "SEED": "Azure Image Gallery Simplifies Image Sharing and Management "
+    "(the project's seed article)",
+}
+
+
+# --- Regions [REG] ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """One Azure region: its availability zones, its pair and whether access is restricted."""
+
+    name: str
+    zones: tuple[int, ...]
+    pair: str | None
+    restricted: bool = False
+    source: str = "REG"
+
+    @property
+    def has_zones(self) -> bool:
+        return bool(self.zones)
+
+
+# Regions with availability zones have three logical zones [REG].
+_ZONED = [
+    "australiaeast",
+    "austriaeast",
+    "belgiumcentral",
+    "brazilsouth",
+    "canadacentral",
+    "centralindia",
+    "centralus",
+    "chilecentral",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "malaysiawest",
+    "mexicocentral",
+    "newzealandnorth",
+    "northeurope",
+    "norwayeast",
+    "polandcentral",
+    "qatarcentral",
+    "southafricanorth",
+    "southcentralus",
+    "southeastasia",
+    "spaincentral",
+    "swedencentral",
+    "switzerlandnorth",
+    "uaenorth",
+    "uksouth",
+    "westeurope",
+    "westus2",
+    "westus3",
+]
+_UNZONED = [
+    "australiacentral",
+    "australiacentral2",
+    "australiasoutheast",
+    "brazilsoutheast",
+    "canadaeast",
+    "francesouth",
+    "germanynorth",
+    "koreasouth",
+    "northcentralus",
+    "norwaywest",
+    "southafricawest",
+    "southindia",
+    "switzerlandwest",
+    "uaecentral",
+    "ukwest",
+    "westcentralus",
+    "westindia",
+    "westus",
+]
+_RESTRICTED = set(
+    [
+        "australiacentral2",
+        "brazilsoutheast",
+        "francesouth",
+        "germanynorth",
+        "norwaywest",
+        "southafricawest",
+        "switzerlandwest",
+        "uaecentral",
+    ]
+)
+# Pairs [REG]; "a>b" is one-way (a's pair is b, b's pair is not a).
+_PAIRS = [
+    "eastus-westus",
+    "eastus2-centralus",
+    "northeurope-westeurope",
+    "uksouth-ukwest",
+    "westus2-westcentralus",
+    "westus3>eastus",
+    "southcentralus-northcentralus",
+    "japaneast-japanwest",
+    "australiaeast-australiasoutheast",
+    "canadacentral-canadaeast",
+    "centralindia-southindia",
+    "eastasia-southeastasia",
+    "koreacentral-koreasouth",
+    "francecentral-francesouth",
+    "germanywestcentral-germanynorth",
+    "swedencentral-swedensouth",
+    "switzerlandnorth-switzerlandwest",
+    "uaenorth-uaecentral",
+    "norwayeast-norwaywest",
+    "southafricanorth-southafricawest",
+    "brazilsouth>southcentralus",
+]
+
+
+def _build_regions() -> dict[str, Region]:
+    pairs: dict[str, str] = {}
+    for entry in _PAIRS:
+        if ">" in entry:
+            a, b = entry.split(">")
+            pairs[a] = b
+        else:
+            a, b = entry.split("-")
+            pairs[a], pairs[b] = b, a
+    regions = {}
+    for name in sorted(_ZONED + _UNZONED):
+        zones = (1, 2, 3) if name in _ZONED else ()
+        regions[name] = Region(name, zones, pairs.get(name), name in _RESTRICTED)
+    return regions
+
+
+REGIONS: dict[str, Region] = _build_regions()
+
+
+def normalize_region(text: str) -> str:
+    """'East US 2' and 'eastus2' name the same region; Azure's canonical form is the latter."""
+    return re.sub(r"[\s_-]+", "", text).lower()
+
+
+# --- Storage account types [SPEC][CLI][TF][ACG] ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StorageType:
+    """A replica storage account type; ZRS survives the loss of one zone [ACG]."""
+
+    name: str
+    zone_redundant: bool
+    premium: bool
+    source: str
+
+
+STORAGE_TYPES: dict[str, StorageType] = {
+    "Standard_LRS": StorageType("Standard_LRS", False, False, "SPEC: the default"),
+    "Standard_ZRS": StorageType(
+        "Standard_ZRS", True, False, "SPEC; ACG: use ZRS where zones exist"
+    ),
+    "Premium_LRS": StorageType("Premium_LRS", False, True, "SPEC"),
+}
+# PremiumV2_LRS is in the API [SPEC] but az CLI and Terraform refuse it [CLI][TF]: not offered.
+DEFAULT_STORAGE = "Standard_LRS"
+
+
+# --- Limits [ACG] ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One service limit: what is counted, its maximum and where that number comes from."""
+
+    key: str
+    value: int
+    scope: str
+    what: str
+    source: str
+    note: str = ""
+
+
+LIMITS: dict[str, Limit] = {
+    lim.key: lim
+    for lim in (
+        Limit("galleries", 100, "subscription, region", "galleries", "ACG"),
+        Limit("image_definitions", 1000, "subscription, region", "image definitions", "ACG"),
+        Limit("image_versions", 10000, "subscription, region", "image versions", "ACG"),
+        Limit(
+            "replicas",
+            100,
+            "image version, region",
+            "replicas per target region",
+            "ACG",
+            "was 50 before January 2023; best-practice text still says 50 should be sufficient",
+        ),
+        Limit(
+            "image_size_full_gb",
+            2048,
+            "image version",
+            "source disk size, Full replication (GB)",
+            "ACG; TS",
+            "service error: 'exceeds the max size 2048'; older docs said 1 TB",
+        ),
+        Limit(
+            "image_size_shallow_gb",
+            32768,
+            "image version",
+            "source disk size, Shallow replication (GB)",
+            "SIG",
+            "32 TB",
+        ),
+        Limit(
+            "vmss_instances",
+            1000,
+            "scale set",
+            "instances in one scale set from a gallery image",
+            "ACG",
+            "600 for a scale set from a plain managed image",
+        ),
+        Limit("share_subscriptions", 30, "gallery", "subscriptions in direct sharing", "SHARE"),
+        Limit("share_tenants", 5, "gallery", "tenants in direct sharing", "SHARE"),
+    )
+}
+MIN_REPLICAS = 1  # regionalReplicaCount and replicaCount are at least 1 [SPEC]
+
+
+# --- Names [RN][TS][TF] ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """A naming rule as a regular expression plus the sentence that explains it."""
+
+    what: str
+    pattern: str
+    rule: str
+    source: str
+    max_length: int = 80
+
+    def matches(self, value: str) -> bool:
+        return re.fullmatch(self.pattern, value) is not None
+
+
+NAME_RULES: dict[str, NameRule] = {
+    "gallery": NameRule(
+        "gallery name",
+        r"[A-Za-z0-9](?:[A-Za-z0-9._]{0,78}[A-Za-z0-9])?",
+        "1-80 characters: letters, digits, periods and underscores, starting and ending with a "
+        "letter or digit (no hyphens)",
+        "RN; TS; TF",
+    ),
+    "image": NameRule(
+        "image definition name",
+        r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?",
+        "1-80 characters: letters, digits, underscores, hyphens and periods, starting and ending "
+        "with a letter or digit",
+        "RN; TS",
+    ),
+    "publisher": NameRule(
+        "publisher",
+        r"[A-Za-z0-9._-]{0,127}[A-Za-z0-9_-]",
+        "1-128 characters: letters, digits, hyphens, periods and underscores, not ending with a "
+        "period",
+        "TS; TF",
+        128,
+    ),
+    "offer": NameRule(
+        "offer",
+        r"[A-Za-z0-9._-]{0,63}[A-Za-z0-9_-]",
+        "1-64 characters: letters, digits, hyphens, periods and underscores, not ending with a "
+        "period",
+        "TS; TF",
+        64,
+    ),
+    "sku": NameRule(
+        "sku",
+        r"[A-Za-z0-9._-]{0,63}[A-Za-z0-9_-]",
+        "1-64 characters: letters, digits, hyphens, periods and underscores, not ending with a "
+        "period",
+        "TS; TF",
+        64,
+    ),
+    "version": NameRule(
+        "image version name",
+        r"\d+\.\d+\.\d+",
+        "MAJOR.MINOR.PATCH: three non-negative whole numbers, each at most 2147483647",
+        "RN; TS",
+    ),
+    "resource_group": NameRule(
+        "resource group name",
+        r"[-\w._()]{0,89}[-\w_()]",
+        "1-90 characters: letters, digits, underscores, hyphens, periods and parentheses, not "
+        "ending with a period",
+        "RN",
+        90,
+    ),
+}
+VERSION_PART_MAX = 2147483647  # each part of MAJOR.MINOR.PATCH is an int32 [RN]
+
+
+def version_key(name: str) -> tuple[int, int, int]:
+    """The ordering `latest` uses: (major, minor, patch) as integers [SIG]."""
+    major, minor, patch = (int(p) for p in name.split("."))
+    return major, minor, patch
+
+
+# --- Scaling guidance [SEED][ACG23][ACG] ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A named rule of thumb: how many concurrently created VMs one replica serves."""
+
+    name: str
+    vms_per_replica: int
+    source: str
+    text: str
+
+
+GUIDANCE: dict[str, Guidance] = {
+    "seed": Guidance(
+        "seed",
+        20,
+        "SEED; ACG23",
+        "one replica for every 20 VMs created concurrently (120 VMs -> 6 replicas)",
+    ),
+    "current": Guidance(
+        "current",
+        50,
+        "ACG (Scaling section)",
+        "one replica for every 50 VMs created concurrently (500 VMs -> 10 replicas)",
+    ),
+}
+DEFAULT_GUIDANCE = "seed"  # the project's specification and the more conservative of the two
+SCALE_SETS_PER_REPLICA = 1  # one replica for each scale set created concurrently [SEED][ACG23]
+PRODUCTION_MIN_REPLICAS = 3  # keep at least 3 replicas for production images [ACG]
+
+
+# --- Throttling [CTL][ARM] ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A token bucket: capacity in tokens and refill rate in tokens per second."""
+
+    size: float
+    refill_per_s: float
+
+
+@dataclass(frozen=True)
+class ComputePolicy:
+    """A compute resource provider throttling policy, per region [CTL]."""
+
+    name: str
+    per_resource: Bucket | None
+    per_subscription: Bucket
+    source: str = "CTL"
+
+
+def _per_min(refill: float, size: float) -> Bucket:
+    return Bucket(size=size, refill_per_s=refill / 60.0)
+
+
+COMPUTE_POLICIES: dict[str, ComputePolicy] = {
+    p.name: p
+    for p in (
+        ComputePolicy("PutVM", _per_min(4, 12), _per_min(500, 1500)),
+        ComputePolicy("DeleteVM", _per_min(4, 12), _per_min(500, 1500)),
+        ComputePolicy("LowCostGetVM", _per_min(12, 36), _per_min(8000, 24000)),
+        ComputePolicy("HighCostGetVM", None, _per_min(300, 900)),
+        ComputePolicy("VMSSPut", _per_min(4, 12), _per_min(125, 375)),
+        ComputePolicy("VMSSUpdate", _per_min(4, 12), _per_min(500, 1500)),
+        ComputePolicy("VMSSDelete", _per_min(4, 12), _per_min(175, 525)),
+    )
+}
+
+# Azure Resource Manager, per subscription, per region, per principal [ARM].
+ARM_BUCKETS: dict[str, Bucket] = {
+    "read": Bucket(size=250, refill_per_s=25),
+    "write": Bucket(size=200, refill_per_s=10),
+    "delete": Bucket(size=200, refill_per_s=10),
+}
+ARM_SUBSCRIPTION_MULTIPLIER = 15  # the whole subscription gets 15x one principal's limits [ARM]
