@@ -1,0 +1,397 @@
+"""Rules that span fields: what Azure refuses across resources, and references that must resolve.
+
+Single fields (names, ranges, regions) are checked by the models in sim.scenario. Here: limits per
+subscription and region [ACG], uniqueness of names and identifiers [SIG][TS], publishing profiles
+(duplicate regions, the source region, ZRS without zones, image size, Shallow) [TS][SIG], direct
+sharing limits [SHARE], and every name the scenario uses to point at something else. Every problem
+in the file is reported, not just the first. A warning is legal but probably not what was meant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from sim import catalog
+from sim.errors import Problem, problem
+from sim.units import format_duration
+
+if TYPE_CHECKING:
+    from sim.scenario import ImageVersion, Scenario
+
+Path = tuple[str | int, ...]
+
+
+def check(s: Scenario) -> list[Problem]:
+    """Every cross-field problem in a scenario that already passed field validation."""
+    out: list[Problem] = []
+    _check_tenants(s, out)
+    _check_galleries(s, out)
+    _check_limits(s, out)
+    _check_access(s, out)
+    _check_workload(s, out)
+    _check_faults(s, out)
+    return out
+
+
+def _dupes(
+    names: list[str], path: Path, field: str, what: str, where: str, out: list[Problem]
+) -> None:
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            out.append(
+                problem(
+                    path + ((i, field) if field else (i,)),
+                    "DuplicateName",
+                    what=what,
+                    name=name,
+                    where=where,
+                )
+            )
+        seen.add(name)
+
+
+def _check_tenants(s: Scenario, out: list[Problem]) -> None:
+    _dupes([t.name for t in s.tenants], ("tenants",), "name", "tenant", "", out)
+    seen: dict[str, str] = {}
+    for ti, t in enumerate(s.tenants):
+        for si, sub in enumerate(t.subscriptions):
+            if sub.name in seen:
+                out.append(
+                    problem(
+                        ("tenants", ti, "subscriptions", si, "name"),
+                        "DuplicateName",
+                        what="subscription",
+                        name=sub.name,
+                        where=f" (also in tenant '{seen[sub.name]}')",
+                    )
+                )
+            seen[sub.name] = t.name
+
+
+def _ref(s: Scenario, path: Path, name: str, what: str, out: list[Problem]) -> bool:
+    known = {"subscription": s.subscriptions(), "tenant": {t.name for t in s.tenants}}[what]
+    if name not in known:
+        hint = f" under `tenants` (known: {', '.join(sorted(known))})"
+        out.append(problem(path, "UnknownReference", what=what, name=name, where=hint))
+        return False
+    return True
+
+
+def _check_galleries(s: Scenario, out: list[Problem]) -> None:
+    first_in_sub: dict[tuple[str, str], int] = {}
+    for gi, g in enumerate(s.galleries):
+        gp: Path = ("galleries", gi)
+        if _ref(s, gp + ("subscription",), g.subscription, "subscription", out):
+            key = (g.subscription, g.name.lower())
+            if key in first_in_sub:
+                out.append(
+                    problem(
+                        gp + ("name",),
+                        "DuplicateGallery",
+                        name=g.name,
+                        subscription=g.subscription,
+                        first=f"galleries[{first_in_sub[key]}]",
+                    )
+                )
+            first_in_sub.setdefault(key, gi)
+        if catalog.REGIONS[g.region].restricted:
+            out.append(problem(gp + ("region",), "RestrictedRegion", "warning", region=g.region))
+        _check_sharing(s, gp, out)
+        _dupes(
+            [d.name for d in g.images],
+            gp + ("images",),
+            "name",
+            "image definition",
+            f" in gallery '{g.name}'",
+            out,
+        )
+        identifiers: dict[tuple[str, str, str], str] = {}
+        for di, d in enumerate(g.images):
+            dp = gp + ("images", di)
+            ident = (d.publisher.lower(), d.offer.lower(), d.sku.lower())
+            if ident in identifiers:
+                out.append(
+                    problem(
+                        dp + ("sku",),
+                        "DuplicateIdentifier",
+                        name=d.name,
+                        publisher=d.publisher,
+                        offer=d.offer,
+                        sku=d.sku,
+                        other=identifiers[ident],
+                    )
+                )
+            identifiers.setdefault(ident, d.name)
+            gen2_only = d.security_type not in ("Standard",)
+            if gen2_only and d.hyperv_generation == "V1":
+                out.append(
+                    problem(
+                        dp + ("hyperv_generation",),
+                        "GenerationMismatch",
+                        security=d.security_type,
+                        generation=d.hyperv_generation,
+                    )
+                )
+            _dupes(
+                [v.name for v in d.versions],
+                dp + ("versions",),
+                "name",
+                "image version",
+                f" in image '{d.name}'",
+                out,
+            )
+            for vi, v in enumerate(d.versions):
+                _check_version(s, g.region, v, dp + ("versions", vi), out)
+
+
+def _check_sharing(s: Scenario, gp: Path, out: list[Problem]) -> None:
+    sharing = s.galleries[gp[1]].sharing
+    sp = gp + ("sharing",)
+    if sharing.mode != "groups":
+        if sharing.subscriptions or sharing.tenants:
+            out.append(problem(sp, "SharingListsNeedGroups", mode=sharing.mode))
+        return
+    for field, what, limit_key in (
+        ("subscriptions", "subscription", "share_subscriptions"),
+        ("tenants", "tenant", "share_tenants"),
+    ):
+        names = getattr(sharing, field)
+        for i, name in enumerate(names):
+            _ref(s, sp + (field, i), name, what, out)
+        _dupes(names, sp + (field,), "", what, " in the sharing list", out)
+        limit = catalog.LIMITS[limit_key].value
+        if len(names) > limit:
+            out.append(
+                problem(
+                    sp + (field, limit), "ShareTooWide", limit=limit, what=field, count=len(names)
+                )
+            )
+
+
+def _check_version(s: Scenario, source: str, v: ImageVersion, vp: Path, out: list[Problem]) -> None:
+    first: dict[str, int] = {}
+    for ri, t in enumerate(v.regions):
+        rp = vp + ("regions", ri)
+        if t.region in first:
+            out.append(
+                problem(
+                    rp + ("region",),
+                    "DuplicateTargetRegion",
+                    region=t.region,
+                    first=f"regions[{first[t.region]}]",
+                )
+            )
+        first.setdefault(t.region, ri)
+        if v.storage_in(t) == "Standard_ZRS" and not catalog.REGIONS[t.region].has_zones:
+            field = "storage" if t.storage is not None else "region"
+            out.append(problem(rp + (field,), "ZrsNotSupported", region=t.region))
+        if catalog.REGIONS[t.region].restricted:
+            out.append(problem(rp + ("region",), "RestrictedRegion", "warning", region=t.region))
+    if source not in first:
+        out.append(
+            problem(
+                vp + ("regions",),
+                "SourceRegionNotTargeted",
+                region=source,
+                regions=", ".join(t.region for t in v.regions),
+            )
+        )
+    if v.disk_size_gb is not None and v.size_gb > v.disk_size_gb:
+        out.append(
+            problem(vp + ("size_gb",), "SizeOrder", size=_gb(v.size_gb), disk=_gb(v.disk_size_gb))
+        )
+    shallow = v.replication_mode == "Shallow"
+    limit = catalog.LIMITS["image_size_shallow_gb" if shallow else "image_size_full_gb"].value
+    if v.source_size_gb > limit:
+        field = "disk_size_gb" if v.disk_size_gb is not None else "size_gb"
+        hint = "" if shallow else " (Shallow replication takes up to 32 TB, for test images)"
+        out.append(
+            problem(
+                vp + (field,),
+                "ImageTooLarge",
+                size=_gb(v.source_size_gb),
+                limit=limit,
+                mode=v.replication_mode,
+                hint=hint,
+            )
+        )
+    if shallow:
+        others = [t.region for t in v.regions if t.region != source]
+        counts = [v.replicas_in(t) for t in v.regions if t.region == source]
+        if others:
+            out.append(
+                problem(
+                    vp + ("regions",),
+                    "ShallowTooWide",
+                    region=source,
+                    detail=f"also {', '.join(others)}",
+                )
+            )
+        if any(c > 1 for c in counts):
+            out.append(
+                problem(
+                    vp + ("replicas",),
+                    "ShallowTooWide",
+                    region=source,
+                    detail=f"{max(counts)} replicas",
+                )
+            )
+    if v.publish_at > s.horizon:
+        out.append(_late(vp + ("publish_at",), "publishing", v.publish_at, s.horizon))
+
+
+def _gb(value: float) -> str:
+    return f"{value:g}"
+
+
+def _late(path: Path, what: str, at: float, horizon: float) -> Problem:
+    return problem(
+        path,
+        "AfterHorizon",
+        "warning",
+        what=what,
+        at=format_duration(at),
+        horizon=format_duration(horizon),
+    )
+
+
+def _check_limits(s: Scenario, out: list[Problem]) -> None:
+    """At most 100 galleries, 1,000 definitions, 10,000 versions per subscription, region [ACG]."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for gi, g in enumerate(s.galleries):
+        key = (g.subscription, g.region)
+        items = [("galleries", ("galleries", gi))]
+        for di, d in enumerate(g.images):
+            items.append(("image_definitions", ("galleries", gi, "images", di)))
+            items += [
+                ("image_versions", ("galleries", gi, "images", di, "versions", vi))
+                for vi in range(len(d.versions))
+            ]
+        for limit_key, path in items:
+            counts[limit_key][key] += 1
+            limit = catalog.LIMITS[limit_key]
+            if counts[limit_key][key] == limit.value + 1:
+                total = _total(s, limit_key, key)
+                out.append(
+                    problem(
+                        path,
+                        "LimitExceeded",
+                        subscription=key[0],
+                        region=key[1],
+                        count=f"{total:,}",
+                        what=limit.what,
+                        limit=f"{limit.value:,}",
+                    )
+                )
+
+
+def _total(s: Scenario, limit_key: str, key: tuple[str, str]) -> int:
+    galleries = [g for g in s.galleries if (g.subscription, g.region) == key]
+    if limit_key == "galleries":
+        return len(galleries)
+    if limit_key == "image_definitions":
+        return sum(len(g.images) for g in galleries)
+    return sum(len(d.versions) for g in galleries for d in g.images)
+
+
+def _resolve(
+    s: Scenario, path: Path, ref: str, out: list[Problem], allow_latest: bool, parts_needed: int = 3
+) -> list[ImageVersion] | None:
+    """The versions a gallery/image/version (or .../latest) reference may mean; None if dangling."""
+    parts = ref.split("/")
+    if not 1 <= len(parts) <= 3 or not all(parts) or len(parts) < parts_needed:
+        out.append(
+            problem(path, "BadScope" if parts_needed == 1 else "BadImageReference", value=ref)
+        )
+        return None
+    galleries = [g for g in s.galleries if g.name == parts[0]]
+    if not galleries:
+        out.append(
+            problem(
+                path, "UnknownReference", what="gallery", name=parts[0], where=" under `galleries`"
+            )
+        )
+        return None
+    if len(parts) == 1:
+        return [v for g in galleries for d in g.images for v in d.versions]
+    found = s.find_image(parts[0], parts[1])
+    if found is None:
+        out.append(
+            problem(
+                path,
+                "UnknownReference",
+                what="image definition",
+                name=parts[1],
+                where=f" in gallery '{parts[0]}'",
+            )
+        )
+        return None
+    versions = found[1].versions
+    if len(parts) == 2 or (allow_latest and parts[2] == "latest"):
+        return list(versions)
+    chosen = [v for v in versions if v.name == parts[2]]
+    if not chosen:
+        out.append(
+            problem(
+                path,
+                "UnknownReference",
+                what="image version",
+                name=parts[2],
+                where=f" in image '{parts[0]}/{parts[1]}'"
+                + (" (or write 'latest')" if allow_latest else ""),
+            )
+        )
+        return None
+    return chosen
+
+
+def _check_access(s: Scenario, out: list[Problem]) -> None:
+    for ai, a in enumerate(s.access):
+        ap: Path = ("access", ai)
+        if a.subscription is not None:
+            _ref(s, ap + ("subscription",), a.subscription, "subscription", out)
+        if a.tenant is not None:
+            _ref(s, ap + ("tenant",), a.tenant, "tenant", out)
+        _resolve(s, ap + ("scope",), a.scope, out, allow_latest=False, parts_needed=1)
+
+
+def _check_workload(s: Scenario, out: list[Problem]) -> None:
+    w = s.workload
+    waves = (
+        [("vms", i, x) for i, x in enumerate(w.vms)]
+        + [("scale_sets", i, x) for i, x in enumerate(w.scale_sets)]
+        + [("arrivals", i, x) for i, x in enumerate(w.arrivals)]
+    )
+    for kind, i, wave in waves:
+        wp: Path = ("workload", kind, i)
+        _ref(s, wp + ("subscription",), wave.subscription, "subscription", out)
+        versions = _resolve(s, wp + ("image",), wave.image, out, allow_latest=True)
+        if versions is not None:
+            targeted = {t.region for v in versions for t in v.regions}
+            if wave.region not in targeted:
+                what = (
+                    f"no version of '{wave.image}' targets '{wave.region}': every request "
+                    "there fails as 'not available in region'"
+                )
+                out.append(problem(wp + ("region",), "NotTargeted", "warning", what=what))
+        if wave.at > s.horizon:
+            out.append(_late(wp + ("at",), "this wave", wave.at, s.horizon))
+
+
+def _check_faults(s: Scenario, out: list[Problem]) -> None:
+    for fi, f in enumerate(s.faults):
+        fp: Path = ("faults", fi)
+        if f.kind == "zone_outage" and not catalog.REGIONS[f.region].has_zones:
+            out.append(problem(fp + ("region",), "ZoneMissing", region=f.region))
+        if f.kind == "replication_failure":
+            if f.version is not None:
+                versions = _resolve(s, fp + ("version",), f.version, out, allow_latest=False)
+            else:
+                versions = [v for g in s.galleries for d in g.images for v in d.versions]
+            if versions and f.region not in {t.region for v in versions for t in v.regions}:
+                what = f"no version it names replicates to '{f.region}': this fault does nothing"
+                out.append(problem(fp + ("region",), "NotTargeted", "warning", what=what))
+        if f.at is not None and f.at > s.horizon:
+            out.append(_late(fp + ("at",), "this fault", f.at, s.horizon))

@@ -1,0 +1,249 @@
+"""Reading scenario files: YAML or JSON text -> data -> Scenario, with every problem located.
+
+Whatever is wrong with a file (unreadable, not UTF-8, bad YAML, a duplicate key, an unknown field, a
+value Azure would refuse, a dangling reference) becomes a Problem naming the file, the field
+path and, for YAML, the line. Nothing here raises anything but ScenarioError for a bad file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario import Scenario
+
+MAX_BYTES = 20 * 1024 * 1024  # a scenario is hand-written; anything larger is a mistake
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, typing.Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key '{key}' (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        if isinstance(key, typing.Hashable):
+            seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_document(path: Path) -> tuple[Any, str]:
+    """The parsed data and the text of a YAML or JSON file, or ScenarioError saying why not."""
+    name = str(path)
+
+    def fail(message: str, line: int | None = None) -> ScenarioError:
+        return ScenarioError([Problem((), message, file=name, line=line)])
+
+    try:
+        if path.is_dir():
+            raise fail("is a folder, not a scenario file")
+        if path.stat().st_size > MAX_BYTES:
+            raise fail(f"is larger than {MAX_BYTES // 2**20} MB; a scenario is a small text file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fail(
+            f"is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text), text
+        except json.JSONDecodeError as exc:
+            raise fail(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        except RecursionError:
+            raise fail("invalid JSON: nested too deeply") from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader), text
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise fail(f"invalid YAML: {what}{where}") from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise fail(f"invalid YAML: {exc}") from None
+
+
+def load_scenario(path: Path) -> tuple[Scenario, list[Problem]]:
+    """A valid Scenario and its warnings, or ScenarioError with every problem in the file."""
+    data, text = read_document(path)
+    return validate(data, file=str(path), text=text)
+
+
+def validate(
+    data: Any, file: str = "<scenario>", text: str | None = None
+) -> tuple[Scenario, list[Problem]]:
+    """Validate already-parsed data; problems carry `file` and, given the text, line numbers."""
+    from sim.checks import check
+
+    if data is None:
+        raise ScenarioError(
+            [Problem((), "is empty: a scenario needs at least `name` and `tenants`", file=file)]
+        )
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Problem(
+                    (),
+                    "must be a mapping of scenario fields (name, tenants, "
+                    f"galleries, ...), not a {type(data).__name__}",
+                    file=file,
+                )
+            ]
+        )
+    try:
+        scenario = Scenario.model_validate(data, context={"from_file": True})
+        problems = check(scenario)
+    except ValidationError as exc:
+        problems = [_from_pydantic(err, data) for err in exc.errors(include_url=False)]
+    lines = _LineFinder(text)
+    located = [
+        Problem(p.path, p.message, p.azure, p.code, p.severity, file, lines.find(p.path))
+        for p in problems
+    ]
+    errors = [p for p in located if p.severity == "error"]
+    if errors:
+        raise ScenarioError(located)
+    return scenario, located
+
+
+def _from_pydantic(err: dict, data: Any) -> Problem:
+    path = _clean_loc(err["loc"], data)
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind.startswith("acgsim."):
+        return Problem(path, ctx.get("message", err["msg"]), ctx.get("azure"), ctx.get("code"))
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(path[:-1], data)
+        close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        listing = f" Allowed here: {', '.join(allowed)}." if allowed else ""
+        return Problem(path, f"unknown field '{path[-1]}'{hint}{listing}")
+    if kind == "missing":
+        return Problem(path, "required field is missing")
+    message = err["msg"].removeprefix("Value error, ")
+    return Problem(path, message)
+
+
+def _clean_loc(loc: tuple, data: Any) -> tuple[str | int, ...]:
+    """Drop the union tags pydantic puts in a path: faults[0].zone_outage.zone -> faults[0].zone."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+            continue
+        if part == "[key]":
+            continue
+        path.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(path)
+
+
+def _allowed_fields(path: tuple[str | int, ...], data: Any) -> list[str]:
+    """The field names the model at `path` accepts, for 'did you mean' on an unknown field."""
+    cls: Any = Scenario
+    node = data
+    for part in path:
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+                else None
+            )
+        )
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part) if isinstance(cls, type) else None
+        if field is None:
+            return []
+        cls = _model_in(field.annotation, node)
+    return sorted(cls.model_fields) if isinstance(cls, type) and issubclass(cls, BaseModel) else []
+
+
+def _model_in(annotation: Any, node: Any) -> Any:
+    """The BaseModel class in an annotation (through Optional, list, dict, Annotated, unions)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_in(typing.get_args(annotation)[0], node)
+    if origin in (list, dict):
+        inner = node[0] if isinstance(node, list) and node else None
+        return _model_in(typing.get_args(annotation)[-1], inner)
+    if origin in (typing.Union, types.UnionType):
+        models = [m for a in typing.get_args(annotation) if (m := _model_in(a, node)) is not None]
+        kind = node.get("kind") if isinstance(node, dict) else None
+        for m in models:
+            tag = m.model_fields.get("kind")
+            if tag is not None and kind in typing.get_args(tag.annotation):
+                return m
+        return models[0] if len(models) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+class _LineFinder:
+    """Maps a field path to its line in the YAML text (None for JSON or where it cannot tell)."""
+
+    def __init__(self, text: str | None):
+        self.root = None
+        if text:
+            try:
+                self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+            except (yaml.YAMLError, RecursionError):
+                self.root = None
+
+    def find(self, path: tuple[str | int, ...]) -> int | None:
+        node, line = self.root, None
+        if node is None:
+            return None
+        line = node.start_mark.line
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+                if match is None:
+                    break
+                line, node = match[0].start_mark.line, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    break
+                node = node.value[part]
+                line = node.start_mark.line
+            else:
+                break
+        return line + 1
+
+
+def dump_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML a person can read: fields left at their defaults are omitted."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,407 @@
+"""The scenario format: what an architect writes to describe galleries, images, access, workload.
+
+A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fields. Field names are
+short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
+Single-field rules (names, ranges, regions) are checked here; rules that span fields (limits per
+subscription and region, references, sharing) are in sim.checks; reading files and reporting
+problems is sim.loader. `load` ties the three together.
+
+Shorthands a person is glad of: a target region may be just its name; `sharing: community` stands
+for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored as "eastus2".
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from sim import catalog
+from sim.errors import refuse
+from sim.params import ModelParams
+from sim.units import Duration
+
+# --- shared field types ----------------------------------------------------------------------
+
+
+def _region(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    name = catalog.normalize_region(value)
+    if name not in catalog.REGIONS:
+        import difflib
+
+        close = difflib.get_close_matches(name, catalog.REGIONS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        refuse("UnknownRegion", region=value, hint=hint)
+    return name
+
+
+def _name_rule(rule_key: str, code: str):
+    rule = catalog.NAME_RULES[rule_key]
+
+    def check(value: str) -> str:
+        if not rule.matches(value):
+            refuse(code, value=value, what=rule.what, rule=rule.rule, length=rule.max_length)
+        return value
+
+    return AfterValidator(check)
+
+
+def _version_name(value: str) -> str:
+    rule = catalog.NAME_RULES["version"]
+    if not rule.matches(value) or any(int(p) > catalog.VERSION_PART_MAX for p in value.split(".")):
+        refuse("InvalidImageVersionName", value=value, rule=rule.rule)
+    return value
+
+
+def _replica_count(prop: str):
+    def check(value: int) -> int:
+        top = catalog.LIMITS["replicas"].value
+        if not catalog.MIN_REPLICAS <= value <= top:
+            refuse(
+                "ReplicaCountOutOfRange",
+                value=value,
+                low=catalog.MIN_REPLICAS,
+                high=top,
+                property=prop,
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _image_ref(value: str) -> str:
+    parts = value.split("/")
+    if len(parts) != 3 or not all(parts):
+        refuse("BadImageReference", value=value)
+    return value
+
+
+RegionName = Annotated[str, BeforeValidator(_region)]
+GalleryName = Annotated[str, _name_rule("gallery", "InvalidGalleryName")]
+ImageName = Annotated[str, _name_rule("image", "InvalidImageDefinitionName")]
+Publisher = Annotated[str, _name_rule("publisher", "InvalidImageIdentifier")]
+Offer = Annotated[str, _name_rule("offer", "InvalidImageIdentifier")]
+Sku = Annotated[str, _name_rule("sku", "InvalidImageIdentifier")]
+ResourceGroup = Annotated[str, _name_rule("resource_group", "InvalidResourceGroupName")]
+VersionName = Annotated[str, AfterValidator(_version_name)]
+ReplicaCount = Annotated[int, Field(strict=True), _replica_count("replicaCount")]
+RegionalReplicaCount = Annotated[int, Field(strict=True), _replica_count("regionalReplicaCount")]
+ImageRef = Annotated[
+    str,
+    AfterValidator(_image_ref),
+    Field(description="gallery/image/version, or gallery/image/latest"),
+]
+Label = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][\w.\-]*$")]
+StorageName = Literal["Standard_LRS", "Standard_ZRS", "Premium_LRS"]
+Count = Annotated[int, Field(strict=True, ge=1)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Model(BaseModel):
+    """Base for every scenario model: unknown fields are errors, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class _OrString(Model):
+    """A model that may also be written as one string, the value of `_string_field`."""
+
+    _string_field: ClassVar[str]
+    _string_means: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {cls._string_field: data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        full = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": cls._string_means}, full]}
+
+
+# --- tenants and subscriptions --------------------------------------------------------------
+
+
+class Subscription(Model):
+    name: Label = Field(description="the name the rest of the scenario uses for this subscription")
+    id: uuid.UUID | None = Field(None, description="subscription GUID, used by exports")
+
+
+class Tenant(Model):
+    name: Label
+    id: uuid.UUID | None = Field(None, description="tenant (directory) GUID, used by exports")
+    subscriptions: list[Subscription] = Field(min_length=1)
+
+
+# --- galleries, image definitions, versions -------------------------------------------------
+
+
+class TargetRegion(_OrString):
+    _string_field: ClassVar[str] = "region"
+    _string_means: ClassVar[str] = "just the region name, with the version's replicas and storage"
+    region: RegionName
+    replicas: RegionalReplicaCount | None = Field(
+        None, description="default: the version's `replicas`"
+    )
+    storage: StorageName | None = Field(None, description="default: the version's `storage`")
+    exclude_from_latest: bool | None = Field(
+        None, description="overrides the version's flag in this region [ACG]"
+    )
+
+
+class ImageVersion(Model):
+    name: VersionName
+    size_gb: float = Field(gt=0, description="occupied size of the image in GB (what is billed)")
+    disk_size_gb: float | None = Field(
+        None, gt=0, description="provisioned OS disk size in GB; default: size_gb"
+    )
+    publish_at: Duration = Field("0s", description="simulation time at which replication starts")
+    replication_mode: Literal["Full", "Shallow"] = "Full"
+    replicas: ReplicaCount = Field(1, description="replicas in a target region that gives none")
+    storage: StorageName = Field(
+        catalog.DEFAULT_STORAGE, description="storage type for a target region that gives none"
+    )
+    regions: list[TargetRegion] = Field(min_length=1, description="target regions")
+    exclude_from_latest: bool = False
+    end_of_life: date | None = Field(None, description="informational; deployments still succeed")
+
+    @property
+    def source_size_gb(self) -> float:
+        return self.disk_size_gb if self.disk_size_gb is not None else self.size_gb
+
+    def replicas_in(self, target: TargetRegion) -> int:
+        return target.replicas if target.replicas is not None else self.replicas
+
+    def storage_in(self, target: TargetRegion) -> str:
+        return target.storage if target.storage is not None else self.storage
+
+    def excluded_in(self, target: TargetRegion) -> bool:
+        """Per-region excludeFromLatest takes precedence over the version-level flag [ACG]."""
+        if target.exclude_from_latest is not None:
+            return target.exclude_from_latest
+        return self.exclude_from_latest
+
+
+SecurityType = Literal[
+    "Standard",
+    "TrustedLaunch",
+    "TrustedLaunchSupported",
+    "ConfidentialVM",
+    "ConfidentialVMSupported",
+    "TrustedLaunchAndConfidentialVmSupported",
+]
+
+
+class ImageDefinition(Model):
+    name: ImageName
+    publisher: Publisher
+    offer: Offer
+    sku: Sku
+    os_type: Literal["Linux", "Windows"]
+    os_state: Literal["Generalized", "Specialized"] = "Generalized"
+    # From API 2025-03-03 a new definition defaults to V2 + TrustedLaunchSupported [SIG][ACG].
+    hyperv_generation: Literal["V1", "V2"] = "V2"
+    architecture: Literal["x64", "Arm64"] = "x64"
+    security_type: SecurityType = "TrustedLaunchSupported"
+    description: str = ""
+    end_of_life: date | None = Field(None, description="informational; deployments still succeed")
+    versions: list[ImageVersion] = []
+
+
+class Sharing(_OrString):
+    _string_field: ClassVar[str] = "mode"
+    _string_means: ClassVar[str] = "just the mode: private, groups or community"
+    mode: Literal["private", "groups", "community"] = Field(
+        "private", description="private (RBAC only), groups (direct sharing) or community (public)"
+    )
+    subscriptions: list[str] = Field([], description="groups: subscription names shared with")
+    tenants: list[str] = Field([], description="groups: tenant names shared with")
+    prefix: str | None = Field(None, description="community: public name prefix")
+    publisher_email: str | None = Field(None, description="community: publisher contact")
+    publisher_uri: str | None = Field(None, description="community: publisher URI")
+    eula: str | None = Field(None, description="community: end-user licence agreement link")
+
+
+class Gallery(Model):
+    name: GalleryName
+    subscription: str = Field(description="name of a subscription under `tenants`")
+    resource_group: ResourceGroup = "rg-images"
+    region: RegionName
+    description: str = ""
+    sharing: Sharing = Field(default_factory=Sharing)
+    soft_delete: bool = Field(False, description="keep deleted versions 7 days [ACG]")
+    images: list[ImageDefinition] = []
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+class RoleAssignment(Model):
+    role: Literal["Reader", "Contributor", "Owner"] = "Reader"
+    subscription: str | None = Field(None, description="assignee: a subscription name")
+    tenant: str | None = Field(None, description="assignee: every subscription of a tenant")
+    scope: str = Field(description="gallery, gallery/image or gallery/image/version")
+
+    @model_validator(mode="after")
+    def _one_assignee(self) -> RoleAssignment:
+        if (self.subscription is None) == (self.tenant is None):
+            refuse("OneAssignee")
+        return self
+
+
+# --- workload --------------------------------------------------------------------------------
+
+
+class _Wave(Model):
+    name: str | None = None
+    at: Duration = Field("0s", description="simulation time of the first request")
+    region: RegionName
+    subscription: str
+    image: ImageRef
+
+
+class VmWave(_Wave):
+    count: Count = Field(description="VMs in this wave")
+    spread: Duration = Field("0s", description="requests spread evenly over this long")
+    concurrency: Count | None = Field(None, description="client keeps at most this many in flight")
+
+
+class ScaleSetWave(_Wave):
+    count: Count = Field(1, description="scale sets created in this wave")
+    instances: Count = Field(description="instances in each scale set")
+    orchestration: Literal["Uniform", "Flexible"] = "Uniform"
+    spread: Duration = Field("0s", description="scale sets spread evenly over this long")
+
+    @model_validator(mode="after")
+    def _instance_limit(self) -> ScaleSetWave:
+        top = catalog.LIMITS["vmss_instances"].value
+        if self.instances > top:
+            refuse("ScaleSetTooLarge", value=self.instances, limit=top)
+        return self
+
+
+class Arrivals(_Wave):
+    rate_per_min: float = Field(gt=0, description="mean VM requests per minute (Poisson)")
+    duration: Duration = Field(description="how long requests keep arriving")
+
+
+class Workload(Model):
+    vms: list[VmWave] = []
+    scale_sets: list[ScaleSetWave] = []
+    arrivals: list[Arrivals] = []
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+
+class ZoneOutage(Model):
+    kind: Literal["zone_outage"]
+    region: RegionName
+    zone: Literal[1, 2, 3]
+    at: Duration
+    duration: Duration
+
+
+class RegionOutage(Model):
+    kind: Literal["region_outage"]
+    region: RegionName
+    at: Duration
+    duration: Duration
+
+
+class ReplicationFailure(Model):
+    kind: Literal["replication_failure"]
+    region: RegionName
+    version: ImageRef | None = Field(None, description="one version; default: every version")
+    at: Duration | None = Field(None, description="copies into the region fail from this time")
+    duration: Duration | None = Field(None, description="... for this long (needs `at`)")
+    probability: Probability | None = Field(None, description="or: each attempt fails with this")
+
+    @model_validator(mode="after")
+    def _when(self) -> ReplicationFailure:
+        if (self.at is None) == (self.probability is None):
+            refuse("FailureWhen")
+        if (self.at is None) != (self.duration is None):
+            refuse("FailureWindow")
+        return self
+
+
+Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(discriminator="kind")]
+
+
+# --- objectives and prices -------------------------------------------------------------------
+
+
+class RegionObjective(Model):
+    p95: Duration | None = Field(None, description="95th percentile time to running")
+
+
+class Objectives(Model):
+    p95: Duration | None = Field(None, description="95th percentile time to running, all regions")
+    regions: dict[RegionName, RegionObjective] = {}
+    max_failure_rate: Probability | None = None
+    zone_resilience: bool = Field(False, description="replicas must survive one zone's loss")
+    monthly_budget_usd: float | None = Field(None, ge=0)
+
+
+class Prices(Model):
+    as_of: date | None = Field(None, description="when these prices were read")
+    source: str | None = None
+    currency: Literal["USD"] = "USD"
+    storage_per_gb_month: dict[StorageName, Annotated[float, Field(ge=0)]] = {}
+    egress_per_gb: float | None = Field(None, ge=0)
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
+class Scenario(Model):
+    name: Label
+    description: str = ""
+    seed: int = Field(1, ge=0, description="random seed; the same seed gives the same results")
+    horizon: Duration = Field("24h", description="simulated time at which the run stops")
+    guidance: Literal["seed", "current"] = Field(
+        catalog.DEFAULT_GUIDANCE, description="seed: 20 VMs per replica; current: 50 [ACG]"
+    )
+    production: bool = Field(False, description="production images keep >= 3 replicas [ACG]")
+    tenants: list[Tenant] = Field(min_length=1)
+    galleries: list[Gallery] = []
+    access: list[RoleAssignment] = []
+    workload: Workload = Field(default_factory=Workload)
+    faults: list[Fault] = []
+    model: ModelParams = Field(default_factory=ModelParams)
+    objectives: Objectives = Field(default_factory=Objectives)
+    prices: Prices | None = None
+
+    def subscriptions(self) -> dict[str, tuple[Tenant, Subscription]]:
+        """Every subscription by name, with its tenant."""
+        return {s.name: (t, s) for t in self.tenants for s in t.subscriptions}
+
+    def find_image(self, gallery: str, image: str) -> tuple[Gallery, ImageDefinition] | None:
+        """The gallery and image definition a reference names, or None."""
+        for g in self.galleries:
+            if g.name == gallery:
+                for d in g.images:
+                    if d.name == image:
+                        return g, d
+        return None
+
+
+def load(path: str | Path) -> Scenario:
+    """Read, validate and cross-check a scenario file; raise ScenarioError listing every problem."""
+    from sim.loader import load_scenario
+
+    return load_scenario(Path(path))[0]

@@ -1,0 +1,90 @@
+"""Durations with units, as a person writes them in a scenario: "45s", "30m", "6h", "1h30m", "2d".
+
+Inside the simulation time is float seconds. A duration is written back in the largest unit that
+divides it exactly, so reading what was written gives the same number of seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+UNITS_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)")
+_WHOLE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h|d)\s*)+")
+PATTERN = r"^\s*(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$"
+HELP = "a duration with a unit: '45s', '30m', '6h', '1h30m' or '2d'"
+
+
+def parse_duration(value: object, from_file: bool = True) -> float:
+    """Seconds in a duration string. In a file a bare number needs a unit (but 0); from Python,
+    a number is taken as seconds."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "acgsim.duration", "expected {help}, got {got}", {"help": HELP, "got": repr(value)}
+        )
+    if isinstance(value, (int, float)):
+        if value == 0 or (not from_file and value > 0 and math.isfinite(value)):
+            return float(value)
+        raise PydanticCustomError(
+            "acgsim.duration", "{got} has no unit; write {help}", {"got": repr(value), "help": HELP}
+        )
+    if not isinstance(value, str) or not _WHOLE.fullmatch(value):
+        raise PydanticCustomError(
+            "acgsim.duration", "expected {help}, got {got}", {"help": HELP, "got": repr(value)}
+        )
+    seconds = sum(float(n) * UNITS_S[u] for n, u in _PART.findall(value))
+    if not math.isfinite(seconds):
+        raise PydanticCustomError(
+            "acgsim.duration", "duration {got} is too large", {"got": repr(value)}
+        )
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """The shortest exact text for seconds: 5400 -> '90m', 7200 -> '2h', 1.5 -> '1.5s'."""
+    if seconds == 0:
+        return "0s"
+    if float(seconds).is_integer():
+        whole = int(seconds)
+        for unit in ("d", "h", "m"):
+            size = int(UNITS_S[unit])
+            if whole % size == 0:
+                return f"{whole // size}{unit}"
+        return f"{whole}s"
+    # repr gives the shortest digits that read back exactly; Decimal writes them without an exponent
+    return f"{Decimal(repr(float(seconds))):f}s"
+
+
+def human_duration(seconds: float) -> str:
+    """A readable rounding for tables: 4321 -> '1h12m', 75.4 -> '1m15s', 3.2 -> '3.2s'."""
+    if seconds < 60:
+        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def _validate(value: object, info: ValidationInfo) -> float:
+    return parse_duration(value, from_file=bool((info.context or {}).get("from_file")))
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_validate),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": PATTERN}, {"const": 0}],
+            "description": HELP,
+            "examples": ["30m"],
+        }
+    ),
+]
