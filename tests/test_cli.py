@@ -1,0 +1,135 @@
+"""The command line: every command's help has an example; bad input exits 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import sim
+from cli import app
+from tests.conftest import SCENARIOS
+
+runner = CliRunner()
+QUICKSTART = str(SCENARIOS / "quickstart.yaml")
+COMMANDS = ["validate", "limits", "regions", "schema", "assumptions"]
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: acgsim " + command in " ".join(result.output.split())
+
+
+def test_top_level_help_and_version():
+    assert "Example: acgsim validate" in run("--help").output
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"acgsim {sim.__version__}"
+
+
+def test_validate_ok():
+    result = run("validate", QUICKSTART)
+    assert result.exit_code == 0, result.output
+    assert f"{QUICKSTART}: ok (1 gallery, 1 image, 1 version, 2 target regions" in result.output
+
+
+def test_validate_reports_every_problem_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (SCENARIOS / "quickstart.yaml")
+        .read_text()
+        .replace("name: contosoImages", "name: contoso-images")
+        .replace("count: 20", "count: 0")
+    )
+    result = run("validate", QUICKSTART, str(bad))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith(str(bad))]
+    assert lines[0].startswith(f"{bad}: galleries[0].name: 'contoso-images' is not a valid")
+    assert any(f"{bad}: workload.vms[1].count: " in line for line in lines)
+    _no_traceback(result)
+
+
+def test_validate_json_report(tmp_path):
+    result = run("validate", "--json", QUICKSTART, str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert [r["ok"] for r in report] == [True, False]
+    assert report[1]["problems"][0]["message"] == "no such file"
+
+
+def test_unknown_option_exits_2():
+    result = run("validate", "--frobnicate", QUICKSTART)
+    assert result.exit_code == 2
+    _no_traceback(result)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_random_garbage_exits_2_without_traceback(tmp_path_factory, blob):
+    path = tmp_path_factory.mktemp("g") / "garbage.yaml"
+    path.write_bytes(blob)
+    result = run("validate", str(path))
+    assert result.exit_code == 2  # empty, not UTF-8, bad YAML, not a mapping or not a scenario
+    _no_traceback(result)
+
+
+def test_every_truncation_of_quickstart_is_handled(tmp_path):
+    text = (SCENARIOS / "quickstart.yaml").read_text()
+    cuts = sorted(set(range(0, len(text), max(1, len(text) // 150))))
+    for i, cut in enumerate(cuts):
+        path = tmp_path / f"t{i}.yaml"
+        path.write_text(text[:cut])
+        result = run("validate", str(path))
+        assert result.exit_code in (0, 2), (cut, result.output)
+        _no_traceback(result)
+
+
+def test_json_input_garbage(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text('{"name": ')
+    result = run("validate", str(path))
+    assert result.exit_code == 2 and "invalid JSON" in result.output
+
+
+def test_limits_and_regions():
+    limits = json.loads(run("limits", "--json").stdout)
+    assert {x["key"]: x["value"] for x in limits}["galleries"] == 100
+    assert "galleries" in run("limits").output
+    zoned = json.loads(run("regions", "--zones", "--json").stdout)
+    assert len(zoned) == 37 and all(r["zones"] == [1, 2, 3] for r in zoned)
+
+
+def test_schema_to_stdout_and_file(tmp_path):
+    schema = json.loads(run("schema").stdout)
+    assert schema["title"] == "Scenario" and "galleries" in schema["properties"]
+    target = tmp_path / "s.json"
+    assert run("schema", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text()) == schema
+    again = run("schema", "-o", str(target))
+    assert again.exit_code == 2 and "--force" in again.output
+    assert run("schema", "-o", str(target), "--force").exit_code == 0
+
+
+def test_assumptions_show_scenario_overrides(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        (SCENARIOS / "quickstart.yaml").read_text() + "model:\n  replica_concurrency: 7\n"
+    )
+    rows = json.loads(run("assumptions", str(path), "--json").stdout)
+    assert {r["parameter"]: r["value"] for r in rows}["replica_concurrency"] == "7"
+    default = json.loads(run("assumptions", "--json").stdout)
+    assert default[0]["value"].startswith("20 (from the seed guidance)")
+    assert all(r["rationale"] for r in default)
