@@ -72,10 +72,17 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _summary(s: Scenario) -> str:
@@ -126,16 +133,17 @@ def validate(
                 for p in exc.problems:
                     err.print(str(p), markup=False)
             continue
+        summary = _summary(scenario)
         report.append(
             {
                 "file": str(path),
                 "ok": True,
-                "summary": _summary(scenario),
+                "summary": summary,
                 "problems": [_problem_json(p) for p in warnings],
             }
         )
         if not as_json:
-            out.print(f"{path}: ok ({_summary(scenario)})", markup=False)
+            out.print(f"{path}: ok ({summary})", markup=False)
             for w in warnings:
                 err.print(str(w), markup=False)
     if as_json:
@@ -149,7 +157,7 @@ def _problem_json(p) -> dict:
         "path": p.where,
         "message": p.message,
         "azure_message": p.azure,
-        "azure_code": p.code,
+        "azure_docs": p.docs,
         "severity": p.severity,
         "line": p.line,
     }
@@ -208,7 +216,7 @@ def regions(
         [
             r.name,
             ",".join(map(str, r.zones)) or "-",
-            r.pair or "-",
+            _pair(r),
             "restricted" if r.restricted else "",
         ]
         for r in chosen
@@ -220,6 +228,12 @@ def regions(
         ["region", "zones", "pair", "access"],
         table,
     )
+
+
+def _pair(r: catalog.Region) -> str:
+    if r.pair is None:
+        return "-"
+    return r.pair if r.pair in catalog.REGIONS else f"{r.pair} (not in the region list)"
 
 
 @app.command()

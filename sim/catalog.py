@@ -2,7 +2,7 @@
 
 Everything here is a fact the public documentation or the REST API spec states; each entry names its
 source by the short names of ../shared/AZURE_FACTS.md (listed in SOURCES). Nothing here is a model
-assumption: those live in sim.scenario.ModelParams, each with its rationale. Azure error codes and
+assumption: those live in sim.params.ModelParams, each with its rationale. Azure error codes and
 messages that acgsim reproduces live in sim.errors.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SOURCES: dict[str, str] = {
+SOURCES: dict[str, str] = {  # naming rules are in sim.naming
     "ACG": "azure-compute-docs: articles/virtual-machines/azure-compute-gallery.md (current)",
     "ACG23": "azure-docs: articles/virtual-machines/azure-compute-gallery.md (2023-04-18)",
     "SIG": "azure-compute-docs: articles/virtual-machines/shared-image-galleries.md",
@@ -254,86 +254,6 @@ LIMITS: dict[str, Limit] = {
 MIN_REPLICAS = 1  # regionalReplicaCount and replicaCount are at least 1 [SPEC]
 
 
-# --- Names [RN][TS][TF] ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NameRule:
-    """A naming rule as a regular expression plus the sentence that explains it."""
-
-    what: str
-    pattern: str
-    rule: str
-    source: str
-    max_length: int = 80
-
-    def matches(self, value: str) -> bool:
-        return re.fullmatch(self.pattern, value) is not None
-
-
-NAME_RULES: dict[str, NameRule] = {
-    "gallery": NameRule(
-        "gallery name",
-        r"[A-Za-z0-9](?:[A-Za-z0-9._]{0,78}[A-Za-z0-9])?",
-        "1-80 characters: letters, digits, periods and underscores, starting and ending with a "
-        "letter or digit (no hyphens)",
-        "RN; TS; TF",
-    ),
-    "image": NameRule(
-        "image definition name",
-        r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?",
-        "1-80 characters: letters, digits, underscores, hyphens and periods, starting and ending "
-        "with a letter or digit",
-        "RN; TS",
-    ),
-    "publisher": NameRule(
-        "publisher",
-        r"[A-Za-z0-9._-]{0,127}[A-Za-z0-9_-]",
-        "1-128 characters: letters, digits, hyphens, periods and underscores, not ending with a "
-        "period",
-        "TS; TF",
-        128,
-    ),
-    "offer": NameRule(
-        "offer",
-        r"[A-Za-z0-9._-]{0,63}[A-Za-z0-9_-]",
-        "1-64 characters: letters, digits, hyphens, periods and underscores, not ending with a "
-        "period",
-        "TS; TF",
-        64,
-    ),
-    "sku": NameRule(
-        "sku",
-        r"[A-Za-z0-9._-]{0,63}[A-Za-z0-9_-]",
-        "1-64 characters: letters, digits, hyphens, periods and underscores, not ending with a "
-        "period",
-        "TS; TF",
-        64,
-    ),
-    "version": NameRule(
-        "image version name",
-        r"\d+\.\d+\.\d+",
-        "MAJOR.MINOR.PATCH: three non-negative whole numbers, each at most 2147483647",
-        "RN; TS",
-    ),
-    "resource_group": NameRule(
-        "resource group name",
-        r"[-\w._()]{0,89}[-\w_()]",
-        "1-90 characters: letters, digits, underscores, hyphens, periods and parentheses, not "
-        "ending with a period",
-        "RN",
-        90,
-    ),
-}
-VERSION_PART_MAX = 2147483647  # each part of MAJOR.MINOR.PATCH is an int32 [RN]
-
-
-def version_key(name: str) -> tuple[int, int, int]:
-    """The ordering `latest` uses: (major, minor, patch) as integers [SIG]."""
-    major, minor, patch = (int(p) for p in name.split("."))
-    return major, minor, patch
-
-
 # --- Scaling guidance [SEED][ACG23][ACG] ----------------------------------------------------
 
 
@@ -410,4 +330,6 @@ ARM_BUCKETS: dict[str, Bucket] = {
     "write": Bucket(size=200, refill_per_s=10),
     "delete": Bucket(size=200, refill_per_s=10),
 }
+# Older ARM docs: 1,200 writes per subscription per hour [ARM, earlier version]; as a bucket.
+ARM_HOURLY_WRITES = Bucket(size=1200, refill_per_s=1200 / 3600)
 ARM_SUBSCRIPTION_MULTIPLIER = 15  # the whole subscription gets 15x one principal's limits [ARM]

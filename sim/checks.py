@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sim import catalog
 from sim.errors import Problem, problem
+from sim.naming import version_key
 from sim.units import format_duration
 
 if TYPE_CHECKING:
@@ -134,8 +135,8 @@ def _check_galleries(s: Scenario, out: list[Problem]) -> None:
                         generation=d.hyperv_generation,
                     )
                 )
-            _dupes(
-                [v.name for v in d.versions],
+            _dupes(  # 1.0.0 and 1.00.0 are the same version to `latest`
+                [".".join(map(str, version_key(v.name))) for v in d.versions],
                 dp + ("versions",),
                 "name",
                 "image version",
@@ -219,7 +220,7 @@ def _check_version(s: Scenario, source: str, v: ImageVersion, vp: Path, out: lis
         )
     if shallow:
         others = [t.region for t in v.regions if t.region != source]
-        counts = [v.replicas_in(t) for t in v.regions if t.region == source]
+        wide = [(ri, t) for ri, t in enumerate(v.regions) if v.replicas_in(t) > 1]
         if others:
             out.append(
                 problem(
@@ -229,15 +230,10 @@ def _check_version(s: Scenario, source: str, v: ImageVersion, vp: Path, out: lis
                     detail=f"also {', '.join(others)}",
                 )
             )
-        if any(c > 1 for c in counts):
-            out.append(
-                problem(
-                    vp + ("replicas",),
-                    "ShallowTooWide",
-                    region=source,
-                    detail=f"{max(counts)} replicas",
-                )
-            )
+        for ri, t in wide:  # point at the field the user wrote
+            path = vp + (("regions", ri, "replicas") if t.replicas is not None else ("replicas",))
+            detail = f"{v.replicas_in(t)} replicas in '{t.region}'"
+            out.append(problem(path, "ShallowTooWide", region=source, detail=detail))
     if v.publish_at > s.horizon:
         out.append(_late(vp + ("publish_at",), "publishing", v.publish_at, s.horizon))
 
@@ -369,15 +365,36 @@ def _check_workload(s: Scenario, out: list[Problem]) -> None:
         _ref(s, wp + ("subscription",), wave.subscription, "subscription", out)
         versions = _resolve(s, wp + ("image",), wave.image, out, allow_latest=True)
         if versions is not None:
-            targeted = {t.region for v in versions for t in v.regions}
-            if wave.region not in targeted:
-                what = (
-                    f"no version of '{wave.image}' targets '{wave.region}': every request "
-                    "there fails as 'not available in region'"
-                )
-                out.append(problem(wp + ("region",), "NotTargeted", "warning", what=what))
+            _check_servable(wave.image, wave.region, versions, wp, out)
         if wave.at > s.horizon:
             out.append(_late(wp + ("at",), "this wave", wave.at, s.horizon))
+
+
+def _check_servable(
+    ref: str, region: str, versions: list[ImageVersion], wp: Path, out: list[Problem]
+) -> None:
+    """Warn where every request of a wave is bound to fail: a runtime failure, so not an error."""
+    if ref.endswith("/latest"):
+        versions = [v for v in versions if not _excluded(v, region)]
+        if not versions:
+            what = (
+                f"every version of '{ref.rsplit('/', 1)[0]}' is excluded from latest in "
+                f"'{region}' (or there is none): requests fail with 'There is no latest image "
+                "version exists'"
+            )
+            out.append(problem(wp + ("image",), "NotTargeted", "warning", what=what))
+            return
+    if region not in {t.region for v in versions for t in v.regions}:
+        what = (
+            f"no version that '{ref}' can mean replicates to '{region}': every request there "
+            "fails as 'not available in region'"
+        )
+        out.append(problem(wp + ("region",), "NotTargeted", "warning", what=what))
+
+
+def _excluded(v: ImageVersion, region: str) -> bool:
+    target = next((t for t in v.regions if t.region == region), None)
+    return v.excluded_in(target) if target is not None else v.exclude_from_latest
 
 
 def _check_faults(s: Scenario, out: list[Problem]) -> None:

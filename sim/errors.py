@@ -1,9 +1,11 @@
-"""The problems acgsim reports, with the Azure error code and message where Azure has one.
+"""The problems acgsim reports, with Azure's own words (and error code) where Azure has them.
 
-A scenario that asks for something the real service would refuse is refused with the code and the
-words Azure itself gives (quoted from [TS] and the service's responses), followed by what acgsim
-allows. Problems that are only about the scenario file (a dangling reference, an unknown field) have
-no Azure code. Each entry names its source by the short names in sim.catalog.SOURCES.
+A scenario that asks for something the real service would refuse is refused with acgsim's
+explanation and the message Azure itself gives, quoted from [TS]; where no service message is
+published, the documentation's own statement is quoted and labelled as such. [TS] gives messages,
+not error codes, so validation problems carry none. Errors a deployment meets at run time (RUNTIME)
+carry the code where a source gives one. Problems that are only about the scenario file (a dangling
+reference, an unknown field) quote nothing. Each entry names its source (sim.catalog.SOURCES).
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from pydantic_core import PydanticCustomError
 
 @dataclass(frozen=True)
 class Refusal:
-    """One kind of problem: acgsim's explanation, Azure's own words and code where it has them."""
+    """One kind of problem: acgsim's explanation, and Azure's own words where it has them."""
 
     explain: str
-    azure: str | None = (
-        None  # the service's message, verbatim from the source (placeholders filled)
-    )
-    code: str | None = None  # the service's error code, only where a source gives one
+    azure: str | None = None  # the service's error message, verbatim from [TS]
+    docs: str | None = None  # else the documentation's statement, verbatim
     source: str = ""
 
 
@@ -95,7 +95,7 @@ REFUSALS: dict[str, Refusal] = {
     ),
     "ScaleSetTooLarge": Refusal(
         "a scale set from a gallery image holds at most {limit} instances; got {value}",
-        "With Compute Gallery, you can deploy up to 1,000 VM instances in a scale set.",
+        docs="With Compute Gallery, you can deploy up to 1,000 VM instances in a scale set.",
         source="ACG",
     ),
     "GenerationMismatch": Refusal(
@@ -106,7 +106,7 @@ REFUSALS: dict[str, Refusal] = {
     # --- limits per subscription and region [ACG] ---
     "LimitExceeded": Refusal(
         "subscription '{subscription}' would hold {count} {what} in '{region}'",
-        "You can have a maximum of {limit} {what} per subscription, per region.",
+        docs="You can have a maximum of {limit} {what} per subscription, per region.",
         source="ACG",
     ),
     # --- identity and uniqueness [SIG][TS] ---
@@ -126,7 +126,7 @@ REFUSALS: dict[str, Refusal] = {
     # --- sharing [SHARE][ACG] ---
     "ShareTooWide": Refusal(
         "direct sharing reaches at most {limit} {what}; got {count}",
-        "You can share up to 30 subscriptions and 5 tenants.",
+        docs="You can share up to 30 subscriptions and 5 tenants.",
         source="SHARE",
     ),
     "SharingListsNeedGroups": Refusal(
@@ -140,6 +140,9 @@ REFUSALS: dict[str, Refusal] = {
     "BadImageReference": Refusal(
         "'{value}' is not an image reference: write gallery/image/version or gallery/image/latest"
     ),
+    "BadLabel": Refusal("'{value}' is not a valid name: {rule}"),
+    "SameRegionTwice": Refusal("'{first}' and '{second}' name the same region"),
+    "NotPositive": Refusal("must be more than zero, got {value}"),
     "BadScope": Refusal(
         "'{value}' is not a scope: write gallery, gallery/image or gallery/image/version"
     ),
@@ -161,17 +164,18 @@ REFUSALS: dict[str, Refusal] = {
 
 
 def render(key: str, **fmt: object) -> tuple[str, str | None, str | None]:
-    """A refusal filled in: acgsim's explanation, Azure's message (or None), Azure's code."""
+    """A refusal filled in: acgsim's explanation, Azure's message, the documentation's statement."""
     refusal = REFUSALS[key]
     azure = refusal.azure.format(**fmt) if refusal.azure else None
-    return refusal.explain.format(**fmt), azure, refusal.code
+    docs = refusal.docs.format(**fmt) if refusal.docs else None
+    return refusal.explain.format(**fmt), azure, docs
 
 
 def refuse(key: str, **fmt: object) -> NoReturn:
     """Raise inside a pydantic validator; the loader turns it into a Problem."""
-    explain, azure, code = render(key, **fmt)
+    explain, azure, docs = render(key, **fmt)
     raise PydanticCustomError(
-        f"acgsim.{key}", "{message}", {"message": explain, "azure": azure, "code": code}
+        f"acgsim.{key}", "{message}", {"message": explain, "azure": azure, "docs": docs}
     )
 
 
@@ -182,7 +186,7 @@ class Problem:
     path: tuple[str | int, ...]
     message: str
     azure: str | None = None
-    code: str | None = None
+    docs: str | None = None
     severity: str = "error"
     file: str = ""
     line: int | None = None
@@ -198,10 +202,10 @@ class Problem:
     def __str__(self) -> str:
         parts = [self.file or "<scenario>", self.where]
         lead = "warning: " if self.severity == "warning" else ""
-        code = f"[{self.code}] " if self.code else ""
         azure = f'; Azure says: "{self.azure}"' if self.azure else ""
+        docs = f'; Azure docs: "{self.docs}"' if self.docs else ""
         line = f" (line {self.line})" if self.line else ""
-        return f"{': '.join(parts)}: {lead}{code}{self.message}{azure}{line}"
+        return f"{': '.join(parts)}: {lead}{self.message}{azure}{docs}{line}"
 
 
 class ScenarioError(Exception):
@@ -216,5 +220,93 @@ def problem(
     path: tuple[str | int, ...], key: str, severity: str = "error", **fmt: object
 ) -> Problem:
     """A Problem from a refusal key, for cross-field checks."""
-    explain, azure, code = render(key, **fmt)
-    return Problem(path=path, message=explain, azure=azure, code=code, severity=severity)
+    explain, azure, docs = render(key, **fmt)
+    return Problem(path=path, message=explain, azure=azure, docs=docs, severity=severity)
+
+
+# --- errors a deployment meets at run time ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceError:
+    """An error the simulated service returns to a deployment request, and how clients react."""
+
+    status: int  # HTTP status
+    code: str | None  # Azure's error code where a source gives one
+    message: str  # Azure's message where a source gives one, else acgsim's (then model=True)
+    source: str
+    retry: str  # "retry_after" (429), "backoff" (transient), "none" (the request fails)
+    model: bool = False  # True where Azure publishes no text and acgsim wrote its own
+
+
+RUNTIME: dict[str, ServiceError] = {
+    "TooManyRequests": ServiceError(
+        429,
+        "OperationNotAllowed",
+        "The server rejected the request because too many requests have been received for this "
+        "subscription. (inner code TooManyRequests)",
+        "CTL; troubleshooting-throttling-errors.md",
+        "retry_after",
+    ),
+    "ArmThrottled": ServiceError(
+        429,
+        None,
+        "Azure Resource Manager throttled the request (429 Too Many Requests, with Retry-After)",
+        "ARM",
+        "retry_after",
+        model=True,
+    ),
+    "NotAvailableInRegion": ServiceError(
+        404,
+        None,
+        "The gallery image {image} is not available in {region} region. Please contact "
+        "image owner to replicate to this region, or change your requested region.",
+        "TS",
+        "none",
+    ),
+    "NoLatestVersion": ServiceError(
+        404, None, 'There is no latest image version exists for "{image}"', "TS", "none"
+    ),
+    "AuthorizationFailed": ServiceError(
+        403,
+        "AuthorizationFailed",
+        "The client does not have authorization to perform action "
+        "'Microsoft.Compute/galleries/images/versions/read' over scope '{image}'",
+        "ARM role-based access control (standard error)",
+        "none",
+    ),
+    "LinkedAuthorizationFailed": ServiceError(
+        403,
+        "LinkedAuthorizationFailed",
+        "The client has permission to perform action "
+        "'Microsoft.Compute/galleries/images/versions/read' on scope {image}, however the current "
+        "tenant {tenant} is not authorized to access linked subscription {subscription}",
+        "TS",
+        "none",
+    ),
+    "CrossTenantFlexible": ServiceError(
+        400,
+        None,
+        "Flexible scale sets cannot be created from an image shared by another tenant",
+        "ACG",
+        "none",
+        model=True,
+    ),
+    "ReplicaUnavailable": ServiceError(
+        500,
+        None,
+        "the replica creating this disk was lost with its availability zone; no other "
+        "replica of the version in the region could take over before retries ran out",
+        "ACG",
+        "backoff",
+        model=True,
+    ),
+    "RegionUnavailable": ServiceError(
+        503,
+        None,
+        "the region is unavailable (a region outage in the scenario)",
+        "scenario fault",
+        "backoff",
+        model=True,
+    ),
+}

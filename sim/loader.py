@@ -28,22 +28,48 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
+    # Duplicates among the keys written here are refused; keys merged in with `<<: *anchor` may be
+    # overridden, as YAML intends. Keys equal in Python (1 and true) would collapse: also refused.
+    seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if isinstance(key, typing.Hashable) and key in seen:
+            first = seen[key]
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key '{key}' (first on line {seen[key] + 1})",
+                f"duplicate key '{key_node.value}' (the same key as "
+                f"'{first.value}' on line {first.start_mark.line + 1})",
                 key_node.start_mark,
             )
         if isinstance(key, typing.Hashable):
-            seen[key] = key_node.start_mark.line
+            seen[key] = key_node
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # e.g. 2026-13-45: say where, like any other YAML error
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a date: {exc}", node.start_mark
+        ) from None
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict:
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"duplicate key '{key}'")
+        data[key] = value
+    return data
 
 
 def read_document(path: Path) -> tuple[Any, str]:
@@ -56,6 +82,8 @@ def read_document(path: Path) -> tuple[Any, str]:
     try:
         if path.is_dir():
             raise fail("is a folder, not a scenario file")
+        if path.exists() and not path.is_file():
+            raise fail("is not a regular file (a pipe or device?); give a scenario file")
         if path.stat().st_size > MAX_BYTES:
             raise fail(f"is larger than {MAX_BYTES // 2**20} MB; a scenario is a small text file")
         raw = path.read_bytes()
@@ -71,9 +99,18 @@ def read_document(path: Path) -> tuple[Any, str]:
         ) from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text), text
+            return json.loads(text, object_pairs_hook=_json_pairs), text
         except json.JSONDecodeError as exc:
-            raise fail(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+            hint = (
+                " (this looks like YAML: name the file .yaml)"
+                if ":" in text[:200] and not text.lstrip().startswith(("{", "["))
+                else ""
+            )
+            raise fail(
+                f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}){hint}"
+            ) from None
+        except ValueError as exc:
+            raise fail(f"invalid JSON: {exc}") from None
         except RecursionError:
             raise fail("invalid JSON: nested too deeply") from None
     try:
@@ -121,7 +158,7 @@ def validate(
         problems = [_from_pydantic(err, data) for err in exc.errors(include_url=False)]
     lines = _LineFinder(text)
     located = [
-        Problem(p.path, p.message, p.azure, p.code, p.severity, file, lines.find(p.path))
+        Problem(p.path, p.message, p.azure, p.docs, p.severity, file, lines.find(p.path))
         for p in problems
     ]
     errors = [p for p in located if p.severity == "error"]
@@ -135,7 +172,7 @@ def _from_pydantic(err: dict, data: Any) -> Problem:
     ctx = err.get("ctx") or {}
     kind = err["type"]
     if kind.startswith("acgsim."):
-        return Problem(path, ctx.get("message", err["msg"]), ctx.get("azure"), ctx.get("code"))
+        return Problem(path, ctx.get("message", err["msg"]), ctx.get("azure"), ctx.get("docs"))
     if kind == "extra_forbidden":
         allowed = _allowed_fields(path[:-1], data)
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
@@ -157,7 +194,8 @@ def _clean_loc(loc: tuple, data: Any) -> tuple[str | int, ...]:
             continue
         if part == "[key]":
             continue
-        path.append(part)
+        # a mapping key that is not a string (YAML `1:` or `null:`) is shown as a field name
+        path.append(str(part) if isinstance(node, dict) and not isinstance(part, str) else part)
         if isinstance(node, dict):
             node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

@@ -10,40 +10,41 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from sim import catalog
+from sim.fields import Model, PositiveDuration
 from sim.units import Duration
 
 
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
-
-
-class Dist(_Params):
+class Dist(Model):
     """A positive random duration: fixed, exponential or lognormal with a mean and a CV."""
 
     dist: Literal["fixed", "exponential", "lognormal"] = Field(
         "lognormal", description="shape; lognormal: positive and right-skewed, as service times are"
     )
     mean: Duration = Field(description="mean duration")
-    cv: float = Field(0.3, ge=0, le=5, description="coefficient of variation (lognormal only)")
+    cv: float = Field(
+        0.3, ge=0, le=5, description="coefficient of variation (lognormal only); assumed 0.3"
+    )
 
 
-class DiskTime(_Params):
+class DiskTime(Model):
     """Time to create an OS disk from a replica: base + per_gb x occupied GB, then jitter."""
 
     dist: Literal["fixed", "exponential", "lognormal"] = Field(
         "lognormal", description="shape of the jitter around base + per_gb x size"
     )
-    base: Duration = Field("15s", description="fixed part of creating a disk from a replica")
+    base: Duration = Field(15.0, description="fixed part of creating a disk from a replica")
     per_gb: Duration = Field(
-        "0.5s", description="hydration per occupied GB; 30 GB -> 30 s in all, a few minutes to run"
+        0.5, description="hydration per occupied GB; 30 GB -> 30 s in all, a few minutes to run"
     )
-    cv: float = Field(0.3, ge=0, le=5, description="coefficient of variation (lognormal only)")
+    cv: float = Field(
+        0.3, ge=0, le=5, description="coefficient of variation (lognormal only); assumed 0.3"
+    )
 
 
-class Replication(_Params):
+class Replication(Model):
     """How replicas are copied: first copy across regions, then in-region copies."""
 
     wan_mb_per_s: float = Field(
@@ -61,19 +62,27 @@ class Replication(_Params):
         4, ge=1, description="in-region replica copies running at once; assumed"
     )
     overhead: Duration = Field(
-        "5m", description="fixed setup per region; small images take 15-20 min (AZURE_FACTS 5)"
+        300.0, description="fixed setup per region; small images take 15-20 min (AZURE_FACTS 5)"
     )
-    jitter_cv: float = Field(0.2, ge=0, le=5, description="lognormal spread of copy times")
+    jitter_cv: float = Field(
+        0.2, ge=0, le=5, description="lognormal spread of copy times; assumed 0.2"
+    )
     failure_probability: float = Field(
         0.0, ge=0, le=1, description="chance a region's copy fails with no fault given; assumed 0"
     )
     retry_delay: Duration = Field(
-        "15m", description="wait before a failed region is retried; Azure says retry the region"
+        900.0,
+        description=(
+            "wait before a failed region is retried; assumed 15 min (Azure's remedy is to retry "
+            "the region; its docs advise waiting up to six hours before retrying a whole version)"
+        ),
     )
-    max_attempts: int = Field(3, ge=1, description="attempts per region before it stays Failed")
+    max_attempts: int = Field(
+        3, ge=1, description="attempts per region before it stays Failed; assumed 3"
+    )
 
 
-class Retry(_Params):
+class Retry(Model):
     """The deploying client's retry policy on HTTP 429 (and on a lost replica)."""
 
     max_retries: int = Field(
@@ -81,14 +90,14 @@ class Retry(_Params):
     )
     honour_retry_after: bool = Field(True, description="wait the Retry-After the service gave")
     backoff_base: Duration = Field(
-        "0.8s", description="exponential backoff factor; azure-core retry_backoff_factor=0.8"
+        0.8, description="exponential backoff factor; azure-core retry_backoff_factor=0.8"
     )
     backoff_max: Duration = Field(
-        "120s", description="backoff ceiling; azure-core retry_backoff_max=120 s"
+        120.0, description="backoff ceiling; azure-core retry_backoff_max=120 s"
     )
 
 
-class ModelParams(_Params):
+class ModelParams(Model):
     """Everything the model assumes; a scenario overrides any field under `model:`."""
 
     replica_concurrency: int | None = Field(
@@ -107,15 +116,35 @@ class ModelParams(_Params):
         1.0, gt=0, description="disk-time divisor for Premium_LRS replicas; no public number: 1"
     )
     boot: Dist = Field(
-        default_factory=lambda: Dist(mean="40s"),
+        default_factory=lambda: Dist(mean=40.0),
         description=("OS boot until the VM runs; assumed 40 s, typical of a small Linux VM"),
     )
     replication: Replication = Field(default_factory=Replication, description="replication")
     retry: Retry = Field(default_factory=Retry, description="client retries")
+    shallow_concurrency: int = Field(
+        4,
+        ge=1,
+        description=(
+            "disk creations a Shallow version serves at once; Azure says it cannot serve large "
+            "numbers of VMs [SIG], the number is assumed"
+        ),
+    )
+    throttling: bool = Field(
+        True, description="apply ARM and compute token buckets [ARM][CTL]; false for what-ifs"
+    )
+    arm_limits: Literal["bucket", "hourly"] = Field(
+        "bucket",
+        description=(
+            "ARM write limit: 'bucket' = 200 tokens refilled 10/s per principal (current docs "
+            "[ARM]); 'hourly' = 1,200 writes per hour (older docs); the sources disagree"
+        ),
+    )
     vmss_batch: int = Field(
         20, ge=1, description="instances a scale set creates at a time; assumed"
     )
-    sample_interval: Duration = Field("60s", description="time-series sampling step for plots")
+    sample_interval: PositiveDuration = Field(
+        60.0, description="time-series sampling step for plots"
+    )
 
     def concurrency(self, guidance: str) -> int:
         """Disk creations per replica at once: the override, else the guidance profile's number."""

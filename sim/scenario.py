@@ -17,120 +17,32 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from sim import catalog
 from sim.errors import refuse
+from sim.fields import (
+    Count,
+    GalleryName,
+    ImageName,
+    ImageRef,
+    Label,
+    Model,
+    Offer,
+    PositiveDuration,
+    Probability,
+    Publisher,
+    RegionalReplicaCount,
+    RegionName,
+    ReplicaCount,
+    ResourceGroup,
+    Sku,
+    StorageName,
+    VersionName,
+    _OrString,
+)
 from sim.params import ModelParams
 from sim.units import Duration
-
-# --- shared field types ----------------------------------------------------------------------
-
-
-def _region(value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    name = catalog.normalize_region(value)
-    if name not in catalog.REGIONS:
-        import difflib
-
-        close = difflib.get_close_matches(name, catalog.REGIONS, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        refuse("UnknownRegion", region=value, hint=hint)
-    return name
-
-
-def _name_rule(rule_key: str, code: str):
-    rule = catalog.NAME_RULES[rule_key]
-
-    def check(value: str) -> str:
-        if not rule.matches(value):
-            refuse(code, value=value, what=rule.what, rule=rule.rule, length=rule.max_length)
-        return value
-
-    return AfterValidator(check)
-
-
-def _version_name(value: str) -> str:
-    rule = catalog.NAME_RULES["version"]
-    if not rule.matches(value) or any(int(p) > catalog.VERSION_PART_MAX for p in value.split(".")):
-        refuse("InvalidImageVersionName", value=value, rule=rule.rule)
-    return value
-
-
-def _replica_count(prop: str):
-    def check(value: int) -> int:
-        top = catalog.LIMITS["replicas"].value
-        if not catalog.MIN_REPLICAS <= value <= top:
-            refuse(
-                "ReplicaCountOutOfRange",
-                value=value,
-                low=catalog.MIN_REPLICAS,
-                high=top,
-                property=prop,
-            )
-        return value
-
-    return AfterValidator(check)
-
-
-def _image_ref(value: str) -> str:
-    parts = value.split("/")
-    if len(parts) != 3 or not all(parts):
-        refuse("BadImageReference", value=value)
-    return value
-
-
-RegionName = Annotated[str, BeforeValidator(_region)]
-GalleryName = Annotated[str, _name_rule("gallery", "InvalidGalleryName")]
-ImageName = Annotated[str, _name_rule("image", "InvalidImageDefinitionName")]
-Publisher = Annotated[str, _name_rule("publisher", "InvalidImageIdentifier")]
-Offer = Annotated[str, _name_rule("offer", "InvalidImageIdentifier")]
-Sku = Annotated[str, _name_rule("sku", "InvalidImageIdentifier")]
-ResourceGroup = Annotated[str, _name_rule("resource_group", "InvalidResourceGroupName")]
-VersionName = Annotated[str, AfterValidator(_version_name)]
-ReplicaCount = Annotated[int, Field(strict=True), _replica_count("replicaCount")]
-RegionalReplicaCount = Annotated[int, Field(strict=True), _replica_count("regionalReplicaCount")]
-ImageRef = Annotated[
-    str,
-    AfterValidator(_image_ref),
-    Field(description="gallery/image/version, or gallery/image/latest"),
-]
-Label = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][\w.\-]*$")]
-StorageName = Literal["Standard_LRS", "Standard_ZRS", "Premium_LRS"]
-Count = Annotated[int, Field(strict=True, ge=1)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class Model(BaseModel):
-    """Base for every scenario model: unknown fields are errors, never silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", validate_default=True)
-
-
-class _OrString(Model):
-    """A model that may also be written as one string, the value of `_string_field`."""
-
-    _string_field: ClassVar[str]
-    _string_means: ClassVar[str]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        return {cls._string_field: data} if isinstance(data, str) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema, handler):
-        full = handler(core_schema)
-        return {"anyOf": [{"type": "string", "description": cls._string_means}, full]}
-
 
 # --- tenants and subscriptions --------------------------------------------------------------
 
@@ -168,7 +80,7 @@ class ImageVersion(Model):
     disk_size_gb: float | None = Field(
         None, gt=0, description="provisioned OS disk size in GB; default: size_gb"
     )
-    publish_at: Duration = Field("0s", description="simulation time at which replication starts")
+    publish_at: Duration = Field(0.0, description="simulation time at which replication starts")
     replication_mode: Literal["Full", "Shallow"] = "Full"
     replicas: ReplicaCount = Field(1, description="replicas in a target region that gives none")
     storage: StorageName = Field(
@@ -211,7 +123,9 @@ class ImageDefinition(Model):
     offer: Offer
     sku: Sku
     os_type: Literal["Linux", "Windows"]
-    os_state: Literal["Generalized", "Specialized"] = "Generalized"
+    os_state: Literal["Generalized", "Specialized"] = Field(
+        description="required by the API [SPEC]"
+    )
     # From API 2025-03-03 a new definition defaults to V2 + TrustedLaunchSupported [SIG][ACG].
     hyperv_generation: Literal["V1", "V2"] = "V2"
     architecture: Literal["x64", "Arm64"] = "x64"
@@ -267,7 +181,7 @@ class RoleAssignment(Model):
 
 class _Wave(Model):
     name: str | None = None
-    at: Duration = Field("0s", description="simulation time of the first request")
+    at: Duration = Field(0.0, description="simulation time of the first request")
     region: RegionName
     subscription: str
     image: ImageRef
@@ -275,15 +189,20 @@ class _Wave(Model):
 
 class VmWave(_Wave):
     count: Count = Field(description="VMs in this wave")
-    spread: Duration = Field("0s", description="requests spread evenly over this long")
+    spread: Duration = Field(0.0, description="requests spread evenly over this long")
     concurrency: Count | None = Field(None, description="client keeps at most this many in flight")
 
 
 class ScaleSetWave(_Wave):
     count: Count = Field(1, description="scale sets created in this wave")
     instances: Count = Field(description="instances in each scale set")
-    orchestration: Literal["Uniform", "Flexible"] = "Uniform"
-    spread: Duration = Field("0s", description="scale sets spread evenly over this long")
+    orchestration: Literal["Uniform", "Flexible"] = Field(
+        "Uniform",
+        description=(
+            "acgsim's default (Azure tools differ); Flexible cannot use another tenant's image"
+        ),
+    )
+    spread: Duration = Field(0.0, description="scale sets spread evenly over this long")
 
     @model_validator(mode="after")
     def _instance_limit(self) -> ScaleSetWave:
@@ -346,12 +265,27 @@ Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(dis
 
 
 class RegionObjective(Model):
-    p95: Duration | None = Field(None, description="95th percentile time to running")
+    p95: PositiveDuration | None = Field(None, description="95th percentile time to running")
 
 
 class Objectives(Model):
-    p95: Duration | None = Field(None, description="95th percentile time to running, all regions")
+    p95: PositiveDuration | None = Field(
+        None, description="95th percentile time to running, all regions"
+    )
     regions: dict[RegionName, RegionObjective] = {}
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _one_key_per_region(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            seen: dict[str, object] = {}
+            for key in value:
+                name = catalog.normalize_region(key) if isinstance(key, str) else key
+                if name in seen:
+                    refuse("SameRegionTwice", first=seen[name], second=key)
+                seen[name] = key
+        return value
+
     max_failure_rate: Probability | None = None
     zone_resilience: bool = Field(False, description="replicas must survive one zone's loss")
     monthly_budget_usd: float | None = Field(None, ge=0)
@@ -372,7 +306,7 @@ class Scenario(Model):
     name: Label
     description: str = ""
     seed: int = Field(1, ge=0, description="random seed; the same seed gives the same results")
-    horizon: Duration = Field("24h", description="simulated time at which the run stops")
+    horizon: PositiveDuration = Field(86400.0, description="simulated time at which the run stops")
     guidance: Literal["seed", "current"] = Field(
         catalog.DEFAULT_GUIDANCE, description="seed: 20 VMs per replica; current: 50 [ACG]"
     )

@@ -36,6 +36,7 @@ BASE: dict = {
                     "offer": "web",
                     "sku": "ubuntu",
                     "os_type": "Linux",
+                    "os_state": "Generalized",
                     "versions": [
                         {
                             "name": "1.0.0",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sim import catalog
+from sim import catalog, naming
 from sim.errors import REFUSALS
 
 
@@ -73,7 +73,7 @@ def test_every_fact_names_a_known_source():
     known = set(catalog.SOURCES) | {"AZURE", "FACTS"}
     entries = (
         [lim.source for lim in catalog.LIMITS.values()]
-        + [r.source for r in catalog.NAME_RULES.values()]
+        + [r.source for r in naming.NAME_RULES.values() if r.source != "acgsim"]
         + [g.source for g in catalog.GUIDANCE.values()]
         + [r.source for r in catalog.REGIONS.values()]
         + [p.source for p in catalog.COMPUTE_POLICIES.values()]
@@ -85,7 +85,7 @@ def test_every_fact_names_a_known_source():
 
 def test_refusals_that_quote_azure_name_their_source():
     for key, refusal in REFUSALS.items():
-        if refusal.azure or refusal.code:
+        if refusal.azure or refusal.docs:
             assert refusal.source, key
 
 
@@ -101,15 +101,20 @@ def test_refusals_that_quote_azure_name_their_source():
         ("publisher", ["contoso", "a.b-c_d", "x" * 128], ["a.", "x" * 129, "a b", ""]),
         ("offer", ["web", "x" * 64], ["web.", "x" * 65, "we b"]),
         ("sku", ["ubuntu-24_04", "x" * 64], ["sku.", "x" * 65]),
-        ("version", ["1.0.0", "2018.12.1", "0.0.0"], ["1.0", "1.0.0.0", "a.b.c", "1..0", "v1.0.0"]),
+        (
+            "version",
+            ["1.0.0", "2018.12.1", "0.0.0"],
+            ["1.0", "1.0.0.0", "a.b.c", "1..0", "v1.0.0", "\u0661.0.0"],
+        ),
+        ("label", ["images", "prod-1", "a.b_c"], ["-x", "", "x" * 81, "a b", "caf\u00e9"]),
         ("resource_group", ["rg-images", "rg.(x)", "x" * 90], ["rg.", "x" * 91, "rg images"]),
     ],
 )
 def test_name_rules(rule, good, bad):
-    r = catalog.NAME_RULES[rule]
+    r = naming.NAME_RULES[rule]
     assert all(r.matches(g) for g in good), [g for g in good if not r.matches(g)]
     assert not any(r.matches(b) for b in bad), [b for b in bad if r.matches(b)]
 
 
 def test_version_ordering_is_numeric():
-    assert catalog.version_key("1.10.0") > catalog.version_key("1.9.9")
+    assert naming.version_key("1.10.0") > naming.version_key("1.9.9")

@@ -398,6 +398,47 @@ CASES = [
         "valid integer",
     ),
     ("no tenants", lambda d: d.update(tenants=[]), "tenants", "at least 1"),
+    (
+        "same version twice",
+        lambda d: _image(d)["versions"].append(dict(_version(d), name="1.00.0")),
+        f"{I}.versions[1].name",
+        "defined more than once",
+    ),
+    (
+        "version written as a number",
+        lambda d: _version(d).update(name=1.0),
+        f"{V}.name",
+        "quote it",
+    ),
+    (
+        "subscription label",
+        lambda d: d["tenants"][0]["subscriptions"][0].update(name="café"),
+        "tenants[0].subscriptions[0].name",
+        "'café' is not a valid name",
+    ),
+    ("horizon zero", lambda d: d.update(horizon="0s"), "horizon", "more than zero"),
+    (
+        "objective region twice",
+        lambda d: d.update(
+            objectives={"regions": {"westeurope": {"p95": "5m"}, "West Europe": {"p95": "9m"}}}
+        ),
+        "objectives.regions",
+        "name the same region",
+    ),
+    (
+        "shallow regional replicas",
+        lambda d: _version(d).update(
+            replication_mode="Shallow", regions=[{"region": "westeurope", "replicas": 2}]
+        ),
+        f"{V}.regions[0].replicas",
+        "2 replicas in 'westeurope'",
+    ),
+    (
+        "count cap",
+        lambda d: d["workload"]["vms"][0].update(count=10**23),
+        "workload.vms[0].count",
+        "less than or equal to 10000000",
+    ),
 ]
 
 
@@ -467,7 +508,14 @@ def _galleries(n: int) -> dict:
 def _definitions(n: int) -> dict:
     d = _galleries(1)
     d["galleries"][0]["images"] = [
-        {"name": f"i{i}", "publisher": "p", "offer": "o", "sku": f"s{i}", "os_type": "Linux"}
+        {
+            "name": f"i{i}",
+            "publisher": "p",
+            "offer": "o",
+            "sku": f"s{i}",
+            "os_type": "Linux",
+            "os_state": "Generalized",
+        }
         for i in range(n)
     ]
     return d
@@ -493,7 +541,7 @@ def test_subscription_region_limits_are_exact(build, limit, path, what):
     assert errors(build(limit)) == []
     found = errors(build(limit + 1))
     assert [p.where for p in found] == [path]
-    assert f"maximum of {limit:,} {what} per subscription, per region" in found[0].azure
+    assert f"maximum of {limit:,} {what} per subscription, per region" in found[0].docs
 
 
 def test_limits_count_per_subscription_and_region():
