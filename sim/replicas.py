@@ -1,0 +1,217 @@
+"""Replicas of one image version in one region, and how disk creations share them.
+
+Azure says only that "overloading of a single replica throttles the process of instance creation"
+and advises one replica per 20 (or 50) concurrent VMs [SEED][ACG]. acgsim models each replica as
+serving at most `capacity` disk creations at once (an assumption derived from that guidance); the
+rest wait in FIFO order. How a request picks a replica is not documented, so it is a model choice:
+- least_loaded (default): the request is bound late, to whichever replica has a free slot first,
+  and among free ones to the least busy; waiting requests share one FIFO queue. This is a pooled
+  c-server queue, the classic model behind the guidance.
+- round_robin / random: the request is bound on arrival and waits in that replica's own FIFO queue.
+  A scale set binds all its instances to one replica (the reason Azure advises one replica per
+  concurrently created scale set [SEED][ACG23]).
+
+Zones: in a region with zones an LRS or Premium_LRS replica lives in one zone (spread round-robin)
+and is lost with it; a ZRS replica survives the loss of one zone [ACG]. Disk creations running on a
+lost replica are interrupted and retried by their requests, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import simpy
+
+
+class Replica:
+    """One replica: its zone (0 = zone-redundant or no zones), slots in use, who waits for it."""
+
+    __slots__ = ("active", "busy", "index", "peak", "queue", "sets", "up", "zone")
+
+    def __init__(self, index: int, zone: int):
+        self.index = index
+        self.zone = zone
+        self.busy = 0
+        self.peak = 0
+        self.sets = 0  # scale sets bound to this replica now
+        self.up = True
+        self.queue: deque = deque()  # requests bound to this replica: (seq, event)
+        self.active: dict = {}  # request id -> process creating a disk on it now (ordered)
+
+
+class ReplicaPool:
+    """The replicas of one version in one region, with time-weighted busy and queue statistics."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        count: int,
+        capacity: int,
+        zones: tuple[int, ...],
+        zone_redundant: bool,
+        policy: str,
+        rng: np.random.Generator,
+    ):
+        self.env = env
+        self.capacity = capacity
+        self.policy = policy
+        self.rng = rng
+        spread = zones and not zone_redundant
+        self.replicas = [Replica(i, zones[i % len(zones)] if spread else 0) for i in range(count)]
+        self.shared: deque = deque()  # late-bound waiters (least_loaded): (seq, event)
+        self.seq = 0
+        self.next_rr = 0
+        self.busy = 0
+        self.waiting = 0
+        self.max_queue = 0
+        self.changed = env.now
+        self.busy_area = 0.0
+        self.capacity_area = 0.0
+        self.queue_area = 0.0
+        self.up_slots = count * capacity
+
+    # --- statistics -------------------------------------------------------------------------
+
+    def _account(self) -> None:
+        now = self.env.now
+        dt = now - self.changed
+        if dt:
+            self.busy_area += self.busy * dt
+            self.capacity_area += self.up_slots * dt
+            self.queue_area += self.waiting * dt
+            self.changed = now
+
+    # --- acquiring and releasing a slot ------------------------------------------------------
+
+    def pick(self) -> Replica | None:
+        """A replica for a request bound on arrival (round_robin, random) or a scale set."""
+        up = [r for r in self.replicas if r.up]
+        if not up:
+            return None
+        if self.policy == "random":
+            return up[int(self.rng.integers(len(up)))]
+        if self.policy == "round_robin":
+            for _ in range(len(self.replicas)):
+                r = self.replicas[self.next_rr % len(self.replicas)]
+                self.next_rr += 1
+                if r.up:
+                    return r
+        return min(up, key=lambda r: (r.busy + len(r.queue), r.index))
+
+    def bind_set(self, previous: Replica | None = None) -> Replica | None:
+        """The replica a scale set uses for all its instances: the one with fewest scale sets."""
+        if previous is not None:
+            previous.sets -= 1
+        up = [r for r in self.replicas if r.up]
+        if not up:
+            return None
+        if self.policy == "least_loaded":
+            chosen = min(up, key=lambda r: (r.sets, r.busy + len(r.queue), r.index))
+        else:
+            chosen = self.pick()
+        chosen.sets += 1
+        return chosen
+
+    def acquire(self, pin: Replica | None = None) -> Replica | simpy.Event | None:
+        """A replica with a slot now, an event that yields one later (or None if lost), or None."""
+        if pin is None and self.policy != "least_loaded":
+            pin = self.pick()
+            if pin is None:
+                return None
+        if pin is not None:
+            if not pin.up:
+                return None
+            if pin.busy < self.capacity and not pin.queue:
+                return self._grant(pin)
+            return self._wait(pin.queue)
+        free = None
+        if not self.shared:
+            for r in self.replicas:
+                if r.up and r.busy < self.capacity and (free is None or r.busy < free.busy):
+                    free = r
+        if free is not None:
+            return self._grant(free)
+        if self.up_slots == 0:
+            return None
+        return self._wait(self.shared)
+
+    def _grant(self, replica: Replica) -> Replica:
+        self._account()
+        replica.busy += 1
+        self.busy += 1
+        if replica.busy > replica.peak:
+            replica.peak = replica.busy
+        return replica
+
+    def _wait(self, queue: deque) -> simpy.Event:
+        self._account()
+        event = self.env.event()
+        self.seq += 1
+        queue.append((self.seq, event))
+        self.waiting += 1
+        if self.waiting > self.max_queue:
+            self.max_queue = self.waiting
+        return event
+
+    def release(self, replica: Replica) -> None:
+        """A disk creation on `replica` finished: free its slot and serve the longest waiter."""
+        self._account()
+        replica.busy -= 1
+        self.busy -= 1
+        self._dispatch(replica)
+
+    def _dispatch(self, replica: Replica) -> None:
+        while replica.up and replica.busy < self.capacity:
+            own = replica.queue[0] if replica.queue else None
+            shared = self.shared[0] if self.shared else None
+            if own is None and shared is None:
+                return
+            if shared is None or (own is not None and own[0] < shared[0]):
+                _, event = replica.queue.popleft()
+            else:
+                _, event = self.shared.popleft()
+            self.waiting -= 1
+            event.succeed(self._grant(replica))
+
+    # --- zones -------------------------------------------------------------------------------
+
+    def lose_zone(self, zone: int | None) -> int:
+        """Replicas in `zone` (every replica if None) go down: their disk creations are
+        interrupted and their waiters told. Returns how many disk creations were interrupted."""
+        self._account()
+        interrupted = 0
+        for r in self.replicas:
+            if (zone is not None and r.zone != zone) or not r.up:
+                continue
+            r.up = False
+            self.up_slots -= self.capacity
+            self.busy -= r.busy
+            r.busy = 0
+            for proc in r.active.values():
+                interrupted += 1
+                proc.interrupt("replica lost")
+            r.active.clear()
+            while r.queue:
+                _, event = r.queue.popleft()
+                self.waiting -= 1
+                event.succeed(None)
+        if self.up_slots == 0:
+            while self.shared:
+                _, event = self.shared.popleft()
+                self.waiting -= 1
+                event.succeed(None)
+        return interrupted
+
+    def restore_zone(self, zone: int) -> None:
+        """Replicas in `zone` come back and start serving waiters."""
+        self._account()
+        for r in self.replicas:
+            if r.zone == zone and not r.up:
+                r.up = True
+                self.up_slots += self.capacity
+                self._dispatch(r)
+
+    def finish(self) -> None:
+        """Close the time-weighted statistics at the end of the run."""
+        self._account()

@@ -1,0 +1,62 @@
+"""Token buckets: Azure Resource Manager and compute resource provider throttling.
+
+Both ARM [ARM] and the compute RP [CTL] throttle with token buckets: a bucket holds up to `size`
+tokens, refills at a steady rate, and every request takes one. An empty bucket answers HTTP 429
+with a Retry-After header [CTL]. acgsim keeps one bucket per policy, subscription and region
+(compute limits are per region [CTL]; ARM limits are per subscription, region and principal [ARM]).
+
+Assumptions (labelled): Retry-After is the whole number of seconds until the next token, at least 1
+(Azure's examples range from 6 s to 1,200 s and the compute FAQ speaks of a one-minute window; the
+exact header is not documented); each subscription deploys through one principal, so the ARM bucket
+is one principal's. Per-resource compute buckets do not bind here: each new VM is a different
+resource.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.catalog import Bucket
+
+
+@dataclass(slots=True)
+class TokenBucket:
+    """A lazily refilled token bucket; `take` answers 0.0 (granted) or a Retry-After in seconds."""
+
+    size: float
+    refill_per_s: float
+    tokens: float
+    updated: float = 0.0
+
+    @classmethod
+    def full(cls, spec: Bucket) -> TokenBucket:
+        return cls(spec.size, spec.refill_per_s, spec.size)
+
+    def take(self, now: float) -> float:
+        tokens = self.tokens + (now - self.updated) * self.refill_per_s
+        self.tokens = tokens if tokens < self.size else self.size
+        self.updated = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return max(1.0, float(math.ceil((1.0 - self.tokens) / self.refill_per_s)))
+
+
+class Throttles:
+    """All buckets of a run, created on first use: (policy, subscription, region) -> bucket."""
+
+    def __init__(self, specs: dict[str, Bucket], unlimited: bool = False):
+        self.specs = specs
+        self.unlimited = unlimited
+        self.buckets: dict[tuple[str, str, str], TokenBucket] = {}
+
+    def take(self, policy: str, subscription: str, region: str, now: float) -> float:
+        """0.0 if the call passes, else the Retry-After the service would send."""
+        if self.unlimited:
+            return 0.0
+        key = (policy, subscription, region)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = TokenBucket.full(self.specs[policy])
+        return bucket.take(now)
