@@ -1,9 +1,9 @@
 """Azure Compute Gallery facts as data: regions, storage types, limits, names, guidance, throttling.
 
-Everything here is a fact the public documentation or the REST API spec states; each entry names its
-source by the short names of ../shared/AZURE_FACTS.md (listed in SOURCES). Nothing here is a model
-assumption: those live in sim.params.ModelParams, each with its rationale. Azure error codes and
-messages that acgsim reproduces live in sim.errors.
+Everything here is a fact the public documentation or the REST API spec states; each entry names
+its source by the short names of ../shared/AZURE_FACTS.md (listed in SOURCES). Nothing here is a
+model assumption: those live in sim.params.ModelParams, each with its rationale. Azure error codes
+and messages that acgsim reproduces live in sim.errors.
 """
 
 from __future__ import annotations

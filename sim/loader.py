@@ -1,8 +1,8 @@
 """Reading scenario files: YAML or JSON text -> data -> Scenario, with every problem located.
 
-Whatever is wrong with a file (unreadable, not UTF-8, bad YAML, a duplicate key, an unknown field, a
-value Azure would refuse, a dangling reference) becomes a Problem naming the file, the field
-path and, for YAML, the line. Nothing here raises anything but ScenarioError for a bad file.
+Whatever is wrong with a file (unreadable, not UTF-8, bad YAML, a duplicate key, an unknown field,
+a value Azure would refuse, a dangling reference) becomes a Problem naming the file, the field path
+and, for YAML, the line. Nothing here raises anything but ScenarioError for a bad file.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Model parameters that are assumptions, not Azure facts: each has a default and a rationale.
 
-Azure publishes no number for how many disk creations one replica serves at once, how fast a replica
-is copied, or how long a disk takes to hydrate. acgsim needs numbers, so it takes defensible
-defaults, says why next to each (the field's description), and lets a scenario override every
-one under `model:`. Reports list these with the values in force (`assumptions`).
+Azure publishes no number for how many disk creations one replica serves at once, how fast a
+replica is copied, or how long a disk takes to hydrate. acgsim needs numbers, so it takes
+defensible defaults, says why next to each (the field's description), and lets a scenario override
+every one under `model:`. Reports list these with the values in force (`assumptions`).
 """
 
 from __future__ import annotations
@@ -131,6 +131,15 @@ class ModelParams(Model):
     )
     throttling: bool = Field(
         True, description="apply ARM and compute token buckets [ARM][CTL]; false for what-ifs"
+    )
+    arm_principals: int = Field(
+        1,
+        ge=1,
+        le=1000,
+        description=(
+            "service principals a subscription deploys with; ARM limits are per principal and the "
+            "subscription gets 15x one principal's [ARM]; assumed 1 (one pipeline identity)"
+        ),
     )
     arm_limits: Literal["bucket", "hourly"] = Field(
         "bucket",

@@ -1,7 +1,7 @@
 """The scenario format: what an architect writes to describe galleries, images, access, workload.
 
-A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fields. Field names are
-short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
+A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fields. Field names
+are short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
 Single-field rules (names, ranges, regions) are checked here; rules that span fields (limits per
 subscription and region, references, sharing) are in sim.checks; reading files and reporting
 problems is sim.loader. `load` ties the three together.

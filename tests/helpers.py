@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from sim.errors import Problem, ScenarioError
 from sim.loader import validate
+from sim.scenario import Scenario
 
 
 def problems(data: dict) -> list[Problem]:
@@ -17,3 +20,11 @@ def problems(data: dict) -> list[Problem]:
 
 def errors(data: dict) -> list[Problem]:
     return [p for p in problems(data) if p.severity == "error"]
+
+
+def build(data: dict, **model) -> Scenario:
+    """A Scenario from plain data, with `model:` overrides given as keyword arguments."""
+    data = copy.deepcopy(data)
+    data.setdefault("model", {}).update(model)
+    scenario, _ = validate(data, file="t.yaml")
+    return scenario

@@ -1,0 +1,258 @@
+"""VM and scale-set creation: throttling, image resolution, replica slots, disk creation, boot.
+
+A VM request [ACG][CTL][ARM]: access is checked; the PUT passes the ARM write bucket and the
+compute PutVM bucket of its subscription and region, or gets 429 with Retry-After and is retried by
+the client (honouring Retry-After, up to max_retries, then it fails with
+OperationNotAllowed/TooManyRequests); the image is resolved in the region (an explicit version or
+`latest`); a replica slot is taken (maybe after a FIFO wait); the OS disk is created from the
+replica; the VM boots. If the replica is lost while the disk is being created, the client retries
+the whole create with exponential backoff.
+
+A scale set [ACG]: one VMSS PUT (its own bucket), then its instances in batches of `vmss_batch`,
+every instance from the one replica the scale set was given (re-chosen only if that replica is
+lost). Time to running counts from the moment the request (or the scale set) was submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.gallery import RegionCopy, VersionState
+from sim.metrics import Request
+from sim.replicas import Replica, ReplicaPool
+from sim.scenario import Arrivals, ScaleSetWave, VmWave
+from sim.streams import durations
+
+if TYPE_CHECKING:
+    from sim.engine import Model
+
+CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams
+
+
+def _backoff(m: Model, retry: int) -> float:
+    r = m.params.retry
+    return min(r.backoff_max, r.backoff_base * 2.0 ** (retry - 1))
+
+
+def put(m: Model, req: Request, policy: str) -> Generator[simpy.Event, None, str | None]:
+    """Send the PUT until ARM and the compute RP accept it; the final error key if they never do."""
+    env = m.env
+    retry = m.params.retry
+    while True:
+        if m.outages.region_down(req.region):
+            error, wait = "RegionUnavailable", 0.0
+        else:
+            principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
+            wait = m.throttles.take("arm_write", principal, req.region, env.now)
+            if not wait and m.params.arm_principals > 1:
+                wait = m.throttles.take(
+                    "arm_write_subscription", req.subscription, req.region, env.now
+                )
+            error = "ArmThrottled"
+            if not wait:
+                wait = m.throttles.take(policy, req.subscription, req.region, env.now)
+                error = "TooManyRequests"
+                if not wait:
+                    return None
+            m.rec.throttled(req)
+        if req.retries >= retry.max_retries:
+            return error
+        m.rec.retried(req)
+        if not wait or not retry.honour_retry_after:
+            wait = _backoff(m, req.retries)
+        yield env.timeout(wait)
+
+
+def _again(m: Model, req: Request) -> Generator[simpy.Event, None, bool]:
+    """After a lost replica: wait the backoff and say True, or say False when retries ran out."""
+    if req.retries >= m.params.retry.max_retries:
+        return False
+    m.rec.retried(req)
+    yield m.env.timeout(_backoff(m, req.retries))
+    return True
+
+
+def _lost_error(m: Model, req: Request) -> str:
+    return "RegionUnavailable" if m.outages.region_down(req.region) else "ReplicaUnavailable"
+
+
+def _create_disk(
+    m: Model,
+    req: Request,
+    pool: ReplicaPool,
+    copy: RegionCopy,
+    factor: float,
+    pin: Replica | None = None,
+) -> Generator[simpy.Event, object, bool]:
+    """Take a slot, create the disk, free the slot: True if done, False if the replica was lost."""
+    env = m.env
+    got = pool.acquire(pin)
+    if got is not None and not isinstance(got, Replica):
+        asked = env.now
+        got = yield got
+        req.wait += env.now - asked
+    if got is None:
+        return False
+    disk = copy.disk_s * factor
+    got.active[req.id] = env.active_process
+    started = env.now
+    try:
+        yield env.timeout(disk)
+    except simpy.Interrupt:
+        req.disk += env.now - started
+        return False
+    del got.active[req.id]
+    pool.release(got)
+    req.disk += disk
+    req.replica = got.index
+    return True
+
+
+def vm(m: Model, req: Request, factor: float, boot: float) -> Generator:
+    """The SimPy process of one VM request, from submission to running (or failure)."""
+    env = m.env
+    error = m.gallery.access(req.subscription, req.image)
+    while error is None:
+        error = yield from put(m, req, "PutVM")
+        if error is not None:
+            break
+        state, error = m.gallery.resolve(req.image, req.region)
+        if error is not None:
+            break
+        copy = state.copies[req.region]
+        req.version = state.ref
+        if (yield from _create_disk(m, req, copy.pool, copy, factor)):
+            req.boot = boot
+            yield env.timeout(boot)
+            m.rec.succeed(req, env.now)
+            return
+        if not (yield from _again(m, req)):
+            error = _lost_error(m, req)
+    m.rec.fail(req, error, env.now)
+
+
+def _instance(
+    m: Model, req: Request, copy: RegionCopy, holder: list, factor: float, boot: float
+) -> Generator:
+    """One scale-set instance: a disk from the scale set's replica, then boot."""
+    pool = copy.pool
+    while True:
+        pin = holder[0]
+        if pin is None or not pin.up:
+            pin = holder[0] = pool.bind_set(pin)
+        if pin is not None and (yield from _create_disk(m, req, pool, copy, factor, pin)):
+            req.boot = boot
+            yield m.env.timeout(boot)
+            m.rec.succeed(req, m.env.now)
+            return
+        if not (yield from _again(m, req)):
+            m.rec.fail(req, _lost_error(m, req), m.env.now)
+            return
+
+
+def scale_set(
+    m: Model, wave: ScaleSetWave, name: str, factors: np.ndarray, boots: np.ndarray
+) -> Generator:
+    """The SimPy process of one scale set: its PUT, then its instances in batches."""
+    env = m.env
+    reqs = [
+        m.rec.open("vmss_instance", name, wave.region, wave.subscription, wave.image, env.now)
+        for _ in range(wave.instances)
+    ]
+    call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
+    state: VersionState | None = None
+    error = m.gallery.access(wave.subscription, wave.image, wave.orchestration == "Flexible")
+    if error is None:
+        error = yield from put(m, call, "VMSSPut")
+    if error is None:
+        state, error = m.gallery.resolve(wave.image, wave.region)
+    if error is not None or state is None:
+        for r in reqs:
+            r.throttled, r.retries = call.throttled, call.retries
+            m.rec.fail(r, error or "NotAvailableInRegion", env.now)
+        return
+    copy = state.copies[wave.region]
+    holder = [copy.pool.bind_set()]
+    batch = m.params.vmss_batch
+    for start in range(0, len(reqs), batch):
+        procs = []
+        for i in range(start, min(start + batch, len(reqs))):
+            reqs[i].version = state.ref
+            procs.append(
+                env.process(_instance(m, reqs[i], copy, holder, float(factors[i]), float(boots[i])))
+            )
+        yield env.all_of(procs)
+
+
+def _draws(m: Model, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-request disk-time factors (mean 1) and boot times, from the request's own stream."""
+    disk, boot = m.params.disk, m.params.boot
+    return (
+        durations(rng, disk.dist, 1.0, disk.cv, n),
+        durations(rng, boot.dist, boot.mean, boot.cv, n),
+    )
+
+
+def _held(
+    m: Model, slots: simpy.Resource, wave: VmWave, name: str, factor: float, boot: float
+) -> Generator:
+    """A VM the client sends only when one of its `concurrency` slots is free."""
+    with slots.request() as turn:
+        yield turn
+        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, m.env.now)
+        yield from vm(m, req, factor, boot)
+
+
+def vm_wave(m: Model, wave: VmWave, index: int) -> Generator:
+    """Submit a wave's VM requests, spread evenly over `spread`, at most `concurrency` in flight."""
+    env = m.env
+    name = wave.name or f"vms[{index}]"
+    factors, boots = _draws(m, m.streams.rng(f"workload/vms/{index}"), wave.count)
+    gap = wave.spread / wave.count
+    slots = simpy.Resource(env, wave.concurrency) if wave.concurrency else None
+    for i in range(wave.count):
+        due = wave.at + i * gap
+        if due > env.now:
+            yield env.timeout(due - env.now)
+        if slots is not None:
+            env.process(_held(m, slots, wave, name, float(factors[i]), float(boots[i])))
+            continue
+        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, env.now)
+        env.process(vm(m, req, float(factors[i]), float(boots[i])))
+
+
+def scale_set_wave(m: Model, wave: ScaleSetWave, index: int) -> Generator:
+    """Submit a wave's scale sets, spread evenly over `spread`."""
+    env = m.env
+    rng = m.streams.rng(f"workload/scale_sets/{index}")
+    gap = wave.spread / wave.count
+    for k in range(wave.count):
+        due = wave.at + k * gap
+        if due > env.now:
+            yield env.timeout(due - env.now)
+        factors, boots = _draws(m, rng, wave.instances)
+        name = f"{wave.name or f'scale_sets[{index}]'}#{k}"
+        env.process(scale_set(m, wave, name, factors, boots))
+
+
+def arrival_stream(m: Model, a: Arrivals, index: int) -> Generator:
+    """Poisson arrivals of VM requests at `rate_per_min` from `at` for `duration`."""
+    env = m.env
+    rng = m.streams.rng(f"workload/arrivals/{index}")
+    name = a.name or f"arrivals[{index}]"
+    mean_gap, end, t = 60.0 / a.rate_per_min, a.at + a.duration, a.at
+    while True:
+        gaps = rng.exponential(mean_gap, CHUNK)
+        factors, boots = _draws(m, rng, CHUNK)
+        for j in range(CHUNK):
+            t += float(gaps[j])
+            if t >= end:
+                return
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            req = m.rec.open("vm", name, a.region, a.subscription, a.image, env.now)
+            env.process(vm(m, req, float(factors[j]), float(boots[j])))

@@ -1,0 +1,275 @@
+"""Build the model from a scenario, run it, and return a RunResult.
+
+`build_model` wires every process (replication per version and region, outages, workload waves,
+the sampler) and checks the wiring before anything runs; `simulate` runs one seed to the horizon
+and summarises; `simulate_many` runs K replications on spawned child seeds. Same scenario and seed
+give a byte-identical RunResult JSON (wall time is recorded only on request, since it is not
+reproducible).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+import sim
+from sim import catalog
+from sim.catalog import Bucket
+from sim.deployment import arrival_stream, scale_set_wave, vm_wave
+from sim.faults import ALL_ZONES, Outages, ReplicationFaults
+from sim.gallery import GalleryState, RegionCopy
+from sim.metrics import PoolFigures, Recorder, merge, region_summary
+from sim.params import ModelParams, assumptions
+from sim.replicas import ReplicaPool
+from sim.replication import replicate
+from sim.results import RegionSummary, ReplicationRecord, RunResult, Series
+from sim.scenario import RegionOutage, Scenario, ZoneOutage
+from sim.streams import Streams
+from sim.throttle import Throttles
+
+BUCKETS = {
+    "arm_write": catalog.ARM_BUCKETS["write"],
+    "arm_write_subscription": Bucket(
+        catalog.ARM_BUCKETS["write"].size * catalog.ARM_SUBSCRIPTION_MULTIPLIER,
+        catalog.ARM_BUCKETS["write"].refill_per_s * catalog.ARM_SUBSCRIPTION_MULTIPLIER,
+    ),
+    "PutVM": catalog.COMPUTE_POLICIES["PutVM"].per_subscription,
+    "VMSSPut": catalog.COMPUTE_POLICIES["VMSSPut"].per_subscription,
+}
+
+
+@dataclass
+class Model:
+    """Everything a running simulation shares."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    params: ModelParams
+    streams: Streams
+    throttles: Throttles
+    gallery: GalleryState
+    rec: Recorder
+    outages: Outages = field(init=False)
+    pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
+    series: Series = field(default_factory=Series)
+
+    def complete(self, copy: RegionCopy) -> None:
+        """A region finished replicating: its replicas start serving."""
+        p, state = self.params, self.gallery.versions[copy.version]
+        shallow = state.version.replication_mode == "Shallow"
+        capacity = p.shallow_concurrency if shallow else p.concurrency(self.scenario.guidance)
+        region = catalog.REGIONS[copy.region]
+        pool = ReplicaPool(
+            self.env,
+            copy.replicas,
+            capacity,
+            region.zones,
+            catalog.STORAGE_TYPES[copy.storage].zone_redundant,
+            p.replica_selection,
+            self.streams.rng(f"selection/{copy.version}/{copy.region}"),
+        )
+        speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
+        copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
+        for zone in self.outages.down_in(copy.region):
+            pool.lose_zone(zone)
+        copy.pool = pool
+        self.pools.setdefault(copy.region, []).append(pool)
+
+    def lose(self, region: str, zone: int | None) -> None:
+        for pool in self.pools.get(region, []):
+            pool.lose_zone(zone)
+
+    def restore(self, region: str, zone: int | None) -> None:
+        if self.outages.region_down(region):
+            return
+        zones = (
+            [zone]
+            if zone is not ALL_ZONES
+            else [
+                z
+                for z in (0, *catalog.REGIONS[region].zones)
+                if not self.outages.zones[(region, z)]
+            ]
+        )
+        for pool in self.pools.get(region, []):
+            for z in zones:
+                pool.restore_zone(z)
+
+    def sample(self):
+        """Every sample_interval: in flight, busy slots, queue and 429s per region."""
+        step = self.params.sample_interval
+        while True:
+            self.series.t.append(round(self.env.now, 3))
+            for region, stats in self.rec.regions.items():
+                pools = self.pools.get(region, [])
+                row = self.series.regions.setdefault(region, {k: [] for k in Series.FIELDS})
+                row["in_flight"].append(stats.in_flight)
+                row["busy"].append(sum(p.busy for p in pools))
+                row["queue"].append(sum(p.waiting for p in pools))
+                row["capacity"].append(sum(p.up_slots for p in pools))
+                row["throttled"].append(stats.throttled)
+            yield self.env.timeout(step)
+
+
+def _regions(s: Scenario) -> list[str]:
+    used = {t.region for g in s.galleries for d in g.images for v in d.versions for t in v.regions}
+    w = s.workload
+    used |= {x.region for x in [*w.vms, *w.scale_sets, *w.arrivals]}
+    return sorted(used)
+
+
+def build_model(scenario: Scenario, seed: np.random.SeedSequence, trace: bool = False) -> Model:
+    """Wire every process of the scenario into a fresh SimPy environment; check before running."""
+    env = simpy.Environment()
+    p = scenario.model
+    buckets = dict(BUCKETS)
+    if p.arm_limits == "hourly":
+        buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
+    m = Model(
+        env,
+        scenario,
+        p,
+        Streams(seed),
+        Throttles(buckets, unlimited=not p.throttling),
+        GalleryState(scenario),
+        Recorder(_regions(scenario), trace),
+    )
+    m.outages = Outages(env, m.lose, m.restore)
+    failures = ReplicationFaults(scenario, p.replication.failure_probability)
+    copies = m.gallery.copies()
+    for copy in copies:
+        state = m.gallery.versions[copy.version]
+        name = f"{copy.version}/{copy.region}"
+        env.process(
+            replicate(
+                env,
+                state,
+                copy,
+                p.replication,
+                m.streams.rng(f"replication/{name}"),
+                failures.for_copy(copy, m.streams.rng(f"faults/{name}")),
+                m.complete,
+            )
+        )
+    for fault in scenario.faults:
+        if isinstance(fault, (ZoneOutage, RegionOutage)):
+            env.process(m.outages.run(fault))
+    w = scenario.workload
+    for i, wave in enumerate(w.vms):
+        env.process(vm_wave(m, wave, i))
+    for i, wave in enumerate(w.scale_sets):
+        env.process(scale_set_wave(m, wave, i))
+    for i, a in enumerate(w.arrivals):
+        env.process(arrival_stream(m, a, i))
+    env.process(m.sample())
+    for x in [*w.vms, *w.scale_sets, *w.arrivals]:
+        if x.region not in m.rec.regions or x.image.rsplit("/", 1)[0] not in m.gallery.by_image:
+            raise ValueError(f"unwired workload: {x.region} {x.image}")
+    if len(copies) != sum(len(v.copies) for v in m.gallery.versions.values()):
+        raise ValueError("a target region has no replication process")
+    return m
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _seed_sequence(seed: int, replication: int | None) -> np.random.SeedSequence:
+    # replication i uses the i-th child of the run seed: SeedSequence(seed).spawn(K)[i]
+    return np.random.SeedSequence(seed, spawn_key=() if replication is None else (replication,))
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    replication: int | None = None,
+    trace: bool = False,
+    timing: bool = False,
+) -> RunResult:
+    """Run a scenario to its horizon on one seed (or one replication's child seed)."""
+    seed = scenario.seed if seed is None else seed
+    started = time.perf_counter()
+    result = RunResult(
+        acgsim_version=sim.__version__,
+        scenario=scenario.name,
+        scenario_sha256=scenario_hash(scenario),
+        seed=seed,
+        replication=replication,
+        horizon_s=scenario.horizon,
+        assumptions=assumptions(scenario.model, scenario.guidance),
+    )
+    try:
+        m = build_model(scenario, _seed_sequence(seed, replication), trace)
+        m.env.run(until=scenario.horizon)
+        _summarise(m, result)
+    except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
+        result.error = "".join(traceback.format_exception(exc))
+    if timing:
+        result.wall_time_s = round(time.perf_counter() - started, 3)
+    return result
+
+
+def simulate_many(
+    scenario: Scenario, replications: int, seed: int | None = None, timing: bool = False
+) -> list[RunResult]:
+    """K replications on the child seeds of one run seed."""
+    return [simulate(scenario, seed, i, timing=timing) for i in range(replications)]
+
+
+def _summarise(m: Model, result: RunResult) -> None:
+    end = m.env.now
+    figures: dict[str, PoolFigures] = {}
+    capacity = m.params.concurrency(m.scenario.guidance)
+    for region in m.rec.regions:
+        f = figures[region] = PoolFigures(capacity=capacity)
+        for pool in m.pools.get(region, []):
+            pool.finish()
+            f.busy_area += pool.busy_area
+            f.capacity_area += pool.capacity_area
+            f.queue_area += pool.queue_area
+            f.longest_queue = max(f.longest_queue, pool.max_queue)
+            f.peak_busy = max(f.peak_busy, max((r.peak for r in pool.replicas), default=0))
+            f.capacity = max(f.capacity, pool.capacity)
+    total = PoolFigures(capacity=capacity)
+    for f in figures.values():
+        total.busy_area += f.busy_area
+        total.capacity_area += f.capacity_area
+        total.queue_area += f.queue_area
+        total.longest_queue = max(total.longest_queue, f.longest_queue)
+        total.peak_busy = max(total.peak_busy, f.peak_busy)
+        total.capacity = max(total.capacity, f.capacity)
+    result.simulated_end_s = end
+    result.regions = [
+        RegionSummary(**region_summary(r, s, figures[r], end)) for r, s in m.rec.regions.items()
+    ]
+    result.overall = RegionSummary(
+        **region_summary("all", merge(list(m.rec.regions.values())), total, end)
+    )
+    result.replication_log = [_replication_record(c) for c in m.gallery.copies()]
+    result.timeseries = m.series
+    if m.rec.trace:
+        result.records = [r.row() for r in m.rec.records]
+
+
+def _replication_record(c: RegionCopy) -> ReplicationRecord:
+    done = None if c.completed is None or c.started is None else round(c.completed - c.started, 3)
+    return ReplicationRecord(
+        version=c.version,
+        region=c.region,
+        replicas=c.replicas,
+        storage=c.storage,
+        source=c.source,
+        state=c.status,
+        attempts=c.attempts,
+        started_s=None if c.started is None else round(c.started, 3),
+        completed_s=None if c.completed is None else round(c.completed, 3),
+        duration_s=done,
+        failures=[{"at_s": round(t, 3), "why": why} for t, why in c.failures],
+    )

@@ -1,0 +1,156 @@
+"""Control-plane state at run time: versions per region, `latest`, and who may deploy what.
+
+Image resolution [SIG][ACG][TS]: an explicit version must have completed replication in the
+request's region, else "not available in region". `latest` is the highest version by (major, minor,
+patch) that is not excluded from latest in that region (a region's own flag overrides the version's
+[ACG]) and has completed replication there. If every version is excluded: "There is no latest image
+version exists". End of life never blocks a deployment [SIG].
+
+Access [ACG][share-gallery*.md]: the gallery's own subscription may deploy; so may a subscription
+with a role assignment (Reader or above) on the gallery, the definition or the version, directly or
+through its tenant; so may a subscription or tenant the gallery is directly shared with; anyone may
+deploy from a community gallery. Without access the request fails with AuthorizationFailed, or
+LinkedAuthorizationFailed when the gallery lives in another tenant. A Flexible scale set cannot use
+an image shared from another tenant [ACG].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.naming import version_key
+from sim.replicas import ReplicaPool
+from sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
+
+
+@dataclass
+class RegionCopy:
+    """One version's replication into one region: state, progress and, once complete, replicas."""
+
+    version: str  # gallery/image/version
+    region: str
+    replicas: int
+    storage: str
+    excluded: bool
+    source: bool
+    status: str = "Unknown"  # Unknown | Replicating | Completed | Failed [SPEC]
+    attempts: int = 0
+    started: float | None = None
+    completed: float | None = None
+    attempt_started: float | None = None
+    attempt_ends: float | None = None
+    failures: list[tuple[float, str]] = field(default_factory=list)
+    pool: ReplicaPool | None = None
+    disk_s: float = 0.0  # mean seconds to create an OS disk from one of these replicas
+
+    def progress(self, now: float) -> float:
+        """Percent done, 0..100 (linear within an attempt)."""
+        if self.status == "Completed":
+            return 100.0
+        if self.status != "Replicating" or self.attempt_ends is None:
+            return 0.0
+        span = self.attempt_ends - self.attempt_started
+        return 100.0 * min(1.0, (now - self.attempt_started) / span) if span > 0 else 100.0
+
+
+@dataclass
+class VersionState:
+    gallery: Gallery
+    image: ImageDefinition
+    version: ImageVersion
+    key: tuple[int, int, int]
+    copies: dict[str, RegionCopy]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.gallery.name}/{self.image.name}/{self.version.name}"
+
+
+class GalleryState:
+    """Every version's per-region copies and the scenario's access rules, for fast lookups."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.subs = scenario.subscriptions()
+        self.versions: dict[str, VersionState] = {}
+        self.by_image: dict[str, list[VersionState]] = {}
+        for g in scenario.galleries:
+            for d in g.images:
+                states = []
+                for v in d.versions:
+                    copies = {
+                        t.region: RegionCopy(
+                            f"{g.name}/{d.name}/{v.name}",
+                            t.region,
+                            v.replicas_in(t),
+                            v.storage_in(t),
+                            v.excluded_in(t),
+                            t.region == g.region,
+                        )
+                        for t in v.regions
+                    }
+                    state = VersionState(g, d, v, version_key(v.name), copies)
+                    self.versions[state.ref] = state
+                    states.append(state)
+                states.sort(key=lambda s: s.key, reverse=True)
+                self.by_image[f"{g.name}/{d.name}"] = states
+
+    def copies(self) -> list[RegionCopy]:
+        """Every (version, region) copy in a stable order."""
+        return [
+            c for ref in sorted(self.versions) for _, c in sorted(self.versions[ref].copies.items())
+        ]
+
+    def resolve(self, ref: str, region: str) -> tuple[VersionState | None, str | None]:
+        """The version a request gets in a region, or the error key it fails with."""
+        gallery, image, version = ref.split("/")
+        candidates = self.by_image[f"{gallery}/{image}"]
+        if version != "latest":
+            state = self.versions[ref]
+            copy = state.copies.get(region)
+            if copy is None or copy.status != "Completed":
+                return None, "NotAvailableInRegion"
+            return state, None
+        eligible = [s for s in candidates if not _excluded(s, region)]
+        if not eligible:
+            return None, "NoLatestVersion"
+        for state in eligible:
+            copy = state.copies.get(region)
+            if copy is not None and copy.status == "Completed":
+                return state, None
+        return None, "NotAvailableInRegion"
+
+    def access(self, subscription: str, ref: str, flexible: bool = False) -> str | None:
+        """None if `subscription` may deploy `ref`, else the error key it gets."""
+        gallery_name, image, version = ref.split("/")
+        gallery = next(g for g in self.scenario.galleries if g.name == gallery_name)
+        tenant = self.subs[subscription][0].name
+        owner_tenant = self.subs[gallery.subscription][0].name
+        cross_tenant = tenant != owner_tenant
+        if flexible and cross_tenant:
+            return "CrossTenantFlexible"
+        if subscription == gallery.subscription or gallery.sharing.mode == "community":
+            return None
+        sharing = gallery.sharing
+        if sharing.mode == "groups" and (
+            subscription in sharing.subscriptions or tenant in sharing.tenants
+        ):
+            return None
+        scopes = {gallery_name, f"{gallery_name}/{image}"}
+        if version != "latest":
+            scopes.add(ref)
+        for a in self.scenario.access:
+            if a.subscription not in (None, subscription) or a.tenant not in (None, tenant):
+                continue
+            if (
+                a.scope in scopes
+            ):  # `latest` needs the definition: a version-level role is not enough
+                return None
+        return "LinkedAuthorizationFailed" if cross_tenant else "AuthorizationFailed"
+
+
+def _excluded(state: VersionState, region: str) -> bool:
+    copy = state.copies.get(region)
+    if copy is not None:
+        return copy.excluded
+    return state.version.exclude_from_latest

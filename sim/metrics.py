@@ -1,0 +1,190 @@
+"""What a run measures: one record per deployment request, streaming aggregates, time series.
+
+Records exist while a request is in flight; afterwards only its figures are kept, in compact
+arrays per region (time to running, replica wait), unless the run traces, in which case every
+record is kept. Summaries are computed after the run with numpy, so a million requests cost a few
+megabytes.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class Request:
+    """One deployment request: a VM, or one instance of a scale set."""
+
+    id: int
+    kind: str  # vm | vmss_instance
+    wave: str
+    region: str
+    subscription: str
+    image: str
+    submitted: float
+    version: str = ""
+    replica: int = -1  # index of the replica that created the disk
+    throttled: int = 0  # 429 answers received
+    retries: int = 0
+    wait: float = 0.0  # time waiting for a replica slot
+    disk: float = 0.0  # time creating the OS disk from a replica
+    boot: float = 0.0
+    finished: float | None = None
+    outcome: str = "in_flight"  # succeeded | failed | in_flight
+    error: str = ""
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+class RegionStats:
+    """Streaming aggregates for one region."""
+
+    __slots__ = (
+        "failed",
+        "in_flight",
+        "requests",
+        "retries",
+        "succeeded",
+        "throttled",
+        "ttr",
+        "waits",
+    )
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.succeeded = 0
+        self.in_flight = 0
+        self.failed: Counter = Counter()
+        self.ttr = array("d")
+        self.waits = array("d")
+        self.throttled = 0
+        self.retries = 0
+
+
+class Recorder:
+    """Collects request outcomes per region; keeps every record only when tracing."""
+
+    def __init__(self, regions: list[str], trace: bool):
+        self.regions = {r: RegionStats() for r in sorted(regions)}
+        self.trace = trace
+        self.records: list[Request] = []
+        self.next_id = 0
+
+    def open(
+        self, kind: str, wave: str, region: str, subscription: str, image: str, now: float
+    ) -> Request:
+        """A new request, counted as submitted and in flight."""
+        self.next_id += 1
+        req = Request(self.next_id, kind, wave, region, subscription, image, now)
+        stats = self.regions[region]
+        stats.requests += 1
+        stats.in_flight += 1
+        if self.trace:
+            self.records.append(req)
+        return req
+
+    def throttled(self, req: Request) -> None:
+        req.throttled += 1
+        self.regions[req.region].throttled += 1
+
+    def retried(self, req: Request) -> None:
+        req.retries += 1
+        self.regions[req.region].retries += 1
+
+    def succeed(self, req: Request, now: float) -> None:
+        req.finished, req.outcome = now, "succeeded"
+        stats = self.regions[req.region]
+        stats.in_flight -= 1
+        stats.succeeded += 1
+        stats.ttr.append(now - req.submitted)
+        stats.waits.append(req.wait)
+
+    def fail(self, req: Request, error: str, now: float) -> None:
+        req.finished, req.outcome, req.error = now, "failed", error
+        stats = self.regions[req.region]
+        stats.in_flight -= 1
+        stats.failed[error] += 1
+
+
+def quantiles(values: array | np.ndarray) -> dict[str, float | None]:
+    """p50, p95, p99, max and mean of a sample (None where empty), rounded to milliseconds."""
+    if len(values) == 0:
+        return {"p50": None, "p95": None, "p99": None, "max": None, "mean": None}
+    a = np.frombuffer(values, dtype=np.float64) if isinstance(values, array) else values
+    p50, p95, p99 = np.percentile(a, [50, 95, 99])
+    return {
+        "p50": _r(p50),
+        "p95": _r(p95),
+        "p99": _r(p99),
+        "max": _r(a.max()),
+        "mean": _r(a.mean()),
+    }
+
+
+def _r(x: float) -> float:
+    return round(float(x), 3)
+
+
+@dataclass
+class PoolFigures:
+    """Replica figures summed over one region's pools (all versions)."""
+
+    busy_area: float = 0.0
+    capacity_area: float = 0.0
+    queue_area: float = 0.0
+    longest_queue: int = 0
+    peak_busy: int = 0  # the most disk creations one replica ever ran at once
+    capacity: int = 0  # the per-replica capacity that peak_busy must respect
+
+    def utilisation(self) -> float | None:
+        return _r(self.busy_area / self.capacity_area) if self.capacity_area > 0 else None
+
+
+def region_summary(region: str, stats: RegionStats, pools: PoolFigures, end: float) -> dict:
+    """Key figures of one region (or of all, with region='all')."""
+    ttr = quantiles(stats.ttr)
+    waits = np.frombuffer(stats.waits, dtype=np.float64) if len(stats.waits) else None
+    failed = sum(stats.failed.values())
+    return {
+        "region": region,
+        "requests": stats.requests,
+        "succeeded": stats.succeeded,
+        "failed": failed,
+        "in_flight": stats.in_flight,
+        "failure_rate": _r(failed / stats.requests) if stats.requests else 0.0,
+        "failed_by_code": dict(sorted(stats.failed.items())),
+        "ttr_p50_s": ttr["p50"],
+        "ttr_p95_s": ttr["p95"],
+        "ttr_p99_s": ttr["p99"],
+        "ttr_max_s": ttr["max"],
+        "ttr_mean_s": ttr["mean"],
+        "wait_mean_s": _r(waits.mean()) if waits is not None else None,
+        "waited_share": _r(float((waits > 0).mean())) if waits is not None else None,
+        "throttled_429": stats.throttled,
+        "retries": stats.retries,
+        "replica_utilisation": pools.utilisation(),
+        "mean_queue": _r(pools.queue_area / end) if end > 0 else 0.0,
+        "longest_queue": pools.longest_queue,
+        "peak_replica_busy": pools.peak_busy,
+        "replica_capacity": pools.capacity,
+    }
+
+
+def merge(stats: list[RegionStats]) -> RegionStats:
+    """One RegionStats for several regions (the 'all' row)."""
+    total = RegionStats()
+    for s in stats:
+        total.requests += s.requests
+        total.succeeded += s.succeeded
+        total.in_flight += s.in_flight
+        total.failed.update(s.failed)
+        total.ttr.extend(s.ttr)
+        total.waits.extend(s.waits)
+        total.throttled += s.throttled
+        total.retries += s.retries
+    return total

@@ -1,0 +1,101 @@
+"""Small statistics for replications: the mean and its 95% confidence interval (Student t)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# Two-sided 95% quantiles of Student's t (0.975 one-sided) by degrees of freedom; standard tables.
+_T975 = {
+    1: 12.706,
+    2: 4.303,
+    3: 3.182,
+    4: 2.776,
+    5: 2.571,
+    6: 2.447,
+    7: 2.365,
+    8: 2.306,
+    9: 2.262,
+    10: 2.228,
+    11: 2.201,
+    12: 2.179,
+    13: 2.160,
+    14: 2.145,
+    15: 2.131,
+    16: 2.120,
+    17: 2.110,
+    18: 2.101,
+    19: 2.093,
+    20: 2.086,
+    21: 2.080,
+    22: 2.074,
+    23: 2.069,
+    24: 2.064,
+    25: 2.060,
+    26: 2.056,
+    27: 2.052,
+    28: 2.048,
+    29: 2.045,
+    30: 2.042,
+    40: 2.021,
+    60: 2.000,
+    120: 1.980,
+}
+
+
+def t975(df: int) -> float:
+    """The 0.975 quantile of Student's t with `df` degrees of freedom (interpolated in 1/df)."""
+    if df < 1:
+        raise ValueError("a confidence interval needs at least two values")
+    if df in _T975:
+        return _T975[df]
+    keys = sorted(_T975)
+    if df > keys[-1]:
+        lo, hi, tlo, thi = keys[-1], math.inf, _T975[keys[-1]], 1.960
+    else:
+        lo = max(k for k in keys if k < df)
+        hi = min(k for k in keys if k > df)
+        tlo, thi = _T975[lo], _T975[hi]
+    x, xlo, xhi = 1.0 / df, 1.0 / lo, (0.0 if hi == math.inf else 1.0 / hi)
+    return thi + (tlo - thi) * (x - xhi) / (xlo - xhi)
+
+
+def mean_ci(values: list[float | None]) -> dict[str, float | int | None]:
+    """Mean, 95% half-width and count of the values that are not None."""
+    xs = np.array([v for v in values if v is not None], dtype=float)
+    if len(xs) == 0:
+        return {"mean": None, "half_width": None, "n": 0}
+    if len(xs) == 1:
+        return {"mean": round(float(xs[0]), 3), "half_width": None, "n": 1}
+    half = t975(len(xs) - 1) * float(xs.std(ddof=1)) / math.sqrt(len(xs))
+    return {"mean": round(float(xs.mean()), 3), "half_width": round(half, 3), "n": len(xs)}
+
+
+KEY_FIGURES = (
+    "requests",
+    "succeeded",
+    "failed",
+    "failure_rate",
+    "ttr_p50_s",
+    "ttr_p95_s",
+    "ttr_p99_s",
+    "wait_mean_s",
+    "throttled_429",
+    "retries",
+    "replica_utilisation",
+    "longest_queue",
+)
+
+
+def aggregate(results: list) -> dict[str, dict[str, dict]]:
+    """Per region (and 'all'): each key figure's mean and 95% CI over replications."""
+    by_region: dict[str, list] = {}
+    for r in results:
+        for s in [*r.regions, r.overall]:
+            if s is not None:
+                by_region.setdefault(s.region, []).append(s)
+    return {
+        region: {f: mean_ci([getattr(s, f) for s in rows]) for f in KEY_FIGURES}
+        for region, rows in sorted(by_region.items(), key=lambda kv: (kv[0] == "all", kv[0]))
+    }

@@ -1,0 +1,96 @@
+"""Domain laws of the engine, checked with hypothesis on small random scenarios."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine import simulate
+from tests.helpers import build
+from tests.sim.engine_cases import one_region
+
+waves = st.fixed_dictionaries(
+    {
+        "count": st.integers(1, 300),
+        "replicas": st.integers(1, 6),
+        "spread": st.sampled_from(["0s", "30s", "5m"]),
+        "horizon": st.sampled_from(["20m", "30m", "2h"]),
+        "concurrency": st.integers(1, 40),
+        "policy": st.sampled_from(["least_loaded", "round_robin", "random"]),
+        "seed": st.integers(0, 2**32),
+    }
+)
+
+
+def _scenario(w: dict, **model):
+    data = one_region(count=w["count"], replicas=w["replicas"], at="10m", spread=w["spread"])
+    data["horizon"], data["seed"] = w["horizon"], w["seed"]
+    data["model"].update(
+        disk={"dist": "lognormal", "base": "20s", "per_gb": "1s", "cv": 0.5},
+        boot={"dist": "lognormal", "mean": "40s"},
+        replica_concurrency=w["concurrency"],
+        replica_selection=w["policy"],
+    )
+    data["model"].update(model)
+    return build(data)
+
+
+@settings(max_examples=25)
+@given(waves)
+def test_requests_are_conserved(w):
+    result = simulate(_scenario(w))
+    for s in [*result.regions, result.overall]:
+        assert s.requests == s.succeeded + s.failed + s.in_flight
+    assert result.overall.requests == w["count"]
+
+
+@settings(max_examples=25)
+@given(waves)
+def test_no_replica_serves_more_than_its_capacity(w):
+    result = simulate(_scenario(w))
+    assert result.overall.peak_replica_busy <= w["concurrency"]
+    if result.overall.longest_queue > 0:  # someone waited, so a replica must have been full
+        assert result.overall.peak_replica_busy == w["concurrency"]
+
+
+@settings(max_examples=20)
+@given(waves)
+def test_unlimited_capacity_and_no_throttling_means_no_waiting(w):
+    result = simulate(_scenario(w, throttling=False, replica_concurrency=100_000))
+    o = result.overall
+    assert (o.throttled_429, o.longest_queue, o.retries) == (0, 0, 0)
+    assert o.wait_mean_s in (0.0, None)
+
+
+@settings(max_examples=25)
+@given(waves, st.integers(1, 4))
+def test_more_replicas_never_raise_p95(w, extra):
+    w = dict(w, policy="least_loaded", horizon="6h")  # late binding: a pooled FCFS queue
+    fewer = simulate(_scenario(w)).overall
+    more = simulate(_scenario(dict(w, replicas=w["replicas"] + extra))).overall
+    assert more.ttr_p95_s <= fewer.ttr_p95_s
+    assert more.wait_mean_s <= fewer.wait_mean_s
+
+
+@settings(max_examples=10)
+@given(waves)
+def test_same_seed_gives_identical_json(w):
+    scenario = _scenario(w)
+    assert simulate(scenario).to_json() == simulate(copy.deepcopy(scenario)).to_json()
+
+
+def test_different_seeds_differ():
+    w = {
+        "count": 50,
+        "replicas": 1,
+        "spread": "0s",
+        "horizon": "2h",
+        "concurrency": 5,
+        "policy": "least_loaded",
+        "seed": 1,
+    }
+    a = simulate(_scenario(w)).overall
+    b = simulate(_scenario(dict(w, seed=2))).overall
+    assert a.ttr_p95_s != b.ttr_p95_s
