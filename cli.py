@@ -5,6 +5,8 @@ Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
@@ -18,15 +20,19 @@ from rich.table import Table
 
 import sim
 from sim import catalog
-from sim.errors import ScenarioError
+from sim.engine import simulate
+from sim.errors import RUNTIME, ScenarioError
 from sim.loader import load_scenario
 from sim.params import ModelParams, assumptions
+from sim.results import RunResult
 from sim.scenario import Scenario
+from sim.stats import aggregate
+from sim.units import human_duration
 
 app = typer.Typer(
     name="acgsim",
     help="Offline simulator and capacity planner for Azure Compute Gallery.\n\n"
-    "Example: acgsim validate scenarios/quickstart.yaml",
+    "Example: acgsim run scenarios/quickstart.yaml",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -53,7 +59,7 @@ def main(
 ) -> None:
     """Offline simulator and capacity planner for Azure Compute Gallery.
 
-    Example: acgsim validate scenarios/quickstart.yaml
+    Example: acgsim run scenarios/quickstart.yaml
     """
 
 
@@ -169,11 +175,214 @@ def _emit(as_json: bool, data: object, title: str, columns: list[str], rows: lis
         print(json.dumps(data, indent=2))
         return
     table = Table(title=title, title_justify="left", show_lines=False)
-    for c in columns:
-        table.add_column(c, overflow="fold")
+    for i, c in enumerate(columns):
+        table.add_column(c, overflow="fold", no_wrap=i == 0)
     for r in rows:
         table.add_row(*r)
     out.print(table)
+
+
+def _load_or_exit(path: Path) -> Scenario:
+    try:
+        scenario, warnings = load_scenario(path)
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    for w in warnings:
+        err.print(str(w), markup=False)
+    return scenario
+
+
+def _t(seconds: float | None) -> str:
+    return "-" if seconds is None else human_duration(seconds)
+
+
+def _print_run(result: RunResult) -> None:
+    summaries = [*result.regions, result.overall]
+    _emit(
+        False,
+        None,
+        f"{result.scenario}: seed {result.seed}, simulated "
+        f"{human_duration(result.simulated_end_s or 0)}. Time from request to running VM:",
+        ["region", "requests", "ok", "failed", "in flight", "p50", "p95", "p99", "max"],
+        [
+            [
+                s.region,
+                f"{s.requests:,}",
+                f"{s.succeeded:,}",
+                f"{s.failed:,}",
+                f"{s.in_flight:,}",
+                _t(s.ttr_p50_s),
+                _t(s.ttr_p95_s),
+                _t(s.ttr_p99_s),
+                _t(s.ttr_max_s),
+            ]
+            for s in summaries
+        ],
+    )
+    _emit(
+        False,
+        None,
+        "Replicas and throttling:",
+        ["region", "mean wait", "waited", "longest queue", "replica busy", "429s", "retries"],
+        [
+            [
+                s.region,
+                _t(s.wait_mean_s),
+                _pct(s.waited_share),
+                str(s.longest_queue),
+                _pct(s.replica_utilisation),
+                f"{s.throttled_429:,}",
+                f"{s.retries:,}",
+            ]
+            for s in summaries
+        ],
+    )
+    _emit(
+        False,
+        None,
+        "Replication:",
+        ["region", "state", "replicas", "storage", "attempts", "done at", "version"],
+        [
+            [
+                c.region,
+                c.state,
+                str(c.replicas),
+                c.storage,
+                str(c.attempts),
+                _t(c.completed_s),
+                c.version,
+            ]
+            for c in result.replication_log
+        ],
+    )
+    codes = result.overall.failed_by_code if result.overall else {}
+    for code, n in codes.items():
+        e = RUNTIME[code]
+        label = e.code or code
+        kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
+        out.print(
+            f"{n:,} failed with {label} (HTTP {e.status}): {e.message} ({kind})", markup=False
+        )
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _print_many(results: list[RunResult]) -> None:
+    figures = aggregate(results)
+    shown = [
+        "ttr_p50_s",
+        "ttr_p95_s",
+        "failure_rate",
+        "wait_mean_s",
+        "throttled_429",
+        "replica_utilisation",
+    ]
+    rows = []
+    for region, f in figures.items():
+        cells = []
+        for key in shown:
+            m, h = f[key]["mean"], f[key]["half_width"]
+            fmt = _t if key.endswith("_s") else (lambda x: f"{x:,.3g}")
+            cells.append("-" if m is None else fmt(m) + ("" if h is None else f" ± {fmt(h)}"))
+        rows.append([region, *cells])
+    _emit(
+        False,
+        None,
+        f"{results[0].scenario}: {len(results)} replications of seed "
+        f"{results[0].seed} (mean ± 95% CI half-width)",
+        ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
+        rows,
+    )
+
+
+@app.command()
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications", "-k", min=1, help="Independent replications on child seeds."
+        ),
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the RunResult JSON.")] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write result.json (and records.csv with --trace) here."),
+    ] = None,
+    trace: Annotated[bool, typer.Option(help="Keep one record per request.")] = False,
+    timing: Annotated[bool, typer.Option(help="Record wall time (makes output vary).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files in --out.")] = False,
+) -> None:
+    """Simulate a scenario: time to running, throttling, failures, replicas, replication.
+
+    With --replications K the run repeats on K child seeds and shows each key figure's mean with
+    a 95% confidence interval.
+
+    Example: acgsim run scenarios/quickstart.yaml --replications 5
+    """
+    scenario = _load_or_exit(file)
+    if seed is not None and seed < 0:
+        _fail([f"--seed must be 0 or more, got {seed}"])
+    if replications == 1:
+        results = [simulate(scenario, seed, trace=trace, timing=timing)]
+    else:
+        results = [
+            simulate(scenario, seed, i, trace=trace, timing=timing) for i in range(replications)
+        ]
+    broken = [r for r in results if r.error]
+    if broken:
+        err.print(
+            f"{file}: the simulation broke (a bug in acgsim, please report it):", markup=False
+        )
+        err.print(broken[0].error, markup=False)
+        raise typer.Exit(1)
+    if out_dir is not None:
+        _write_results(out_dir, results, force)
+    if as_json:
+        if len(results) == 1:
+            sys.stdout.write(results[0].to_json())
+        else:
+            doc = {
+                "replications": [json.loads(r.to_json()) for r in results],
+                "summary": aggregate(results),
+            }
+            print(json.dumps(doc, indent=2))
+        return
+    if len(results) == 1:
+        _print_run(results[0])
+    else:
+        _print_many(results)
+    if out_dir is not None:
+        out.print(f"wrote results to {out_dir}", markup=False)
+
+
+def _write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
+    if len(results) == 1:
+        files = {"result.json": results[0].to_json()}
+        if results[0].records is not None:
+            files["records.csv"] = _csv(results[0].records)
+    else:
+        files = {f"result-{r.replication}.json": r.to_json() for r in results}
+        files["summary.json"] = json.dumps(aggregate(results), indent=2) + "\n"
+        for r in results:
+            if r.records is not None:
+                files[f"records-{r.replication}.csv"] = _csv(r.records)
+    clash = [n for n in files if (out_dir / n).exists()]
+    if clash and not force:
+        _fail([f"{out_dir / clash[0]}: exists; pass --force to overwrite it"])
+    for name, text in files.items():
+        write_atomic(out_dir / name, text, force=True)
+
+
+def _csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
 
 
 @app.command()

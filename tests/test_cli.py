@@ -15,7 +15,7 @@ from tests.conftest import SCENARIOS
 
 runner = CliRunner()
 QUICKSTART = str(SCENARIOS / "quickstart.yaml")
-COMMANDS = ["validate", "limits", "regions", "schema", "assumptions"]
+COMMANDS = ["run", "validate", "limits", "regions", "schema", "assumptions"]
 
 
 def run(*args: str):
@@ -35,7 +35,7 @@ def test_every_command_has_help_with_an_example(command):
 
 
 def test_top_level_help_and_version():
-    assert "Example: acgsim validate" in run("--help").output
+    assert "Example: acgsim run" in run("--help").output
     result = run("--version")
     assert result.exit_code == 0 and result.output.strip() == f"acgsim {sim.__version__}"
 
@@ -133,3 +133,56 @@ def test_assumptions_show_scenario_overrides(tmp_path):
     default = json.loads(run("assumptions", "--json").stdout)
     assert default[0]["value"].startswith("20 (from the seed guidance)")
     assert all(r["rationale"] for r in default)
+
+
+def test_run_prints_the_region_table():
+    result = run("run", QUICKSTART)
+    assert result.exit_code == 0, result.output
+    assert "westeurope" in result.output and "northeurope" in result.output
+    assert "Replication" in result.output
+
+
+def test_run_json_is_deterministic_and_complete():
+    first = run("run", QUICKSTART, "--json")
+    second = run("run", QUICKSTART, "--json")
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    doc = json.loads(first.stdout)
+    assert doc["seed"] == 1 and doc["wall_time_s"] is None and doc["error"] is None
+    assert doc["overall"]["requests"] == 60 and doc["assumptions"]
+    assert len(doc["scenario_sha256"]) == 64
+
+
+def test_run_seed_changes_results():
+    a = json.loads(run("run", QUICKSTART, "--json").stdout)
+    b = json.loads(run("run", QUICKSTART, "--json", "--seed", "7").stdout)
+    assert b["seed"] == 7 and a["overall"]["ttr_p95_s"] != b["overall"]["ttr_p95_s"]
+
+
+def test_run_replications_show_confidence_intervals():
+    result = run("run", QUICKSTART, "--replications", "3")
+    assert result.exit_code == 0 and "3 replications" in result.output and "±" in result.output
+    doc = json.loads(run("run", QUICKSTART, "-k", "3", "--json").stdout)
+    assert [r["replication"] for r in doc["replications"]] == [0, 1, 2]
+    assert doc["summary"]["all"]["ttr_p95_s"]["n"] == 3
+
+
+def test_run_out_writes_result_and_trace(tmp_path):
+    out = tmp_path / "out"
+    result = run("run", QUICKSTART, "--out", str(out), "--trace")
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "result.json").read_text())
+    assert len(doc["records"]) == 60
+    lines = (out / "records.csv").read_text().splitlines()
+    assert lines[0].startswith("id,kind,wave,region") and len(lines) == 61
+    again = run("run", QUICKSTART, "--out", str(out))
+    assert again.exit_code == 2 and "--force" in again.output
+    assert run("run", QUICKSTART, "--out", str(out), "--force").exit_code == 0
+
+
+def test_run_bad_input_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    result = run("run", str(bad))
+    assert result.exit_code == 2 and "tenants: required field is missing" in result.output
+    assert run("run", QUICKSTART, "--replications", "0").exit_code == 2
+    _no_traceback(result)
