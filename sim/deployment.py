@@ -8,9 +8,10 @@ OperationNotAllowed/TooManyRequests); the image is resolved in the region (an ex
 replica; the VM boots. If the replica is lost while the disk is being created, the client retries
 the whole create with exponential backoff.
 
-A scale set [ACG]: one VMSS PUT (its own bucket), then its instances in batches of `vmss_batch`,
-every instance from the one replica the scale set was given (re-chosen only if that replica is
-lost). Time to running counts from the moment the request (or the scale set) was submitted.
+A scale set [ACG]: one VMSS PUT (its own bucket), then its instances in batches of `vmss_batch`
+(the next batch starts once the last one's disks exist), every instance from the one replica the
+scale set was given (re-chosen only if that replica is lost). Time to running counts from the
+moment the request (or the scale set) was submitted.
 """
 
 from __future__ import annotations
@@ -136,20 +137,28 @@ def vm(m: Model, req: Request, factor: float, boot: float) -> Generator:
 
 
 def _instance(
-    m: Model, req: Request, copy: RegionCopy, holder: list, factor: float, boot: float
+    m: Model,
+    req: Request,
+    copy: RegionCopy,
+    holder: list,
+    factor: float,
+    boot: float,
+    disk_done: simpy.Event,
 ) -> Generator:
-    """One scale-set instance: a disk from the scale set's replica, then boot."""
+    """One scale-set instance: a disk from the scale set's replica (then `disk_done`), then boot."""
     pool = copy.pool
     while True:
         pin = holder[0]
         if pin is None or not pin.up:
             pin = holder[0] = pool.bind_set(pin)
         if pin is not None and (yield from _create_disk(m, req, pool, copy, factor, pin)):
+            disk_done.succeed()
             req.boot = boot
             yield m.env.timeout(boot)
             m.rec.succeed(req, m.env.now)
             return
         if not (yield from _again(m, req)):
+            disk_done.succeed()
             m.rec.fail(req, _lost_error(m, req), m.env.now)
             return
 
@@ -178,14 +187,17 @@ def scale_set(
     copy = state.copies[wave.region]
     holder = [copy.pool.bind_set()]
     batch = m.params.vmss_batch
-    for start in range(0, len(reqs), batch):
-        procs = []
+    for start in range(0, len(reqs), batch):  # the next batch starts when these disks exist
+        disks = []
         for i in range(start, min(start + batch, len(reqs))):
             reqs[i].version = state.ref
-            procs.append(
-                env.process(_instance(m, reqs[i], copy, holder, float(factors[i]), float(boots[i])))
+            disks.append(env.event())
+            env.process(
+                _instance(m, reqs[i], copy, holder, float(factors[i]), float(boots[i]), disks[-1])
             )
-        yield env.all_of(procs)
+        yield env.all_of(disks)
+    if holder[0] is not None:
+        holder[0].sets -= 1  # the scale set no longer draws on its replica
 
 
 def _draws(m: Model, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:

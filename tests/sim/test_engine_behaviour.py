@@ -243,3 +243,51 @@ def test_latest_binds_before_a_newer_version_finishes_replicating():
     assert {r["version"] for r in result.records if r["region"] == "westeurope"} == {
         "gal/web/1.0.0"
     }
+
+
+def test_scale_sets_release_their_replica_when_done():
+    data = one_region(count=1, replicas=2)
+    data["workload"]["scale_sets"] = [
+        {
+            "at": "1000s",
+            "region": "westeurope",
+            "subscription": "apps",
+            "image": "gal/web/latest",
+            "instances": 20,
+        },
+        {
+            "at": "2000s",
+            "region": "westeurope",
+            "subscription": "apps",
+            "image": "gal/web/latest",
+            "instances": 20,
+        },
+    ]
+    data["model"]["replica_concurrency"] = 20
+    result = simulate(build(data), trace=True)
+    replicas = {
+        r["wave"]: {x["replica"] for x in result.records if x["wave"] == r["wave"]}
+        for r in result.records
+        if r["kind"] == "vmss_instance"
+    }
+    # the VM (replica 0 then free) and the first set are long done: the second set takes replica 0
+    assert replicas == {"scale_sets[0]#0": {1}, "scale_sets[1]#0": {0}}
+
+
+def test_scale_set_batches_wait_for_disks_not_boots():
+    # 40 instances, batches of 20 on one replica of capacity 20: disks 15.5 s each, boot 40 s.
+    # Batch 1 disks end at 1015.5; batch 2 disks 1015.5-1031, running at 1071.
+    data = one_region(count=1, at="1000s")
+    data["workload"] = {
+        "scale_sets": [
+            {
+                "at": "1000s",
+                "region": "westeurope",
+                "subscription": "apps",
+                "image": "gal/web/latest",
+                "instances": 40,
+            }
+        ]
+    }
+    result = simulate(build(data), trace=True)
+    assert sorted({r["finished"] for r in result.records}) == [1055.5, 1071.0]
