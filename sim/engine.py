@@ -117,14 +117,45 @@ class Model:
             yield self.env.timeout(step)
 
 
-def _regions(s: Scenario) -> list[str]:
-    used = {t.region for g in s.galleries for d in g.images for v in d.versions for t in v.regions}
+def wave_keys(s: Scenario) -> list[tuple[str, object, int]]:
+    """Every wave with its key ("vms/0", ...) and its index in its list."""
     w = s.workload
-    used |= {x.region for x in [*w.vms, *w.scale_sets, *w.arrivals]}
+    return (
+        [(f"vms/{i}", x, i) for i, x in enumerate(w.vms)]
+        + [(f"scale_sets/{i}", x, i) for i, x in enumerate(w.scale_sets)]
+        + [(f"arrivals/{i}", x, i) for i, x in enumerate(w.arrivals)]
+    )
+
+
+def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
+    if subset is None:
+        used = {
+            t.region for g in s.galleries for d in g.images for v in d.versions for t in v.regions
+        }
+        used |= {x.region for _, x, _ in wave_keys(s)}
+    else:
+        used = {c.rsplit("/", 1)[1] for c in subset.copies}
+        used |= {x.region for key, x, _ in wave_keys(s) if key in subset.waves}
     return sorted(used)
 
 
-def build_model(scenario: Scenario, seed: np.random.SeedSequence, trace: bool = False) -> Model:
+@dataclass(frozen=True)
+class Subset:
+    """Part of a scenario to simulate: waves by key ("vms/0", "scale_sets/1", "arrivals/2") and
+    replications by "gallery/image/version/region". Streams keep their full-scenario names, so a
+    part sees exactly the random numbers it sees in the whole (the planner searches regions apart).
+    """
+
+    waves: frozenset[str]
+    copies: frozenset[str]
+
+
+def build_model(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    trace: bool = False,
+    subset: Subset | None = None,
+) -> Model:
     """Wire every process of the scenario into a fresh SimPy environment; check before running."""
     env = simpy.Environment()
     p = scenario.model
@@ -138,11 +169,15 @@ def build_model(scenario: Scenario, seed: np.random.SeedSequence, trace: bool = 
         Streams(seed),
         Throttles(buckets, unlimited=not p.throttling),
         GalleryState(scenario),
-        Recorder(_regions(scenario), trace),
+        Recorder(_regions(scenario, subset), trace),
     )
     m.outages = Outages(env, m.lose, m.restore)
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
-    copies = m.gallery.copies()
+    copies = [
+        c
+        for c in m.gallery.copies()
+        if subset is None or f"{c.version}/{c.region}" in subset.copies
+    ]
     for copy in copies:
         state = m.gallery.versions[copy.version]
         name = f"{copy.version}/{copy.region}"
@@ -160,18 +195,17 @@ def build_model(scenario: Scenario, seed: np.random.SeedSequence, trace: bool = 
     for fault in scenario.faults:
         if isinstance(fault, (ZoneOutage, RegionOutage)):
             env.process(m.outages.run(fault))
-    w = scenario.workload
-    for i, wave in enumerate(w.vms):
-        env.process(vm_wave(m, wave, i))
-    for i, wave in enumerate(w.scale_sets):
-        env.process(scale_set_wave(m, wave, i))
-    for i, a in enumerate(w.arrivals):
-        env.process(arrival_stream(m, a, i))
+    starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
+    for key, wave, i in wave_keys(scenario):
+        if subset is None or key in subset.waves:
+            env.process(starts[key.split("/")[0]](m, wave, i))
     env.process(m.sample())
-    for x in [*w.vms, *w.scale_sets, *w.arrivals]:
+    for key, x, _ in wave_keys(scenario):
+        if subset is not None and key not in subset.waves:
+            continue
         if x.region not in m.rec.regions or x.image.rsplit("/", 1)[0] not in m.gallery.by_image:
             raise ValueError(f"unwired workload: {x.region} {x.image}")
-    if len(copies) != sum(len(v.copies) for v in m.gallery.versions.values()):
+    if subset is None and len(copies) != sum(len(v.copies) for v in m.gallery.versions.values()):
         raise ValueError("a target region has no replication process")
     return m
 
@@ -192,6 +226,7 @@ def simulate(
     replication: int | None = None,
     trace: bool = False,
     timing: bool = False,
+    subset: Subset | None = None,
 ) -> RunResult:
     """Run a scenario to its horizon on one seed (or one replication's child seed)."""
     seed = scenario.seed if seed is None else seed
@@ -206,7 +241,7 @@ def simulate(
         assumptions=assumptions(scenario.model, scenario.guidance),
     )
     try:
-        m = build_model(scenario, _seed_sequence(seed, replication), trace)
+        m = build_model(scenario, _seed_sequence(seed, replication), trace, subset)
         m.env.run(until=scenario.horizon)
         _summarise(m, result)
     except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
