@@ -1,0 +1,98 @@
+"""What a plan costs: replica storage per month and the one-time egress of the first copies.
+
+The gallery itself is free; every replica is billed as a snapshot of the version's occupied size,
+per replica and region; the first copy into each region other than the source crosses regions and
+pays egress [ACG]. Example [ACG]: 10 GB occupied, 3 regions x 2 replicas = 60 GB of snapshots.
+
+Prices are a dated table, never truth: Standard_LRS and Premium_LRS snapshot prices are the public
+list prices seen in mid-2026 (AZURE_FACTS section 8); the ZRS price and the egress price are
+assumptions (the sources say only that ZRS costs more than LRS). A scenario's `prices:` or
+`--prices FILE` overrides any of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.loader import read_document
+from sim.scenario import Prices
+
+
+class PriceTable(BaseModel):
+    """USD prices in force, with where each came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: date
+    source: str
+    currency: str = "USD"
+    storage_per_gb_month: dict[str, float]
+    egress_per_gb: float
+    notes: list[str]
+
+
+DEFAULT_PRICES = PriceTable(
+    as_of=date(2026, 6, 30),
+    source="public list prices seen mid-2026 (AZURE_FACTS section 8)",
+    storage_per_gb_month={"Standard_LRS": 0.05, "Premium_LRS": 0.132, "Standard_ZRS": 0.0625},
+    egress_per_gb=0.02,
+    notes=[
+        "Standard_LRS 0.05 and Premium_LRS 0.132 USD per GB-month: snapshot list prices [ACG]",
+        "Standard_ZRS 0.0625: assumed 1.25 x LRS (the sources say only that ZRS costs more)",
+        "egress 0.02 USD per GB: assumed, a typical inter-region transfer price; override it",
+    ],
+)
+
+
+def with_overrides(table: PriceTable, override: Prices | None, label: str) -> PriceTable:
+    """The table with the prices an override gives replaced."""
+    if override is None:
+        return table
+    storage = dict(table.storage_per_gb_month) | dict(override.storage_per_gb_month)
+    notes = [
+        *table.notes,
+        f"overridden by {label}: "
+        + ", ".join(
+            [*override.storage_per_gb_month]
+            + (["egress"] if override.egress_per_gb is not None else [])
+        ),
+    ]
+    return table.model_copy(
+        update={
+            "storage_per_gb_month": storage,
+            "egress_per_gb": table.egress_per_gb
+            if override.egress_per_gb is None
+            else override.egress_per_gb,
+            "as_of": override.as_of or table.as_of,
+            "source": override.source or table.source,
+            "notes": notes,
+        }
+    )
+
+
+def load_prices(path: Path) -> Prices:
+    """A price override file (YAML or JSON, the scenario's `prices:` shape), or ScenarioError."""
+    data, _ = read_document(path)
+    try:
+        return Prices.model_validate(data, context={"from_file": True})
+    except ValidationError as exc:
+        raise ScenarioError(
+            [
+                Problem(tuple(str(x) for x in e["loc"]), e["msg"], file=str(path))
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
+def monthly_storage(replicas: int, size_gb: float, storage: str, table: PriceTable) -> float:
+    """USD per month for `replicas` snapshots of `size_gb` occupied GB."""
+    return replicas * size_gb * table.storage_per_gb_month[storage]
+
+
+def egress(size_gb: float, source_region: str, region: str, table: PriceTable) -> float:
+    """One-time USD for the first copy into `region` (nothing in the source region)."""
+    return 0.0 if region == source_region else size_gb * table.egress_per_gb

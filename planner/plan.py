@@ -1,0 +1,84 @@
+"""The Plan: replicas and storage per image version and region, with reasons, predictions, cost."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.cost import PriceTable
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Estimate(_Model):
+    """A figure's mean over replications and the half-width of its 95% confidence interval."""
+
+    mean: float | None
+    half_width: float | None = None
+    n: int = 0
+
+
+class Candidate(_Model):
+    """One replica count the search simulated for a region (data for the trade-off plot)."""
+
+    replicas: int
+    p95_s: Estimate
+    failure_rate: Estimate
+    met: bool
+
+
+class RegionPlan(_Model):
+    """The answer for one image version in one region."""
+
+    version: str
+    region: str
+    replicas: int
+    storage: str
+    reasons: list[str]
+    added: bool = Field(False, description="the plan adds this target region")
+    baseline_replicas: int = Field(description="what the guidance rules alone give")
+    baseline_storage: str
+    scenario_replicas: int | None = Field(None, description="what the scenario had, if targeted")
+    requests: int = 0
+    p50_s: Estimate | None = None
+    p95_s: Estimate | None = None
+    failure_rate: Estimate | None = None
+    objective_p95_s: float | None = None
+    objective_failure_rate: float | None = None
+    meets_objectives: bool | None = None
+    monthly_cost_usd: float
+    egress_one_time_usd: float
+    baseline_monthly_cost_usd: float
+    candidates: list[Candidate] = []
+
+
+class Totals(_Model):
+    replicas: int
+    monthly_cost_usd: float
+    egress_one_time_usd: float
+    baseline_replicas: int
+    baseline_monthly_cost_usd: float
+
+
+class Plan(_Model):
+    """A verified, priced plan and how it was made."""
+
+    acgsim_version: str
+    scenario: str
+    scenario_sha256: str
+    guidance: str
+    objectives: dict
+    seed: int
+    replications: int
+    below_guidance: bool
+    regions: list[RegionPlan]
+    totals: Totals
+    prices: PriceTable
+    warnings: list[str] = []
+    infeasible: list[str] = []
+    simulations: int = 0
+    simulated_requests: int = 0
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,251 @@
+"""Documented guidance turned into a baseline plan: replicas and storage per version and region.
+
+Replicas [SEED][ACG23][ACG]: one replica for every 20 VMs created concurrently (50 under the
+`current` guidance), one replica for each scale set created concurrently, at least 3 for production
+images, at most 100 per region [ACG]. Storage [ACG]: Standard_ZRS where the region has availability
+zones, Standard_LRS where it has none, Premium_LRS only when asked for.
+
+"Created concurrently" is estimated from the workload (an approximation the simulation then
+checks): a VM is being created for about T = mean disk time + mean boot time, so a wave of N VMs
+spread over S seconds has min(N, ceil(N x T / S)) at once, capped by the client's concurrency;
+Poisson arrivals at rate r have r x T at once (Little's law); a scale set is being created for
+ceil(instances / batch) x T. Overlapping waves in a region add up; the peak over time is the
+demand."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sim import catalog
+from sim.engine import wave_keys
+from sim.naming import version_key
+from sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
+
+MAX_REPLICAS = catalog.LIMITS["replicas"].value
+
+
+@dataclass
+class Demand:
+    """What one version must serve in one region: peak concurrency and the waves that make it."""
+
+    version: str  # gallery/image/version
+    region: str
+    waves: list[str] = field(default_factory=list)
+    peak_vms: int = 0
+    peak_scale_sets: int = 0
+    vm_intervals: list[tuple[float, float, int]] = field(default_factory=list)
+    set_intervals: list[tuple[float, float, int]] = field(default_factory=list)
+
+
+@dataclass
+class UnitPlan:
+    """The rules' answer for one version in one region, with every reason."""
+
+    version: str
+    region: str
+    replicas: int
+    storage: str
+    floor: int  # the fewest replicas the guidance allows
+    reasons: list[str]
+    warnings: list[str]
+    added: bool = False  # the version did not target this region: the plan adds it
+    demand: Demand | None = None
+
+
+def resolve_static(scenario: Scenario, ref: str, region: str) -> str | None:
+    """The version a reference means in a region, ignoring replication timing (None if none)."""
+    gallery, image, version = ref.split("/")
+    found = scenario.find_image(gallery, image)
+    if found is None:
+        return None
+    versions = found[1].versions
+    if version != "latest":
+        return ref
+    eligible = [v for v in versions if not _excluded(v, region)]
+    if not eligible:
+        return None
+    best = max(eligible, key=lambda v: version_key(v.name))
+    return f"{gallery}/{image}/{best.name}"
+
+
+def _excluded(v: ImageVersion, region: str) -> bool:
+    target = next((t for t in v.regions if t.region == region), None)
+    return v.excluded_in(target) if target is not None else v.exclude_from_latest
+
+
+def creation_time(scenario: Scenario, size_gb: float) -> float:
+    """Mean seconds to create one VM: disk from a replica plus boot (queueing excluded)."""
+    p = scenario.model
+    return p.disk.base + p.disk.per_gb * size_gb + p.boot.mean
+
+
+def _peak(intervals: list[tuple[float, float, int]]) -> int:
+    events = sorted(
+        [(a, level) for a, _, level in intervals] + [(b, -level) for _, b, level in intervals],
+        key=lambda e: (e[0], e[1]),
+    )
+    level = peak = 0
+    for _, change in events:
+        level += change
+        peak = max(peak, level)
+    return peak
+
+
+def demands(scenario: Scenario) -> dict[tuple[str, str], Demand]:
+    """Peak concurrent VMs and scale sets per (version, region) the workload uses."""
+    out: dict[tuple[str, str], Demand] = {}
+    sizes = {
+        f"{g.name}/{d.name}/{v.name}": v.size_gb
+        for g in scenario.galleries
+        for d in g.images
+        for v in d.versions
+    }
+    batch = scenario.model.vmss_batch
+    for key, wave, _ in wave_keys(scenario):
+        version = resolve_static(scenario, wave.image, wave.region)
+        if version is None:
+            continue
+        d = out.setdefault((version, wave.region), Demand(version, wave.region))
+        d.waves.append(key)
+        t = creation_time(scenario, sizes[version])
+        if isinstance(wave, VmWave):
+            level = wave.count if wave.spread <= t else math.ceil(wave.count * t / wave.spread)
+            level = min(wave.count, level, wave.concurrency or wave.count)
+            d.vm_intervals.append((wave.at, wave.at + wave.spread + t, level))
+        elif isinstance(wave, Arrivals):
+            level = math.ceil(wave.rate_per_min / 60.0 * t)
+            d.vm_intervals.append((wave.at, wave.at + wave.duration + t, level))
+        elif isinstance(wave, ScaleSetWave):
+            t_set = math.ceil(wave.instances / batch) * t
+            level = (
+                wave.count if wave.spread <= t_set else math.ceil(wave.count * t_set / wave.spread)
+            )
+            d.set_intervals.append((wave.at, wave.at + wave.spread + t_set, min(wave.count, level)))
+    for d in out.values():
+        d.peak_vms, d.peak_scale_sets = _peak(d.vm_intervals), _peak(d.set_intervals)
+    return out
+
+
+def replicas_for(
+    vms: int, scale_sets: int, production: bool, guidance: str
+) -> tuple[int, int, list[str], list[str]]:
+    """Replicas for a peak of VMs and scale sets created at once: (count, floor, reasons, warnings).
+
+    The floor is what the guidance asks for; the count is the same, capped at the limit of 100.
+    """
+    g = catalog.GUIDANCE[guidance]
+    reasons: list[str] = []
+    by_vms = math.ceil(vms / g.vms_per_replica)
+    need = max(by_vms, scale_sets, 1)
+    if vms:
+        reasons.append(
+            f"{vms:,} VMs created at once / {g.vms_per_replica} per replica = {by_vms} "
+            f"[{g.name} guidance: {g.source}]"
+        )
+    if scale_sets:
+        reasons.append(f"{scale_sets} scale sets created at once: one replica each [SEED; ACG23]")
+    if production:
+        need = max(need, catalog.PRODUCTION_MIN_REPLICAS)
+        reasons.append(
+            f"production image: at least {catalog.PRODUCTION_MIN_REPLICAS} replicas [ACG]"
+        )
+    if not vms and not scale_sets and not production:
+        reasons.append("no workload here: the minimum, 1 replica")
+    warnings = []
+    if need > MAX_REPLICAS:
+        warnings.append(
+            f"needs {need} replicas but a version holds at most {MAX_REPLICAS} per region [ACG]: "
+            "stagger the waves, or split the workload across image versions or galleries"
+        )
+        need = MAX_REPLICAS
+    return need, need, reasons, warnings
+
+
+def storage_for(
+    region: str, zone_resilience: bool, premium: bool
+) -> tuple[str, list[str], list[str]]:
+    """Storage type for a region: (type, reasons, warnings)."""
+    zoned = catalog.REGIONS[region].has_zones
+    if premium:
+        warn = (
+            [
+                f"{region}: Premium_LRS replicas are zonal and fail with their zone; zone "
+                "resilience needs Standard_ZRS"
+            ]
+            if zone_resilience and zoned
+            else []
+        )
+        return "Premium_LRS", ["Premium_LRS as asked for"], warn
+    if zoned:
+        return (
+            "Standard_ZRS",
+            [f"{region} has availability zones: Standard_ZRS survives a zone loss [ACG]"],
+            [],
+        )
+    warn = (
+        [f"{region} has no availability zones: zone resilience cannot be met there"]
+        if zone_resilience
+        else []
+    )
+    return "Standard_LRS", [f"{region} has no availability zones: Standard_LRS [ACG][TS]"], warn
+
+
+def baseline(scenario: Scenario, premium: bool = False) -> list[UnitPlan]:
+    """The rules' plan for every version and region the workload or the publishing profile uses."""
+    need = demands(scenario)
+    units: list[UnitPlan] = []
+    for g in scenario.galleries:
+        for d in g.images:
+            for v in d.versions:
+                ref = f"{g.name}/{d.name}/{v.name}"
+                targets = {t.region: t for t in v.regions}
+                regions = sorted(set(targets) | {r for (x, r) in need if x == ref})
+                for region in regions:
+                    units.append(
+                        _unit(
+                            scenario,
+                            v,
+                            ref,
+                            region,
+                            targets.get(region),
+                            need.get((ref, region)),
+                            premium,
+                        )
+                    )
+    return units
+
+
+def _unit(
+    scenario: Scenario,
+    v: ImageVersion,
+    ref: str,
+    region: str,
+    target,
+    demand: Demand | None,
+    premium: bool,
+) -> UnitPlan:
+    vms = demand.peak_vms if demand else 0
+    sets = demand.peak_scale_sets if demand else 0
+    count, floor, reasons, warnings = replicas_for(
+        vms, sets, scenario.production, scenario.guidance
+    )
+    asked = premium or (target is not None and v.storage_in(target) == "Premium_LRS")
+    storage, why, warn = storage_for(region, scenario.objectives.zone_resilience, asked)
+    if v.replication_mode == "Shallow":
+        count, floor = 1, 1
+        reasons = ["Shallow replication: one replica in the source region [SIG]"]
+    unit = UnitPlan(
+        ref,
+        region,
+        count,
+        storage,
+        floor,
+        reasons + why,
+        warnings + warn,
+        added=target is None,
+        demand=demand,
+    )
+    if target is None:
+        unit.reasons.insert(0, "the workload deploys here, so the plan adds this target region")
+    return unit

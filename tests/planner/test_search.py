@@ -1,0 +1,102 @@
+"""The search: galloping and bisection, a known answer, infeasibility, the Plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import search
+from planner.plan import Plan
+from tests.helpers import build
+from tests.sim.engine_cases import one_region
+
+
+def _counting(threshold: int):
+    calls: list[int] = []
+
+    def met(n: int) -> bool:
+        calls.append(n)
+        return n >= threshold
+
+    return met, calls
+
+
+@pytest.mark.parametrize(
+    ("start", "floor", "answer"),
+    [
+        (1, 1, 10),
+        (6, 6, 37),
+        (10, 10, 10),
+        (30, 5, 12),
+        (30, 30, 30),
+        (99, 99, 100),
+    ],
+)
+def test_search_count_finds_the_fewest(start, floor, answer):
+    met, calls = _counting(answer)
+    assert search.search_count(start, floor, met, lambda a, b: False) == max(answer, floor)
+    assert len(calls) <= 2 * max(1, (answer - start).bit_length()) + 8
+
+
+def test_search_count_gives_up_when_nothing_helps():
+    met, calls = _counting(1000)
+    assert search.search_count(5, 5, met, lambda a, b: False) is None
+    assert calls[-1] == 100
+    met, calls = _counting(1000)
+    assert search.search_count(5, 5, met, lambda previous, n: previous is not None) is None
+    assert calls == [5, 6]  # the second miss changed nothing: stop
+
+
+def _known(objective: str) -> dict:
+    # 20 VMs at once, one disk at a time per replica (15.5 s), boot 40 s: with r replicas VMs run
+    # in rounds of r; p95 <= 71 s (two rounds) needs r >= 10. The guidance alone gives 1.
+    data = one_region(count=20, at="1000s")
+    data["model"]["replica_concurrency"] = 1
+    data["objectives"] = {"p95": objective}
+    return data
+
+
+def test_search_finds_the_known_minimum():
+    p = search.plan(build(_known("71s")), replications=2)
+    [r] = p.regions
+    assert (r.baseline_replicas, r.replicas, r.meets_objectives) == (1, 10, True)
+    assert r.p95_s.mean == 71.0 and r.p95_s.half_width == 0.0
+    tried = {c.replicas: c.met for c in r.candidates}
+    assert tried[9] is False and tried[10] is True and len(tried) < 10
+    assert "raised from 1 to 10" in r.reasons[-1]
+    assert p.infeasible == [] and p.simulations == 2 * len(tried)
+
+
+def test_search_lowers_below_guidance_only_when_allowed():
+    data = one_region(count=200, at="1000s", spread="100s")  # guidance: 111 at once, 6 replicas
+    data["objectives"] = {"p95": "5m"}
+    guided = search.plan(build(data), replications=2).regions[0]
+    lower = search.plan(build(data), replications=2, below_guidance=True).regions[0]
+    assert guided.replicas == guided.baseline_replicas
+    assert lower.replicas < guided.replicas and lower.meets_objectives
+
+
+def test_infeasible_objective_ends_with_a_message():
+    p = search.plan(build(_known("30s")), replications=2)
+    [msg] = p.infeasible
+    assert msg.startswith("westeurope: no replica count meets p95 30s (best: 56s")
+    assert "disk creation and boot" in msg
+    assert p.regions[0].meets_objectives is False
+    assert p.simulations < 100  # it stopped once more replicas changed nothing
+
+
+def test_plan_json_round_trip_and_cost():
+    p = search.plan(build(_known("71s")), replications=2)
+    assert Plan.model_validate_json(p.to_json()) == p
+    [r] = p.regions
+    # westeurope has zones: Standard_ZRS, 10 replicas x 1 GB x 0.0625 USD
+    assert r.storage == "Standard_ZRS" and r.egress_one_time_usd == 0.0
+    assert r.monthly_cost_usd == round(10 * 1 * 0.0625, 2)
+    assert p.totals.baseline_monthly_cost_usd == round(1 * 1 * 0.0625, 2)
+
+
+def test_no_objectives_verifies_the_guidance():
+    data = one_region(count=40, at="1000s")
+    p = search.plan(build(data), replications=3)
+    [r] = p.regions
+    assert r.replicas == r.baseline_replicas == 2 and r.p95_s.n == 3
+    assert r.meets_objectives is None and len(r.candidates) == 1
