@@ -15,17 +15,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 import sim
+from planner import cost, rules
+from planner import search as planner_search
+from planner.plan import Plan
 from sim import catalog
 from sim.engine import simulate
 from sim.errors import RUNTIME, ScenarioError
 from sim.loader import load_scenario
 from sim.params import ModelParams, assumptions
 from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.scenario import Objectives, Scenario
 from sim.stats import aggregate
 from sim.units import human_duration
 
@@ -383,6 +387,223 @@ def _csv(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def _parse_objectives(scenario: Scenario, items: list[str]) -> Scenario:
+    """Apply --objective KEY=VALUE options (p95, failure_rate, budget, REGION.p95)."""
+    data = scenario.objectives.model_dump(mode="json")
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not value.strip():
+            _fail(
+                [
+                    f"--objective {item}: write KEY=VALUE, e.g. p95=10m, failure_rate=0.01, "
+                    "budget=500 or westeurope.p95=5m"
+                ]
+            )
+        if key == "p95":
+            data["p95"] = value
+        elif key in ("failure_rate", "max_failure_rate", "failure"):
+            data["max_failure_rate"] = value
+        elif key in ("budget", "monthly_budget_usd"):
+            data["monthly_budget_usd"] = value
+        elif key.endswith(".p95"):
+            data.setdefault("regions", {})[key.removesuffix(".p95")] = {"p95": value}
+        else:
+            _fail(
+                [
+                    f"--objective {item}: unknown objective '{key}'; use p95, failure_rate, "
+                    "budget or REGION.p95"
+                ]
+            )
+    try:
+        objectives = Objectives.model_validate(data, context={"from_file": True})
+    except ValidationError as exc:
+        _fail(
+            [
+                f"--objective: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ]
+        )
+    return scenario.model_copy(update={"objectives": objectives})
+
+
+def _est(e) -> str:
+    if e is None or e.mean is None:
+        return "-"
+    return _t(e.mean) + ("" if e.half_width is None else f" ± {_t(e.half_width)}")
+
+
+def _print_plan(p: Plan) -> None:
+    rows = []
+    for r in p.regions:
+        change = (
+            f"{r.replicas}"
+            if r.replicas == r.baseline_replicas
+            else f"{r.replicas} (rules {r.baseline_replicas})"
+        )
+        ok = {True: "yes", False: "NO", None: "-"}[r.meets_objectives]
+        rows.append(
+            [
+                r.region,
+                change,
+                r.storage,
+                r.reasons[0],
+                _est(r.p95_s),
+                ok,
+                f"{r.monthly_cost_usd:,.2f}",
+            ]
+        )
+    _emit(
+        False,
+        None,
+        f"Plan for {p.scenario} ({p.guidance} guidance, {p.replications} "
+        "replications per candidate; p95 = time to running, mean ± 95% CI)",
+        ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
+        rows,
+    )
+    for r in p.regions:
+        out.print(f"{r.region} ({r.version}):", markup=False)
+        for reason in r.reasons:
+            out.print(f"  - {reason}", markup=False)
+    t = p.totals
+    out.print(
+        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} USD a month (rules alone: "
+        f"{t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), plus "
+        f"{t.egress_one_time_usd:,.2f} USD egress once. Prices as of {p.prices.as_of}: "
+        f"{p.prices.source}. {p.simulations} simulations, {p.simulated_requests:,} "
+        "simulated requests.",
+        markup=False,
+    )
+    for w in p.warnings:
+        err.print(f"warning: {w}", markup=False)
+    for msg in p.infeasible:
+        err.print(f"cannot meet the objectives: {msg}", markup=False)
+
+
+@app.command()
+def plan(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    guidance: Annotated[
+        str | None,
+        typer.Option(help="seed (20 VMs per replica) or current (50); default: the scenario's."),
+    ] = None,
+    objective: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--objective",
+            "-o",
+            help="p95=10m, failure_rate=0.01, budget=500, REGION.p95=5m; "
+            "repeatable; overrides the scenario's objectives.",
+        ),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option("--replications", "-k", min=2, help="Replications per candidate.")
+    ] = 20,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")] = None,
+    below_guidance: Annotated[
+        bool,
+        typer.Option(help="Allow fewer replicas than the guidance when the objectives still hold."),
+    ] = False,
+    premium: Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")] = False,
+    prices: Annotated[Path | None, typer.Option(help="Price overrides (YAML or JSON).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes for the replications (default: all cores).")
+    ] = os.cpu_count() or 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.json here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite plan.json.")] = False,
+) -> None:
+    """Recommend replicas and storage per region, verified by simulation and priced.
+
+    Starts from Azure's guidance, simulates it, then raises or lowers each region's replicas to the
+    fewest that meet the objectives. Exits 1 if some objective cannot be met.
+
+    Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
+    """
+    scenario = _load_or_exit(file)
+    if guidance is not None:
+        if guidance not in catalog.GUIDANCE:
+            _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])
+        scenario = scenario.model_copy(update={"guidance": guidance})
+    if objective:
+        scenario = _parse_objectives(scenario, objective)
+    table = cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
+    if prices is not None:
+        try:
+            table = cost.with_overrides(table, cost.load_prices(prices), str(prices))
+        except ScenarioError as exc:
+            _fail([str(p) for p in exc.problems])
+    progress = (lambda msg: err.print(msg, markup=False)) if err.is_terminal else None
+    result = planner_search.plan(
+        scenario, replications, seed, below_guidance, premium, table, workers, progress
+    )
+    if out_dir is not None:
+        write_atomic(out_dir / "plan.json", result.to_json(), force)
+    if as_json:
+        sys.stdout.write(result.to_json())
+    else:
+        _print_plan(result)
+        if out_dir is not None:
+            out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
+    if result.infeasible:
+        raise typer.Exit(1)
+
+
+@app.command()
+def recommend(
+    vms: Annotated[int, typer.Option(min=0, help="VMs created at the same time.")] = 0,
+    scale_sets: Annotated[
+        int, typer.Option(min=0, help="Scale sets created at the same time.")
+    ] = 0,
+    region: Annotated[str | None, typer.Option(help="Azure region (for the storage type).")] = None,
+    production: Annotated[
+        bool, typer.Option(help="A production image (3 replicas at least).")
+    ] = False,
+    guidance: Annotated[
+        str, typer.Option(help="seed: 20 VMs per replica; current: 50 per replica.")
+    ] = catalog.DEFAULT_GUIDANCE,
+    zone_resilience: Annotated[
+        bool, typer.Option(help="Replicas must survive a zone loss.")
+    ] = False,
+    premium: Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Replicas and storage for a burst, from Azure's guidance alone (no scenario needed).
+
+    Example: acgsim recommend --vms 120 --region westeurope
+    """
+    if guidance not in catalog.GUIDANCE:
+        _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])
+    count, _, reasons, warnings = rules.replicas_for(vms, scale_sets, production, guidance)
+    if region is not None:
+        name = catalog.normalize_region(region)
+        if name not in catalog.REGIONS:
+            _fail([f"--region: unknown Azure region '{region}' (`acgsim regions` lists them)"])
+        storage, why, warn = rules.storage_for(name, zone_resilience, premium)
+    else:
+        storage = (
+            "Premium_LRS"
+            if premium
+            else "Standard_ZRS where the region has zones, else Standard_LRS"
+        )
+        why, warn = ["give --region to choose between ZRS and LRS [ACG]"], []
+    answer = {
+        "replicas": count,
+        "storage": storage,
+        "guidance": guidance,
+        "reasons": reasons + why,
+        "warnings": warnings + warn,
+    }
+    if as_json:
+        print(json.dumps(answer, indent=2))
+        return
+    out.print(f"{count} replica{'s' if count != 1 else ''}, {storage}", markup=False)
+    for r in answer["reasons"]:
+        out.print(f"  - {r}", markup=False)
+    for w in answer["warnings"]:
+        err.print(f"warning: {w}", markup=False)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from tests.conftest import SCENARIOS
 
 runner = CliRunner()
 QUICKSTART = str(SCENARIOS / "quickstart.yaml")
-COMMANDS = ["run", "validate", "limits", "regions", "schema", "assumptions"]
+COMMANDS = ["run", "plan", "recommend", "validate", "limits", "regions", "schema", "assumptions"]
 
 
 def run(*args: str):
@@ -185,4 +185,77 @@ def test_run_bad_input_exits_2(tmp_path):
     result = run("run", str(bad))
     assert result.exit_code == 2 and "tenants: required field is missing" in result.output
     assert run("run", QUICKSTART, "--replications", "0").exit_code == 2
+    _no_traceback(result)
+
+
+def test_recommend_answers_the_guidance_questions():
+    assert run("recommend", "--vms", "120").output.startswith("6 replicas")
+    doc = json.loads(run("recommend", "--vms", "1000", "--json").stdout)
+    assert doc["replicas"] == 50
+    doc = json.loads(
+        run(
+            "recommend", "--vms", "500", "--guidance", "current", "--region", "West US", "--json"
+        ).stdout
+    )
+    assert (doc["replicas"], doc["storage"]) == (10, "Standard_LRS")
+    doc = json.loads(run("recommend", "--scale-sets", "4", "--production", "--json").stdout)
+    assert doc["replicas"] == 4
+
+
+@pytest.mark.parametrize(
+    "args", [["--vms", "-1"], ["--region", "atlantis"], ["--guidance", "bold"], ["--vms", "many"]]
+)
+def test_recommend_bad_input_exits_2(args):
+    result = run("recommend", *args)
+    assert result.exit_code == 2
+    _no_traceback(result)
+
+
+def test_plan_prints_and_writes_the_plan(tmp_path):
+    out = tmp_path / "plans"
+    result = run(
+        "plan", QUICKSTART, "-k", "3", "--workers", "1", "--out", str(out), "--objective", "p95=3m"
+    )
+    assert result.exit_code == 0, result.output
+    assert "northeurope" in result.output and "USD a month" in result.output
+    doc = json.loads((out / "plan.json").read_text())
+    assert doc["replications"] == 3 and doc["objectives"]["p95"] == "3m"
+    assert {r["region"] for r in doc["regions"]} == {"westeurope", "northeurope"}
+    assert all(r["candidates"] for r in doc["regions"])
+
+
+def test_plan_json_and_prices_file(tmp_path):
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("storage_per_gb_month: {Standard_ZRS: 1.0}\n")
+    doc = json.loads(
+        run(
+            "plan", QUICKSTART, "-k", "2", "--workers", "1", "--json", "--prices", str(prices)
+        ).stdout
+    )
+    assert doc["prices"]["storage_per_gb_month"]["Standard_ZRS"] == 1.0
+    assert doc["totals"]["monthly_cost_usd"] == 3 * 12 * 1.0
+
+
+def test_plan_infeasible_exits_1_with_the_reason():
+    result = run("plan", QUICKSTART, "-k", "2", "--workers", "1", "--objective", "p95=20s")
+    assert result.exit_code == 1
+    assert (
+        "cannot meet the objectives: northeurope: no replica count meets p95 20s" in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--objective", "p95"],
+        ["--objective", "speed=fast"],
+        ["--objective", "p95=fast"],
+        ["--guidance", "x"],
+        ["--replications", "1"],
+        ["--prices", "/nonexistent.yaml"],
+    ],
+)
+def test_plan_bad_input_exits_2(args):
+    result = run("plan", QUICKSTART, "--workers", "1", *args)
+    assert result.exit_code == 2, result.output
     _no_traceback(result)
