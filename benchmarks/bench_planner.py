@@ -1,0 +1,90 @@
+"""Planner cost: the search against brute force on scenarios/global-rollout.yaml.
+
+`plan` runs at 20 replications per candidate. Brute force simulates, in each region, every replica
+count from 1 to the plan's answer (20 replications each) and takes the fewest that meet the
+objectives (no fewer than the guidance, as the plan). Prints one JSON line: wall time, simulations
+and simulated requests of both, whether the answers agree, and the plan's share of brute force's
+simulated requests.
+
+  python benchmarks/bench_planner.py [--workers N] [--replications K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from planner import rules  # noqa: E402
+from planner.search import Evaluator, _groups, plan  # noqa: E402
+from sim.scenario import load  # noqa: E402
+
+
+def brute_force(scenario, answers: dict, replications: int, workers: int) -> dict:
+    """Every count from 1 to the plan's answer in each region; the fewest that meet, per region."""
+    units = rules.baseline(scenario)
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    ev = Evaluator(scenario, replications, scenario.seed, pool)
+    found = {}
+    start = time.perf_counter()
+    try:
+        for group in _groups(scenario, units):
+            [unit] = group.units  # one version per region in this scenario
+            answer = answers[(unit.version, unit.region)]
+            met = [n for n in range(1, answer + 1) if group.met(ev.region(group, (n,)))]
+            found[(unit.version, unit.region)] = min(
+                [n for n in met if n >= unit.floor], default=None
+            )
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return {
+        "wall_s": time.perf_counter() - start,
+        "simulations": ev.simulations,
+        "requests": ev.requests,
+        "answers": found,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replications", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    scenario = load(ROOT / "scenarios" / "global-rollout.yaml")
+    start = time.perf_counter()
+    p = plan(scenario, replications=args.replications, workers=args.workers)
+    wall = time.perf_counter() - start
+    answers = {(r.version, r.region): r.replicas for r in p.regions}
+    brute = brute_force(scenario, answers, args.replications, args.workers)
+    searched = {k: v for k, v in answers.items() if k in brute["answers"]}
+    print(
+        json.dumps(
+            {
+                "benchmark": "planner",
+                "scenario": "global-rollout",
+                "regions": len(p.regions),
+                "replications": args.replications,
+                "workers": args.workers,
+                "plan_wall_s": round(wall, 1),
+                "plan_simulations": p.simulations,
+                "plan_simulated_requests": p.simulated_requests,
+                "brute_wall_s": round(brute["wall_s"], 1),
+                "brute_simulations": brute["simulations"],
+                "brute_simulated_requests": brute["requests"],
+                "request_share": round(p.simulated_requests / brute["requests"], 3),
+                "same_answer": searched == brute["answers"],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
