@@ -264,9 +264,10 @@ def _print_run(result: RunResult) -> None:
         e = RUNTIME[code]
         label = e.code or code
         kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
-        out.print(
-            f"{n:,} failed with {label} (HTTP {e.status}): {e.message} ({kind})", markup=False
+        message = e.message.format(
+            image="<image>", region="<region>", tenant="<tenant>", subscription="<subscription>"
         )
+        out.print(f"{n:,} failed with {label} (HTTP {e.status}): {message} ({kind})", markup=False)
 
 
 def _pct(x: float | None) -> str:

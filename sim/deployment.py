@@ -31,6 +31,7 @@ from sim.streams import durations
 if TYPE_CHECKING:
     from sim.engine import Model
 
+ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
 CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams
 
 
@@ -47,11 +48,12 @@ def put(m: Model, req: Request, policy: str) -> Generator[simpy.Event, None, str
         if m.outages.region_down(req.region):
             error, wait = "RegionUnavailable", 0.0
         else:
+            # ARM counts a principal's writes wherever the VM goes (one ARM instance serves it)
             principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
-            wait = m.throttles.take("arm_write", principal, req.region, env.now)
+            wait = m.throttles.take("arm_write", principal, ARM_SCOPE, env.now)
             if not wait and m.params.arm_principals > 1:
                 wait = m.throttles.take(
-                    "arm_write_subscription", req.subscription, req.region, env.now
+                    "arm_write_subscription", req.subscription, ARM_SCOPE, env.now
                 )
             error = "ArmThrottled"
             if not wait:
@@ -65,6 +67,8 @@ def put(m: Model, req: Request, policy: str) -> Generator[simpy.Event, None, str
         m.rec.retried(req)
         if not wait or not retry.honour_retry_after:
             wait = _backoff(m, req.retries)
+        elif error != "RegionUnavailable":
+            wait = max(wait, retry.min_retry_after)
         yield env.timeout(wait)
 
 
@@ -96,7 +100,7 @@ def _create_disk(
         asked = env.now
         got = yield got
         req.wait += env.now - asked
-    if got is None:
+    if got is None or not got.up:  # lost while waiting, or in the instant it was granted
         return False
     disk = copy.disk_s * factor
     got.active[req.id] = env.active_process

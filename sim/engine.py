@@ -57,6 +57,7 @@ class Model:
     rec: Recorder
     outages: Outages = field(init=False)
     pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
+    copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
     series: Series = field(default_factory=Series)
 
     def complete(self, copy: RegionCopy) -> None:
@@ -76,30 +77,20 @@ class Model:
         )
         speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
         copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
-        for zone in self.outages.down_in(copy.region):
-            pool.lose_zone(zone)
         copy.pool = pool
         self.pools.setdefault(copy.region, []).append(pool)
+        self.sync(copy.region)
 
-    def lose(self, region: str, zone: int | None) -> None:
+    def sync(self, region: str, _zone: int | None = None) -> None:
+        """Bring the region's replicas in line with the outages in force now."""
+        lost = self.outages.lost(region)
         for pool in self.pools.get(region, []):
-            pool.lose_zone(zone)
-
-    def restore(self, region: str, zone: int | None) -> None:
-        if self.outages.region_down(region):
-            return
-        zones = (
-            [zone]
-            if zone is not ALL_ZONES
-            else [
-                z
-                for z in (0, *catalog.REGIONS[region].zones)
-                if not self.outages.zones[(region, z)]
-            ]
-        )
-        for pool in self.pools.get(region, []):
-            for z in zones:
-                pool.restore_zone(z)
+            for zone in (0, 1, 2, 3):
+                if ALL_ZONES in lost or zone in lost:
+                    pool.lose_zone(zone)
+            for zone in (0, 1, 2, 3):
+                if ALL_ZONES not in lost and zone not in lost:
+                    pool.restore_zone(zone)
 
     def sample(self):
         """Every sample_interval: in flight, busy slots, queue and 429s per region."""
@@ -114,6 +105,12 @@ class Model:
                 row["queue"].append(sum(p.waiting for p in pools))
                 row["capacity"].append(sum(p.up_slots for p in pools))
                 row["throttled"].append(stats.throttled)
+                copies = self.copies.get(region, [])
+                row["replication_progress"].append(
+                    round(sum(c.progress(self.env.now) for c in copies) / len(copies), 2)
+                    if copies
+                    else 0.0
+                )
             yield self.env.timeout(step)
 
 
@@ -171,14 +168,19 @@ def build_model(
         GalleryState(scenario),
         Recorder(_regions(scenario, subset), trace),
     )
-    m.outages = Outages(env, m.lose, m.restore)
+    m.outages = Outages(env, m.sync, m.sync)
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
     copies = [
         c
         for c in m.gallery.copies()
         if subset is None or f"{c.version}/{c.region}" in subset.copies
     ]
+    lanes = {
+        ref: simpy.Resource(env, p.replication.parallel_regions)
+        for ref in sorted(m.gallery.versions)
+    }
     for copy in copies:
+        m.copies.setdefault(copy.region, []).append(copy)
         state = m.gallery.versions[copy.version]
         name = f"{copy.version}/{copy.region}"
         env.process(
@@ -188,8 +190,9 @@ def build_model(
                 copy,
                 p.replication,
                 m.streams.rng(f"replication/{name}"),
-                failures.for_copy(copy, m.streams.rng(f"faults/{name}")),
+                failures.for_copy(copy, state.gallery.region, m.streams.rng(f"faults/{name}")),
                 m.complete,
+                lanes[copy.version],
             )
         )
     for fault in scenario.faults:
@@ -261,33 +264,46 @@ def simulate_many(
 def _summarise(m: Model, result: RunResult) -> None:
     end = m.env.now
     figures: dict[str, PoolFigures] = {}
-    capacity = m.params.concurrency(m.scenario.guidance)
+    done: dict[str, float | None] = {}
+    total = PoolFigures()
     for region in m.rec.regions:
-        f = figures[region] = PoolFigures(capacity=capacity)
+        f = figures[region] = PoolFigures()
         for pool in m.pools.get(region, []):
             pool.finish()
-            f.busy_area += pool.busy_area
-            f.capacity_area += pool.capacity_area
-            f.queue_area += pool.queue_area
-            f.longest_queue = max(f.longest_queue, pool.max_queue)
-            f.peak_busy = max(f.peak_busy, max((r.peak for r in pool.replicas), default=0))
-            f.capacity = max(f.capacity, pool.capacity)
-    total = PoolFigures(capacity=capacity)
-    for f in figures.values():
-        total.busy_area += f.busy_area
-        total.capacity_area += f.capacity_area
-        total.queue_area += f.queue_area
-        total.longest_queue = max(total.longest_queue, f.longest_queue)
-        total.peak_busy = max(total.peak_busy, f.peak_busy)
-        total.capacity = max(total.capacity, f.capacity)
+            f.add(
+                pool.busy_area,
+                pool.capacity_area,
+                pool.queue_area,
+                pool.max_queue,
+                max((r.peak for r in pool.replicas), default=0),
+                pool.capacity,
+            )
+        total.add(
+            f.busy_area, f.capacity_area, f.queue_area, f.longest_queue, f.peak_busy, f.capacity
+        )
+        times = [c.completed for c in m.copies.get(region, [])]
+        done[region] = max(times) if times and None not in times else None
+    every = list(done.values())
     result.simulated_end_s = end
     result.regions = [
-        RegionSummary(**region_summary(r, s, figures[r], end)) for r, s in m.rec.regions.items()
+        RegionSummary(**region_summary(r, s, figures[r], end, done[r]))
+        for r, s in m.rec.regions.items()
     ]
     result.overall = RegionSummary(
-        **region_summary("all", merge(list(m.rec.regions.values())), total, end)
+        **region_summary(
+            "all",
+            merge(list(m.rec.regions.values())),
+            total,
+            end,
+            max(every) if every and None not in every else None,
+        )
     )
-    result.replication_log = [_replication_record(c) for c in m.gallery.copies()]
+    result.replication_log = [
+        _replication_record(c)
+        for c in sorted(
+            (c for cs in m.copies.values() for c in cs), key=lambda c: (c.version, c.region)
+        )
+    ]
     result.timeseries = m.series
     if m.rec.trace:
         result.records = [r.row() for r in m.rec.records]

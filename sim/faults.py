@@ -42,12 +42,13 @@ class Outages:
     def region_down(self, region: str) -> bool:
         return self.regions[region] > 0
 
-    def down_in(self, region: str) -> list[int | None]:
-        """What a pool created now in `region` must start without."""
-        lost: list[int | None] = [
-            z for (r, z), n in sorted(self.zones.items()) if r == region and n
-        ]
-        return [ALL_ZONES] if self.regions[region] else lost
+    def lost(self, region: str) -> set[int | None]:
+        """Zones whose replicas are down now: ALL_ZONES in a region outage; zone 0 (zone-redundant
+        replicas) once two or more zones are down, since ZRS survives the loss of one zone [ACG]."""
+        if self.regions[region]:
+            return {ALL_ZONES}
+        zones = {z for (r, z), n in self.zones.items() if r == region and n}
+        return zones | {0} if len(zones) >= 2 else zones
 
     def run(self, fault: ZoneOutage | RegionOutage) -> Generator:
         """The SimPy process of one outage."""
@@ -55,12 +56,10 @@ class Outages:
         zone = fault.zone if isinstance(fault, ZoneOutage) else ALL_ZONES
         counter, key = (self.zones, (fault.region, zone)) if zone else (self.regions, fault.region)
         counter[key] += 1
-        if counter[key] == 1:
-            self.on_lose(fault.region, zone)
+        self.on_lose(fault.region, zone)
         yield self.env.timeout(fault.duration)
         counter[key] -= 1
-        if counter[key] == 0:
-            self.on_restore(fault.region, zone)
+        self.on_restore(fault.region, zone)
 
 
 class ReplicationFaults:
@@ -82,14 +81,22 @@ class ReplicationFaults:
                 self.windows.append((f.region, None, f.at, f.at + f.duration, "region outage"))
 
     def for_copy(
-        self, copy: RegionCopy, rng: np.random.Generator
+        self, copy: RegionCopy, source: str, rng: np.random.Generator
     ) -> Callable[[float, float], tuple[float, str] | None]:
-        """A function (attempt start, end) -> (failure time, reason) or None for this copy."""
+        """A function (attempt start, end) -> (failure time, reason) or None for this copy.
+
+        An outage of the source region fails copies into every region: they copy from it [ACG].
+        """
 
         def applies(region: str, version: str | None) -> bool:
             return region == copy.region and version in (None, copy.version)
 
         windows = [(a, b, why) for r, v, a, b, why in self.windows if applies(r, v)]
+        windows += [
+            (a, b, "source region outage")
+            for r, v, a, b, why in self.windows
+            if why == "region outage" and r == source and r != copy.region
+        ]
         survive = 1.0 - self.base
         for r, v, p in self.chances:
             if applies(r, v):

@@ -127,25 +127,23 @@ class GalleryState:
         tenant = self.subs[subscription][0].name
         owner_tenant = self.subs[gallery.subscription][0].name
         cross_tenant = tenant != owner_tenant
-        if flexible and cross_tenant:
-            return "CrossTenantFlexible"
+        refused = "CrossTenantFlexible" if flexible and cross_tenant else None
         if subscription == gallery.subscription or gallery.sharing.mode == "community":
-            return None
+            return refused
         sharing = gallery.sharing
         if sharing.mode == "groups" and (
             subscription in sharing.subscriptions or tenant in sharing.tenants
         ):
-            return None
+            return refused
         scopes = {gallery_name, f"{gallery_name}/{image}"}
         if version != "latest":
             scopes.add(ref)
         for a in self.scenario.access:
             if a.subscription not in (None, subscription) or a.tenant not in (None, tenant):
                 continue
-            if (
-                a.scope in scopes
-            ):  # `latest` needs the definition: a version-level role is not enough
-                return None
+            # `latest` needs the definition: a version-level role is not enough
+            if a.scope in scopes:
+                return refused
         return "LinkedAuthorizationFailed" if cross_tenant else "AuthorizationFailed"
 
 

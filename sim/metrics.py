@@ -109,6 +109,7 @@ class Recorder:
         stats = self.regions[req.region]
         stats.in_flight -= 1
         stats.failed[error] += 1
+        stats.waits.append(req.wait)
 
 
 def quantiles(values: array | np.ndarray) -> dict[str, float | None]:
@@ -132,20 +133,38 @@ def _r(x: float) -> float:
 
 @dataclass
 class PoolFigures:
-    """Replica figures summed over one region's pools (all versions)."""
+    """Replica figures summed over pools (a region's versions, or every region)."""
 
     busy_area: float = 0.0
     capacity_area: float = 0.0
     queue_area: float = 0.0
     longest_queue: int = 0
     peak_busy: int = 0  # the most disk creations one replica ever ran at once
-    capacity: int = 0  # the per-replica capacity that peak_busy must respect
+    capacity: int = 0  # the per-replica capacity that peak_busy must respect (0: no replicas)
+
+    def add(
+        self,
+        busy: float,
+        capacity_area: float,
+        queue: float,
+        longest: int,
+        peak: int,
+        capacity: int,
+    ) -> None:
+        self.busy_area += busy
+        self.capacity_area += capacity_area
+        self.queue_area += queue
+        self.longest_queue = max(self.longest_queue, longest)
+        self.peak_busy = max(self.peak_busy, peak)
+        self.capacity = max(self.capacity, capacity)
 
     def utilisation(self) -> float | None:
         return _r(self.busy_area / self.capacity_area) if self.capacity_area > 0 else None
 
 
-def region_summary(region: str, stats: RegionStats, pools: PoolFigures, end: float) -> dict:
+def region_summary(
+    region: str, stats: RegionStats, pools: PoolFigures, end: float, replication_done: float | None
+) -> dict:
     """Key figures of one region (or of all, with region='all')."""
     ttr = quantiles(stats.ttr)
     waits = np.frombuffer(stats.waits, dtype=np.float64) if len(stats.waits) else None
@@ -172,6 +191,7 @@ def region_summary(region: str, stats: RegionStats, pools: PoolFigures, end: flo
         "longest_queue": pools.longest_queue,
         "peak_replica_busy": pools.peak_busy,
         "replica_capacity": pools.capacity,
+        "replication_done_s": None if replication_done is None else _r(replication_done),
     }
 
 

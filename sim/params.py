@@ -35,9 +35,14 @@ class DiskTime(Model):
     dist: Literal["fixed", "exponential", "lognormal"] = Field(
         "lognormal", description="shape of the jitter around base + per_gb x size"
     )
-    base: Duration = Field(15.0, description="fixed part of creating a disk from a replica")
+    base: Duration = Field(
+        15.0, description="fixed part of creating a disk from a replica; assumed 15 s"
+    )
     per_gb: Duration = Field(
-        0.5, description="hydration per occupied GB; 30 GB -> 30 s in all, a few minutes to run"
+        0.5,
+        description=(
+            "hydration per occupied GB; assumed 0.5 s: 30 GB -> 30 s in all, a few minutes to run"
+        ),
     )
     cv: float = Field(
         0.3, ge=0, le=5, description="coefficient of variation (lognormal only); assumed 0.3"
@@ -51,18 +56,31 @@ class Replication(Model):
         16.0,
         gt=0,
         description=(
-            "cross-region copy throughput; 30 GB -> ~37 min with the overhead, inside the "
-            "33-100 min that 1-3 %/min progress implies (AZURE_FACTS 5)"
+            "cross-region copy throughput; assumed 16 MB/s: with the overhead 30 GB takes about "
+            "44 min, inside the 33-100 min that 1-3 %/min progress implies (AZURE_FACTS 5)"
         ),
     )
     lan_mb_per_s: float = Field(
         64.0, gt=0, description="in-region replica copy throughput; assumed 4x the WAN rate"
     )
+    parallel_regions: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description=(
+            "regions a version's source copies to at once; assumed 10 (the sources say only that "
+            "time grows with the number of regions, and a 35-region update ran for a day)"
+        ),
+    )
     parallel_copies: int = Field(
         4, ge=1, description="in-region replica copies running at once; assumed"
     )
     overhead: Duration = Field(
-        300.0, description="fixed setup per region; small images take 15-20 min (AZURE_FACTS 5)"
+        720.0,
+        description=(
+            "fixed setup per region; assumed 12 min so a small image (5 GB) takes about 17 min, "
+            "inside the 15-20 min observed for small images (AZURE_FACTS 5)"
+        ),
     )
     jitter_cv: float = Field(
         0.2, ge=0, le=5, description="lognormal spread of copy times; assumed 0.2"
@@ -89,6 +107,13 @@ class Retry(Model):
         10, ge=0, description="retries before giving up; azure-core RetryPolicy retry_total=10"
     )
     honour_retry_after: bool = Field(True, description="wait the Retry-After the service gave")
+    min_retry_after: Duration = Field(
+        1.0,
+        description=(
+            "shortest Retry-After the service sends; assumed 1 s (acgsim sends the time to the "
+            "next token; Azure's examples run 6-1,200 s: raise it to model a cautious service)"
+        ),
+    )
     backoff_base: Duration = Field(
         0.8, description="exponential backoff factor; azure-core retry_backoff_factor=0.8"
     )

@@ -61,8 +61,12 @@ def replicate(
     rng: np.random.Generator,
     failure_at: Callable[[float, float], tuple[float, str] | None],
     on_complete: Callable[[RegionCopy], None],
+    lanes: simpy.Resource,
 ) -> Generator:
-    """The SimPy process that replicates one version into one region, with retries."""
+    """The SimPy process that replicates one version into one region, with retries.
+
+    A first copy across regions holds one of the version's `lanes` (parallel_regions) while it runs.
+    """
     v = state.version
     if v.publish_at > env.now:
         yield env.timeout(v.publish_at - env.now)
@@ -70,18 +74,24 @@ def replicate(
     shallow = v.replication_mode == "Shallow"
     while copy.attempts < p.max_attempts:
         copy.attempts += 1
+        copy.status, copy.attempt_started, copy.attempt_ends = "Replicating", None, None
+        lane = None if copy.source or shallow else lanes.request()
+        if lane is not None:
+            yield lane
         first, rest = copy_plan(v.size_gb, copy.replicas, not copy.source, shallow, p, rng)
         start, end = env.now, env.now + first + rest
-        copy.status, copy.attempt_started, copy.attempt_ends = "Replicating", start, end
+        copy.attempt_started, copy.attempt_ends = start, end
         failure = failure_at(start, end)
+        cut = end if failure is None else failure[0]
+        yield env.timeout(max(0.0, min(start + first, cut) - env.now))
+        if lane is not None:
+            lanes.release(lane)
+        yield env.timeout(max(0.0, cut - env.now))
         if failure is None:
-            yield env.timeout(end - start)
             copy.status, copy.completed = "Completed", env.now
             on_complete(copy)
             return
-        when, why = failure
-        yield env.timeout(max(0.0, when - start))
         copy.status = "Failed"
-        copy.failures.append((env.now, why))
+        copy.failures.append((env.now, failure[1]))
         if copy.attempts < p.max_attempts:
             yield env.timeout(p.retry_delay)

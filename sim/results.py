@@ -26,15 +26,20 @@ class RegionSummary(_Out):
     ttr_p99_s: float | None
     ttr_max_s: float | None
     ttr_mean_s: float | None
-    wait_mean_s: float | None = Field(description="mean wait for a replica slot")
-    waited_share: float | None = Field(description="share of succeeded requests that waited")
+    wait_mean_s: float | None = Field(
+        description="mean wait for a replica slot, over finished requests (failed ones too)"
+    )
+    waited_share: float | None = Field(description="share of finished requests that waited")
     throttled_429: int
     retries: int
     replica_utilisation: float | None = Field(description="busy slots / available slots, over time")
     mean_queue: float
     longest_queue: int
     peak_replica_busy: int = Field(description="most disk creations one replica ran at once")
-    replica_capacity: int
+    replica_capacity: int = Field(description="disk creations one replica serves at once")
+    replication_done_s: float | None = Field(
+        description="when the last version finished replicating here (None if one never did)"
+    )
 
 
 class ReplicationRecord(_Out):
@@ -54,9 +59,17 @@ class ReplicationRecord(_Out):
 
 
 class Series(_Out):
-    """Sampled per region: requests in flight, busy slots, queue, available slots, 429s so far."""
+    """Sampled per region: requests in flight, busy slots, queue, available slots, 429s so far,
+    and replication progress (mean percent over the versions replicating into the region)."""
 
-    FIELDS: ClassVar[tuple[str, ...]] = ("in_flight", "busy", "queue", "capacity", "throttled")
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "in_flight",
+        "busy",
+        "queue",
+        "capacity",
+        "throttled",
+        "replication_progress",
+    )
     t: list[float] = []
     regions: dict[str, dict[str, list[float]]] = {}
 

@@ -85,6 +85,7 @@ KEY_FIGURES = (
     "retries",
     "replica_utilisation",
     "longest_queue",
+    "replication_done_s",
 )
 
 

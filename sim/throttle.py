@@ -2,14 +2,16 @@
 
 Both ARM [ARM] and the compute RP [CTL] throttle with token buckets: a bucket holds up to `size`
 tokens, refills at a steady rate, and every request takes one. An empty bucket answers HTTP 429
-with a Retry-After header [CTL]. acgsim keeps one bucket per policy, subscription and region
-(compute limits are per region [CTL]; ARM limits are per subscription, region and principal [ARM]).
+with a Retry-After header [CTL]. Compute limits are per subscription and region [CTL]. ARM limits
+are per subscription, principal and the region of the ARM instance serving the client [ARM]; acgsim
+assumes one ARM instance serves a client, so a principal's writes count together whatever region
+the VMs go to, and the subscription as a whole gets 15x one principal's bucket.
 
-Assumptions (labelled): Retry-After is the whole number of seconds until the next token, at least 1
-(Azure's examples range from 6 s to 1,200 s and the compute FAQ speaks of a one-minute window; the
-exact header is not documented); each subscription deploys through one principal, so the ARM bucket
-is one principal's. Per-resource compute buckets do not bind here: each new VM is a different
-resource.
+Assumptions (labelled): Retry-After is the whole number of seconds until the next token, at least
+`retry.min_retry_after` (Azure's examples range from 6 s to 1,200 s and the compute FAQ speaks of a
+one-minute window; the exact header is not documented); a subscription deploys through
+`arm_principals` principals. Per-resource compute buckets do not bind here: each new VM is a
+different resource.
 """
 
 from __future__ import annotations

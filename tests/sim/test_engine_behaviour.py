@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.engine import simulate
 from tests.helpers import build
 from tests.sim.engine_cases import one_region
@@ -190,8 +192,8 @@ def test_replication_failure_window_retries_the_region():
         {"kind": "replication_failure", "region": "westeurope", "at": "1m", "duration": "2m"}
     ]
     [rep] = simulate(build(data)).replication_log
-    # fails at 60 s, retried after 15 min (at 960 s), then 316 s to complete
-    assert (rep.attempts, rep.state, rep.completed_s) == (2, "Completed", 1276.0)
+    # fails at 60 s, retried after 15 min (at 960 s), then 736 s to complete
+    assert (rep.attempts, rep.state, rep.completed_s) == (2, "Completed", 1696.0)
     assert rep.failures == [{"at_s": 60.0, "why": "replication_failure fault"}]
 
 
@@ -291,3 +293,72 @@ def test_scale_set_batches_wait_for_disks_not_boots():
     }
     result = simulate(build(data), trace=True)
     assert sorted({r["finished"] for r in result.records}) == [1055.5, 1071.0]
+
+
+def test_zrs_survives_one_zone_but_not_two():
+    data = _zone_case("Standard_ZRS")
+    data["faults"].append(dict(data["faults"][0], zone=2))
+    result = simulate(build(data))
+    assert result.overall.retries > 0 or result.overall.failed > 0
+
+
+def test_zone_restore_serves_the_waiting_requests():
+    # one LRS replica in zone 1; its zone is down from 990 s to 1100 s. Requests at 1000 s fail
+    # their first try (no replica), retry with backoff and run once the zone is back.
+    data = one_region(count=5)
+    data["faults"] = [
+        {"kind": "zone_outage", "region": "westeurope", "zone": 1, "at": "990s", "duration": "110s"}
+    ]
+    result = simulate(build(data), trace=True)
+    assert result.overall.succeeded == 5 and result.overall.retries >= 5
+    assert min(r["finished"] for r in result.records) > 1100
+
+
+def test_source_region_outage_stops_replication_elsewhere():
+    data = one_region(count=1, at="5h")
+    data["galleries"][0]["images"][0]["versions"][0]["regions"].append("northeurope")
+    data["faults"] = [
+        {"kind": "region_outage", "region": "westeurope", "at": "1m", "duration": "3h"}
+    ]
+    log = {r.region: r for r in simulate(build(data)).replication_log}
+    assert log["northeurope"].failures[0]["why"] == "source region outage"
+    assert log["northeurope"].state == "Failed"
+
+
+def test_the_source_feeds_a_limited_number_of_regions_at_once():
+    regions = ["westeurope", "northeurope", "uksouth", "francecentral", "eastus"]
+    data = one_region(count=1, at="5h")
+    data["galleries"][0]["images"][0]["versions"][0]["regions"] = regions
+    two = {
+        r.region: r.completed_s
+        for r in simulate(
+            build(data, replication={"jitter_cv": 0, "parallel_regions": 2})
+        ).replication_log
+    }
+    many = {r.region: r.completed_s for r in simulate(build(data)).replication_log}
+    assert len(set(many.values()) - {736.0}) == 1  # four remote regions together
+    assert sorted(two.values())[-1] == 2 * many["northeurope"]  # two rounds of two
+
+
+def test_arm_counts_a_principals_writes_across_regions():
+    data = one_region(count=150, replicas=8)
+    data["galleries"][0]["images"][0]["versions"][0]["regions"].append("northeurope")
+    data["workload"]["vms"].append(dict(data["workload"]["vms"][0], region="northeurope", at="1h"))
+    data["workload"]["vms"][0]["at"] = "1h"
+    result = simulate(build(data))
+    assert result.overall.throttled_429 > 0  # 300 at once from one principal: over 200
+
+
+def test_waits_of_failed_requests_count():
+    data = _zone_case("Standard_LRS", replicas=1)
+    data["model"]["replica_concurrency"] = 1
+    result = simulate(build(data), trace=True)
+    waited = sum(r["wait"] for r in result.records)
+    finished = [r for r in result.records if r["outcome"] != "in_flight"]
+    assert result.overall.wait_mean_s == pytest.approx(waited / len(finished), abs=1e-3)
+
+
+def test_shallow_capacity_is_reported():
+    data = one_region(count=10)
+    data["galleries"][0]["images"][0]["versions"][0]["replication_mode"] = "Shallow"
+    assert simulate(build(data)).overall.replica_capacity == 4

@@ -16,7 +16,7 @@ waves = st.fixed_dictionaries(
         "count": st.integers(1, 300),
         "replicas": st.integers(1, 6),
         "spread": st.sampled_from(["0s", "30s", "5m"]),
-        "horizon": st.sampled_from(["20m", "30m", "2h"]),
+        "horizon": st.sampled_from(["25m", "40m", "2h"]),
         "concurrency": st.integers(1, 40),
         "policy": st.sampled_from(["least_loaded", "round_robin", "random"]),
         "seed": st.integers(0, 2**32),
@@ -25,7 +25,7 @@ waves = st.fixed_dictionaries(
 
 
 def _scenario(w: dict, **model):
-    data = one_region(count=w["count"], replicas=w["replicas"], at="10m", spread=w["spread"])
+    data = one_region(count=w["count"], replicas=w["replicas"], at="20m", spread=w["spread"])
     data["horizon"], data["seed"] = w["horizon"], w["seed"]
     data["model"].update(
         disk={"dist": "lognormal", "base": "20s", "per_gb": "1s", "cv": 0.5},
@@ -37,13 +37,43 @@ def _scenario(w: dict, **model):
     return build(data)
 
 
-@settings(max_examples=25)
-@given(waves)
-def test_requests_are_conserved(w):
-    result = simulate(_scenario(w))
-    for s in [*result.regions, result.overall]:
-        assert s.requests == s.succeeded + s.failed + s.in_flight
-    assert result.overall.requests == w["count"]
+outages = st.lists(
+    st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["zone_outage", "region_outage"]),
+            "zone": st.sampled_from([1, 2, 3]),
+            "at": st.sampled_from(["20m", "21m", "22m", "25m"]),
+            "duration": st.sampled_from(["30s", "2m", "10m"]),
+        }
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=30)
+@given(waves, outages, st.sampled_from(["Standard_LRS", "Standard_ZRS", "Premium_LRS"]))
+def test_every_request_ends_exactly_once(w, faults, storage):
+    """Through zone and region outages, every request ends once: running or failed, none lost."""
+    data = one_region(
+        count=w["count"], replicas=w["replicas"], at="20m", spread=w["spread"], storage=storage
+    )
+    data["horizon"], data["seed"] = "10h", w["seed"]
+    data["model"].update(replica_concurrency=w["concurrency"], replica_selection=w["policy"])
+    data["faults"] = [
+        {k: v for k, v in f.items() if k != "zone" or f["kind"] == "zone_outage"}
+        | {"region": "westeurope"}
+        for f in faults
+    ]
+    result = simulate(build(data), trace=True)
+    o = result.overall
+    assert o.in_flight == 0 and o.requests == w["count"] == len(result.records)
+    assert o.succeeded + o.failed == o.requests
+    assert all(
+        r["outcome"] in ("succeeded", "failed") and r["finished"] is not None
+        for r in result.records
+    )
+    assert len({r["id"] for r in result.records}) == w["count"]
+    assert o.peak_replica_busy <= w["concurrency"]
 
 
 @settings(max_examples=25)
