@@ -5,33 +5,26 @@ Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 
 import sim
 from planner import cost, rules
 from planner import search as planner_search
-from planner.plan import Plan
+from reports import console, files
 from sim import catalog
 from sim.engine import simulate
-from sim.errors import RUNTIME, ScenarioError
+from sim.errors import ScenarioError
 from sim.loader import load_scenario
 from sim.params import ModelParams, assumptions
-from sim.results import RunResult
 from sim.scenario import Objectives, Scenario
 from sim.stats import aggregate
-from sim.units import human_duration
 
 app = typer.Typer(
     name="acgsim",
@@ -42,8 +35,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -69,49 +60,8 @@ def main(
 
 def _fail(lines: list[str]) -> None:
     for line in lines:
-        err.print(line, markup=False)
+        console.err.print(line, markup=False)
     raise typer.Exit(2)
-
-
-def write_atomic(path: Path, text: str, force: bool) -> None:
-    """Write via a temporary file and a rename, refusing to overwrite unless forced."""
-    if path.exists() and not force:
-        _fail([f"{path}: exists; pass --force to overwrite it"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _summary(s: Scenario) -> str:
-    images = [d for g in s.galleries for d in g.images]
-    versions = [v for d in images for v in d.versions]
-    targets = sum(len(v.regions) for v in versions)
-    vms = sum(w.count for w in s.workload.vms)
-    instances = sum(w.count * w.instances for w in s.workload.scale_sets)
-    counts = [
-        (len(s.galleries), "gallery", "galleries"),
-        (len(images), "image", "images"),
-        (len(versions), "version", "versions"),
-        (targets, "target region", "target regions"),
-        (vms, "VM in waves", "VMs in waves"),
-        (instances, "scale-set instance", "scale-set instances"),
-        (len(s.workload.arrivals), "arrival stream", "arrival streams"),
-        (len(s.faults), "fault", "faults"),
-    ]
-    return ", ".join(f"{n:,} {one if n == 1 else many}" for n, one, many in counts)
 
 
 @app.command()
@@ -136,54 +86,30 @@ def validate(
                 {
                     "file": str(path),
                     "ok": False,
-                    "problems": [_problem_json(p) for p in exc.problems],
+                    "problems": [console.problem_json(p) for p in exc.problems],
                 }
             )
             if not as_json:
                 for p in exc.problems:
-                    err.print(str(p), markup=False)
+                    console.err.print(str(p), markup=False)
             continue
-        summary = _summary(scenario)
+        summary = console.scenario_summary(scenario)
         report.append(
             {
                 "file": str(path),
                 "ok": True,
                 "summary": summary,
-                "problems": [_problem_json(p) for p in warnings],
+                "problems": [console.problem_json(p) for p in warnings],
             }
         )
         if not as_json:
-            out.print(f"{path}: ok ({summary})", markup=False)
+            console.out.print(f"{path}: ok ({summary})", markup=False)
             for w in warnings:
-                err.print(str(w), markup=False)
+                console.err.print(str(w), markup=False)
     if as_json:
         print(json.dumps(report, indent=2))
     if failed:
         raise typer.Exit(2)
-
-
-def _problem_json(p) -> dict:
-    return {
-        "path": p.where,
-        "message": p.message,
-        "azure_message": p.azure,
-        "azure_docs": p.docs,
-        "severity": p.severity,
-        "line": p.line,
-    }
-
-
-def _emit(as_json: bool, data: object, title: str, columns: list[str], rows: list[list[str]]):
-    """Print `data` as JSON, or `rows` as a table."""
-    if as_json:
-        print(json.dumps(data, indent=2))
-        return
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for i, c in enumerate(columns):
-        table.add_column(c, overflow="fold", no_wrap=i == 0)
-    for r in rows:
-        table.add_row(*r)
-    out.print(table)
 
 
 def _load_or_exit(path: Path) -> Scenario:
@@ -192,114 +118,8 @@ def _load_or_exit(path: Path) -> Scenario:
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
     for w in warnings:
-        err.print(str(w), markup=False)
+        console.err.print(str(w), markup=False)
     return scenario
-
-
-def _t(seconds: float | None) -> str:
-    return "-" if seconds is None else human_duration(seconds)
-
-
-def _print_run(result: RunResult) -> None:
-    summaries = [*result.regions, result.overall]
-    _emit(
-        False,
-        None,
-        f"{result.scenario}: seed {result.seed}, simulated "
-        f"{human_duration(result.simulated_end_s or 0)}. Time from request to running VM:",
-        ["region", "requests", "ok", "failed", "in flight", "p50", "p95", "p99", "max"],
-        [
-            [
-                s.region,
-                f"{s.requests:,}",
-                f"{s.succeeded:,}",
-                f"{s.failed:,}",
-                f"{s.in_flight:,}",
-                _t(s.ttr_p50_s),
-                _t(s.ttr_p95_s),
-                _t(s.ttr_p99_s),
-                _t(s.ttr_max_s),
-            ]
-            for s in summaries
-        ],
-    )
-    _emit(
-        False,
-        None,
-        "Replicas and throttling:",
-        ["region", "mean wait", "waited", "longest queue", "replica busy", "429s", "retries"],
-        [
-            [
-                s.region,
-                _t(s.wait_mean_s),
-                _pct(s.waited_share),
-                str(s.longest_queue),
-                _pct(s.replica_utilisation),
-                f"{s.throttled_429:,}",
-                f"{s.retries:,}",
-            ]
-            for s in summaries
-        ],
-    )
-    _emit(
-        False,
-        None,
-        "Replication:",
-        ["region", "state", "replicas", "storage", "attempts", "done at", "version"],
-        [
-            [
-                c.region,
-                c.state,
-                str(c.replicas),
-                c.storage,
-                str(c.attempts),
-                _t(c.completed_s),
-                c.version,
-            ]
-            for c in result.replication_log
-        ],
-    )
-    codes = result.overall.failed_by_code if result.overall else {}
-    for code, n in codes.items():
-        e = RUNTIME[code]
-        label = e.code or code
-        kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
-        message = e.message.format(
-            image="<image>", region="<region>", tenant="<tenant>", subscription="<subscription>"
-        )
-        out.print(f"{n:,} failed with {label} (HTTP {e.status}): {message} ({kind})", markup=False)
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def _print_many(results: list[RunResult]) -> None:
-    figures = aggregate(results)
-    shown = [
-        "ttr_p50_s",
-        "ttr_p95_s",
-        "failure_rate",
-        "wait_mean_s",
-        "throttled_429",
-        "replica_utilisation",
-    ]
-    rows = []
-    for region, f in figures.items():
-        cells = []
-        for key in shown:
-            m, h = f[key]["mean"], f[key]["half_width"]
-            fmt = _t if key.endswith("_s") else (lambda x: f"{x:,.3g}")
-            cells.append("-" if m is None else fmt(m) + ("" if h is None else f" ± {fmt(h)}"))
-        rows.append([region, *cells])
-    _emit(
-        False,
-        None,
-        f"{results[0].scenario}: {len(results)} replications of seed "
-        f"{results[0].seed} (mean ± 95% CI half-width)",
-        ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
-        rows,
-    )
 
 
 @app.command()
@@ -339,13 +159,16 @@ def run(
         ]
     broken = [r for r in results if r.error]
     if broken:
-        err.print(
+        console.err.print(
             f"{file}: the simulation broke (a bug in acgsim, please report it):", markup=False
         )
-        err.print(broken[0].error, markup=False)
+        console.err.print(broken[0].error, markup=False)
         raise typer.Exit(1)
     if out_dir is not None:
-        _write_results(out_dir, results, force)
+        try:
+            files.write_results(out_dir, results, force)
+        except FileExistsError as exc:
+            _fail([str(exc)])
     if as_json:
         if len(results) == 1:
             sys.stdout.write(results[0].to_json())
@@ -357,37 +180,11 @@ def run(
             print(json.dumps(doc, indent=2))
         return
     if len(results) == 1:
-        _print_run(results[0])
+        console.print_run(results[0])
     else:
-        _print_many(results)
+        console.print_many(results)
     if out_dir is not None:
-        out.print(f"wrote results to {out_dir}", markup=False)
-
-
-def _write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
-    if len(results) == 1:
-        files = {"result.json": results[0].to_json()}
-        if results[0].records is not None:
-            files["records.csv"] = _csv(results[0].records)
-    else:
-        files = {f"result-{r.replication}.json": r.to_json() for r in results}
-        files["summary.json"] = json.dumps(aggregate(results), indent=2) + "\n"
-        for r in results:
-            if r.records is not None:
-                files[f"records-{r.replication}.csv"] = _csv(r.records)
-    clash = [n for n in files if (out_dir / n).exists()]
-    if clash and not force:
-        _fail([f"{out_dir / clash[0]}: exists; pass --force to overwrite it"])
-    for name, text in files.items():
-        write_atomic(out_dir / name, text, force=True)
-
-
-def _csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
+        console.out.print(f"wrote results to {out_dir}", markup=False)
 
 
 def _parse_objectives(scenario: Scenario, items: list[str]) -> Scenario:
@@ -428,59 +225,6 @@ def _parse_objectives(scenario: Scenario, items: list[str]) -> Scenario:
             ]
         )
     return scenario.model_copy(update={"objectives": objectives})
-
-
-def _est(e) -> str:
-    if e is None or e.mean is None:
-        return "-"
-    return _t(e.mean) + ("" if e.half_width is None else f" ± {_t(e.half_width)}")
-
-
-def _print_plan(p: Plan) -> None:
-    rows = []
-    for r in p.regions:
-        change = (
-            f"{r.replicas}"
-            if r.replicas == r.baseline_replicas
-            else f"{r.replicas} (rules {r.baseline_replicas})"
-        )
-        ok = {True: "yes", False: "NO", None: "-"}[r.meets_objectives]
-        rows.append(
-            [
-                r.region,
-                change,
-                r.storage,
-                r.reasons[0],
-                _est(r.p95_s),
-                ok,
-                f"{r.monthly_cost_usd:,.2f}",
-            ]
-        )
-    _emit(
-        False,
-        None,
-        f"Plan for {p.scenario} ({p.guidance} guidance, {p.replications} "
-        "replications per candidate; p95 = time to running, mean ± 95% CI)",
-        ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
-        rows,
-    )
-    for r in p.regions:
-        out.print(f"{r.region} ({r.version}):", markup=False)
-        for reason in r.reasons:
-            out.print(f"  - {reason}", markup=False)
-    t = p.totals
-    out.print(
-        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} USD a month (rules alone: "
-        f"{t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), plus "
-        f"{t.egress_one_time_usd:,.2f} USD egress once. Prices as of {p.prices.as_of}: "
-        f"{p.prices.source}. {p.simulations} simulations, {p.simulated_requests:,} "
-        "simulated requests.",
-        markup=False,
-    )
-    for w in p.warnings:
-        err.print(f"warning: {w}", markup=False)
-    for msg in p.infeasible:
-        err.print(f"cannot meet the objectives: {msg}", markup=False)
 
 
 @app.command()
@@ -536,18 +280,23 @@ def plan(
             table = cost.with_overrides(table, cost.load_prices(prices), str(prices))
         except ScenarioError as exc:
             _fail([str(p) for p in exc.problems])
-    progress = (lambda msg: err.print(msg, markup=False)) if err.is_terminal else None
+    progress = (
+        (lambda msg: console.err.print(msg, markup=False)) if console.err.is_terminal else None
+    )
     result = planner_search.plan(
         scenario, replications, seed, below_guidance, premium, table, workers, progress
     )
     if out_dir is not None:
-        write_atomic(out_dir / "plan.json", result.to_json(), force)
+        try:
+            files.write_atomic(out_dir / "plan.json", result.to_json(), force)
+        except FileExistsError as exc:
+            _fail([str(exc)])
     if as_json:
         sys.stdout.write(result.to_json())
     else:
-        _print_plan(result)
+        console.print_plan(result)
         if out_dir is not None:
-            out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
+            console.out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
     if result.infeasible:
         raise typer.Exit(1)
 
@@ -600,11 +349,11 @@ def recommend(
     if as_json:
         print(json.dumps(answer, indent=2))
         return
-    out.print(f"{count} replica{'s' if count != 1 else ''}, {storage}", markup=False)
+    console.out.print(f"{count} replica{'s' if count != 1 else ''}, {storage}", markup=False)
     for r in answer["reasons"]:
-        out.print(f"  - {r}", markup=False)
+        console.out.print(f"  - {r}", markup=False)
     for w in answer["warnings"]:
-        err.print(f"warning: {w}", markup=False)
+        console.err.print(f"warning: {w}", markup=False)
 
 
 @app.command()
@@ -617,7 +366,7 @@ def limits(
     """
     rows = [lim.__dict__ for lim in catalog.LIMITS.values()]
     table = [[r["what"], f"{r['value']:,}", r["scope"], r["source"], r["note"]] for r in rows]
-    _emit(
+    console.emit(
         as_json,
         rows,
         "Azure Compute Gallery limits",
@@ -626,7 +375,7 @@ def limits(
     )
     if not as_json:
         sources = "; ".join(f"{k} = {v}" for k, v in catalog.SOURCES.items())
-        out.print(f"Sources: {sources}", markup=False)
+        console.out.print(f"Sources: {sources}", markup=False)
 
 
 @app.command()
@@ -647,24 +396,18 @@ def regions(
         [
             r.name,
             ",".join(map(str, r.zones)) or "-",
-            _pair(r),
+            console.region_pair(r),
             "restricted" if r.restricted else "",
         ]
         for r in chosen
     ]
-    _emit(
+    console.emit(
         as_json,
         data,
         f"{len(chosen)} Azure regions (source: {catalog.SOURCES['REG']})",
         ["region", "zones", "pair", "access"],
         table,
     )
-
-
-def _pair(r: catalog.Region) -> str:
-    if r.pair is None:
-        return "-"
-    return r.pair if r.pair in catalog.REGIONS else f"{r.pair} (not in the region list)"
 
 
 @app.command()
@@ -683,8 +426,11 @@ def schema(
     if output is None:
         sys.stdout.write(text)
         return
-    write_atomic(output, text, force)
-    out.print(f"wrote {output}", markup=False)
+    try:
+        files.write_atomic(output, text, force)
+    except FileExistsError as exc:
+        _fail([str(exc)])
+    console.out.print(f"wrote {output}", markup=False)
 
 
 @app.command(name="assumptions")
@@ -707,7 +453,7 @@ def show_assumptions(
             _fail([str(p) for p in exc.problems])
         params, guidance = scenario.model, scenario.guidance
     rows = assumptions(params, guidance)
-    _emit(
+    console.emit(
         as_json,
         rows,
         "Model assumptions (override under `model:` in a scenario)",

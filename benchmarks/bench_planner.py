@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from planner import rules  # noqa: E402
-from planner.search import Evaluator, _groups, plan  # noqa: E402
+from planner.evaluate import Evaluator  # noqa: E402
+from planner.search import _groups, plan  # noqa: E402
 from sim.scenario import load  # noqa: E402
 
 

@@ -1,0 +1,233 @@
+"""What the command line shows: tables and lines for validation, runs and plans.
+
+The only place besides reports' files that writes to the screen (DESIGN: nothing in sim/ or
+planner/ prints). Tables use rich; every figure is formatted here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from planner.plan import Plan
+from sim import catalog
+from sim.errors import RUNTIME
+from sim.results import RunResult
+from sim.scenario import Scenario
+from sim.stats import aggregate
+from sim.units import human_duration
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def scenario_summary(s: Scenario) -> str:
+    images = [d for g in s.galleries for d in g.images]
+    versions = [v for d in images for v in d.versions]
+    targets = sum(len(v.regions) for v in versions)
+    vms = sum(w.count for w in s.workload.vms)
+    instances = sum(w.count * w.instances for w in s.workload.scale_sets)
+    counts = [
+        (len(s.galleries), "gallery", "galleries"),
+        (len(images), "image", "images"),
+        (len(versions), "version", "versions"),
+        (targets, "target region", "target regions"),
+        (vms, "VM in waves", "VMs in waves"),
+        (instances, "scale-set instance", "scale-set instances"),
+        (len(s.workload.arrivals), "arrival stream", "arrival streams"),
+        (len(s.faults), "fault", "faults"),
+    ]
+    return ", ".join(f"{n:,} {one if n == 1 else many}" for n, one, many in counts)
+
+
+def problem_json(p) -> dict:
+    return {
+        "path": p.where,
+        "message": p.message,
+        "azure_message": p.azure,
+        "azure_docs": p.docs,
+        "severity": p.severity,
+        "line": p.line,
+    }
+
+
+def emit(
+    as_json: bool, data: object, title: str, columns: list[str], rows: list[list[str]]
+) -> None:
+    """Print `data` as JSON, or `rows` as a table."""
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for i, c in enumerate(columns):
+        table.add_column(c, overflow="fold", no_wrap=i == 0)
+    for r in rows:
+        table.add_row(*r)
+    out.print(table)
+
+
+def duration(seconds: float | None) -> str:
+    return "-" if seconds is None else human_duration(seconds)
+
+
+def print_run(result: RunResult) -> None:
+    summaries = [*result.regions, result.overall]
+    emit(
+        False,
+        None,
+        f"{result.scenario}: seed {result.seed}, simulated "
+        f"{human_duration(result.simulated_end_s or 0)}. Time from request to running VM:",
+        ["region", "requests", "ok", "failed", "in flight", "p50", "p95", "p99", "max"],
+        [
+            [
+                s.region,
+                f"{s.requests:,}",
+                f"{s.succeeded:,}",
+                f"{s.failed:,}",
+                f"{s.in_flight:,}",
+                duration(s.ttr_p50_s),
+                duration(s.ttr_p95_s),
+                duration(s.ttr_p99_s),
+                duration(s.ttr_max_s),
+            ]
+            for s in summaries
+        ],
+    )
+    emit(
+        False,
+        None,
+        "Replicas and throttling:",
+        ["region", "mean wait", "waited", "longest queue", "replica busy", "429s", "retries"],
+        [
+            [
+                s.region,
+                duration(s.wait_mean_s),
+                percent(s.waited_share),
+                str(s.longest_queue),
+                percent(s.replica_utilisation),
+                f"{s.throttled_429:,}",
+                f"{s.retries:,}",
+            ]
+            for s in summaries
+        ],
+    )
+    emit(
+        False,
+        None,
+        "Replication:",
+        ["region", "state", "replicas", "storage", "attempts", "done at", "version"],
+        [
+            [
+                c.region,
+                c.state,
+                str(c.replicas),
+                c.storage,
+                str(c.attempts),
+                duration(c.completed_s),
+                c.version,
+            ]
+            for c in result.replication_log
+        ],
+    )
+    codes = result.overall.failed_by_code if result.overall else {}
+    for code, n in codes.items():
+        e = RUNTIME[code]
+        label = e.code or code
+        kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
+        message = e.message.format(
+            image="<image>", region="<region>", tenant="<tenant>", subscription="<subscription>"
+        )
+        out.print(f"{n:,} failed with {label} (HTTP {e.status}): {message} ({kind})", markup=False)
+
+
+def percent(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def print_many(results: list[RunResult]) -> None:
+    figures = aggregate(results)
+    shown = [
+        "ttr_p50_s",
+        "ttr_p95_s",
+        "failure_rate",
+        "wait_mean_s",
+        "throttled_429",
+        "replica_utilisation",
+    ]
+    rows = []
+    for region, f in figures.items():
+        cells = []
+        for key in shown:
+            m, h = f[key]["mean"], f[key]["half_width"]
+            fmt = duration if key.endswith("_s") else (lambda x: f"{x:,.3g}")
+            cells.append("-" if m is None else fmt(m) + ("" if h is None else f" ± {fmt(h)}"))
+        rows.append([region, *cells])
+    emit(
+        False,
+        None,
+        f"{results[0].scenario}: {len(results)} replications of seed "
+        f"{results[0].seed} (mean ± 95% CI half-width)",
+        ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
+        rows,
+    )
+
+
+def estimate(e) -> str:
+    if e is None or e.mean is None:
+        return "-"
+    return duration(e.mean) + ("" if e.half_width is None else f" ± {duration(e.half_width)}")
+
+
+def print_plan(p: Plan) -> None:
+    rows = []
+    for r in p.regions:
+        change = (
+            f"{r.replicas}"
+            if r.replicas == r.baseline_replicas
+            else f"{r.replicas} (rules {r.baseline_replicas})"
+        )
+        ok = {True: "yes", False: "NO", None: "-"}[r.meets_objectives]
+        rows.append(
+            [
+                r.region,
+                change,
+                r.storage,
+                r.reasons[0],
+                estimate(r.p95_s),
+                ok,
+                f"{r.monthly_cost_usd:,.2f}",
+            ]
+        )
+    emit(
+        False,
+        None,
+        f"Plan for {p.scenario} ({p.guidance} guidance, {p.replications} "
+        "replications per candidate; p95 = time to running, mean ± 95% CI)",
+        ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
+        rows,
+    )
+    for r in p.regions:
+        out.print(f"{r.region} ({r.version}):", markup=False)
+        for reason in r.reasons:
+            out.print(f"  - {reason}", markup=False)
+    t = p.totals
+    out.print(
+        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} USD a month (rules alone: "
+        f"{t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), plus "
+        f"{t.egress_one_time_usd:,.2f} USD egress once. Prices as of {p.prices.as_of}: "
+        f"{p.prices.source}. {p.simulations} simulations, {p.simulated_requests:,} "
+        "simulated requests.",
+        markup=False,
+    )
+    for w in p.warnings:
+        err.print(f"warning: {w}", markup=False)
+    for msg in p.infeasible:
+        err.print(f"cannot meet the objectives: {msg}", markup=False)
+
+
+def region_pair(r: catalog.Region) -> str:
+    if r.pair is None:
+        return "-"
+    return r.pair if r.pair in catalog.REGIONS else f"{r.pair} (not in the region list)"
