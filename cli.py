@@ -112,6 +112,13 @@ def validate(
         raise typer.Exit(2)
 
 
+def _check_target(path: Path, force: bool) -> None:
+    try:
+        files.check_target(path, force)
+    except FileExistsError as exc:
+        _fail([str(exc)])
+
+
 def _load_or_exit(path: Path) -> Scenario:
     try:
         scenario, warnings = load_scenario(path)
@@ -149,6 +156,9 @@ def run(
     Example: acgsim run scenarios/quickstart.yaml --replications 5
     """
     scenario = _load_or_exit(file)
+    if out_dir is not None:
+        first = "result.json" if replications == 1 else "summary.json"
+        _check_target(out_dir / first, force)
     if seed is not None and seed < 0:
         _fail([f"--seed must be 0 or more, got {seed}"])
     if replications == 1:
@@ -268,6 +278,8 @@ def plan(
     Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
     """
     scenario = _load_or_exit(file)
+    if out_dir is not None:
+        _check_target(out_dir / "plan.json", force)
     if guidance is not None:
         if guidance not in catalog.GUIDANCE:
             _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])

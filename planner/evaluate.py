@@ -42,26 +42,41 @@ class Figures:
 
 
 @dataclass
-class Group:
-    """The units (versions) of one region, searched together against the region's objectives."""
+class Objective:
+    """One region's targets: p95 time to running and failure rate (None: not asked)."""
 
-    region: str
-    units: list[rules.UnitPlan]
-    waves: frozenset[str]
-    p95_objective: float | None
-    failure_objective: float | None
-    tried: dict[tuple[int, ...], Figures] = field(default_factory=dict)
+    p95: float | None
+    failure: float | None
 
     def met(self, f: Figures) -> bool:
-        """Both objectives hold at the upper end of their 95% confidence intervals."""
+        """Both hold at the upper end of their 95% confidence intervals."""
         p95 = f.p95["mean"]
-        if self.p95_objective is not None and (
-            p95 is None or p95 + (f.p95["half_width"] or 0) > self.p95_objective
-        ):
+        if self.p95 is not None and (p95 is None or p95 + (f.p95["half_width"] or 0) > self.p95):
             return False
-        if self.failure_objective is not None:
-            return f.failure["mean"] + (f.failure["half_width"] or 0) <= self.failure_objective
+        if self.failure is not None:
+            return f.failure["mean"] + (f.failure["half_width"] or 0) <= self.failure
         return True
+
+    @property
+    def asked(self) -> bool:
+        return self.p95 is not None or self.failure is not None
+
+
+@dataclass
+class Group:
+    """Regions that interact (one region's versions, regions deploying from one subscription),
+    simulated together; every version's replications run so replication timing is exact."""
+
+    units: list[rules.UnitPlan]
+    waves: frozenset[str]
+    copies: frozenset[str]
+    objectives: dict[str, Objective]
+    tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
+    chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({u.region for u in self.units})
 
 
 def _one(args: tuple) -> tuple[str | None, list]:
@@ -78,8 +93,8 @@ class Evaluator:
         self.simulations = 0
         self.requests = 0
 
-    def region(self, group: Group, counts: tuple[int, ...]) -> Figures:
-        """The region's figures with these replica counts for its units."""
+    def group(self, group: Group, counts: tuple[int, ...]) -> dict[str, Figures]:
+        """Each region's figures with these replica counts for the group's units."""
         if counts in group.tried:
             return group.tried[counts]
         variant = apply(
@@ -89,32 +104,39 @@ class Evaluator:
                 for u, n in zip(group.units, counts, strict=True)
             },
         )
-        subset = Subset(group.waves, frozenset(f"{u.version}/{u.region}" for u in group.units))
-        jobs = [(variant, self.seed, i, subset) for i in range(self.k)]
+        jobs = [(variant, self.seed, i, Subset(group.waves, group.copies)) for i in range(self.k)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
-        rows = []
+        by_region: dict[str, list[dict]] = {}
         for error, regions in results:
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
-            rows.append(next(r for r in regions if r["region"] == group.region))
+            for r in regions:
+                by_region.setdefault(r["region"], []).append(r)
         self.simulations += self.k
-        self.requests += sum(r["requests"] for r in rows)
-        codes: dict[str, int] = {}
-        for r in rows:
-            for code, n in r["failed_by_code"].items():
-                codes[code] = codes.get(code, 0) + n
-        fig = Figures(
-            mean_ci([r["ttr_p50_s"] for r in rows]),
-            mean_ci([r["ttr_p95_s"] for r in rows]),
-            mean_ci([r["failure_rate"] for r in rows]),
-            rows[0]["requests"],
-            codes,
-            sum(r["throttled_429"] for r in rows),
-            mean_ci([r["wait_mean_s"] for r in rows])["mean"],
-            max(r["longest_queue"] for r in rows),
-        )
-        group.tried[counts] = fig
-        return fig
+        figures = {}
+        for region in group.regions:
+            rows = by_region[region]
+            self.requests += sum(r["requests"] for r in rows)
+            figures[region] = _figures(rows)
+        group.tried[counts] = figures
+        return figures
+
+
+def _figures(rows: list[dict]) -> Figures:
+    codes: dict[str, int] = {}
+    for r in rows:
+        for code, n in r["failed_by_code"].items():
+            codes[code] = codes.get(code, 0) + n
+    return Figures(
+        mean_ci([r["ttr_p50_s"] for r in rows]),
+        mean_ci([r["ttr_p95_s"] for r in rows]),
+        mean_ci([r["failure_rate"] for r in rows]),
+        rows[0]["requests"],
+        codes,
+        sum(r["throttled_429"] for r in rows),
+        mean_ci([r["wait_mean_s"] for r in rows])["mean"],
+        max(r["longest_queue"] for r in rows),
+    )
 
 
 def apply(scenario: Scenario, choices: dict[tuple[str, str], tuple[int, str]]) -> Scenario:

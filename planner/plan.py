@@ -40,6 +40,7 @@ class RegionPlan(_Model):
     baseline_replicas: int = Field(description="what the guidance rules alone give")
     baseline_storage: str
     scenario_replicas: int | None = Field(None, description="what the scenario had, if targeted")
+    scenario_storage: str | None = Field(None, description="the scenario's storage type there")
     requests: int = 0
     p50_s: Estimate | None = None
     p95_s: Estimate | None = None

@@ -195,13 +195,22 @@ def baseline(scenario: Scenario, premium: bool = False) -> list[UnitPlan]:
     """The rules' plan for every version and region the workload or the publishing profile uses."""
     need = demands(scenario)
     units: list[UnitPlan] = []
+    shallow_warnings: list[str] = []
     for g in scenario.galleries:
         for d in g.images:
             for v in d.versions:
                 ref = f"{g.name}/{d.name}/{v.name}"
                 targets = {t.region: t for t in v.regions}
-                regions = sorted(set(targets) | {r for (x, r) in need if x == ref})
-                for region in regions:
+                wanted = {r for (x, r) in need if x == ref}
+                if v.replication_mode == "Shallow":  # serves its source region only [SIG]
+                    for region in sorted(wanted - set(targets)):
+                        need.pop((ref, region))
+                        shallow_warnings.append(
+                            f"{ref} is Shallow: it serves {g.region} only, so requests in "
+                            f"{region} fail; publish a Full version to deploy there"
+                        )
+                    wanted &= set(targets)
+                for region in sorted(set(targets) | wanted):
                     units.append(
                         _unit(
                             scenario,
@@ -213,6 +222,8 @@ def baseline(scenario: Scenario, premium: bool = False) -> list[UnitPlan]:
                             premium,
                         )
                     )
+    if shallow_warnings and units:
+        units[0].warnings.extend(shallow_warnings)
     return units
 
 
@@ -235,6 +246,12 @@ def _unit(
     if v.replication_mode == "Shallow":
         count, floor = 1, 1
         reasons = ["Shallow replication: one replica in the source region [SIG]"]
+        if scenario.production:
+            warnings = [
+                *warnings,
+                f"{ref} is Shallow, meant for test images [SIG]: a production "
+                "image needs Full replication and at least 3 replicas [ACG]",
+            ]
     unit = UnitPlan(
         ref,
         region,

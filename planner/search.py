@@ -1,17 +1,20 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). For each region with a workload, simulate the
-candidate for K replications; a candidate meets the objectives when the upper end of the 95%
-confidence interval of its p95 time to running (and of its failure rate) is within them. A region
-that misses gallops up (+1, +2, +4, ... capped at 100) and then bisects; a region that meets them
-is lowered by bisection toward the cheapest count that still meets them, but never below the
-guidance unless asked (`below_guidance`). Bisection is sound because more replicas never raise the
-p95 on the same random numbers (a law the engine's tests check). Regions do not interact in the
-model (buckets, replicas and replication are per region), so each is simulated alone: only its
-waves and its replications, with the same named random streams as in the whole scenario, which
-makes the candidates of a region common-random-number comparisons and the region's figures
-identical to the full run's. An objective that 100 replicas cannot meet ends the search with a
-message naming the region, the best figure and why.
+Start from the rules' plan (planner.rules). Each region's candidate is simulated for K replications;
+it meets the objectives when the upper end of the 95% confidence interval of its p95 time to running
+(and of its failure rate) is within them. A region that misses gallops up (+1, +2, +4, ... capped at
+100) and then bisects; one that meets them is lowered by bisection toward the cheapest count that
+still meets them, but never below the guidance unless asked (`below_guidance`). Bisection relies on
+more replicas never raising the p95 on the same random numbers (a law the engine's tests check once
+replication is done; while it runs, more replicas take longer to copy, which the final run catches).
+
+Regions that interact are searched together: a region's versions, and regions whose waves deploy
+from one subscription (its ARM buckets are shared). Each group is simulated alone, with every
+replication of its versions (the source feeds a limited number of regions at once) and the same
+named random streams as the whole scenario, so candidates are common-random-number comparisons.
+Interacting units are searched one at a time, repeating until a pass changes nothing. The chosen
+plan is then simulated as the whole scenario, and that run gives the reported figures. An objective
+no count can meet ends with a message naming the region, the best figure and why.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import sim
 from planner import cost, rules
-from planner.evaluate import Evaluator, Figures, Group
+from planner.evaluate import Evaluator, Figures, Group, Objective
 from planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
 from sim import catalog
-from sim.engine import scenario_hash
+from sim.engine import scenario_hash, wave_keys
 from sim.scenario import Scenario
 from sim.units import human_duration
 
@@ -43,21 +46,20 @@ def _bisect(lo: int, hi: int, met: Callable[[int], bool]) -> int:
 
 
 def search_count(
-    start: int, floor: int, met: Callable[[int], bool], stuck: Callable[[int, int], bool]
+    start: int, floor: int, met: Callable[[int], bool], stuck: Callable[[int], bool], top: int = MAX
 ) -> int | None:
-    """Fewest replicas in [floor, 100] that meet the objectives, or None if none can.
+    """Smallest n in [floor, top] that meets the objectives, or None if none can.
 
-    Galloping stops early when `stuck(previous, probe)` says more replicas cannot help (nobody
-    waited for a replica, or the larger count changed nothing on the same random numbers).
+    Galloping up from `start` stops early when `stuck(n)` says going beyond n cannot help.
     """
     if met(start):
         return _bisect(floor, start, met) if floor < start else start
-    last_miss, step, previous = start, 1, None
-    while last_miss < MAX and not stuck(previous, last_miss):
-        probe = min(MAX, start + step)
+    last_miss, step = start, 1
+    while last_miss < top and not stuck(last_miss):
+        probe = min(top, start + step)
         if met(probe):
             return _bisect(last_miss + 1, probe, met)
-        previous, last_miss, step = last_miss, probe, step * 2
+        last_miss, step = probe, step * 2
     return None
 
 
@@ -83,18 +85,171 @@ def _why(f: Figures, scale_sets: bool = False) -> str:
 
 
 def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
+    """Units that interact, searched together: one region's versions, and regions whose waves
+    deploy from one subscription (they share its ARM buckets) when throttling is on."""
     o = scenario.objectives
-    by_region: dict[str, list[rules.UnitPlan]] = {}
-    for u in units:
-        if u.demand is not None:
-            by_region.setdefault(u.region, []).append(u)
+    active = [u for u in units if u.demand is not None]
+    parent = {u.region: u.region for u in active}
+
+    def root(r: str) -> str:
+        while parent[r] != r:
+            r = parent[r]
+        return r
+
+    if scenario.model.throttling:
+        by_sub: dict[str, str] = {}
+        keys = dict((k, w) for k, w, _ in wave_keys(scenario))
+        for u in active:
+            for key in u.demand.waves:
+                sub = keys[key].subscription
+                if sub in by_sub:
+                    parent[root(u.region)] = root(by_sub[sub])
+                by_sub.setdefault(sub, u.region)
+    members: dict[str, list[rules.UnitPlan]] = {}
+    for u in active:
+        members.setdefault(root(u.region), []).append(u)
     groups = []
-    for region, members in sorted(by_region.items()):
-        own = o.regions.get(region)
-        p95 = own.p95 if own is not None and own.p95 is not None else o.p95
-        waves = frozenset(w for u in members for w in u.demand.waves)
-        groups.append(Group(region, members, waves, p95, o.max_failure_rate))
+    for _, group_units in sorted(members.items()):
+        group_units.sort(key=lambda u: (u.region, u.version))
+        versions = {u.version for u in group_units}
+        copies = {f"{u.version}/{u.region}" for u in units if u.version in versions}
+        objectives = {}
+        for region in {u.region for u in group_units}:
+            own = o.regions.get(region)
+            p95 = own.p95 if own is not None and own.p95 is not None else o.p95
+            objectives[region] = Objective(p95, o.max_failure_rate)
+        groups.append(
+            Group(
+                group_units,
+                frozenset(w for u in group_units for w in u.demand.waves),
+                frozenset(copies),
+                objectives,
+            )
+        )
     return groups
+
+
+def _search_all(
+    scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
+) -> tuple[dict, list[str]]:
+    """Search each region's extra replicas (the same for each of its versions, since they share
+    the region's objectives), region by region within an interacting group."""
+    chosen: dict[tuple[str, str], tuple[int, Group | None]] = {
+        (u.version, u.region): (u.replicas, None) for u in units
+    }
+    infeasible: list[str] = []
+    floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
+    for group in _groups(scenario, units):
+        extra = {region: 0 for region in group.regions}
+        fixed = [_shallow(scenario, u) for u in group.units]
+
+        def counts(extra: dict[str, int], group: Group = group, fixed: list = fixed) -> tuple:
+            return tuple(
+                u.replicas if f else min(MAX, u.replicas + extra[u.region])
+                for u, f in zip(group.units, fixed, strict=True)
+            )
+
+        for attempt in range(3):  # interacting regions: repeat until a pass changes nothing
+            before, stuck_regions = dict(extra), []
+            for region in group.regions:
+                goal = group.objectives[region]
+                mine = [
+                    u
+                    for u, f in zip(group.units, fixed, strict=True)
+                    if u.region == region and not f
+                ]
+                if not goal.asked or not mine:
+                    continue
+                if attempt and goal.met(ev.group(group, counts(extra))[region]):
+                    continue  # a later pass only raises where the objectives still fail
+                if progress:
+                    progress(f"searching {region}")
+                floors = [(floor_min if below_guidance else u.floor) - u.replicas for u in mine]
+
+                def fig(
+                    e: int,
+                    region: str = region,
+                    extra: dict = extra,
+                    counts=counts,
+                    group: Group = group,
+                ):
+                    return ev.group(group, counts(extra | {region: e}))[region]
+
+                start = extra[region]
+
+                def stuck(e: int, fig=fig, start: int = start) -> bool:
+                    return fig(e).hopeless() or (
+                        e >= 2 * max(start, 1) and fig(e).score() == fig(start).score()
+                    )
+
+                found = search_count(
+                    start,
+                    max(floors),
+                    lambda e, g=goal, f=fig: g.met(f(e)),
+                    stuck,
+                    top=MAX - min(u.replicas for u in mine),
+                )
+                if found is None:
+                    tried = {e: fig(e) for e in _tried_extras(group, counts, extra, region)}
+                    found = min(tried, key=lambda e: (*tried[e].score(), e))
+                    stuck_regions.append((region, mine[0], found, tried[found]))
+                extra[region] = found
+            if extra == before:
+                break
+        final = counts(extra)
+        ev.group(group, final)  # the chosen counts' figures, if not simulated yet
+        infeasible += [
+            _infeasible(group.objectives[region], unit, unit.replicas + e, f)
+            for region, unit, e, f in stuck_regions
+        ]
+        group.chosen = list(final)
+        for u, n in zip(group.units, final, strict=True):
+            chosen[(u.version, u.region)] = (n, group)
+    return chosen, infeasible
+
+
+def _tried_extras(group: Group, counts, extra: dict[str, int], region: str) -> list[int]:
+    """The extras of `region` already simulated with the other regions as they are now."""
+    out = []
+    for e in range(-MAX, MAX + 1):
+        if counts(extra | {region: e}) in group.tried:
+            out.append(e)
+    return out
+
+
+def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
+    g, d, v = unit.version.split("/")
+    found = scenario.find_image(g, d)
+    return bool(found) and any(
+        x.name == v and x.replication_mode == "Shallow" for x in found[1].versions
+    )
+
+
+def _infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
+    missed = []
+    p95, fail = best.p95, best.failure
+    if goal.p95 is not None and (
+        p95["mean"] is None or p95["mean"] + (p95["half_width"] or 0) > goal.p95
+    ):
+        got = "no VM running" if p95["mean"] is None else _show(p95)
+        missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
+    if goal.failure is not None and fail["mean"] + (fail["half_width"] or 0) > goal.failure:
+        missed.append(f"failure rate {goal.failure:g} (best: {fail['mean']:g})")
+    plural = "replica" if replicas == 1 else "replicas"
+    scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
+    return (
+        f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
+        f"the best tried is {replicas} {plural}, where {_why(best, scale_sets)}"
+    )
+
+
+def _show(e: dict) -> str:
+    half = e["half_width"]
+    return human_duration(e["mean"]) + ("" if half is None else f" ± {human_duration(half)}")
+
+
+def _estimate(d: dict) -> Estimate:
+    return Estimate(mean=d["mean"], half_width=d["half_width"], n=d["n"])
 
 
 def plan(
@@ -115,99 +270,38 @@ def plan(
     try:
         ev = Evaluator(scenario, replications, seed, pool)
         chosen, infeasible = _search_all(scenario, units, ev, below_guidance, progress)
+        if progress:
+            progress("verifying the whole plan")
+        whole = _verify(scenario, units, chosen, ev)
     finally:
         if pool is not None:
             pool.shutdown()
     return _assemble(
-        scenario, units, chosen, infeasible, ev, table, seed, replications, below_guidance
+        scenario, units, chosen, whole, infeasible, ev, table, seed, replications, below_guidance
     )
 
 
-def _search_all(
-    scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
-) -> tuple[dict, list[str]]:
-    chosen: dict[tuple[str, str], tuple[int, Group | None]] = {
-        (u.version, u.region): (u.replicas, None) for u in units
-    }
-    infeasible: list[str] = []
-    floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
-    for group in _groups(scenario, units):
-        counts = [u.replicas for u in group.units]
-        searching = group.p95_objective is not None or group.failure_objective is not None
-        for i, unit in enumerate(group.units):
-            if not searching or _shallow(scenario, unit):
-                continue
-            if progress:
-                progress(f"searching {unit.region} ({unit.version})")
-            floor = floor_min if below_guidance else unit.floor
-
-            def figures(n: int, i: int = i, counts: list = counts, group: Group = group):
-                return ev.region(group, tuple(counts[:i] + [n] + counts[i + 1 :]))
-
-            def stuck(previous: int | None, n: int, f=figures) -> bool:
-                return f(n).hopeless() or (
-                    previous is not None and f(n).score() == f(previous).score()
-                )
-
-            found = search_count(
-                unit.replicas, floor, lambda n, g=group, f=figures: g.met(f(n)), stuck
-            )
-            if found is None:
-                tried = {
-                    c[i]: f
-                    for c, f in group.tried.items()
-                    if c[:i] + c[i + 1 :] == tuple(counts[:i] + counts[i + 1 :])
-                }
-                found = min(tried, key=lambda n: (*tried[n].score(), n))
-                infeasible.append(_infeasible(group, found, tried[found]))
-            counts[i] = found
-        ev.region(group, tuple(counts))  # the chosen plan's figures, if not simulated yet
-        for u, n in zip(group.units, counts, strict=True):
-            chosen[(u.version, u.region)] = (n, group)
-    return chosen, infeasible
-
-
-def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
-    g, d, v = unit.version.split("/")
-    found = scenario.find_image(g, d)
-    return bool(found) and any(
-        x.name == v and x.replication_mode == "Shallow" for x in found[1].versions
+def _verify(
+    scenario: Scenario, units: list[rules.UnitPlan], chosen: dict, ev: Evaluator
+) -> dict[str, Figures]:
+    """The whole scenario with the chosen counts: the figures the plan reports."""
+    active = [u for u in units if u.demand is not None]
+    if not active:
+        return {}
+    whole = Group(
+        active,
+        frozenset(w for u in active for w in u.demand.waves),
+        frozenset(f"{u.version}/{u.region}" for u in units),
+        {},
     )
-
-
-def _infeasible(group: Group, replicas: int, best: Figures) -> str:
-    missed = []
-    p95, fail = best.p95, best.failure
-    if group.p95_objective is not None and (
-        p95["mean"] is None or p95["mean"] + (p95["half_width"] or 0) > group.p95_objective
-    ):
-        got = "no VM running" if p95["mean"] is None else _show(p95)
-        missed.append(f"p95 {human_duration(group.p95_objective)} (best: {got})")
-    if group.failure_objective is not None and (
-        fail["mean"] + (fail["half_width"] or 0) > group.failure_objective
-    ):
-        missed.append(f"failure rate {group.failure_objective:g} (best: {fail['mean']:g})")
-    plural = "replica" if replicas == 1 else "replicas"
-    scale_sets = any(u.demand is not None and u.demand.peak_scale_sets for u in group.units)
-    return (
-        f"{group.region}: no replica count meets {' and '.join(missed)}; the best tried is "
-        f"{replicas} {plural}, where {_why(best, scale_sets)}"
-    )
-
-
-def _show(e: dict) -> str:
-    half = e["half_width"]
-    return human_duration(e["mean"]) + ("" if half is None else f" ± {human_duration(half)}")
-
-
-def _estimate(d: dict) -> Estimate:
-    return Estimate(mean=d["mean"], half_width=d["half_width"], n=d["n"])
+    return ev.group(whole, tuple(chosen[(u.version, u.region)][0] for u in active))
 
 
 def _assemble(
     scenario: Scenario,
     units: list[rules.UnitPlan],
     chosen: dict,
+    whole: dict[str, Figures],
     infeasible: list[str],
     ev: Evaluator,
     table: cost.PriceTable,
@@ -223,10 +317,11 @@ def _assemble(
                 ref = f"{g.name}/{d.name}/{v.name}"
                 sizes[ref], sources[ref] = v.size_gb, g.region
                 for t in v.regions:
-                    current[(ref, t.region)] = v.replicas_in(t)
+                    current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
     for u in units:
         n, group = chosen[(u.version, u.region)]
         size = sizes[u.version]
+        before = current.get((u.version, u.region))
         rp = RegionPlan(
             version=u.version,
             region=u.region,
@@ -236,44 +331,26 @@ def _assemble(
             added=u.added,
             baseline_replicas=u.replicas,
             baseline_storage=u.storage,
-            scenario_replicas=current.get((u.version, u.region)),
+            scenario_replicas=before[0] if before else None,
+            scenario_storage=before[1] if before else None,
             monthly_cost_usd=round(cost.monthly_storage(n, size, u.storage, table), 2),
             egress_one_time_usd=round(cost.egress(size, sources[u.version], u.region, table), 2),
             baseline_monthly_cost_usd=round(
                 cost.monthly_storage(u.replicas, size, u.storage, table), 2
             ),
         )
-        if group is not None:
-            counts = tuple(chosen[(x.version, x.region)][0] for x in group.units)
-            f = group.tried[counts]
-            rp.requests, rp.p50_s, rp.p95_s = f.requests, _estimate(f.p50), _estimate(f.p95)
-            rp.failure_rate = _estimate(f.failure)
-            rp.objective_p95_s, rp.objective_failure_rate = (
-                group.p95_objective,
-                group.failure_objective,
+        if before and before[1] != u.storage:
+            warnings.append(
+                f"{u.version} in {u.region}: the plan uses {u.storage} where the version has "
+                f"{before[1]}; storage type cannot be updated [SPEC], so publish a new version"
             )
-            if group.p95_objective is not None or group.failure_objective is not None:
-                rp.meets_objectives = group.met(f)
-            idx = group.units.index(u)
-            rp.candidates = [
-                Candidate(
-                    replicas=c[idx],
-                    p95_s=_estimate(x.p95),
-                    failure_rate=_estimate(x.failure),
-                    met=group.met(x),
-                )
-                for c, x in sorted(group.tried.items())
-                if all(c[j] == counts[j] for j in range(len(c)) if j != idx)
-            ]
-            if rp.meets_objectives is False:
-                rp.reasons.append(
-                    f"simulation: no count meets the objectives; {n} come closest "
-                    "(see the infeasible list)"
-                )
-            elif n != u.replicas:
-                rp.reasons.append(_search_reason(u, n, rp, group))
+        if group is not None:
+            _predict(rp, u, n, group, whole.get(u.region), warnings)
         regions.append(rp)
         warnings += u.warnings
+    for region in sorted(scenario.objectives.regions):
+        if not any(r.region == region and r.requests for r in regions):
+            warnings.append(f"an objective is set for {region}, where the workload deploys nothing")
     totals = Totals(
         replicas=sum(r.replicas for r in regions),
         monthly_cost_usd=round(sum(r.monthly_cost_usd for r in regions), 2),
@@ -283,9 +360,9 @@ def _assemble(
     )
     budget = scenario.objectives.monthly_budget_usd
     if budget is not None and totals.monthly_cost_usd > budget:
-        warnings.append(
+        infeasible.append(
             f"the plan costs {totals.monthly_cost_usd:,.2f} USD a month, over the "
-            f"budget of {budget:,.2f}"
+            f"budget of {budget:,.2f}: the other objectives need these replicas"
         )
     return Plan(
         acgsim_version=sim.__version__,
@@ -306,11 +383,54 @@ def _assemble(
     )
 
 
-def _search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, group: Group) -> str:
+def _predict(
+    rp: RegionPlan,
+    u: rules.UnitPlan,
+    n: int,
+    group: Group,
+    full: Figures | None,
+    warnings: list[str],
+) -> None:
+    """Predictions from the whole-scenario run; candidates from the search."""
+    counts = tuple(group.chosen)
+    goal = group.objectives[u.region]
+    searched = group.tried[counts][u.region]
+    f = full or searched
+    rp.requests, rp.p50_s, rp.p95_s = f.requests, _estimate(f.p50), _estimate(f.p95)
+    rp.failure_rate = _estimate(f.failure)
+    rp.objective_p95_s, rp.objective_failure_rate = goal.p95, goal.failure
+    if goal.asked:
+        rp.meets_objectives = goal.met(f)
+        if goal.met(searched) and not goal.met(f):
+            warnings.append(
+                f"{u.region}: met its objectives when searched with the regions it "
+                "interacts with, but not in the whole-scenario run"
+            )
+    idx = group.units.index(u)
+    same = [j for j, x in enumerate(group.units) if x.region != u.region]
+    rp.candidates = [
+        Candidate(
+            replicas=c[idx],
+            p95_s=_estimate(x[u.region].p95),
+            failure_rate=_estimate(x[u.region].failure),
+            met=goal.met(x[u.region]),
+        )
+        for c, x in sorted(group.tried.items())
+        if all(c[j] == counts[j] for j in same)
+    ]
+    if rp.meets_objectives is False:
+        rp.reasons.append(
+            f"simulation: the objectives are not met; {n} come closest (see the messages)"
+        )
+    elif n != u.replicas:
+        rp.reasons.append(_search_reason(u, n, rp, goal))
+
+
+def _search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) -> str:
     target = (
-        f"p95 {human_duration(group.p95_objective)}"
-        if group.p95_objective is not None
-        else f"failure rate {group.failure_objective:g}"
+        f"p95 {human_duration(goal.p95)}"
+        if goal.p95 is not None
+        else f"failure rate {goal.failure:g}"
     )
     p95 = rp.p95_s
     got = (

@@ -14,10 +14,21 @@ from sim.results import RunResult
 from sim.stats import aggregate
 
 
-def write_atomic(path: Path, text: str, force: bool) -> None:
-    """Write via a temporary file and a rename, refusing to overwrite unless forced."""
+def check_target(path: Path, force: bool) -> None:
+    """Refuse, before any work is done, a file that exists (unless forced) or a folder that is not
+    one; FileExistsError says why."""
+    for parent in [path.parent, *path.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise FileExistsError(f"{parent}: is a file, not a folder to write into")
+            break
     if path.exists() and not force:
         raise FileExistsError(f"{path}: exists; pass --force to overwrite it")
+
+
+def write_atomic(path: Path, text: str, force: bool) -> None:
+    """Write via a temporary file and a rename, refusing to overwrite unless forced."""
+    check_target(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

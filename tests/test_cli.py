@@ -259,3 +259,17 @@ def test_plan_bad_input_exits_2(args):
     result = run("plan", QUICKSTART, "--workers", "1", *args)
     assert result.exit_code == 2, result.output
     _no_traceback(result)
+
+
+def test_out_problems_are_refused_before_any_work(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for command in (["plan", QUICKSTART, "--workers", "1"], ["run", QUICKSTART]):
+        result = run(*command, "--out", str(blocker))
+        assert result.exit_code == 2 and "is a file, not a folder" in result.output
+        _no_traceback(result)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "plan.json").write_text("{}")
+    result = run("plan", QUICKSTART, "--workers", "1", "--out", str(tmp_path / "plans"))
+    assert result.exit_code == 2 and "--force" in result.output
+    assert "Plan for" not in result.output  # refused before the search
