@@ -80,6 +80,9 @@ class Plan(_Model):
     infeasible: list[str] = []
     simulations: int = 0
     simulated_requests: int = 0
+    scenario_spec: dict = Field(
+        default_factory=dict, description="the scenario planned, for exports"
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

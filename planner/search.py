@@ -380,6 +380,7 @@ def _assemble(
         infeasible=infeasible,
         simulations=ev.simulations,
         simulated_requests=ev.requests,
+        scenario_spec=scenario.model_dump(mode="json"),
     )
 
 
