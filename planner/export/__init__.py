@@ -1,0 +1,1 @@
+"""Exports of a plan (or a scenario's own publishing profile) for real deployment tools."""

@@ -1,0 +1,156 @@
+"""ARM deployment template: Microsoft.Compute/galleries, images and versions at 2025-03-03.
+
+Resource names and properties follow the GalleryRP 2025-03-03 spec [SPEC]; the template is checked
+in tests against the official deployment-template schemas (strictly: no undefined property). Each
+version's source image id and the tags are template parameters. A string value that starts with
+"[" would be read by ARM as an expression, so it is escaped as "[[" (ARM's own escape).
+"""
+
+from __future__ import annotations
+
+import json
+
+from planner.export.model import Export, GalleryOut, Image, Version
+
+API = "2025-03-03"
+SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+PERMISSIONS = {"private": "Private", "groups": "Groups", "community": "Community"}
+# The deployment-template schema wants `tags` to be an object, so each tag value is a parameter.
+TAGS = {"environment": "[parameters('environmentTag')]", "managedBy": "acgsim"}
+
+
+def literal(text: str) -> str:
+    """A string ARM takes literally, not as an expression."""
+    return "[" + text if text.startswith("[") else text
+
+
+def gallery_properties(g: GalleryOut) -> dict:
+    spec = g.spec
+    props: dict = {}
+    if spec.description:
+        props["description"] = literal(spec.description)
+    sharing: dict = {"permissions": PERMISSIONS[spec.sharing.mode]}
+    if spec.sharing.mode == "community":
+        info = {
+            "publicNamePrefix": spec.sharing.prefix,
+            "publisherContact": spec.sharing.publisher_email,
+            "publisherUri": spec.sharing.publisher_uri,
+            "eula": spec.sharing.eula,
+        }
+        sharing["communityGalleryInfo"] = {k: literal(v) for k, v in info.items() if v}
+    props["sharingProfile"] = sharing
+    if spec.soft_delete:
+        props["softDeletePolicy"] = {"isSoftDeleteEnabled": True}
+    return props
+
+
+def image_properties(image: Image) -> dict:
+    d = image.spec
+    props: dict = {
+        "osType": d.os_type,
+        "osState": d.os_state,
+        "identifier": {"publisher": d.publisher, "offer": d.offer, "sku": d.sku},
+        "hyperVGeneration": d.hyperv_generation,
+        "architecture": d.architecture,
+        "features": [{"name": "SecurityType", "value": d.security_type}],
+    }
+    if d.description:
+        props["description"] = literal(d.description)
+    if d.end_of_life:
+        props["endOfLifeDate"] = f"{d.end_of_life.isoformat()}T00:00:00Z"
+    return props
+
+
+def version_properties(v: Version, source: str) -> dict:
+    targets = []
+    for t in v.targets:
+        target = {
+            "name": t.region,
+            "regionalReplicaCount": t.replicas,
+            "storageAccountType": t.storage,
+        }
+        if t.exclude_from_latest is not None:
+            target["excludeFromLatest"] = t.exclude_from_latest
+        targets.append(target)
+    profile: dict = {
+        "targetRegions": targets,
+        "replicaCount": v.replicas,
+        "storageAccountType": v.storage,
+        "replicationMode": v.replication_mode,
+        "excludeFromLatest": v.exclude_from_latest,
+    }
+    if v.end_of_life:
+        profile["endOfLifeDate"] = f"{v.end_of_life.isoformat()}T00:00:00Z"
+    return {"publishingProfile": profile, "storageProfile": {"source": {"id": source}}}
+
+
+def template(export: Export) -> dict:
+    """The deployment template as a dict."""
+    resources = []
+    for g in export.galleries:
+        gname = g.spec.name
+        resources.append(
+            {
+                "type": "Microsoft.Compute/galleries",
+                "apiVersion": API,
+                "name": gname,
+                "location": g.spec.region,
+                "tags": TAGS,
+                "properties": gallery_properties(g),
+            }
+        )
+        for image in g.images:
+            iname = image.spec.name
+            resources.append(
+                {
+                    "type": "Microsoft.Compute/galleries/images",
+                    "apiVersion": API,
+                    "name": f"{gname}/{iname}",
+                    "location": g.spec.region,
+                    "tags": TAGS,
+                    "dependsOn": [f"[resourceId('Microsoft.Compute/galleries', '{gname}')]"],
+                    "properties": image_properties(image),
+                }
+            )
+            for v in image.versions:
+                resources.append(
+                    {
+                        "type": "Microsoft.Compute/galleries/images/versions",
+                        "apiVersion": API,
+                        "name": f"{gname}/{iname}/{v.name}",
+                        "location": g.spec.region,
+                        "tags": TAGS,
+                        "dependsOn": [
+                            f"[resourceId('Microsoft.Compute/galleries/images', "
+                            f"'{gname}', '{iname}')]"
+                        ],
+                        "properties": version_properties(v, f"[parameters('{v.source_param}')]"),
+                    }
+                )
+    parameters: dict = {
+        "environmentTag": {
+            "type": "string",
+            "defaultValue": export.environment,
+            "metadata": {"description": "The environment tag of every resource"},
+        },
+    }
+    for name in export.source_params:
+        parameters[name] = {
+            "type": "string",
+            "metadata": {
+                "description": "Resource id of the source (managed image, gallery image version or "
+                "snapshot) of this image version"
+            },
+        }
+    return {
+        "$schema": SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "metadata": {"generator": f"acgsim, scenario {export.scenario}"},
+        "parameters": parameters,
+        "resources": resources,
+    }
+
+
+def render(export: Export) -> str:
+    """The template as JSON text."""
+    return json.dumps(template(export), indent=2) + "\n"

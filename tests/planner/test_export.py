@@ -1,0 +1,392 @@
+"""Exports that real tools accept: ARM against the official schemas (strictly), Terraform through
+python-hcl2 and azurerm's documented arguments, az commands through shlex (and the real az CLI when
+it is installed), Bicep against a golden file and the ARM export; import round trips; escaping."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shlex
+import shutil
+import subprocess
+
+import hcl2
+import pytest
+
+from planner.export import arm, azcli, bicep, importer, model, terraform
+from planner.search import plan
+from sim.scenario import load
+from tests.conftest import ROOT, SCENARIOS
+from tests.helpers import build
+from tests.planner.arm_schema import strict_errors
+from tests.sim.engine_cases import one_region
+
+HOSTILE = 'it\'s "quoted" $(rm -rf /) `reboot` ${var.x} %{ if 1 } [evil]\nsecond line\\'
+
+# Arguments and blocks the azurerm provider documents (terraform-provider-azurerm:
+# website/docs/r/shared_image_gallery.html.markdown @05573536, internal/services/compute/
+# shared_image_resource.go @033fbf0e, website/docs/r/shared_image_version.html.markdown @00c40b05).
+AZURERM = {
+    "azurerm_shared_image_gallery": {
+        "name",
+        "resource_group_name",
+        "location",
+        "description",
+        "sharing",
+        "tags",
+        "timeouts",
+    },
+    "sharing": {"permission", "community_gallery"},
+    "community_gallery": {"eula", "prefix", "publisher_email", "publisher_uri"},
+    "azurerm_shared_image": {
+        "name",
+        "gallery_name",
+        "location",
+        "resource_group_name",
+        "identifier",
+        "os_type",
+        "architecture",
+        "hyper_v_generation",
+        "disk_types_not_allowed",
+        "end_of_life_date",
+        "description",
+        "eula",
+        "purchase_plan",
+        "privacy_statement_uri",
+        "release_note_uri",
+        "max_recommended_vcpu_count",
+        "min_recommended_vcpu_count",
+        "max_recommended_memory_in_gb",
+        "min_recommended_memory_in_gb",
+        "specialized",
+        "trusted_launch_supported",
+        "trusted_launch_enabled",
+        "confidential_vm_supported",
+        "confidential_vm_enabled",
+        "accelerated_network_support_enabled",
+        "hibernation_enabled",
+        "disk_controller_type_nvme_enabled",
+        "tags",
+        "timeouts",
+    },
+    "identifier": {"publisher", "offer", "sku"},
+    "azurerm_shared_image_version": {
+        "name",
+        "gallery_name",
+        "image_name",
+        "location",
+        "resource_group_name",
+        "target_region",
+        "blob_uri",
+        "storage_account_id",
+        "managed_image_id",
+        "os_disk_snapshot_id",
+        "end_of_life_date",
+        "exclude_from_latest",
+        "replication_mode",
+        "deletion_of_replicated_locations_enabled",
+        "uefi_settings",
+        "tags",
+        "timeouts",
+    },
+    "target_region": {
+        "name",
+        "regional_replica_count",
+        "disk_encryption_set_id",
+        "exclude_from_latest_enabled",
+        "storage_account_type",
+    },
+    "timeouts": {"create", "read", "update", "delete"},
+}
+
+
+def _hostile_scenario():
+    data = one_region(count=1)
+    data["galleries"][0]["description"] = HOSTILE
+    data["galleries"][0]["images"][0]["description"] = HOSTILE
+    data["galleries"][0]["sharing"] = {
+        "mode": "community",
+        "prefix": "contoso",
+        "publisher_email": "images@contoso.example",
+    }
+    data["galleries"][0]["images"][0]["end_of_life"] = "2027-06-30"
+    version = data["galleries"][0]["images"][0]["versions"][0]
+    version["regions"] = [
+        "westeurope",
+        {"region": "westus", "replicas": 2, "storage": "Standard_LRS", "exclude_from_latest": True},
+    ]
+    return build(data)
+
+
+def _exports():
+    yield "quickstart", model.from_scenario(load(SCENARIOS / "quickstart.yaml"))
+    yield "global-rollout", model.from_scenario(load(SCENARIOS / "global-rollout.yaml"))
+    yield "hostile", model.from_scenario(_hostile_scenario())
+
+
+EXPORTS = dict(_exports())
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_arm_validates_strictly_against_the_official_schemas(name):
+    assert strict_errors(arm.template(EXPORTS[name])) == []
+
+
+def test_a_wrong_template_fails_the_strict_check():
+    t = arm.template(EXPORTS["quickstart"])
+    bad = copy.deepcopy(t)
+    bad["resources"][2]["properties"]["publishingProfile"]["replicaCountt"] = 3
+    assert strict_errors(bad) == [
+        "$.resources[2].properties.publishingProfile.replicaCountt: not defined by the schema"
+    ]
+    bad = copy.deepcopy(t)
+    bad["resources"][2]["properties"]["publishingProfile"]["targetRegions"][0][
+        "storageAccountType"
+    ] = "Ultra_LRS"
+    assert strict_errors(bad)
+    bad = copy.deepcopy(t)
+    del bad["resources"][1]["properties"]["osType"]
+    assert strict_errors(bad)
+
+
+def test_arm_structure_and_parameters():
+    t = arm.template(EXPORTS["quickstart"])
+    assert [r["type"] for r in t["resources"]] == [
+        "Microsoft.Compute/galleries",
+        "Microsoft.Compute/galleries/images",
+        "Microsoft.Compute/galleries/images/versions",
+    ]
+    assert {r["apiVersion"] for r in t["resources"]} == {"2025-03-03"}
+    version = t["resources"][2]
+    assert version["dependsOn"] == [
+        "[resourceId('Microsoft.Compute/galleries/images', 'contosoImages', 'ubuntu-web')]"
+    ]
+    assert (
+        version["properties"]["storageProfile"]["source"]["id"]
+        == "[parameters('source_contosoImages_ubuntu_web_1_0_0')]"
+    )
+    assert version["properties"]["publishingProfile"]["targetRegions"][1] == {
+        "name": "northeurope",
+        "regionalReplicaCount": 1,
+        "storageAccountType": "Standard_ZRS",
+    }
+    assert set(t["parameters"]) == {"environmentTag", "source_contosoImages_ubuntu_web_1_0_0"}
+
+
+def test_arm_escapes_expressions_and_keeps_text():
+    t = json.loads(arm.render(EXPORTS["hostile"]))
+    description = t["resources"][0]["properties"]["description"]
+    assert description == HOSTILE  # it does not start with "[": taken literally by ARM
+    assert arm.literal("[evil]") == "[[evil]"
+
+
+def _hcl_string(raw: str) -> str:
+    assert raw.startswith('"') and raw.endswith('"'), raw
+    body = raw[1:-1].replace("$${", "${").replace("%%{", "%{")
+    return re.sub(
+        r'\\(["\\ntr])',
+        lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)),
+        body,
+    )
+
+
+def _check_hcl(node, kind: str | None, problems: list[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _check_hcl(item, kind, problems)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key.startswith("__"):  # python-hcl2's own markers (__is_block__, __comments__)
+            continue
+        if kind is not None and key not in AZURERM[kind]:
+            problems.append(f"{kind}: {key}")
+        if key in AZURERM and isinstance(value, list):
+            _check_hcl(value, key, problems)
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_terraform_parses_and_uses_only_documented_arguments(name):
+    doc = hcl2.loads(terraform.render(EXPORTS[name]))
+    problems: list[str] = []
+    kinds = set()
+    for block in doc["resource"]:
+        for kind, instances in block.items():
+            kind = kind.strip('"')
+            kinds.add(kind)
+            for body in instances.values():
+                _check_hcl(body, kind, problems)
+    assert problems == []
+    assert kinds == {
+        "azurerm_shared_image_gallery",
+        "azurerm_shared_image",
+        "azurerm_shared_image_version",
+    }
+
+
+def test_terraform_timeouts_and_escaping():
+    text = terraform.render(EXPORTS["hostile"])
+    doc = hcl2.loads(text)
+    gallery = next(b for b in doc["resource"] if '"azurerm_shared_image_gallery"' in b)
+    [body] = gallery['"azurerm_shared_image_gallery"'].values()
+    assert _hcl_string(body["description"]) == HOSTILE
+    versions = [b for b in doc["resource"] if '"azurerm_shared_image_version"' in b]
+    [body] = versions[0]['"azurerm_shared_image_version"'].values()
+    assert body["timeouts"][0]["create"] == '"60m"'
+    assert len(body["target_region"]) == 2
+    assert "var.community_gal_eula" in text  # azurerm requires all four community fields
+
+
+def test_terraform_timeout_grows_with_replication():
+    assert model.timeout_minutes(10 * 60) == 60
+    assert model.timeout_minutes(95 * 60) == 190
+
+
+def _commands(script: str) -> list[list[str]]:
+    """The az commands of the script as the shell would pass their arguments."""
+    tokens = shlex.split(script, comments=True)
+    starts = [i for i, t in enumerate(tokens) if t == "az"]
+    return [tokens[a:b] for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
+
+
+def test_azcli_script_quotes_every_value():
+    script = azcli.render(EXPORTS["hostile"])
+    commands = _commands(script)
+    assert [c[:3] for c in commands] == [
+        ["az", "sig", "create"],
+        ["az", "sig", "image-definition"],
+        ["az", "sig", "image-version"],
+    ]
+    for c in commands[:2]:
+        assert c[c.index("--description") + 1] == HOSTILE
+    version = commands[2]
+    i = version.index("--target-regions")
+    assert version[i + 1 : i + 3] == ["westeurope=1=standard_lrs", "westus=2=standard_lrs"]
+    assert script.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in script
+    assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+
+
+AZ = shutil.which("az")
+
+
+@pytest.mark.skipif(AZ is None, reason="azure-cli not installed (see docs/exports.md)")
+def test_azcli_commands_are_accepted_by_the_real_cli():  # pragma: no cover - needs az
+    for command in _commands(azcli.render(EXPORTS["quickstart"])):
+        args = [a.replace('"$RESOURCE_GROUP"', "rg") for a in command[1:]]
+        run = subprocess.run([AZ, *args], capture_output=True, text=True, timeout=120)
+        assert "unrecognized arguments" not in run.stderr and "invalid choice" not in run.stderr
+
+
+def _bicep_paths(text: str) -> set[str]:
+    paths, stack = set(), []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("resource "):
+            kind = stripped.split("'")[1].split("@")[0]
+            stack = [kind]
+            continue
+        if stripped in ("}", "]") and len(stack) > 1:
+            stack.pop()
+            continue
+        m = re.match(r"([A-Za-z_][A-Za-z0-9_]*): (.*)$", stripped)
+        if m and stack:
+            paths.add("/".join([*stack, m.group(1)]))
+            if m.group(2) in ("{", "["):
+                stack.append(m.group(1))
+        elif stripped == "{" and stack:
+            stack.append("[]")
+    return {p.replace("/[]", "") for p in paths}
+
+
+def _arm_paths(t: dict) -> set[str]:
+    paths = set()
+
+    def walk(node, prefix):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                paths.add(f"{prefix}/{k}")
+                walk(v, f"{prefix}/{k}")
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, prefix)
+
+    for r in t["resources"]:
+        for k, v in r.items():
+            if k not in ("type", "apiVersion", "dependsOn"):
+                paths.add(f"{r['type']}/{k}")
+                walk(v, f"{r['type']}/{k}")
+    return paths
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_bicep_has_the_same_resources_and_properties_as_arm(name):
+    text = bicep.render(EXPORTS[name])
+    assert _bicep_paths(text) - {
+        p for p in _bicep_paths(text) if p.endswith("/parent")
+    } == _arm_paths(arm.template(EXPORTS[name]))
+
+
+def test_bicep_golden_file():
+    golden = ROOT / "tests" / "golden" / "quickstart.bicep"
+    assert bicep.render(EXPORTS["quickstart"]) == golden.read_text(encoding="utf-8")
+
+
+def test_bicep_quotes_without_interpolation():
+    assert bicep.quote("it's ${x}\n") == "'it\\'s \\${x}\\n'"
+    assert bicep.quote(HOSTILE) in bicep.render(EXPORTS["hostile"])
+
+
+def test_import_round_trip():
+    for name in ("quickstart", "global-rollout", "hostile"):
+        original = EXPORTS[name]
+        scenario = importer.import_template(arm.template(original), f"{name}.json")
+        again = model.from_scenario(scenario)
+        assert _shape(again) == _shape(original), name
+
+
+def _shape(export: model.Export) -> list:
+    return [
+        (
+            g.spec.name,
+            g.spec.region,
+            g.spec.description,
+            g.spec.sharing.mode,
+            [
+                (
+                    i.spec.name,
+                    i.spec.publisher,
+                    i.spec.offer,
+                    i.spec.sku,
+                    i.spec.os_type,
+                    i.spec.security_type,
+                    i.spec.end_of_life,
+                    [
+                        (
+                            v.name,
+                            v.replication_mode,
+                            [
+                                (t.region, t.replicas, t.storage, t.exclude_from_latest)
+                                for t in v.targets
+                            ],
+                        )
+                        for v in i.versions
+                    ],
+                )
+                for i in g.images
+            ],
+        )
+        for g in export.galleries
+    ]
+
+
+def test_plan_export_uses_the_plans_replicas():
+    data = one_region(count=20, at="1000s")
+    data["model"]["replica_concurrency"] = 1
+    data["objectives"] = {"p95": "71s"}
+    p = plan(build(data), replications=2)
+    t = arm.template(model.from_plan(p))
+    [target] = t["resources"][2]["properties"]["publishingProfile"]["targetRegions"]
+    assert (target["regionalReplicaCount"], target["storageAccountType"]) == (10, "Standard_ZRS")
+    assert strict_errors(t) == []
