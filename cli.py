@@ -17,11 +17,13 @@ from pydantic import ValidationError
 import sim
 from planner import cost, rules
 from planner import search as planner_search
+from planner.export import arm, azcli, bicep, importer, model, terraform
+from planner.plan import Plan
 from reports import console, files
 from sim import catalog
 from sim.engine import simulate
-from sim.errors import ScenarioError
-from sim.loader import load_scenario
+from sim.errors import Problem, ScenarioError
+from sim.loader import dump_yaml, load_scenario, read_document
 from sim.params import ModelParams, assumptions
 from sim.scenario import Objectives, Scenario
 from sim.stats import aggregate
@@ -268,6 +270,12 @@ def plan(
     ] = os.cpu_count() or 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.json here.")] = None,
+    export: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--export", help="Also write this format into --out: arm, bicep, terraform or azcli."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite plan.json.")] = False,
 ) -> None:
     """Recommend replicas and storage per region, verified by simulation and priced.
@@ -278,8 +286,14 @@ def plan(
     Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
     """
     scenario = _load_or_exit(file)
+    if export and out_dir is None:
+        _fail(["--export needs --out DIR to write into"])
+    for fmt in export or []:
+        if fmt not in FORMATS:
+            _fail([f"--export: '{fmt}' is not one of {', '.join(FORMATS)}"])
     if out_dir is not None:
-        _check_target(out_dir / "plan.json", force)
+        for name in ["plan.json", *(FORMATS[f][0] for f in export or [])]:
+            _check_target(out_dir / name, force)
     if guidance is not None:
         if guidance not in catalog.GUIDANCE:
             _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])
@@ -301,6 +315,9 @@ def plan(
     if out_dir is not None:
         try:
             files.write_atomic(out_dir / "plan.json", result.to_json(), force)
+            for fmt in export or []:
+                name, render = FORMATS[fmt]
+                files.write_atomic(out_dir / name, render(model.from_plan(result)), force)
         except FileExistsError as exc:
             _fail([str(exc)])
     if as_json:
@@ -311,6 +328,95 @@ def plan(
             console.out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
     if result.infeasible:
         raise typer.Exit(1)
+
+
+FORMATS = {
+    "arm": ("template.json", arm.render),
+    "bicep": ("main.bicep", bicep.render),
+    "terraform": ("main.tf", terraform.render),
+    "azcli": ("deploy.sh", azcli.render),
+}
+
+
+def _export_of(path: Path) -> model.Export:
+    """A plan.json (the plan applied to its scenario) or a scenario (its own target regions)."""
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if isinstance(data, dict) and "scenario_spec" in data:
+            try:
+                return model.from_plan(Plan.model_validate(data))
+            except ValidationError as exc:
+                _fail(
+                    [
+                        f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                        for e in exc.errors(include_url=False)
+                    ]
+                )
+    return model.from_scenario(_load_or_exit(path))
+
+
+@app.command(name="export")
+def export_command(
+    source: Annotated[Path, typer.Argument(help="plan.json from `acgsim plan`, or a scenario.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="arm, bicep, terraform or azcli.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the galleries, images and versions for a real deployment: ARM, Bicep, Terraform, az.
+
+    From a plan, the plan's replicas and storage per region; from a scenario, its own target
+    regions. Source image ids, tags and the resource group are parameters or variables.
+
+    Example: acgsim export plans/plan.json --format terraform -o main.tf
+    """
+    if fmt not in FORMATS:
+        _fail([f"--format: '{fmt}' is not one of {', '.join(FORMATS)}"])
+    if output is not None:
+        _check_target(output, force)
+    text = FORMATS[fmt][1](_export_of(source))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    files.write_atomic(output, text, force)
+    console.out.print(f"wrote {output}", markup=False)
+
+
+@app.command(name="import")
+def import_command(
+    template: Annotated[Path, typer.Argument(help="An ARM template with gallery resources.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the scenario here instead of standard output."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Start a scenario from what is deployed: read an ARM template's galleries, images, versions.
+
+    Example: acgsim import exported-template.json -o scenarios/mine.yaml
+    """
+    if output is not None:
+        _check_target(output, force)
+    try:
+        data, _ = read_document(template)
+        if not isinstance(data, dict):
+            raise ScenarioError(
+                [Problem((), "is not an ARM template (a JSON object)", file=str(template))]
+            )
+        scenario = importer.import_template(data, str(template), template.stem)
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    text = dump_yaml(scenario)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    files.write_atomic(output, text, force)
+    console.out.print(f"wrote {output}", markup=False)
 
 
 @app.command()

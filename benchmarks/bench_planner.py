@@ -40,8 +40,7 @@ def brute_force(scenario, answers: dict, replications: int, workers: int) -> dic
             [unit] = group.units  # one version and subscription per region in this scenario
             answer = answers[(unit.version, unit.region)]
             goal = group.objectives[unit.region]
-            met = [n for n in range(1, answer + 1)
-                   if goal.met(ev.group(group, (n,))[unit.region])]
+            met = [n for n in range(1, answer + 1) if goal.met(ev.group(group, (n,))[unit.region])]
             found[(unit.version, unit.region)] = min(
                 [n for n in met if n >= unit.floor], default=None
             )

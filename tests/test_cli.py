@@ -15,7 +15,18 @@ from tests.conftest import SCENARIOS
 
 runner = CliRunner()
 QUICKSTART = str(SCENARIOS / "quickstart.yaml")
-COMMANDS = ["run", "plan", "recommend", "validate", "limits", "regions", "schema", "assumptions"]
+COMMANDS = [
+    "run",
+    "plan",
+    "recommend",
+    "export",
+    "import",
+    "validate",
+    "limits",
+    "regions",
+    "schema",
+    "assumptions",
+]
 
 
 def run(*args: str):
@@ -273,3 +284,63 @@ def test_out_problems_are_refused_before_any_work(tmp_path):
     result = run("plan", QUICKSTART, "--workers", "1", "--out", str(tmp_path / "plans"))
     assert result.exit_code == 2 and "--force" in result.output
     assert "Plan for" not in result.output  # refused before the search
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("arm", '"$schema"'),
+        ("bicep", "resource "),
+        ("terraform", "azurerm_shared_image_version"),
+        ("azcli", "az sig image-version create"),
+    ],
+)
+def test_export_each_format(fmt, marker):
+    result = run("export", QUICKSTART, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout
+
+
+def test_plan_export_and_import(tmp_path):
+    out = tmp_path / "out"
+    result = run(
+        "plan",
+        QUICKSTART,
+        "-k",
+        "2",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--export",
+        "arm",
+        "--export",
+        "terraform",
+    )
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"plan.json", "template.json", "main.tf"}
+    again = run(
+        "export", str(out / "plan.json"), "--format", "bicep", "-o", str(tmp_path / "main.bicep")
+    )
+    assert (
+        again.exit_code == 0
+        and "parent: gallery_contosoImages" in (tmp_path / "main.bicep").read_text()
+    )
+    imported = run("import", str(out / "template.json"), "-o", str(tmp_path / "s.yaml"))
+    assert imported.exit_code == 0, imported.output
+    assert run("validate", str(tmp_path / "s.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", QUICKSTART, "--format", "pulumi"],
+        ["export", QUICKSTART],
+        ["plan", QUICKSTART, "--export", "arm"],
+        ["import", QUICKSTART],
+    ],
+)
+def test_export_and_import_bad_input_exits_2(args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    _no_traceback(result)
