@@ -150,6 +150,13 @@ def _check_galleries(s: Scenario, out: list[Problem]) -> None:
 def _check_sharing(s: Scenario, gp: Path, out: list[Problem]) -> None:
     sharing = s.galleries[gp[1]].sharing
     sp = gp + ("sharing",)
+    missing = [
+        f
+        for f in ("prefix", "publisher_email", "publisher_uri", "eula")
+        if sharing.mode == "community" and not getattr(sharing, f)
+    ]
+    if missing:
+        out.append(problem(sp, "CommunityInfo", "warning", fields=", ".join(missing)))
     if sharing.mode != "groups":
         if sharing.subscriptions or sharing.tenants:
             out.append(problem(sp, "SharingListsNeedGroups", mode=sharing.mode))

@@ -156,6 +156,11 @@ REFUSALS: dict[str, Refusal] = {
     # --- warnings: legal, but probably not what was meant ---
     "NotTargeted": Refusal("{what}"),
     "AfterHorizon": Refusal("{what} at {at} is after the horizon {horizon}: it never happens"),
+    "CommunityInfo": Refusal(
+        "a community gallery's contact information is public, and the az CLI and Terraform "
+        "require all of it; missing: {fields}",
+        source="share-gallery-community.md; CLI; TF",
+    ),
     "RestrictedRegion": Refusal(
         "region '{region}' is access-restricted: a subscription must be enabled for it first",
         source="REG",

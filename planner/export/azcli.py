@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 
-from planner.export.model import Export, timeout_minutes
+from planner.export.model import Export, identifier, timeout_minutes
 
 PERMISSION = {"private": "Private", "groups": "Groups", "community": "Community"}
 
@@ -48,7 +48,7 @@ def render(export: Export) -> str:
             args.append(f"--description {q(gal.description)}")
         if gal.sharing.mode != "private":
             args.append(f"--permissions {PERMISSION[gal.sharing.mode]}")
-        if gal.sharing.mode == "community":
+        if gal.sharing.mode == "community":  # az needs all four: a variable for each unknown
             for flag, val in (
                 ("--public-name-prefix", gal.sharing.prefix),
                 ("--publisher-email", gal.sharing.publisher_email),
@@ -57,6 +57,12 @@ def render(export: Export) -> str:
             ):
                 if val:
                     args.append(f"{flag} {q(val)}")
+                    continue
+                var = identifier("community", gal.name, flag.lstrip("-")).upper()
+                out.append(
+                    f'{var}="${{{var}:?set {var}: az requires {flag} for a community gallery}}"\n'
+                )
+                args.append(f'{flag} "${var}"')
         if gal.soft_delete:
             args.append("--soft-delete true")
         out.append("\n" + _line(args))

@@ -10,6 +10,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from pathlib import Path
 
 import hcl2
 import pytest
@@ -268,15 +269,73 @@ def test_azcli_script_quotes_every_value():
     assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
 
 
+def _run_script(script: str, az_dir: str, tmp_path) -> subprocess.CompletedProcess:
+    """Run an exported script with bash, `az` taken from az_dir, source ids set."""
+    script = script.replace("set -euo pipefail", "set -uo pipefail")  # go on after each az
+    env = {
+        "PATH": f"{az_dir}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "AZURE_CONFIG_DIR": str(tmp_path / "az"),
+        "RESOURCE_GROUP": "rg-test",
+    }
+    values = {
+        "URI": "https://contoso.example/images",
+        "EMAIL": "images@contoso.example",
+        "EULA": "https://contoso.example/eula",
+        "PREFIX": "contoso",
+    }
+    for name in re.findall(r'^([A-Z0-9_]+)="\$\{\1:\?', script, flags=re.M):
+        env[name] = next(
+            (v for k, v in values.items() if name.endswith(k)),
+            "/subscriptions/0/resourceGroups/rg/providers/x/images/y",
+        )
+    return subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path
+    )
+
+
+def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    hostile = HOSTILE.replace("rm -rf /", f"touch {marker}")
+    data = one_region(count=1)
+    data["galleries"][0]["description"] = hostile
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "az").write_text(
+        '#!/bin/bash\nprintf "%s\\0" "$@" >> "$AZ_LOG"\nprintf "\\n\\0" >> "$AZ_LOG"\n'
+    )
+    (fake / "az").chmod(0o755)
+    script = azcli.render(model.from_scenario(build(data)))
+    script = f"export AZ_LOG={shlex.quote(str(tmp_path / 'log'))}\n" + script
+    assert _run_script(script, str(fake), tmp_path).returncode == 0
+    calls = [
+        c.strip("\0").split("\0")
+        for c in (tmp_path / "log").read_text().split("\n\0")
+        if c.strip("\0")
+    ]
+    assert [c[:2] for c in calls] == [
+        ["sig", "create"],
+        ["sig", "image-definition"],
+        ["sig", "image-version"],
+    ]
+    assert calls[0][calls[0].index("--description") + 1] == hostile
+    assert calls[0][calls[0].index("--resource-group") + 1] == "rg-test"
+    assert calls[0][calls[0].index("--tags") + 1 :][:2] == ["environment=test", "managedBy=acgsim"]
+    assert not marker.exists()
+
+
 AZ = shutil.which("az")
 
 
 @pytest.mark.skipif(AZ is None, reason="azure-cli not installed (see docs/exports.md)")
-def test_azcli_commands_are_accepted_by_the_real_cli():  # pragma: no cover - needs az
-    for command in _commands(azcli.render(EXPORTS["quickstart"])):
-        args = [a.replace('"$RESOURCE_GROUP"', "rg") for a in command[1:]]
-        run = subprocess.run([AZ, *args], capture_output=True, text=True, timeout=120)
-        assert "unrecognized arguments" not in run.stderr and "invalid choice" not in run.stderr
+@pytest.mark.parametrize("name", ["quickstart", "hostile"])
+def test_azcli_commands_are_accepted_by_the_real_cli(name, tmp_path):  # pragma: no cover
+    script = azcli.render(EXPORTS[name])
+    run = _run_script(script, str(Path(AZ).parent), tmp_path)
+    commands = len(_commands(script))
+    assert "unrecognized arguments" not in run.stderr and "invalid choice" not in run.stderr
+    assert "error: argument" not in run.stderr
+    assert run.stderr.count("az login") == commands  # each got as far as asking for a login
 
 
 def _bicep_paths(text: str) -> set[str]:

@@ -473,6 +473,12 @@ WARNINGS = [
         "after the horizon",
     ),
     (
+        "community information",
+        lambda d: _gallery(d).update(sharing={"mode": "community", "prefix": "contoso"}),
+        "galleries[0].sharing",
+        "missing: publisher_email, publisher_uri, eula",
+    ),
+    (
         "restricted region",
         lambda d: _version(d)["regions"].append("norwaywest"),
         f"{V}.regions[2].region",
