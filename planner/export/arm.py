@@ -20,8 +20,9 @@ TAGS = {"environment": "[parameters('environmentTag')]", "managedBy": "acgsim"}
 
 
 def literal(text: str) -> str:
-    """A string ARM takes literally, not as an expression."""
-    return "[" + text if text.startswith("[") else text
+    """A string ARM takes literally: one that starts with "[" and ends with "]" would be an
+    expression, and ARM's escape is a doubled first bracket."""
+    return "[" + text if text.startswith("[") and text.endswith("]") else text
 
 
 def gallery_properties(g: GalleryOut) -> dict:
@@ -30,18 +31,31 @@ def gallery_properties(g: GalleryOut) -> dict:
     if spec.description:
         props["description"] = literal(spec.description)
     sharing: dict = {"permissions": PERMISSIONS[spec.sharing.mode]}
-    if spec.sharing.mode == "community":
-        info = {
-            "publicNamePrefix": spec.sharing.prefix,
-            "publisherContact": spec.sharing.publisher_email,
-            "publisherUri": spec.sharing.publisher_uri,
-            "eula": spec.sharing.eula,
+    if spec.sharing.mode == "community":  # Azure needs all four: a parameter for each unknown
+        sharing["communityGalleryInfo"] = {
+            key: literal(v) if v else f"[parameters('{param}')]"
+            for key, v, param in community_fields(g)
         }
-        sharing["communityGalleryInfo"] = {k: literal(v) for k, v in info.items() if v}
     props["sharingProfile"] = sharing
     if spec.soft_delete:
         props["softDeletePolicy"] = {"isSoftDeleteEnabled": True}
     return props
+
+
+COMMUNITY = (
+    ("publicNamePrefix", "prefix"),
+    ("publisherContact", "publisher_email"),
+    ("publisherUri", "publisher_uri"),
+    ("eula", "eula"),
+)
+
+
+def community_fields(g: GalleryOut) -> list[tuple[str, str | None, str]]:
+    """(ARM property, value or None, parameter name) for a community gallery's four fields."""
+    return [
+        (key, getattr(g.spec.sharing, field), f"community_{g.key}_{field}")
+        for key, field in COMMUNITY
+    ]
 
 
 def image_properties(image: Image) -> dict:
@@ -134,12 +148,20 @@ def template(export: Export) -> dict:
             "metadata": {"description": "The environment tag of every resource"},
         },
     }
+    for g in export.galleries:
+        if g.spec.sharing.mode == "community":
+            for key, v, param in community_fields(g):
+                if not v:
+                    parameters[param] = {
+                        "type": "string",
+                        "metadata": {"description": f"Community gallery {key} (Azure requires it)"},
+                    }
     for name in export.source_params:
         parameters[name] = {
             "type": "string",
             "metadata": {
-                "description": "Resource id of the source (managed image, gallery image version or "
-                "snapshot) of this image version"
+                "description": "Resource id of the managed image (or virtual machine) this "
+                "version is made from"
             },
         }
     return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 
-from planner.export.model import Export, identifier, timeout_minutes
+from planner.export.model import Export, timeout_minutes
 
 PERMISSION = {"private": "Private", "groups": "Groups", "community": "Community"}
 
@@ -45,7 +45,7 @@ def render(export: Export) -> str:
             '--tags "${TAGS[@]}"',
         ]
         if gal.description:
-            args.append(f"--description {q(gal.description)}")
+            args.append(f"--description={q(gal.description)}")  # '=': text may start with '-'
         if gal.sharing.mode != "private":
             args.append(f"--permissions {PERMISSION[gal.sharing.mode]}")
         if gal.sharing.mode == "community":  # az needs all four: a variable for each unknown
@@ -56,9 +56,9 @@ def render(export: Export) -> str:
                 ("--eula", gal.sharing.eula),
             ):
                 if val:
-                    args.append(f"{flag} {q(val)}")
+                    args.append(f"{flag}={q(val)}")
                     continue
-                var = identifier("community", gal.name, flag.lstrip("-")).upper()
+                var = f"community_{g.key}_{flag.lstrip('-')}".replace("-", "_").upper()
                 out.append(
                     f'{var}="${{{var}:?set {var}: az requires {flag} for a community gallery}}"\n'
                 )
@@ -85,7 +85,7 @@ def render(export: Export) -> str:
                 '--tags "${TAGS[@]}"',
             ]
             if d.description:
-                args.append(f"--description {q(d.description)}")
+                args.append(f"--description={q(d.description)}")
             if d.end_of_life:
                 args.append(f"--end-of-life-date {d.end_of_life.isoformat()}")
             out.append("\n" + _line(args))
@@ -109,11 +109,6 @@ def render(export: Export) -> str:
                 ]
                 if v.exclude_from_latest:
                     args.append("--exclude-from-latest true")
-                if any(t.exclude_from_latest is not None for t in v.targets):
-                    out.append(
-                        "\n# --target-regions cannot say exclude-from-latest per region; "
-                        "set it afterwards with az sig image-version update\n"
-                    )
                 if v.end_of_life:
                     args.append(f"--end-of-life-date {v.end_of_life.isoformat()}")
                 minutes = timeout_minutes(v.replication_estimate_s)
@@ -122,4 +117,24 @@ def render(export: Export) -> str:
                     f"{round(v.replication_estimate_s / 60)} min: allow {minutes} min\n"
                     + _line(args)
                 )
+                sets = [
+                    f"publishingProfile.targetRegions[{i}].excludeFromLatest="
+                    f"{str(t.exclude_from_latest).lower()}"
+                    for i, t in enumerate(v.targets)
+                    if t.exclude_from_latest is not None
+                ]
+                if sets:  # --target-regions has no per-region exclude-from-latest
+                    out.append(
+                        "\n# the per-region exclude-from-latest flags\n"
+                        + _line(
+                            [
+                                "az sig image-version update",
+                                '--resource-group "$RESOURCE_GROUP"',
+                                f"--gallery-name {q(gal.name)}",
+                                f"--gallery-image-definition {q(d.name)}",
+                                f"--gallery-image-version {q(v.name)}",
+                                *(f"--set {q(x)}" for x in sets),
+                            ]
+                        )
+                    )
     return "".join(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from planner.export import arm
-from planner.export.model import Export, identifier
+from planner.export.model import Export
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "$": "\\$"}
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -51,8 +51,11 @@ def value(v: object, indent: int = 0) -> str:
 
 
 def _unliteral(v: object) -> object:
-    """ARM's "[[" escape is not Bicep's: give strings back their own first character."""
-    if isinstance(v, str) and v.startswith("[["):
+    """ARM's "[[" escape is not Bicep's: give strings back their own first character; ARM
+    parameter references become Bicep parameter references."""
+    if isinstance(v, str) and v.startswith("[parameters('") and v.endswith("')]"):
+        return Ref(v[len("[parameters('") : -len("')]")])
+    if isinstance(v, str) and v.startswith("[[") and v.endswith("]"):
         return v[1:]
     if isinstance(v, dict):
         return {k: _unliteral(x) for k, x in v.items()}
@@ -71,13 +74,21 @@ def render(export: Export) -> str:
         "@description('The environment tag of every resource')\n",
         f"param environmentTag string = {quote(export.environment)}\n",
     ]
+    for g in export.galleries:
+        if g.spec.sharing.mode == "community":
+            for key, v, param in arm.community_fields(g):
+                if not v:
+                    out.append(
+                        f"\n@description('Community gallery {key} (Azure requires it)')\n"
+                        f"param {param} string\n"
+                    )
     for name in export.source_params:
         out.append(
             f"\n@description('Resource id of the source of this image version')\n"
             f"param {name} string\n"
         )
     for g in export.galleries:
-        gsym = identifier("gallery", g.spec.name)
+        gsym = f"gallery_{g.key}"
         body = {
             "name": g.spec.name,
             "location": g.spec.region,
@@ -86,7 +97,7 @@ def render(export: Export) -> str:
         }
         out.append(f"\nresource {gsym} 'Microsoft.Compute/galleries@{arm.API}' = {value(body)}\n")
         for image in g.images:
-            isym = identifier("image", g.spec.name, image.spec.name)
+            isym = f"image_{image.key}"
             body = {
                 "parent": Ref(gsym),
                 "name": image.spec.name,
@@ -99,7 +110,7 @@ def render(export: Export) -> str:
                 f"{value(body)}\n"
             )
             for v in image.versions:
-                vsym = identifier("version", g.spec.name, image.spec.name, v.name)
+                vsym = f"version_{v.key}"
                 props = _unliteral(arm.version_properties(v, ""))
                 props["storageProfile"]["source"]["id"] = Ref(v.source_param)
                 body = {

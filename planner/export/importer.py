@@ -26,29 +26,105 @@ TYPES = (
 PERMISSIONS = {"Private": "private", "Groups": "groups", "Community": "community"}
 
 
-def _name(resource: dict) -> list[str]:
-    name = str(resource.get("name", ""))
-    if name.startswith("["):  # e.g. [concat(parameters('gallery'), '/web')]
-        found = re.findall(r"'([^']*)'", name)
-        name = "/".join(p.strip("/") for p in found if p.strip("/"))
-    return [p for p in name.split("/") if p]
+class _Unresolved(Exception):
+    """An ARM expression that depends on something a template alone does not say."""
 
 
-def _region(value: Any, fallback: str | None) -> str | None:
-    if isinstance(value, str) and not value.startswith("["):
+def evaluate(value: Any, template: dict) -> Any:
+    """The value of a literal or of a simple ARM expression: string literals, parameters('x')
+    (its defaultValue), variables('x'), concat(...) and format(...). Raises _Unresolved."""
+    if not isinstance(value, str) or not (value.startswith("[") and value.endswith("]")):
+        return value
+    if value.startswith("[["):
+        return value[1:]
+    result, rest = _parse(value[1:-1].strip(), template)
+    if rest.strip():
+        raise _Unresolved(value)
+    return result
+
+
+def _parse(text: str, template: dict) -> tuple[Any, str]:
+    text = text.lstrip()
+    if text.startswith("'"):
+        out, i = [], 1
+        while i < len(text):
+            if text[i] == "'" and text[i + 1 : i + 2] == "'":
+                out.append("'")
+                i += 2
+            elif text[i] == "'":
+                return "".join(out), text[i + 1 :]
+            else:
+                out.append(text[i])
+                i += 1
+        raise _Unresolved(text)
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", text)
+    if not m:
+        raise _Unresolved(text)
+    name, rest, args = m.group(1).lower(), text[m.end() :], []
+    while not rest.lstrip().startswith(")"):
+        arg, rest = _parse(rest, template)
+        args.append(arg)
+        rest = rest.lstrip()
+        if rest.startswith(","):
+            rest = rest[1:]
+        elif not rest.startswith(")"):
+            raise _Unresolved(text)
+    rest = rest.lstrip()[1:]
+    if rest.startswith("."):
+        raise _Unresolved(text)  # e.g. resourceGroup().location
+    if name == "parameters":
+        param = (template.get("parameters") or {}).get(args[0]) or {}
+        if "defaultValue" not in param:
+            raise _Unresolved(f"parameters('{args[0]}') has no default value")
+        return evaluate(param["defaultValue"], template), rest
+    if name == "variables":
+        return evaluate((template.get("variables") or {}).get(args[0]), template), rest
+    if name == "concat":
+        return "".join(str(a) for a in args), rest
+    if name == "format":
+        return re.sub(r"\{(\d+)\}", lambda x: str(args[1 + int(x.group(1))]), args[0]), rest
+    raise _Unresolved(text)
+
+
+def _flatten(resources: list, parent: tuple[str, list] | None = None
+             ) -> list[tuple[dict, str, list]]:
+    """(resource, full type, name segments) for every resource, nested children included; a
+    child's segments are its parent's followed by its own (each may be an expression)."""
+    out = []
+    for r in resources:
+        if not isinstance(r, dict):
+            continue
+        rtype, segments = str(r.get("type", "")), [r.get("name", "")]
+        if parent is not None and not rtype.startswith("Microsoft."):
+            rtype, segments = f"{parent[0]}/{rtype}", [*parent[1], r.get("name", "")]
+        out.append((r, rtype, segments))
+        if isinstance(r.get("resources"), list):
+            out += _flatten(r["resources"], (rtype, segments))
+    return out
+
+
+def _region(value: Any, template: dict, notes: list[str], what: str) -> str | None:
+    try:
+        value = evaluate(value, template)
+    except _Unresolved:
+        value = None
+    if isinstance(value, str):
         name = catalog.normalize_region(value)
         return name if name in catalog.REGIONS else value
-    return fallback
+    notes.append(f"{what}: location not given literally; westeurope assumed")
+    return "westeurope"
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value[1:] if value.startswith("[[") else value
-    return ""
+    return value if isinstance(value, str) else ""
 
 
 def _date(value: Any) -> str | None:
     return value[:10] if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value) else None
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def scenario_data(template: dict, name: str = "imported") -> dict:
@@ -60,91 +136,147 @@ def scenario_data(template: dict, name: str = "imported") -> dict:
         raise ScenarioError([Problem(("resources",), "no resources list in the template")])
     galleries: dict[str, dict] = {}
     images: dict[tuple[str, str], dict] = {}
-    ordered = sorted(
-        (r for r in resources if isinstance(r, dict) and r.get("type") in TYPES),
-        key=lambda r: TYPES.index(r["type"]),
-    )
-    for r in ordered:
-        parts, props = _name(r), r.get("properties") or {}
-        if r["type"] == TYPES[0] and len(parts) == 1:
-            sharing = props.get("sharingProfile") or {}
-            info = sharing.get("communityGalleryInfo") or {}
-            galleries[parts[0]] = {
-                "name": parts[0],
-                "subscription": "imported",
-                "region": _region(r.get("location"), "westeurope"),
-                "description": _text(props.get("description")),
-                "sharing": {
-                    "mode": PERMISSIONS.get(sharing.get("permissions"), "private"),
-                    **{
-                        k: info[key]
-                        for k, key in (
-                            ("prefix", "publicNamePrefix"),
-                            ("publisher_email", "publisherContact"),
-                            ("publisher_uri", "publisherUri"),
-                            ("eula", "eula"),
-                        )
-                        if isinstance(info.get(key), str)
-                    },
-                },
-                "soft_delete": bool(
-                    (props.get("softDeletePolicy") or {}).get("isSoftDeleteEnabled", False)
-                ),
-                "images": [],
-            }
-        elif r["type"] == TYPES[1] and len(parts) == 2 and parts[0] in galleries:
-            ident = props.get("identifier") or {}
-            features = {f.get("name"): f.get("value") for f in props.get("features") or []}
-            image = {
-                "name": parts[1],
-                "publisher": ident.get("publisher"),
-                "offer": ident.get("offer"),
-                "sku": ident.get("sku"),
-                "os_type": props.get("osType"),
-                "os_state": props.get("osState"),
-                "hyperv_generation": props.get("hyperVGeneration", "V1"),
-                "architecture": props.get("architecture", "x64"),
-                "security_type": features.get("SecurityType", "Standard"),
-                "description": _text(props.get("description")),
-                "end_of_life": _date(props.get("endOfLifeDate")),
-                "versions": [],
-            }
-            galleries[parts[0]]["images"].append(image)
-            images[(parts[0], parts[1])] = image
-        elif r["type"] == TYPES[2] and len(parts) == 3 and tuple(parts[:2]) in images:
-            profile = props.get("publishingProfile") or {}
-            targets = []
-            for t in profile.get("targetRegions") or []:
-                target = {"region": _region(t.get("name"), t.get("name"))}
-                for key, src in (
-                    ("replicas", "regionalReplicaCount"),
-                    ("storage", "storageAccountType"),
-                    ("exclude_from_latest", "excludeFromLatest"),
-                ):
-                    if t.get(src) is not None:
-                        target[key] = t[src]
-                targets.append(target)
-            version = {
-                "name": parts[2],
-                "size_gb": SIZE_PLACEHOLDER_GB,
-                "replication_mode": profile.get("replicationMode", "Full"),
-                "replicas": profile.get("replicaCount", 1),
-                "storage": profile.get("storageAccountType", "Standard_LRS"),
-                "exclude_from_latest": bool(profile.get("excludeFromLatest", False)),
-                "end_of_life": _date(profile.get("endOfLifeDate")),
-                "regions": targets,
-            }
-            images[tuple(parts[:2])]["versions"].append(version)
+    notes: list[str] = []
+    found = [(r, t, n) for r, t, n in _flatten(resources) if t in TYPES]
+    found.sort(key=lambda x: TYPES.index(x[1]))
+    for i, (r, rtype, segments) in enumerate(found):
+        raw_name = "/".join(map(str, segments))
+        try:
+            parts = [p for seg in segments for p in str(evaluate(seg, template)).split("/") if p]
+        except _Unresolved as exc:
+            raise ScenarioError(
+                [
+                    Problem(
+                        ("resources", i, "name"),
+                        f"cannot read {rtype} "
+                        f"'{raw_name}': {exc}; give literal names or "
+                        "parameter defaults",
+                    )
+                ]
+            ) from None
+        try:
+            props = evaluate(r.get("properties"), template)
+        except _Unresolved:
+            props = None
+        if not isinstance(props, dict):
+            notes.append(f"{'/'.join(parts)}: properties are an expression; defaults used")
+            props = {}
+        _add(rtype, parts, evaluate_tree(props, template), r, template, galleries, images, notes)
     if not galleries:
         raise ScenarioError([Problem(("resources",), "no Microsoft.Compute/galleries resource")])
+    description = (
+        "Imported from an ARM template. Check the placeholders: the tenant and "
+        f"subscription, each version's size_gb ({SIZE_PLACEHOLDER_GB:g} GB), and add "
+        "a workload."
+    )
+    if notes:
+        description += " Notes: " + "; ".join(notes) + "."
     return {
         "name": name,
-        "description": "Imported from an ARM template. Check the placeholders: the tenant and "
-        f"subscription, each version's size_gb ({SIZE_PLACEHOLDER_GB:g} GB), and "
-        "add a workload.",
+        "description": description,
         "tenants": [{"name": "imported", "subscriptions": [{"name": "imported"}]}],
         "galleries": [_clean(g) for g in galleries.values()],
     }
+
+
+def evaluate_tree(node: Any, template: dict) -> Any:
+    """Every string in a properties tree evaluated where it is a simple expression."""
+    if isinstance(node, dict):
+        return {k: evaluate_tree(v, template) for k, v in node.items()}
+    if isinstance(node, list):
+        return [evaluate_tree(v, template) for v in node]
+    try:
+        return evaluate(node, template)
+    except _Unresolved:
+        return None
+
+
+def _add(
+    rtype: str,
+    parts: list[str],
+    props: dict,
+    r: dict,
+    template: dict,
+    galleries: dict,
+    images: dict,
+    notes: list[str],
+) -> None:
+    label = "/".join(parts)
+    if rtype == TYPES[0] and len(parts) == 1:
+        sharing = _dict(props.get("sharingProfile"))
+        info = _dict(sharing.get("communityGalleryInfo"))
+        galleries[parts[0]] = {
+            "name": parts[0],
+            "subscription": "imported",
+            "region": _region(r.get("location"), template, notes, label),
+            "description": _text(props.get("description")),
+            "sharing": {
+                "mode": PERMISSIONS.get(sharing.get("permissions"), "private"),
+                **{
+                    k: info[key]
+                    for k, key in (
+                        ("prefix", "publicNamePrefix"),
+                        ("publisher_email", "publisherContact"),
+                        ("publisher_uri", "publisherUri"),
+                        ("eula", "eula"),
+                    )
+                    if isinstance(info.get(key), str)
+                },
+            },
+            "soft_delete": bool(_dict(props.get("softDeletePolicy")).get("isSoftDeleteEnabled")),
+            "images": [],
+        }
+    elif rtype == TYPES[1] and len(parts) == 2 and parts[0] in galleries:
+        ident = _dict(props.get("identifier"))
+        features = {
+            f.get("name"): f.get("value")
+            for f in props.get("features") or []
+            if isinstance(f, dict)
+        }
+        image = {
+            "name": parts[1],
+            "publisher": ident.get("publisher"),
+            "offer": ident.get("offer"),
+            "sku": ident.get("sku"),
+            "os_type": props.get("osType"),
+            "os_state": props.get("osState"),
+            "hyperv_generation": props.get("hyperVGeneration", "V1"),
+            "architecture": props.get("architecture", "x64"),
+            "security_type": features.get("SecurityType", "Standard"),
+            "description": _text(props.get("description")),
+            "end_of_life": _date(props.get("endOfLifeDate")),
+            "versions": [],
+        }
+        galleries[parts[0]]["images"].append(image)
+        images[(parts[0], parts[1])] = image
+    elif rtype == TYPES[2] and len(parts) == 3 and tuple(parts[:2]) in images:
+        profile = _dict(props.get("publishingProfile"))
+        targets = []
+        for t in profile.get("targetRegions") or []:
+            if not isinstance(t, dict):
+                continue
+            target = {"region": _region(t.get("name"), template, notes, label)}
+            for key, src in (
+                ("replicas", "regionalReplicaCount"),
+                ("storage", "storageAccountType"),
+                ("exclude_from_latest", "excludeFromLatest"),
+            ):
+                if t.get(src) is not None:
+                    target[key] = t[src]
+            targets.append(target)
+        version = {
+            "name": parts[2],
+            "size_gb": SIZE_PLACEHOLDER_GB,
+            "replication_mode": profile.get("replicationMode", "Full"),
+            "replicas": profile.get("replicaCount", 1),
+            "storage": profile.get("storageAccountType", "Standard_LRS"),
+            "exclude_from_latest": bool(profile.get("excludeFromLatest", False)),
+            "end_of_life": _date(profile.get("endOfLifeDate")),
+            "regions": targets,
+        }
+        images[tuple(parts[:2])]["versions"].append(version)
+    else:
+        notes.append(f"{rtype} '{label}' skipped: its parent is not in the template")
 
 
 def _clean(node: Any) -> Any:
@@ -157,5 +289,9 @@ def _clean(node: Any) -> Any:
 
 def import_template(template: dict, file: str, name: str = "imported") -> Scenario:
     """A validated scenario skeleton from an ARM template, or ScenarioError naming the problems."""
-    scenario, _ = validate(scenario_data(template, name), file=file)
+    try:
+        data = scenario_data(template, name)
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(p.path, p.message, file=file) for p in exc.problems]) from None
+    scenario, _ = validate(data, file=file)
     return scenario

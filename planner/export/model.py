@@ -27,6 +27,7 @@ class Target:
 
 @dataclass
 class Version:
+    key: str  # unique among the export's versions: letters, digits and underscores
     name: str
     source_param: str  # the parameter or variable that holds the source image's resource id
     replication_mode: str
@@ -40,12 +41,14 @@ class Version:
 
 @dataclass
 class Image:
+    key: str  # unique among the export's images
     spec: ImageDefinition
     versions: list[Version] = field(default_factory=list)
 
 
 @dataclass
 class GalleryOut:
+    key: str  # unique among the export's galleries
     spec: Gallery
     images: list[Image] = field(default_factory=list)
 
@@ -70,6 +73,16 @@ def identifier(*parts: str) -> str:
     return text if text[:1].isalpha() else f"x_{text}"
 
 
+def unique(name: str, used: set[str]) -> str:
+    """`name`, or name_2, name_3, ... if taken (web-app and web_app would otherwise collide)."""
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{name}_{n}"
+    used.add(candidate)
+    return candidate
+
+
 def replication_estimate(v: ImageVersion, regions: int, replicas: int, scenario: Scenario) -> float:
     """Seconds the slowest region should take to replicate, by the model's mean copy times."""
     p = scenario.model.replication
@@ -85,10 +98,11 @@ def from_scenario(scenario: Scenario, choices: dict | None = None) -> Export:
     """The scenario's galleries; `choices` ((version, region) -> (replicas, storage)) override."""
     choices = choices or {}
     galleries = []
+    used: set[str] = set()
     for g in scenario.galleries:
-        out = GalleryOut(g)
+        out = GalleryOut(unique(identifier(g.name), used), g)
         for d in g.images:
-            image = Image(d)
+            image = Image(unique(identifier(g.name, d.name), used), d)
             for v in d.versions:
                 ref = f"{g.name}/{d.name}/{v.name}"
                 targets = [
@@ -106,10 +120,12 @@ def from_scenario(scenario: Scenario, choices: dict | None = None) -> Export:
                     if r == ref and region not in known
                 ]
                 most = max(t.replicas for t in targets)
+                key = unique(identifier(g.name, d.name, v.name), used)
                 image.versions.append(
                     Version(
+                        key,
                         v.name,
-                        identifier("source", g.name, d.name, v.name),
+                        f"source_{key}",
                         v.replication_mode,
                         v.replicas,
                         v.storage,

@@ -10,7 +10,7 @@ doubled so no template interpolation happens.
 
 from __future__ import annotations
 
-from planner.export.model import Export, identifier, timeout_minutes
+from planner.export.model import Export, timeout_minutes
 
 SECURITY = {  # the azurerm flags that express each SecurityType feature
     "Standard": [],
@@ -68,12 +68,12 @@ def render(export: Export) -> str:
         ):
             if sharing.mode == "community" and not v:
                 out.append(
-                    f'\nvariable "{identifier("community", g.spec.name, k)}" {{\n'
+                    f'\nvariable "{f"community_{g.key}_{k}"}" {{\n'
                     f'  description = "Community gallery {k} (azurerm requires it)"\n'
                     "  type        = string\n}\n"
                 )
     for g in export.galleries:
-        gref = identifier("g", g.spec.name)
+        gref = f"g_{g.key}"
         pairs = [
             ("name", quote(g.spec.name)),
             ("resource_group_name", "var.resource_group_name"),
@@ -88,7 +88,7 @@ def render(export: Export) -> str:
             block += f"\n  sharing {{\n    permission = {quote(PERMISSION[sharing.mode])}\n"
             if sharing.mode == "community":  # azurerm requires all four: a variable if unknown
                 info = [
-                    (k, quote(v) if v else f"var.{identifier('community', g.spec.name, k)}")
+                    (k, quote(v) if v else f"var.{f'community_{g.key}_{k}'}")
                     for k, v in (
                         ("eula", sharing.eula),
                         ("prefix", sharing.prefix),
@@ -98,10 +98,15 @@ def render(export: Export) -> str:
                 ]
                 block += "\n    community_gallery {\n" + _attrs(info, "      ") + "    }\n"
             block += "  }\n"
+        if g.spec.soft_delete:
+            block += (
+                "  # soft delete: azurerm has no argument for it; enable it with\n"
+                f"  # az sig update --gallery-name {g.spec.name} --soft-delete true\n"
+            )
         out.append(block + "}\n")
         for image in g.images:
             d = image.spec
-            iref = identifier("i", g.spec.name, d.name)
+            iref = f"i_{image.key}"
             pairs = [
                 ("name", quote(d.name)),
                 ("gallery_name", f"azurerm_shared_image_gallery.{gref}.name"),
@@ -123,15 +128,22 @@ def render(export: Export) -> str:
                 ("offer", quote(d.offer)),
                 ("sku", quote(d.sku)),
             ]
+            note = (
+                "  # azurerm takes one security flag: the definition is also meant to be\n"
+                "  # ConfidentialVM supported (TrustedLaunchAndConfidentialVmSupported)\n"
+                if d.security_type == "TrustedLaunchAndConfidentialVmSupported"
+                else ""
+            )
             out.append(
                 f'\nresource "azurerm_shared_image" "{iref}" {{\n'
+                + note
                 + _attrs(pairs, "  ")
                 + "\n  identifier {\n"
                 + _attrs(ident, "    ")
                 + "  }\n}\n"
             )
             for v in image.versions:
-                vref = identifier("v", g.spec.name, d.name, v.name)
+                vref = f"v_{v.key}"
                 pairs = [
                     ("name", quote(v.name)),
                     ("gallery_name", f"azurerm_shared_image_gallery.{gref}.name"),
@@ -162,8 +174,9 @@ def render(export: Export) -> str:
                 minutes = timeout_minutes(v.replication_estimate_s)
                 block += (
                     f"\n  # replication is estimated at {round(v.replication_estimate_s / 60)}"
-                    f" min; the timeout is twice that, at least an hour\n"
-                    f'  timeouts {{\n    create = "{minutes}m"\n  }}\n}}\n'
+                    f" min; the timeouts are twice that, at least an hour\n"
+                    f'  timeouts {{\n    create = "{minutes}m"\n    update = "{minutes}m"\n'
+                    "  }\n}\n"
                 )
                 out.append(block)
     return "".join(out)

@@ -17,6 +17,7 @@ import pytest
 
 from planner.export import arm, azcli, bicep, importer, model, terraform
 from planner.search import plan
+from sim.errors import ScenarioError
 from sim.scenario import load
 from tests.conftest import ROOT, SCENARIOS
 from tests.helpers import build
@@ -179,7 +180,8 @@ def test_arm_escapes_expressions_and_keeps_text():
     t = json.loads(arm.render(EXPORTS["hostile"]))
     description = t["resources"][0]["properties"]["description"]
     assert description == HOSTILE  # it does not start with "[": taken literally by ARM
-    assert arm.literal("[evil]") == "[[evil]"
+    assert arm.literal("[evil]") == "[[evil]"  # starts with [ and ends with ]: an expression
+    assert arm.literal("[beta] gallery") == "[beta] gallery"  # not an expression: left alone
 
 
 def _hcl_string(raw: str) -> str:
@@ -247,7 +249,7 @@ def test_terraform_timeout_grows_with_replication():
 
 def _commands(script: str) -> list[list[str]]:
     """The az commands of the script as the shell would pass their arguments."""
-    tokens = shlex.split(script, comments=True)
+    tokens = [t for t in shlex.split(script, comments=True) if t != "\n"]  # line continuations
     starts = [i for i, t in enumerate(tokens) if t == "az"]
     return [tokens[a:b] for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
 
@@ -255,13 +257,18 @@ def _commands(script: str) -> list[list[str]]:
 def test_azcli_script_quotes_every_value():
     script = azcli.render(EXPORTS["hostile"])
     commands = _commands(script)
-    assert [c[:3] for c in commands] == [
-        ["az", "sig", "create"],
-        ["az", "sig", "image-definition"],
-        ["az", "sig", "image-version"],
+    assert [c[:4] for c in commands] == [
+        ["az", "sig", "create", "--resource-group"],
+        ["az", "sig", "image-definition", "create"],
+        ["az", "sig", "image-version", "create"],
+        ["az", "sig", "image-version", "update"],  # the per-region exclude-from-latest
+    ]
+    assert commands[3][-2:] == [
+        "--set",
+        "publishingProfile.targetRegions[1].excludeFromLatest=true",
     ]
     for c in commands[:2]:
-        assert c[c.index("--description") + 1] == HOSTILE
+        assert f"--description={HOSTILE}" in c  # one argument, '=' so a leading '-' is safe
     version = commands[2]
     i = version.index("--target-regions")
     assert version[i + 1 : i + 3] == ["westeurope=1=standard_lrs", "westus=2=standard_lrs"]
@@ -318,7 +325,7 @@ def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
         ["sig", "image-definition"],
         ["sig", "image-version"],
     ]
-    assert calls[0][calls[0].index("--description") + 1] == hostile
+    assert f"--description={hostile}" in calls[0]
     assert calls[0][calls[0].index("--resource-group") + 1] == "rg-test"
     assert calls[0][calls[0].index("--tags") + 1 :][:2] == ["environment=test", "managedBy=acgsim"]
     assert not marker.exists()
@@ -449,3 +456,72 @@ def test_plan_export_uses_the_plans_replicas():
     [target] = t["resources"][2]["properties"]["publishingProfile"]["targetRegions"]
     assert (target["regionalReplicaCount"], target["storageAccountType"]) == (10, "Standard_ZRS")
     assert strict_errors(t) == []
+
+
+def test_import_reads_expressions_parameters_and_nested_resources():
+    template = {
+        "parameters": {
+            "galleryName": {"type": "string", "defaultValue": "contosoImages"},
+            "location": {"type": "string", "defaultValue": "East US 2"},
+        },
+        "variables": {"image": "web"},
+        "resources": [
+            {
+                "type": "Microsoft.Compute/galleries",
+                "name": "[parameters('galleryName')]",
+                "location": "[parameters('location')]",
+                "properties": {},
+                "resources": [
+                    {
+                        "type": "images",
+                        "name": "[variables('image')]",
+                        "location": "[parameters('location')]",
+                        "properties": {
+                            "osType": "Linux",
+                            "osState": "Generalized",
+                            "identifier": {"publisher": "p", "offer": "o", "sku": "s"},
+                        },
+                    }
+                ],
+            },
+            {
+                "type": "Microsoft.Compute/galleries/images/versions",
+                "name": "[format('{0}/{1}/{2}', parameters('galleryName'), 'web', '1.0.0')]",
+                "location": "[resourceGroup().location]",
+                "properties": {
+                    "publishingProfile": {
+                        "targetRegions": [{"name": "East US 2", "regionalReplicaCount": 4}]
+                    }
+                },
+            },
+        ],
+    }
+    s = importer.import_template(template, "t.json")
+    [g] = s.galleries
+    assert (g.name, g.region, g.images[0].name) == ("contosoImages", "eastus2", "web")
+    [v] = g.images[0].versions
+    assert (v.name, v.regions[0].region, v.regions[0].replicas) == ("1.0.0", "eastus2", 4)
+
+
+def test_import_refuses_names_it_cannot_read():
+    template = {
+        "resources": [{"type": "Microsoft.Compute/galleries", "name": "[parameters('noDefault')]"}],
+        "parameters": {"noDefault": {"type": "string"}},
+    }
+    with pytest.raises(ScenarioError) as info:
+        importer.import_template(template, "t.json")
+    assert "t.json: resources[0].name: cannot read" in str(info.value)
+
+
+def test_colliding_names_get_distinct_symbols():
+    data = one_region(count=1)
+    image = data["galleries"][0]["images"][0]
+    data["galleries"][0]["images"].append(dict(copy.deepcopy(image), name="web_x", sku="s2"))
+    data["galleries"][0]["images"][0]["name"] = "web-x"
+    data["workload"]["vms"][0]["image"] = "gal/web-x/latest"
+    export = model.from_scenario(build(data))
+    assert len(set(export.source_params)) == 2
+    assert strict_errors(arm.template(export)) == []
+    doc = hcl2.loads(terraform.render(export))
+    names = [n for b in doc["resource"] for kind in b.values() for n in kind]
+    assert len(names) == len(set(names)) == 5
