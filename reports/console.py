@@ -231,3 +231,51 @@ def region_pair(r: catalog.Region) -> str:
     if r.pair is None:
         return "-"
     return r.pair if r.pair in catalog.REGIONS else f"{r.pair} (not in the region list)"
+
+
+FIGURE_NAMES = {
+    "ttr_p50_s": "p50 time to running",
+    "ttr_p95_s": "p95 time to running",
+    "failure_rate": "failure rate",
+    "wait_mean_s": "mean replica wait",
+    "throttled_429": "HTTP 429s",
+    "retries": "retries",
+    "replica_utilisation": "replica busy",
+    "replication_done_s": "replication done",
+}
+
+
+def _figure(figure: str, x: float | None, signed: bool = False) -> str:
+    if x is None:
+        return "-"
+    sign = ("+" if x > 0 else "-" if x < 0 else "") if signed else ""
+    if figure.endswith("_s"):
+        return sign + duration(abs(x) if signed else x)
+    if figure in ("failure_rate", "replica_utilisation"):
+        return sign + f"{100 * (abs(x) if signed else x):.1f}%"
+    return sign + f"{abs(x) if signed else x:,.3g}"
+
+
+def print_comparison(table: dict, a: str, b: str, k: int, seed: int, regions: bool) -> None:
+    """The paired comparison of two scenarios, region 'all' (and each region if asked)."""
+    for region, figures in table.items():
+        if region != "all" and not regions:
+            continue
+        rows = [
+            [
+                FIGURE_NAMES[name],
+                _figure(name, f["a"]),
+                _figure(name, f["b"]),
+                _figure(name, f["diff"], signed=True),
+                "-" if f["half_width"] is None else "± " + _figure(name, f["half_width"]),
+                "yes" if f["significant"] else "no",
+            ]
+            for name, f in figures.items()
+        ]
+        emit(
+            False,
+            None,
+            f"{region}: B ({b}) against A ({a}), {k} paired replications of seed {seed}",
+            ["figure", "A", "B", "B - A", "95% CI", "significant"],
+            rows,
+        )

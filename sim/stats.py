@@ -100,3 +100,56 @@ def aggregate(results: list) -> dict[str, dict[str, dict]]:
         region: {f: mean_ci([getattr(s, f) for s in rows]) for f in KEY_FIGURES}
         for region, rows in sorted(by_region.items(), key=lambda kv: (kv[0] == "all", kv[0]))
     }
+
+
+COMPARED = (
+    "ttr_p50_s",
+    "ttr_p95_s",
+    "failure_rate",
+    "wait_mean_s",
+    "throttled_429",
+    "retries",
+    "replica_utilisation",
+    "replication_done_s",
+)
+
+
+def paired(a: list, b: list) -> dict[str, dict[str, dict]]:
+    """Per region (and 'all') and figure: A's mean, B's mean, the mean of the paired differences
+    B - A with its 95% confidence interval, and whether it excludes zero. Replication i of A and
+    of B share a child seed (common random numbers), so differences are paired."""
+    out: dict[str, dict[str, dict]] = {}
+    pairs = list(zip(a, b, strict=True))
+    regions = sorted(
+        {s.region for r in a for s in r.regions} & {s.region for r in b for s in r.regions}
+    ) + ["all"]
+    for region in regions:
+        rows = {}
+        for figure in COMPARED:
+            xs, ys, ds = [], [], []
+            for ra, rb in pairs:
+                sa, sb = _summary(ra, region), _summary(rb, region)
+                va, vb = getattr(sa, figure), getattr(sb, figure)
+                xs.append(va)
+                ys.append(vb)
+                if va is not None and vb is not None:
+                    ds.append(vb - va)
+            diff = mean_ci(ds)
+            half = diff["half_width"]
+            rows[figure] = {
+                "a": mean_ci(xs)["mean"],
+                "b": mean_ci(ys)["mean"],
+                "diff": diff["mean"],
+                "half_width": half,
+                "significant": bool(
+                    half is not None and diff["mean"] is not None and abs(diff["mean"]) > half
+                ),
+            }
+        out[region] = rows
+    return out
+
+
+def _summary(result, region: str):
+    if region == "all":
+        return result.overall
+    return next(s for s in result.regions if s.region == region)
