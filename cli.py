@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from pydantic import ValidationError
 
 import sim
-from planner import cost, rules
+from planner import cost, rules, starter
 from planner import search as planner_search
 from planner.export import arm, azcli, bicep, importer, model, terraform
 from planner.plan import Plan
@@ -24,9 +25,10 @@ from sim import catalog
 from sim.engine import simulate
 from sim.errors import Problem, ScenarioError
 from sim.loader import dump_yaml, load_scenario, read_document
+from sim.loader import validate as validate_data
 from sim.params import ModelParams, assumptions
 from sim.scenario import Objectives, Scenario
-from sim.stats import aggregate
+from sim.stats import aggregate, paired
 
 app = typer.Typer(
     name="acgsim",
@@ -472,6 +474,146 @@ def recommend(
         console.out.print(f"  - {r}", markup=False)
     for w in answer["warnings"]:
         console.err.print(f"warning: {w}", markup=False)
+
+
+LIBRARY = Path(__file__).resolve().parent / "scenarios"
+library = typer.Typer(
+    help="The bundled scenario library: list, show, copy.\n\nExample: acgsim scenarios list",
+    no_args_is_help=True,
+)
+app.add_typer(library, name="scenarios")
+
+
+def _library_file(name: str) -> Path:
+    path = LIBRARY / f"{name.removesuffix('.yaml')}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in LIBRARY.glob("*.yaml")))
+        _fail([f"no bundled scenario '{name}'; known: {known}"])
+    return path
+
+
+@library.command("list")
+def library_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every bundled scenario with the first sentence of what it teaches.
+
+    Example: acgsim scenarios list
+    """
+    rows = []
+    for path in sorted(LIBRARY.glob("*.yaml")):
+        scenario, _ = load_scenario(path)
+        first = scenario.description.strip().split(". ")[0].rstrip(".") + "."
+        rows.append({"name": path.stem, "lesson": " ".join(first.split())})
+    console.emit(
+        as_json,
+        rows,
+        f"{len(rows)} bundled scenarios (acgsim scenarios show NAME)",
+        ["name", "what it is about"],
+        [[r["name"], r["lesson"]] for r in rows],
+    )
+
+
+@library.command("show")
+def library_show(
+    name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
+) -> None:
+    """Print a bundled scenario, comments and all.
+
+    Example: acgsim scenarios show zone-outage-lrs
+    """
+    sys.stdout.write(_library_file(name).read_text(encoding="utf-8"))
+
+
+@library.command("copy")
+def library_copy(
+    name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
+    dest: Annotated[Path, typer.Argument(help="File (or folder) to copy it to.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Copy a bundled scenario to change it.
+
+    Example: acgsim scenarios copy zone-outage-lrs my-outage.yaml
+    """
+    source = _library_file(name)
+    target = dest / source.name if dest.is_dir() else dest
+    _check_target(target, force)
+    files.write_atomic(target, source.read_text(encoding="utf-8"), force)
+    console.out.print(f"wrote {target}", markup=False)
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="Scenario A (the baseline).")],
+    b: Annotated[Path, typer.Argument(help="Scenario B (the variant).")],
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-k", min=2, help="Replications of each, on shared seeds."),
+    ] = 10,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: A's).")] = None,
+    regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run two scenarios on common random numbers and compare their key figures.
+
+    Replication i of A and of B use the same child seed, so each difference B - A is paired; its
+    95% confidence interval says whether the difference is significant.
+
+    Example: acgsim compare scenarios/zone-outage-lrs.yaml scenarios/zone-outage-zrs.yaml
+    """
+    first, second = _load_or_exit(a), _load_or_exit(b)
+    seed = first.seed if seed is None else seed
+    ra = [simulate(first, seed, i) for i in range(replications)]
+    rb = [simulate(second, seed, i) for i in range(replications)]
+    for r, path in ((ra, a), (rb, b)):
+        broken = [x for x in r if x.error]
+        if broken:
+            console.err.print(
+                f"{path}: the simulation broke (a bug in acgsim, please report "
+                f"it):\n{broken[0].error}",
+                markup=False,
+            )
+            raise typer.Exit(1)
+    table = paired(ra, rb)
+    if as_json:
+        print(json.dumps(table, indent=2))
+        return
+    console.print_comparison(table, first.name, second.name, replications, seed, regions)
+
+
+@app.command()
+def init(
+    file: Annotated[Path, typer.Argument(help="The scenario file to write.")],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region", "-r", help="Target region (repeatable); the first holds the gallery."
+        ),
+    ] = None,
+    vms: Annotated[int, typer.Option(min=0, help="VMs created at once in each region.")] = 40,
+    scale_sets: Annotated[
+        int, typer.Option(min=0, help="Scale sets of 100 instances created at once in each region.")
+    ] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starting scenario that validates and runs as written.
+
+    Example: acgsim init my.yaml --region westeurope --region eastus --vms 120
+    """
+    names = []
+    for r in region or ["westeurope"]:
+        name = catalog.normalize_region(r)
+        if name not in catalog.REGIONS:
+            _fail([f"--region: unknown Azure region '{r}' (`acgsim regions` lists them)"])
+        names.append(name)
+    _check_target(file, force)
+    text = starter.render(names, vms, scale_sets)
+    try:
+        validate_data(yaml.safe_load(text), file=str(file), text=text)
+    except ScenarioError as exc:  # a bug in the template, not the user's input
+        raise RuntimeError("\n".join(str(p) for p in exc.problems)) from None
+    files.write_atomic(file, text, force)
+    console.out.print(f"wrote {file}; next: acgsim run {file}", markup=False)
 
 
 @app.command()

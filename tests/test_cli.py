@@ -21,11 +21,16 @@ COMMANDS = [
     "recommend",
     "export",
     "import",
+    "compare",
+    "init",
     "validate",
     "limits",
     "regions",
     "schema",
     "assumptions",
+    "scenarios list",
+    "scenarios show",
+    "scenarios copy",
 ]
 
 
@@ -40,7 +45,7 @@ def _no_traceback(result) -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command):
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert result.exit_code == 0
     assert "Example: acgsim " + command in " ".join(result.output.split())
 
@@ -344,3 +349,67 @@ def test_export_and_import_bad_input_exits_2(args):
     result = run(*args)
     assert result.exit_code == 2, result.output
     _no_traceback(result)
+
+
+def test_scenarios_list_show_copy(tmp_path):
+    listed = json.loads(run("scenarios", "list", "--json").stdout)
+    names = [r["name"] for r in listed]
+    assert len(names) >= 10 and "zone-outage-lrs" in names and all(r["lesson"] for r in listed)
+    shown = run("scenarios", "show", "zone-outage-lrs")
+    assert shown.exit_code == 0 and "name: zone-outage-lrs" in shown.stdout
+    assert run("scenarios", "copy", "zone-outage-lrs", str(tmp_path)).exit_code == 0
+    copied = tmp_path / "zone-outage-lrs.yaml"
+    assert copied.read_text() == (SCENARIOS / "zone-outage-lrs.yaml").read_text()
+    again = run("scenarios", "copy", "zone-outage-lrs", str(copied))
+    assert again.exit_code == 2 and "--force" in again.output
+    missing = run("scenarios", "show", "no-such-lesson")
+    assert missing.exit_code == 2 and "known:" in missing.output
+    _no_traceback(missing)
+
+
+def test_compare_pairs_replications_and_marks_significance():
+    result = run(
+        "compare",
+        str(SCENARIOS / "zone-outage-lrs.yaml"),
+        str(SCENARIOS / "zone-outage-zrs.yaml"),
+        "-k",
+        "3",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)
+    retries = table["all"]["retries"]
+    assert retries["a"] > 0 and retries["b"] == 0 and retries["diff"] < 0
+    same = json.loads(run("compare", QUICKSTART, QUICKSTART, "-k", "3", "--json").stdout)
+    assert all(
+        f["diff"] == 0 and not f["significant"]
+        for f in same["all"].values()
+        if f["diff"] is not None
+    )
+    text = run("compare", QUICKSTART, QUICKSTART, "-k", "2", "--regions").output
+    assert "northeurope:" in text and "significant" in text
+
+
+def test_init_writes_a_scenario_that_validates_and_runs(tmp_path):
+    target = tmp_path / "mine.yaml"
+    result = run(
+        "init",
+        str(target),
+        "--region",
+        "West Europe",
+        "--region",
+        "westus",
+        "--vms",
+        "120",
+        "--scale-sets",
+        "2",
+    )
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert "replicas: 6" in text and "storage: Standard_LRS" in text and "# " in text
+    assert run("validate", str(target)).exit_code == 0
+    ran = json.loads(run("run", str(target), "--json").stdout)
+    assert ran["overall"]["requests"] == 2 * (120 + 2 * 100) and ran["overall"]["failed"] == 0
+    assert run("init", str(target)).exit_code == 2  # exists
+    bad = run("init", str(tmp_path / "x.yaml"), "--region", "atlantis")
+    assert bad.exit_code == 2 and "unknown Azure region" in bad.output

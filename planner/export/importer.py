@@ -86,8 +86,9 @@ def _parse(text: str, template: dict) -> tuple[Any, str]:
     raise _Unresolved(text)
 
 
-def _flatten(resources: list, parent: tuple[str, list] | None = None
-             ) -> list[tuple[dict, str, list]]:
+def _flatten(
+    resources: list, parent: tuple[str, list] | None = None
+) -> list[tuple[dict, str, list]]:
     """(resource, full type, name segments) for every resource, nested children included; a
     child's segments are its parent's followed by its own (each may be an expression)."""
     out = []
