@@ -242,6 +242,7 @@ def simulate(
         replication=replication,
         horizon_s=scenario.horizon,
         assumptions=assumptions(scenario.model, scenario.guidance),
+        faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
     )
     try:
         m = build_model(scenario, _seed_sequence(seed, replication), trace, subset)
@@ -320,6 +321,7 @@ def _replication_record(c: RegionCopy) -> ReplicationRecord:
         state=c.status,
         attempts=c.attempts,
         started_s=None if c.started is None else round(c.started, 3),
+        first_copy_s=None if c.first_copy is None else round(c.first_copy, 3),
         completed_s=None if c.completed is None else round(c.completed, 3),
         duration_s=done,
         failures=[{"at_s": round(t, 3), "why": why} for t, why in c.failures],

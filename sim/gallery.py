@@ -36,6 +36,7 @@ class RegionCopy:
     status: str = "Unknown"  # Unknown | Replicating | Completed | Failed [SPEC]
     attempts: int = 0
     started: float | None = None
+    first_copy: float | None = None  # when the last attempt's first replica was in place
     completed: float | None = None
     attempt_started: float | None = None
     attempt_ends: float | None = None

@@ -127,6 +127,14 @@ def quantiles(values: array | np.ndarray) -> dict[str, float | None]:
     }
 
 
+def percentiles(values: array) -> list[float] | None:
+    """The 0th to 100th percentiles of a sample (101 values, for a CDF plot), or None if empty."""
+    if len(values) == 0:
+        return None
+    a = np.frombuffer(values, dtype=np.float64)
+    return [_r(x) for x in np.percentile(a, np.arange(101))]
+
+
 def _r(x: float) -> float:
     return round(float(x), 3)
 
@@ -182,6 +190,7 @@ def region_summary(
         "ttr_p99_s": ttr["p99"],
         "ttr_max_s": ttr["max"],
         "ttr_mean_s": ttr["mean"],
+        "ttr_percentiles_s": percentiles(stats.ttr),
         "wait_mean_s": _r(waits.mean()) if waits is not None else None,
         "waited_share": _r(float((waits > 0).mean())) if waits is not None else None,
         "throttled_429": stats.throttled,

@@ -84,6 +84,8 @@ def replicate(
         failure = failure_at(start, end)
         cut = end if failure is None else failure[0]
         yield env.timeout(max(0.0, min(start + first, cut) - env.now))
+        if start + first <= cut:
+            copy.first_copy = env.now
         if lane is not None:
             lanes.release(lane)
         yield env.timeout(max(0.0, cut - env.now))

@@ -26,6 +26,9 @@ class RegionSummary(_Out):
     ttr_p99_s: float | None
     ttr_max_s: float | None
     ttr_mean_s: float | None
+    ttr_percentiles_s: list[float] | None = Field(
+        None, description="percentiles 0..100 of time to running (for the CDF plot)"
+    )
     wait_mean_s: float | None = Field(
         description="mean wait for a replica slot, over finished requests (failed ones too)"
     )
@@ -53,6 +56,7 @@ class ReplicationRecord(_Out):
     state: str
     attempts: int
     started_s: float | None
+    first_copy_s: float | None = None
     completed_s: float | None
     duration_s: float | None
     failures: list[dict]
@@ -90,6 +94,7 @@ class RunResult(_Out):
     replication_log: list[ReplicationRecord] = []
     timeseries: Series | None = None
     assumptions: list[dict[str, str]] = []
+    faults: list[dict] = Field([], description="the scenario's faults, for shading plots")
     records: list[dict] | None = None
     error: str | None = None
 

@@ -79,7 +79,7 @@ def _validate(value: object, info: ValidationInfo) -> float:
 Duration = Annotated[
     float,
     BeforeValidator(_validate),
-    PlainSerializer(format_duration, return_type=str),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "anyOf": [{"type": "string", "pattern": PATTERN}, {"const": 0}],
