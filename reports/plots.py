@@ -1,0 +1,257 @@
+"""Figures for runs and plans: each function takes a result and returns a matplotlib Figure.
+
+Only reports/ imports matplotlib, with the Agg backend (no screen needed). Colours are the
+Okabe-Ito palette, which stays distinguishable for colour-blind readers; every axis has a unit;
+faults are shaded on every time axis.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from planner.plan import Plan
+from sim.results import RunResult
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FAULT_COLOUR = "#D55E00"
+STORAGE_COLOURS = {"Standard_LRS": "#56B4E9", "Standard_ZRS": "#0072B2", "Premium_LRS": "#CC79A7"}
+
+
+def _colour(i: int) -> str:
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def _minutes(seconds: float) -> float:
+    return seconds / 60.0
+
+
+def _shade_faults(ax, result: RunResult, region: str | None = None) -> bool:
+    """Shade every fault window (of `region`, or all) on a minutes axis; True if any."""
+    shaded = False
+    for f in result.faults:
+        if region is not None and f.get("region") != region:
+            continue
+        at, duration = f.get("at"), f.get("duration")
+        if at is None or duration is None:
+            continue
+        ax.axvspan(_minutes(at), _minutes(at + duration), color=FAULT_COLOUR, alpha=0.12, lw=0)
+        shaded = True
+    return shaded
+
+
+def ttr_cdf(result: RunResult, objective_s: float | None = None) -> Figure:
+    """Time from request to running VM: the CDF per region, with the objective marked."""
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for i, s in enumerate(result.regions):
+        if s.ttr_percentiles_s:
+            ax.plot(
+                [_minutes(x) for x in s.ttr_percentiles_s],
+                [p / 100 for p in range(101)],
+                color=_colour(i),
+                lw=2,
+                label=f"{s.region} ({s.succeeded:,} VMs)",
+            )
+    if objective_s is not None:
+        ax.axvline(
+            _minutes(objective_s),
+            color="#000000",
+            ls="--",
+            lw=1.2,
+            label=f"objective p95 {_minutes(objective_s):g} min",
+        )
+        ax.axhline(0.95, color="#777777", ls=":", lw=1)
+    ax.set(
+        title=f"{result.scenario}: time to running",
+        xlabel="minutes from request to running",
+        ylabel="share of VMs running",
+        ylim=(0, 1.02),
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def over_time(result: RunResult) -> Figure:
+    """Requests in flight, replica use, queue and 429s over time, per region, faults shaded."""
+    series = result.timeseries
+    fig, axes = plt.subplots(4, 1, figsize=(9, 9), sharex=True, layout="constrained")
+    t = [_minutes(x) for x in series.t] if series else []
+    for i, (region, rows) in enumerate(sorted(series.regions.items()) if series else []):
+        c = _colour(i)
+        axes[0].plot(t, rows["in_flight"], color=c, label=region)
+        use = [
+            b / cap if cap else 0.0 for b, cap in zip(rows["busy"], rows["capacity"], strict=True)
+        ]
+        axes[1].plot(t, [100 * u for u in use], color=c)
+        axes[2].plot(t, rows["queue"], color=c)
+        axes[3].plot(t, rows["throttled"], color=c)
+    labels = [
+        "requests in flight",
+        "replica slots busy (%)",
+        "requests waiting for a replica",
+        "HTTP 429s so far",
+    ]
+    for ax, label in zip(axes, labels, strict=True):
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        _shade_faults(ax, result)
+    axes[-1].set_xlabel("simulated minutes")
+    axes[0].set_title(f"{result.scenario}: over time (shaded: faults)")
+    handles, names = axes[0].get_legend_handles_labels()
+    if result.faults:
+        handles.append(Patch(color=FAULT_COLOUR, alpha=0.3))
+        names.append("fault")
+    if handles:
+        axes[0].legend(handles, names, loc="upper right", fontsize="small")
+    return fig
+
+
+def replication_gantt(result: RunResult) -> Figure:
+    """Replication per version and region: first copy, in-region replicas, failures."""
+    log = result.replication_log
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.45 * len(log) + 1.2)), layout="constrained")
+    for i, rec in enumerate(log):
+        y = len(log) - 1 - i
+        start = rec.started_s or 0.0
+        end = rec.completed_s if rec.completed_s is not None else result.simulated_end_s or start
+        first = rec.first_copy_s if rec.first_copy_s is not None else end
+        ax.barh(y, _minutes(first - start), left=_minutes(start), color=OKABE_ITO[0], height=0.6)
+        ax.barh(y, _minutes(end - first), left=_minutes(first), color=OKABE_ITO[1], height=0.6)
+        for failure in rec.failures:
+            ax.plot(_minutes(failure["at_s"]), y, marker="x", color=FAULT_COLOUR, ms=9, mew=2)
+        if rec.state != "Completed":
+            ax.text(_minutes(end), y, f"  {rec.state}", va="center", fontsize="small")
+    ax.set_yticks(
+        range(len(log)),
+        [f"{r.region} ({r.version.split('/')[-1]}, {r.replicas} rep.)" for r in reversed(log)],
+        fontsize="small",
+    )
+    _shade_faults(ax, result)
+    ax.set(title=f"{result.scenario}: replication", xlabel="simulated minutes")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(
+        handles=[
+            Patch(color=OKABE_ITO[0], label="first copy (across regions)"),
+            Patch(color=OKABE_ITO[1], label="in-region replicas"),
+            plt.Line2D([], [], color=FAULT_COLOUR, marker="x", ls="", label="failure"),
+        ],
+        loc="lower right",
+        fontsize="small",
+    )
+    return fig
+
+
+def plan_tradeoff(plan: Plan) -> Figure:
+    """p95 against replica count per region: the candidates simulated, objective, choice."""
+    searched = [r for r in plan.regions if r.candidates]
+    cols = min(3, max(1, len(searched)))
+    rows = max(1, -(-len(searched) // cols))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False, layout="constrained"
+    )
+    for ax, r in zip(axes.flat, searched, strict=False):
+        points = sorted(
+            (c.replicas, c.p95_s.mean, c.p95_s.half_width or 0, c.met)
+            for c in r.candidates
+            if c.p95_s.mean is not None
+        )
+        if points:
+            xs, ys, hw, met = zip(*points, strict=True)
+            ax.errorbar(
+                xs,
+                [_minutes(y) for y in ys],
+                yerr=[_minutes(h) for h in hw],
+                color=OKABE_ITO[0],
+                marker="o",
+                ls="-",
+                capsize=3,
+                label="candidates",
+            )
+            ax.scatter(
+                [x for x, m in zip(xs, met, strict=True) if m],
+                [_minutes(y) for y, m in zip(ys, met, strict=True) if m],
+                color=OKABE_ITO[2],
+                zorder=3,
+                label="meets the objectives",
+            )
+        if r.objective_p95_s is not None:
+            ax.axhline(
+                _minutes(r.objective_p95_s), color="#000000", ls="--", lw=1, label="objective"
+            )
+        ax.axvline(r.replicas, color=OKABE_ITO[1], lw=2, label=f"chosen: {r.replicas}")
+        ax.set(title=r.region, xlabel="replicas", ylabel="p95 (minutes)")
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(searched) :]:
+        ax.axis("off")
+    if searched:
+        axes.flat[0].legend(fontsize="x-small")
+    fig.suptitle(f"{plan.scenario}: p95 time to running against replicas")
+    return fig
+
+
+def plan_cost(plan: Plan) -> Figure:
+    """Monthly cost by region and storage type: the rules' baseline against the verified plan."""
+    regions = sorted({r.region for r in plan.regions})
+    fig, ax = plt.subplots(figsize=(max(6, 0.8 * len(regions) + 2), 4.5), layout="constrained")
+    width = 0.38
+    for j, (key, hatch) in enumerate(
+        (("baseline_monthly_cost_usd", "//"), ("monthly_cost_usd", ""))
+    ):
+        bottoms = [0.0] * len(regions)
+        for storage, colour in STORAGE_COLOURS.items():
+            heights = [
+                sum(
+                    getattr(r, key)
+                    for r in plan.regions
+                    if r.region == region and r.storage == storage
+                )
+                for region in regions
+            ]
+            xs = [i + (j - 0.5) * width for i in range(len(regions))]
+            ax.bar(
+                xs,
+                heights,
+                width,
+                bottom=bottoms,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#333333",
+                lw=0.4,
+            )
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    ax.set_xticks(range(len(regions)), regions, rotation=30, ha="right")
+    ax.set(
+        title=f"{plan.scenario}: monthly replica storage (prices as of {plan.prices.as_of})",
+        ylabel=f"{plan.prices.currency} per month",
+    )
+    ax.grid(axis="y", alpha=0.3)
+    used = sorted({r.storage for r in plan.regions})
+    ax.legend(
+        handles=[Patch(facecolor=STORAGE_COLOURS[s], label=s) for s in used]
+        + [
+            Patch(facecolor="white", edgecolor="#333333", hatch="//", label="rules baseline"),
+            Patch(facecolor="white", edgecolor="#333333", label="verified plan"),
+        ],
+        fontsize="small",
+    )
+    return fig
+
+
+def save(fig: Figure, path, svg: bool = False) -> list:
+    """Write the figure as PNG (and SVG), close it, and return the paths written."""
+    from pathlib import Path
+
+    path = Path(path)
+    written = [path.with_suffix(".png")]
+    fig.savefig(written[0], dpi=110)
+    if svg:
+        written.append(path.with_suffix(".svg"))
+        fig.savefig(written[1])
+    plt.close(fig)
+    return written
