@@ -27,6 +27,7 @@ from sim.errors import Problem, ScenarioError
 from sim.loader import dump_yaml, load_scenario, read_document
 from sim.loader import validate as validate_data
 from sim.params import ModelParams, assumptions
+from sim.results import RunResult
 from sim.scenario import Objectives, Scenario
 from sim.stats import aggregate, paired
 
@@ -151,6 +152,9 @@ def run(
     trace: Annotated[bool, typer.Option(help="Keep one record per request.")] = False,
     timing: Annotated[bool, typer.Option(help="Record wall time (makes output vary).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files in --out.")] = False,
+    report: Annotated[
+        bool, typer.Option(help="Also write report.html, report.md and plots into --out/report.")
+    ] = False,
 ) -> None:
     """Simulate a scenario: time to running, throttling, failures, replicas, replication.
 
@@ -165,11 +169,14 @@ def run(
         _check_target(out_dir / first, force)
     if seed is not None and seed < 0:
         _fail([f"--seed must be 0 or more, got {seed}"])
+    if report and out_dir is None:
+        _fail(["--report needs --out DIR to write into"])
     if replications == 1:
         results = [simulate(scenario, seed, trace=trace, timing=timing)]
     else:
         results = [
-            simulate(scenario, seed, i, trace=trace, timing=timing) for i in range(replications)
+            simulate(scenario, seed, i, trace=trace, timing=timing)
+            for i in console.track(range(replications), "replications")
         ]
     broken = [r for r in results if r.error]
     if broken:
@@ -199,6 +206,11 @@ def run(
         console.print_many(results)
     if out_dir is not None:
         console.out.print(f"wrote results to {out_dir}", markup=False)
+    if report and out_dir is not None:
+        from reports import html as html_report
+
+        written = html_report.run_report(results[0], out_dir / "report", scenario.objectives.p95)
+        console.err.print(f"report: {written[0]}", markup=False)
 
 
 def _parse_objectives(scenario: Scenario, items: list[str]) -> Scenario:
@@ -272,6 +284,9 @@ def plan(
     ] = os.cpu_count() or 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.json here.")] = None,
+    report: Annotated[
+        bool, typer.Option(help="Also write report.html, report.md and plots into --out/report.")
+    ] = False,
     export: Annotated[
         list[str] | None,
         typer.Option(
@@ -288,8 +303,8 @@ def plan(
     Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
     """
     scenario = _load_or_exit(file)
-    if export and out_dir is None:
-        _fail(["--export needs --out DIR to write into"])
+    if (export or report) and out_dir is None:
+        _fail(["--export and --report need --out DIR to write into"])
     for fmt in export or []:
         if fmt not in FORMATS:
             _fail([f"--export: '{fmt}' is not one of {', '.join(FORMATS)}"])
@@ -308,12 +323,10 @@ def plan(
             table = cost.with_overrides(table, cost.load_prices(prices), str(prices))
         except ScenarioError as exc:
             _fail([str(p) for p in exc.problems])
-    progress = (
-        (lambda msg: console.err.print(msg, markup=False)) if console.err.is_terminal else None
-    )
-    result = planner_search.plan(
-        scenario, replications, seed, below_guidance, premium, table, workers, progress
-    )
+    with console.status("planning") as progress:
+        result = planner_search.plan(
+            scenario, replications, seed, below_guidance, premium, table, workers, progress
+        )
     if out_dir is not None:
         try:
             files.write_atomic(out_dir / "plan.json", result.to_json(), force)
@@ -328,6 +341,11 @@ def plan(
         console.print_plan(result)
         if out_dir is not None:
             console.out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
+    if report and out_dir is not None:
+        from reports import html as html_report  # matplotlib only when a report is asked for
+
+        written = html_report.plan_report(result, out_dir / "report")
+        console.err.print(f"report: {written[0]}", markup=False)
     if result.infeasible:
         raise typer.Exit(1)
 
@@ -419,6 +437,53 @@ def import_command(
         return
     files.write_atomic(output, text, force)
     console.out.print(f"wrote {output}", markup=False)
+
+
+@app.command()
+def report(
+    source: Annotated[Path, typer.Argument(help="result.json, plan.json or a scenario to run.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and plots.")],
+    svg: Annotated[bool, typer.Option(help="Also write the plots as SVG.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing report.")] = False,
+) -> None:
+    """A self-contained HTML report (plots embedded) and a Markdown summary.
+
+    From a run's result.json, a plan's plan.json, or a scenario (which is run first).
+
+    Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
+    """
+    from reports import html as html_report
+
+    _check_target(out_dir / "report.html", force)
+    data = None
+    if source.suffix.lower() == ".json":
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+    try:
+        if isinstance(data, dict) and "scenario_spec" in data:
+            written = html_report.plan_report(Plan.model_validate(data), out_dir, svg)
+        elif isinstance(data, dict) and "replication_log" in data:
+            result = RunResult.model_validate(data)
+            if result.error or result.overall is None:
+                _fail([f"{source}: the run has no figures (it broke or never finished)"])
+            written = html_report.run_report(result, out_dir, svg=svg)
+        else:
+            scenario = _load_or_exit(source)
+            result = simulate(scenario)
+            if result.error:
+                console.err.print(f"{source}: the simulation broke:\n{result.error}", markup=False)
+                raise typer.Exit(1)
+            written = html_report.run_report(result, out_dir, scenario.objectives.p95, svg)
+    except ValidationError as exc:
+        _fail(
+            [
+                f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ]
+        )
+    console.out.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
 
 
 @app.command()

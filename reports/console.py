@@ -7,8 +7,11 @@ planner/ prints). Tables use rich; every figure is formatted here, nowhere else.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
+from rich.progress import track as rich_track
 from rich.table import Table
 
 from planner.plan import Plan
@@ -279,3 +282,20 @@ def print_comparison(table: dict, a: str, b: str, k: int, seed: int, regions: bo
             ["figure", "A", "B", "B - A", "95% CI", "significant"],
             rows,
         )
+
+
+def track(items: Iterable, what: str) -> Iterable:
+    """A progress bar with ETA on a terminal (stderr); the plain items elsewhere."""
+    if not err.is_terminal:
+        return items
+    return rich_track(items, description=what, console=err)
+
+
+@contextmanager
+def status(what: str) -> Iterator:
+    """A spinner with the latest message on a terminal; yields the callback (None elsewhere)."""
+    if not err.is_terminal:
+        yield None
+        return
+    with err.status(what) as spinner:
+        yield lambda message: spinner.update(message)

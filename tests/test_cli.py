@@ -413,3 +413,37 @@ def test_init_writes_a_scenario_that_validates_and_runs(tmp_path):
     assert run("init", str(target)).exit_code == 2  # exists
     bad = run("init", str(tmp_path / "x.yaml"), "--region", "atlantis")
     assert bad.exit_code == 2 and "unknown Azure region" in bad.output
+
+
+def test_report_from_a_scenario_a_result_and_a_plan(tmp_path):
+    result = run("report", str(SCENARIOS / "zone-outage-lrs.yaml"), "--out", str(tmp_path / "r"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "over-time.png").exists()
+    assert run("run", QUICKSTART, "--out", str(tmp_path / "run"), "--report").exit_code == 0
+    assert (tmp_path / "run" / "report" / "report.html").exists()
+    again = run(
+        "report", str(tmp_path / "run" / "result.json"), "--out", str(tmp_path / "r2"), "--svg"
+    )
+    assert again.exit_code == 0 and (tmp_path / "r2" / "replication.svg").exists()
+    planned = run(
+        "plan", QUICKSTART, "-k", "2", "--workers", "1", "--out", str(tmp_path / "p"), "--report"
+    )
+    assert planned.exit_code == 0 and (tmp_path / "p" / "report" / "tradeoff.png").exists()
+    assert (
+        run("report", str(tmp_path / "p" / "plan.json"), "--out", str(tmp_path / "p2")).exit_code
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", QUICKSTART],
+        ["run", QUICKSTART, "--report"],
+        ["report", "/nonexistent.yaml", "--out", "/tmp/acgsim-x"],
+    ],
+)
+def test_report_bad_input_exits_2(args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    _no_traceback(result)

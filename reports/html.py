@@ -1,0 +1,252 @@
+"""Self-contained reports: one HTML file (images embedded, no script, no network) and a Markdown
+summary beside it, for a run or a plan."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from planner.export import arm, model
+from planner.plan import Plan
+from reports import plots
+from reports.console import duration
+from reports.files import write_atomic
+from sim.results import RunResult
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;
+padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f0f4f8}img{max-width:100%;
+border:1px solid #ddd;margin:.5em 0}code,pre{background:#f6f6f6}pre{padding:.6em;overflow:auto;
+max-height:30em}.note{color:#555}"""
+
+
+def _images(pngs: dict[str, Path]) -> str:
+    """The saved PNGs embedded as data URIs, so the page needs no other file."""
+    return "".join(
+        f'<h3>{html.escape(title)}</h3><img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
+        for title, p in pngs.items()
+    )
+
+
+def _table(columns: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _md_table(columns: list[str], rows: list[list[object]]) -> str:
+    def cell(v: object) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _page(title: str, sections: list[tuple[str, str]]) -> str:
+    body = "".join(
+        f'<section id="{html.escape(k)}"><h2>{html.escape(k.replace("-", " ").title())}'
+        f"</h2>{v}</section>"
+        for k, v in sections
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+        f"{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>\n"
+    )
+
+
+def _t(x: float | None) -> str:
+    return "-" if x is None else duration(x)
+
+
+def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
+    columns = [
+        "region",
+        "requests",
+        "running",
+        "failed",
+        "p50",
+        "p95",
+        "p99",
+        "mean wait",
+        "longest queue",
+        "429s",
+        "replication done",
+    ]
+    rows = [
+        [
+            s.region,
+            f"{s.requests:,}",
+            f"{s.succeeded:,}",
+            f"{s.failed:,}",
+            _t(s.ttr_p50_s),
+            _t(s.ttr_p95_s),
+            _t(s.ttr_p99_s),
+            _t(s.wait_mean_s),
+            s.longest_queue,
+            f"{s.throttled_429:,}",
+            _t(s.replication_done_s),
+        ]
+        for s in [*result.regions, result.overall]
+        if s is not None
+    ]
+    return columns, rows
+
+
+def _assumptions(rows: list[dict[str, str]]) -> str:
+    return (
+        '<p class="note">Model parameters that are assumptions, not Azure facts, with the '
+        "values this report ran with.</p>"
+        + _table(
+            ["parameter", "value", "rationale"],
+            [[r["parameter"], r["value"], r["rationale"]] for r in rows],
+        )
+    )
+
+
+def run_report(
+    result: RunResult, out: Path, objective_s: float | None = None, svg: bool = False
+) -> list[Path]:
+    """report.html, report.md and the PNG (and SVG) plots of a run, written into `out`."""
+    pngs, written = _save_figures(
+        {
+            ("time to running", "time-to-running"): plots.ttr_cdf(result, objective_s),
+            ("over time", "over-time"): plots.over_time(result),
+            ("replication", "replication"): plots.replication_gantt(result),
+        },
+        out,
+        svg,
+    )
+    images = _images(pngs)
+    columns, rows = _figures_table(result)
+    failures = "".join(
+        f"<li>{html.escape(code)}: {n:,}</li>"
+        for code, n in (result.overall.failed_by_code if result.overall else {}).items()
+    )
+    summary = (
+        f"<p>Scenario <b>{html.escape(result.scenario)}</b> (SHA-256 "
+        f"<code>{result.scenario_sha256[:12]}</code>), seed {result.seed}, simulated "
+        f"{_t(result.simulated_end_s)}, acgsim {html.escape(result.acgsim_version)}.</p>"
+        + (f"<p>Failures by code:</p><ul>{failures}</ul>" if failures else "")
+    )
+    page = _page(
+        f"acgsim run: {result.scenario}",
+        [
+            ("scenario", summary),
+            ("key-figures", _table(columns, rows)),
+            ("plots", images),
+            ("plan", '<p class="note">A run has no plan: see <code>acgsim plan</code>.</p>'),
+            ("assumptions", _assumptions(result.assumptions)),
+            (
+                "exports",
+                '<p class="note">Exports come from a plan or a scenario: '
+                "<code>acgsim export FILE --format arm|bicep|terraform|azcli</code>.</p>",
+            ),
+        ],
+    )
+    md = (
+        f"# acgsim run: {result.scenario}\n\nSeed {result.seed}, simulated "
+        f"{_t(result.simulated_end_s)}.\n\n"
+        + _md_table(columns, rows)
+        + "\nPlots: "
+        + ", ".join(p.name for p in written)
+        + "\n"
+    )
+    return _write(out, page, md) + written
+
+
+def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
+    """report.html, report.md and the plots of a plan, written into `out`."""
+    pngs, written = _save_figures(
+        {
+            ("p95 against replicas", "tradeoff"): plots.plan_tradeoff(plan),
+            ("monthly cost", "cost"): plots.plan_cost(plan),
+        },
+        out,
+        svg,
+    )
+    images = _images(pngs)
+    columns = ["region", "version", "replicas", "rules", "storage", "p95", "meets", "USD/month"]
+    rows = [
+        [
+            r.region,
+            r.version,
+            r.replicas,
+            r.baseline_replicas,
+            r.storage,
+            "-"
+            if r.p95_s is None or r.p95_s.mean is None
+            else f"{_t(r.p95_s.mean)} ± {_t(r.p95_s.half_width or 0)}",
+            {True: "yes", False: "no", None: "-"}[r.meets_objectives],
+            f"{r.monthly_cost_usd:,.2f}",
+        ]
+        for r in plan.regions
+    ]
+    reasons = "".join(
+        f"<h3>{html.escape(r.region)} ({html.escape(r.version)})</h3><ul>"
+        + "".join(f"<li>{html.escape(x)}</li>" for x in r.reasons)
+        + "</ul>"
+        for r in plan.regions
+    )
+    messages = "".join(f"<li>{html.escape(m)}</li>" for m in [*plan.infeasible, *plan.warnings])
+    t = plan.totals
+    summary = (
+        f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {plan.guidance} guidance, "
+        f"{plan.replications} replications per candidate, seed {plan.seed}. Total "
+        f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {plan.prices.currency} a month "
+        f"(rules alone: {t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), "
+        f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"
+        + (f"<ul>{messages}</ul>" if messages else "")
+    )
+    template = arm.render(model.from_plan(plan)) if plan.scenario_spec else ""
+    exports = (
+        "<p>Write them with <code>acgsim export plan.json --format "
+        "arm|bicep|terraform|azcli</code>. The ARM template:</p><details><summary>"
+        f"template.json</summary><pre>{html.escape(template)}</pre></details>"
+    )
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.prices.notes)
+    page = _page(
+        f"acgsim plan: {plan.scenario}",
+        [
+            ("scenario", summary),
+            ("key-figures", _table(columns, rows)),
+            ("plots", images),
+            ("plan", reasons),
+            (
+                "assumptions",
+                f"<p>Prices: {html.escape(plan.prices.source)}</p><ul>{notes}</ul>"
+                '<p class="note">The model assumptions are those of the scenario: '
+                "<code>acgsim assumptions FILE</code>.</p>",
+            ),
+            ("exports", exports),
+        ],
+    )
+    md = (
+        f"# acgsim plan: {plan.scenario}\n\n{t.replicas} replicas, "
+        f"{t.monthly_cost_usd:,.2f} {plan.prices.currency} a month.\n\n"
+        + _md_table(columns, rows)
+        + "".join(f"\n- {m}" for m in plan.infeasible)
+    )
+    return _write(out, page, md + "\n") + written
+
+
+def _save_figures(figures: dict, out: Path, svg: bool) -> tuple[dict[str, Path], list[Path]]:
+    """Each figure saved once: {title: PNG path} for embedding, and every file written."""
+    out.mkdir(parents=True, exist_ok=True)
+    pngs, written = {}, []
+    for (title, name), fig in figures.items():
+        paths = plots.save(fig, out / name, svg)
+        pngs[title] = paths[0]
+        written += paths
+    return pngs, written
+
+
+def _write(out: Path, page: str, md: str) -> list[Path]:
+    write_atomic(out / "report.html", page, force=True)
+    write_atomic(out / "report.md", md, force=True)
+    return [out / "report.html", out / "report.md"]

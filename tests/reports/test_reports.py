@@ -1,0 +1,167 @@
+"""Figures and reports: PNGs that decode and are not blank; HTML with every section, every image
+embedded, well-formed; the Markdown key table; headless Chromium shows no broken image."""
+
+from __future__ import annotations
+
+import html.parser
+import shutil
+import struct
+import subprocess
+import zlib
+
+import pytest
+
+from planner.search import plan
+from reports import html as html_report
+from reports import plots
+from sim.engine import simulate
+from sim.scenario import load
+from tests.conftest import SCENARIOS
+from tests.helpers import build
+from tests.sim.engine_cases import one_region
+
+SECTIONS = ["scenario", "key-figures", "plots", "plan", "assumptions", "exports"]
+
+
+@pytest.fixture(scope="module")
+def run_result():
+    return simulate(load(SCENARIOS / "zone-outage-lrs.yaml"))
+
+
+@pytest.fixture(scope="module")
+def a_plan():
+    data = one_region(count=20, at="1000s")
+    data["model"]["replica_concurrency"] = 1
+    data["objectives"] = {"p95": "71s"}
+    return plan(build(data), replications=2)
+
+
+def _png_pixels(path) -> tuple[int, int, set]:
+    """Width, height and the set of distinct scanline bytes of an 8-bit RGB(A) PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height = 8, b"", 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", chunk[:8])
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)  # decodes, or raises
+    return width, height, set(raw[::97])
+
+
+@pytest.mark.parametrize("name", ["ttr_cdf", "over_time", "replication_gantt"])
+def test_run_figures(run_result, tmp_path, name):
+    fig = getattr(plots, name)(run_result)
+    [png] = plots.save(fig, tmp_path / name)
+    width, height, values = _png_pixels(png)
+    assert width >= 600 and height >= 250
+    assert len(values) > 5  # not a blank image
+
+
+@pytest.mark.parametrize("name", ["plan_tradeoff", "plan_cost"])
+def test_plan_figures(a_plan, tmp_path, name):
+    [png, svg] = plots.save(getattr(plots, name)(a_plan), tmp_path / name, svg=True)
+    assert len(_png_pixels(png)[2]) > 5 and svg.read_text().lstrip().startswith("<?xml")
+
+
+def test_figures_carry_titles_units_and_the_objective(run_result):
+    fig = plots.ttr_cdf(run_result, objective_s=600)
+    ax = fig.axes[0]
+    assert "time to running" in ax.get_title() and "minutes" in ax.get_xlabel()
+    assert any("objective" in t.get_text() for t in ax.get_legend().get_texts())
+    fig = plots.over_time(run_result)
+    assert len(fig.axes[0].patches) >= 1  # the zone outage is shaded
+
+
+class _Checker(html.parser.HTMLParser):
+    VOID = {"meta", "img", "br", "hr", "input", "link"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.ids, self.images, self.errors = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(tag)
+
+
+def _check_html(path) -> _Checker:
+    checker = _Checker()
+    checker.feed(path.read_text(encoding="utf-8"))
+    assert checker.errors == [] and checker.stack == []  # well-formed: every tag closed in order
+    assert checker.ids == SECTIONS
+    assert checker.images and all(
+        src.startswith("data:image/png;base64,") for src in checker.images
+    )
+    assert "<script" not in path.read_text() and "http" not in path.read_text().split("<details>")[
+        0
+    ].replace("https://schema.management.azure.com", "")
+    return checker
+
+
+def test_run_report(run_result, tmp_path):
+    written = html_report.run_report(run_result, tmp_path, objective_s=600)
+    assert (tmp_path / "report.html") in written and (tmp_path / "report.md") in written
+    assert len(_check_html(tmp_path / "report.html").images) == 3
+    md = (tmp_path / "report.md").read_text()
+    assert "| region | requests | running | failed | p50 | p95 |" in md
+    assert "| westeurope | 300 |" in md
+
+
+def test_plan_report(a_plan, tmp_path):
+    html_report.plan_report(a_plan, tmp_path)
+    checker = _check_html(tmp_path / "report.html")
+    assert len(checker.images) == 2
+    text = (tmp_path / "report.html").read_text()
+    assert "raised from 1 to 10" in text and "template.json" in text
+    assert "| westeurope | gal/web/1.0.0 | 10 | 1 |" in (tmp_path / "report.md").read_text()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed")
+def test_chromium_renders_every_image(run_result, tmp_path):  # pragma: no cover - needs Chromium
+    html_report.run_report(run_result, tmp_path)
+    page = tmp_path / "report.html"
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        page.read_text().replace(
+            "</body>",
+            "<script>window.onload=()=>{document.title=[...document.images].filter("
+            "i=>!(i.complete&&i.naturalWidth>0)).length+' broken'}</script></body>",
+        )
+    )
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'u'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert "<title>0 broken</title>" in dom
