@@ -652,12 +652,20 @@ def init(
     region: Annotated[
         list[str] | None,
         typer.Option(
-            "--region", "-r", help="Target region (repeatable); the first holds the gallery."
+            "--region",
+            "--regions",
+            "-r",
+            help="Target regions, repeated or comma-separated; the first holds the gallery.",
         ),
     ] = None,
-    vms: Annotated[int, typer.Option(min=0, help="VMs created at once in each region.")] = 40,
+    vms: Annotated[
+        int, typer.Option(min=0, max=100_000, help="VMs created at once in each region.")
+    ] = 40,
     scale_sets: Annotated[
-        int, typer.Option(min=0, help="Scale sets of 100 instances created at once in each region.")
+        int,
+        typer.Option(
+            min=0, max=1000, help="Scale sets of 100 instances created at once in each region."
+        ),
     ] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -665,11 +673,13 @@ def init(
 
     Example: acgsim init my.yaml --region westeurope --region eastus --vms 120
     """
-    names = []
-    for r in region or ["westeurope"]:
+    names: list[str] = []
+    for r in [p.strip() for item in region or ["westeurope"] for p in item.split(",")]:
         name = catalog.normalize_region(r)
         if name not in catalog.REGIONS:
             _fail([f"--region: unknown Azure region '{r}' (`acgsim regions` lists them)"])
+        if name in names:
+            _fail([f"--region: {name} is given twice"])
         names.append(name)
     _check_target(file, force)
     text = starter.render(names, vms, scale_sets)

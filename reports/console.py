@@ -237,6 +237,8 @@ def region_pair(r: catalog.Region) -> str:
 
 
 FIGURE_NAMES = {
+    "requests": "requests",
+    "succeeded": "running",
     "ttr_p50_s": "p50 time to running",
     "ttr_p95_s": "p95 time to running",
     "failure_rate": "failure rate",
@@ -271,7 +273,7 @@ def print_comparison(table: dict, a: str, b: str, k: int, seed: int, regions: bo
                 _figure(name, f["b"]),
                 _figure(name, f["diff"], signed=True),
                 "-" if f["half_width"] is None else "± " + _figure(name, f["half_width"]),
-                "yes" if f["significant"] else "no",
+                {True: "yes", False: "no", None: "n/a"}[f["significant"]],
             ]
             for name, f in figures.items()
         ]

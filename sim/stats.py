@@ -103,6 +103,8 @@ def aggregate(results: list) -> dict[str, dict[str, dict]]:
 
 
 COMPARED = (
+    "requests",
+    "succeeded",
     "ttr_p50_s",
     "ttr_p95_s",
     "failure_rate",
@@ -141,9 +143,10 @@ def paired(a: list, b: list) -> dict[str, dict[str, dict]]:
                 "b": mean_ci(ys)["mean"],
                 "diff": diff["mean"],
                 "half_width": half,
-                "significant": bool(
-                    half is not None and diff["mean"] is not None and abs(diff["mean"]) > half
-                ),
+                # None where there is nothing to compare (no pairs, or a single one)
+                "significant": None
+                if half is None or diff["mean"] is None
+                else abs(diff["mean"]) > half,
             }
         out[region] = rows
     return out

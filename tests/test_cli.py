@@ -406,7 +406,7 @@ def test_init_writes_a_scenario_that_validates_and_runs(tmp_path):
     )
     assert result.exit_code == 0, result.output
     text = target.read_text()
-    assert "replicas: 6" in text and "storage: Standard_LRS" in text and "# " in text
+    assert "replicas: 6 " in text and "storage: Standard_LRS" in text and "# " in text
     assert run("validate", str(target)).exit_code == 0
     ran = json.loads(run("run", str(target), "--json").stdout)
     assert ran["overall"]["requests"] == 2 * (120 + 2 * 100) and ran["overall"]["failed"] == 0
@@ -447,3 +447,21 @@ def test_report_bad_input_exits_2(args):
     result = run(*args)
     assert result.exit_code == 2, result.output
     _no_traceback(result)
+
+
+def test_init_large_bursts_and_many_regions_still_run(tmp_path):
+    target = tmp_path / "big.yaml"
+    assert run("init", str(target), "--vms", "1000").exit_code == 0
+    ran = json.loads(run("run", str(target), "--json").stdout)["overall"]
+    assert ran["succeeded"] == ran["requests"] == 1000  # after replication, within ARM's rate
+    many = tmp_path / "many.yaml"
+    assert (
+        run(
+            "init", str(many), "--regions", "westeurope,eastus,japaneast,westus", "--vms", "100"
+        ).exit_code
+        == 0
+    )
+    ran = json.loads(run("run", str(many), "--json").stdout)["overall"]
+    assert ran["succeeded"] == ran["requests"] == 400
+    twice = run("init", str(tmp_path / "t.yaml"), "-r", "westeurope", "-r", "West Europe")
+    assert twice.exit_code == 2 and "given twice" in twice.output
