@@ -286,11 +286,11 @@ def print_comparison(table: dict, a: str, b: str, k: int, seed: int, regions: bo
         )
 
 
-def track(items: Iterable, what: str) -> Iterable:
+def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
     """A progress bar with ETA on a terminal (stderr); the plain items elsewhere."""
     if not err.is_terminal:
         return items
-    return rich_track(items, description=what, console=err)
+    return rich_track(items, description=what, console=err, total=total)
 
 
 @contextmanager
