@@ -210,6 +210,10 @@ def run(
         from reports import html as html_report
 
         written = html_report.run_report(results[0], out_dir / "report", scenario.objectives.p95)
+        if len(results) > 1:
+            console.err.print(
+                "the report shows replication 0; summary.json has all of them", markup=False
+            )
         console.err.print(f"report: {written[0]}", markup=False)
 
 
@@ -469,6 +473,13 @@ def report(
             if result.error or result.overall is None:
                 _fail([f"{source}: the run has no figures (it broke or never finished)"])
             written = html_report.run_report(result, out_dir, svg=svg)
+        elif isinstance(data, (dict, list)):
+            _fail(
+                [
+                    f"{source}: not a result.json, plan.json or scenario (a sweep or "
+                    "replications summary has no report of its own)"
+                ]
+            )
         else:
             scenario = _load_or_exit(source)
             result = simulate(scenario)

@@ -42,17 +42,21 @@ def main() -> None:
     one, rows1 = measure(1)
     two, rows2 = measure(2)
     dask, rows3 = measure(2, "local")
-    print(json.dumps({
-        "benchmark": "sweep",
-        "cells": 16,
-        "replications": REPLICATIONS,
-        "cells_per_s_1_worker": round(one, 3),
-        "cells_per_s_2_workers": round(two, 3),
-        "cells_per_s_dask_2_workers": round(dask, 3),
-        "speedup_2_vs_1": round(two / one, 3),
-        "dask_vs_local_2": round(dask / two, 3),
-        "identical_rows": rows1 == rows2 == rows3,
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "sweep",
+                "cells": 16,
+                "replications": REPLICATIONS,
+                "cells_per_s_1_worker": round(one, 3),
+                "cells_per_s_2_workers": round(two, 3),
+                "cells_per_s_dask_2_workers": round(dask, 3),
+                "speedup_2_vs_1": round(two / one, 3),
+                "dask_vs_local_2": round(dask / two, 3),
+                "identical_rows": rows1 == rows2 == rows3,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

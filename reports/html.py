@@ -196,7 +196,7 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
     messages = "".join(f"<li>{html.escape(m)}</li>" for m in [*plan.infeasible, *plan.warnings])
     t = plan.totals
     summary = (
-        f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {plan.guidance} guidance, "
+        f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {html.escape(plan.guidance)} guidance, "
         f"{plan.replications} replications per candidate, seed {plan.seed}. Total "
         f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {plan.prices.currency} a month "
         f"(rules alone: {t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), "

@@ -1,11 +1,14 @@
 """Figures for runs and plans: each function takes a result and returns a matplotlib Figure.
 
 Only reports/ imports matplotlib, with the Agg backend (no screen needed). Colours are the
-Okabe-Ito palette, which stays distinguishable for colour-blind readers; every axis has a unit;
-faults are shaded on every time axis.
+Okabe-Ito palette (yellow left out: too faint on white), with line styles once the colours run
+out, so regions stay distinguishable for colour-blind readers; every axis has a unit; legends sit
+outside the data; faults are shaded on every time axis; an empty figure says why it is empty.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import matplotlib
 
@@ -14,29 +17,40 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from planner.plan import Plan
 from sim.results import RunResult
+from sim.units import human_duration
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+STYLES = ["-", "--", ":"]  # 7 colours x 3 styles: 21 regions stay distinguishable
 FAULT_COLOUR = "#D55E00"
 STORAGE_COLOURS = {"Standard_LRS": "#56B4E9", "Standard_ZRS": "#0072B2", "Premium_LRS": "#CC79A7"}
 
 
-def _colour(i: int) -> str:
-    return OKABE_ITO[i % len(OKABE_ITO)]
+def _style(i: int) -> dict:
+    """Colour and line style of series i: colours first, then dashes, then dots."""
+    return {
+        "color": OKABE_ITO[i % len(OKABE_ITO)],
+        "ls": STYLES[(i // len(OKABE_ITO)) % len(STYLES)],
+    }
 
 
 def _minutes(seconds: float) -> float:
     return seconds / 60.0
 
 
-def _shade_faults(ax, result: RunResult, region: str | None = None) -> bool:
-    """Shade every fault window (of `region`, or all) on a minutes axis; True if any."""
+def _empty(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _shade_faults(ax, result: RunResult) -> bool:
+    """Shade every fault window on a minutes axis; True if there was any."""
     shaded = False
     for f in result.faults:
-        if region is not None and f.get("region") != region:
-            continue
         at, duration = f.get("at"), f.get("duration")
         if at is None or duration is None:
             continue
@@ -46,76 +60,85 @@ def _shade_faults(ax, result: RunResult, region: str | None = None) -> bool:
 
 
 def ttr_cdf(result: RunResult, objective_s: float | None = None) -> Figure:
-    """Time from request to running VM: the CDF per region, with the objective marked."""
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    for i, s in enumerate(result.regions):
-        if s.ttr_percentiles_s:
-            ax.plot(
-                [_minutes(x) for x in s.ttr_percentiles_s],
-                [p / 100 for p in range(101)],
-                color=_colour(i),
-                lw=2,
-                label=f"{s.region} ({s.succeeded:,} VMs)",
-            )
-    if objective_s is not None:
+    """Time from request to running VM: the share of requests running by then, per region, with
+    the objective; failed requests never run, so a region's curve stops below 100%."""
+    objective_s = objective_s if objective_s is not None else result.objective_p95_s
+    fig, ax = plt.subplots(figsize=(9.5, 4.8), layout="constrained")
+    drawn = [s for s in result.regions if s.ttr_percentiles_s]
+    for i, s in enumerate(drawn):
+        share = s.succeeded / s.requests if s.requests else 0.0
+        ax.plot(
+            [_minutes(x) for x in s.ttr_percentiles_s],
+            [share * p / 100 for p in range(101)],
+            lw=2,
+            label=f"{s.region}: {s.succeeded:,} of {s.requests:,} running",
+            **_style(i),
+        )
+    if not drawn:
+        _empty(ax, "no VM reached running")
+    elif objective_s is not None:
         ax.axvline(
             _minutes(objective_s),
             color="#000000",
             ls="--",
             lw=1.2,
-            label=f"objective p95 {_minutes(objective_s):g} min",
+            label=f"objective: p95 {human_duration(objective_s)}",
         )
         ax.axhline(0.95, color="#777777", ls=":", lw=1)
     ax.set(
-        title=f"{result.scenario}: time to running",
+        title=f"{result.scenario}: time from request to running VM",
         xlabel="minutes from request to running",
-        ylabel="share of VMs running",
+        ylabel="share of requests running",
         ylim=(0, 1.02),
     )
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize="small")
+    if drawn:
+        fig.legend(loc="outside right upper", fontsize="small")
     return fig
 
 
 def over_time(result: RunResult) -> Figure:
-    """Requests in flight, replica use, queue and 429s over time, per region, faults shaded."""
+    """Requests in flight, replica use, queue, 429s and retries over time, per region."""
     series = result.timeseries
-    fig, axes = plt.subplots(4, 1, figsize=(9, 9), sharex=True, layout="constrained")
+    fig, axes = plt.subplots(4, 1, figsize=(10.5, 9.5), sharex=True, layout="constrained")
     t = [_minutes(x) for x in series.t] if series else []
     for i, (region, rows) in enumerate(sorted(series.regions.items()) if series else []):
-        c = _colour(i)
-        axes[0].plot(t, rows["in_flight"], color=c, label=region)
+        style = _style(i)
+        axes[0].plot(t, rows["in_flight"], label=region, **style)
         use = [
             b / cap if cap else 0.0 for b, cap in zip(rows["busy"], rows["capacity"], strict=True)
         ]
-        axes[1].plot(t, [100 * u for u in use], color=c)
-        axes[2].plot(t, rows["queue"], color=c)
-        axes[3].plot(t, rows["throttled"], color=c)
+        axes[1].plot(t, [100 * u for u in use], **style)
+        axes[2].plot(t, rows["queue"], **style)
+        axes[3].plot(t, rows["throttled"], **style)
+        axes[3].plot(t, rows.get("retries", []), color=style["color"], ls="-.", lw=1)
     labels = [
         "requests in flight",
         "replica slots busy (%)",
-        "requests waiting for a replica",
-        "HTTP 429s so far",
+        "requests waiting\nfor a replica",
+        "HTTP 429s (solid)\nand retries (-.) so far",
     ]
+    faults = False
     for ax, label in zip(axes, labels, strict=True):
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        _shade_faults(ax, result)
+        ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
+        faults = _shade_faults(ax, result) or faults
     axes[-1].set_xlabel("simulated minutes")
-    axes[0].set_title(f"{result.scenario}: over time (shaded: faults)")
+    axes[0].set_title(f"{result.scenario}: over time" + (" (shaded: faults)" if faults else ""))
     handles, names = axes[0].get_legend_handles_labels()
-    if result.faults:
+    if faults:
         handles.append(Patch(color=FAULT_COLOUR, alpha=0.3))
         names.append("fault")
     if handles:
-        axes[0].legend(handles, names, loc="upper right", fontsize="small")
+        fig.legend(handles, names, loc="outside right upper", fontsize="small")
     return fig
 
 
 def replication_gantt(result: RunResult) -> Figure:
     """Replication per version and region: first copy, in-region replicas, failures."""
     log = result.replication_log
-    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.45 * len(log) + 1.2)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(10, max(2.8, 0.45 * len(log) + 1.6)), layout="constrained")
     for i, rec in enumerate(log):
         y = len(log) - 1 - i
         start = rec.started_s or 0.0
@@ -127,23 +150,25 @@ def replication_gantt(result: RunResult) -> Figure:
             ax.plot(_minutes(failure["at_s"]), y, marker="x", color=FAULT_COLOUR, ms=9, mew=2)
         if rec.state != "Completed":
             ax.text(_minutes(end), y, f"  {rec.state}", va="center", fontsize="small")
-    ax.set_yticks(
-        range(len(log)),
-        [f"{r.region} ({r.version.split('/')[-1]}, {r.replicas} rep.)" for r in reversed(log)],
-        fontsize="small",
-    )
-    _shade_faults(ax, result)
+    if not log:
+        _empty(ax, "nothing is replicated")
+    else:
+        ax.set_yticks(
+            range(len(log)),
+            [f"{r.region} ({r.version}, {r.replicas} replicas)" for r in reversed(log)],
+            fontsize="small",
+        )
+    faults = _shade_faults(ax, result)
     ax.set(title=f"{result.scenario}: replication", xlabel="simulated minutes")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(
-        handles=[
-            Patch(color=OKABE_ITO[0], label="first copy (across regions)"),
-            Patch(color=OKABE_ITO[1], label="in-region replicas"),
-            plt.Line2D([], [], color=FAULT_COLOUR, marker="x", ls="", label="failure"),
-        ],
-        loc="lower right",
-        fontsize="small",
-    )
+    handles = [
+        Patch(color=OKABE_ITO[0], label="first copy (across regions)"),
+        Patch(color=OKABE_ITO[1], label="in-region replicas"),
+        plt.Line2D([], [], color=FAULT_COLOUR, marker="x", ls="", label="failure"),
+    ]
+    if faults:
+        handles.append(Patch(color=FAULT_COLOUR, alpha=0.3, label="fault"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize="small")
     return fig
 
 
@@ -153,7 +178,11 @@ def plan_tradeoff(plan: Plan) -> Figure:
     cols = min(3, max(1, len(searched)))
     rows = max(1, -(-len(searched) // cols))
     fig, axes = plt.subplots(
-        rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False, layout="constrained"
+        rows,
+        cols,
+        figsize=(max(7.0, 4.3 * cols), 3.4 * rows + 0.8),
+        squeeze=False,
+        layout="constrained",
     )
     for ax, r in zip(axes.flat, searched, strict=False):
         points = sorted(
@@ -171,26 +200,39 @@ def plan_tradeoff(plan: Plan) -> Figure:
                 marker="o",
                 ls="-",
                 capsize=3,
-                label="candidates",
             )
             ax.scatter(
                 [x for x, m in zip(xs, met, strict=True) if m],
                 [_minutes(y) for y, m in zip(ys, met, strict=True) if m],
                 color=OKABE_ITO[2],
                 zorder=3,
-                label="meets the objectives",
             )
         if r.objective_p95_s is not None:
-            ax.axhline(
-                _minutes(r.objective_p95_s), color="#000000", ls="--", lw=1, label="objective"
-            )
-        ax.axvline(r.replicas, color=OKABE_ITO[1], lw=2, label=f"chosen: {r.replicas}")
-        ax.set(title=r.region, xlabel="replicas", ylabel="p95 (minutes)")
+            ax.axhline(_minutes(r.objective_p95_s), color="#000000", ls="--", lw=1)
+        ax.axvline(r.replicas, color=OKABE_ITO[1], lw=2)
+        target = (
+            "" if r.objective_p95_s is None else f", objective {human_duration(r.objective_p95_s)}"
+        )
+        ax.set_title(f"{r.region}: {r.replicas} chosen{target}", fontsize="medium")
+        ax.set(xlabel="replicas", ylabel="p95 (minutes)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(searched) :]:
         ax.axis("off")
-    if searched:
-        axes.flat[0].legend(fontsize="x-small")
+    if not searched:
+        axes.flat[0].axis("on")
+        _empty(axes.flat[0], "no region has a workload: nothing was simulated")
+    fig.legend(
+        handles=[
+            plt.Line2D([], [], color=OKABE_ITO[0], marker="o", label="candidate (mean, 95% CI)"),
+            plt.Line2D([], [], color=OKABE_ITO[2], marker="o", ls="", label="meets the objectives"),
+            plt.Line2D([], [], color="#000000", ls="--", label="objective"),
+            plt.Line2D([], [], color=OKABE_ITO[1], lw=2, label="chosen"),
+        ],
+        loc="outside lower center",
+        ncol=4,
+        fontsize="small",
+    )
     fig.suptitle(f"{plan.scenario}: p95 time to running against replicas")
     return fig
 
@@ -198,7 +240,7 @@ def plan_tradeoff(plan: Plan) -> Figure:
 def plan_cost(plan: Plan) -> Figure:
     """Monthly cost by region and storage type: the rules' baseline against the verified plan."""
     regions = sorted({r.region for r in plan.regions})
-    fig, ax = plt.subplots(figsize=(max(6, 0.8 * len(regions) + 2), 4.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(7.5, 0.8 * len(regions) + 4), 4.8), layout="constrained")
     width = 0.38
     for j, (key, hatch) in enumerate(
         (("baseline_monthly_cost_usd", "//"), ("monthly_cost_usd", ""))
@@ -226,27 +268,32 @@ def plan_cost(plan: Plan) -> Figure:
             )
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     ax.set_xticks(range(len(regions)), regions, rotation=30, ha="right")
+    ax.margins(y=0.12)
     ax.set(
         title=f"{plan.scenario}: monthly replica storage (prices as of {plan.prices.as_of})",
         ylabel=f"{plan.prices.currency} per month",
     )
     ax.grid(axis="y", alpha=0.3)
     used = sorted({r.storage for r in plan.regions})
-    ax.legend(
+    fig.legend(
         handles=[Patch(facecolor=STORAGE_COLOURS[s], label=s) for s in used]
         + [
-            Patch(facecolor="white", edgecolor="#333333", hatch="//", label="rules baseline"),
-            Patch(facecolor="white", edgecolor="#333333", label="verified plan"),
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                hatch="//",
+                label="rules baseline (left bar)",
+            ),
+            Patch(facecolor="white", edgecolor="#333333", label="verified plan (right bar)"),
         ],
+        loc="outside right upper",
         fontsize="small",
     )
     return fig
 
 
-def save(fig: Figure, path, svg: bool = False) -> list:
+def save(fig: Figure, path, svg: bool = False) -> list[Path]:
     """Write the figure as PNG (and SVG), close it, and return the paths written."""
-    from pathlib import Path
-
     path = Path(path)
     written = [path.with_suffix(".png")]
     fig.savefig(written[0], dpi=110)

@@ -105,6 +105,7 @@ class Model:
                 row["queue"].append(sum(p.waiting for p in pools))
                 row["capacity"].append(sum(p.up_slots for p in pools))
                 row["throttled"].append(stats.throttled)
+                row["retries"].append(stats.retries)
                 copies = self.copies.get(region, [])
                 row["replication_progress"].append(
                     round(sum(c.progress(self.env.now) for c in copies) / len(copies), 2)
@@ -243,6 +244,7 @@ def simulate(
         horizon_s=scenario.horizon,
         assumptions=assumptions(scenario.model, scenario.guidance),
         faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
+        objective_p95_s=scenario.objectives.p95,
     )
     try:
         m = build_model(scenario, _seed_sequence(seed, replication), trace, subset)

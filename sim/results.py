@@ -72,6 +72,7 @@ class Series(_Out):
         "queue",
         "capacity",
         "throttled",
+        "retries",
         "replication_progress",
     )
     t: list[float] = []
@@ -95,6 +96,7 @@ class RunResult(_Out):
     timeseries: Series | None = None
     assumptions: list[dict[str, str]] = []
     faults: list[dict] = Field([], description="the scenario's faults, for shading plots")
+    objective_p95_s: float | None = Field(None, description="the scenario's overall p95 objective")
     records: list[dict] | None = None
     error: str | None = None
 
