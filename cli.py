@@ -549,23 +549,30 @@ def sweep(
     except sw.SweepError as exc:
         _fail([str(exc)])
     rows_path, spec_path = out_dir / "rows.jsonl", out_dir / "sweep.json"
-    spec = sw.spec(str(file), axes, replications)
+    spec = sw.spec(str(file), text, axes, replications)
     if spec_path.exists() and not (resume or force):
         _fail([f"{out_dir}: holds a sweep; pass --resume to finish it or --force to start over"])
     if resume and spec_path.exists() and json.loads(spec_path.read_text()) != spec:
-        _fail([f"{out_dir}: holds a different sweep (scenario, --vary or --replications differ)"])
+        _fail(
+            [
+                f"{out_dir}: holds a different sweep (the scenario's content, --vary or "
+                "--replications differ)"
+            ]
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     if force and not resume:
         rows_path.unlink(missing_ok=True)
     files.write_atomic(spec_path, json.dumps(spec, indent=2) + "\n", force=True)
     rows = sw.read_rows(rows_path) if resume else []
+    if resume:  # keep the rows that read cleanly: a line cut short by an interruption goes
+        files.write_atomic(rows_path, "".join(json.dumps(r) + "\n" for r in rows), force=True)
     todo = sw.tasks(cells, replications, {(r["cell"], r["replication"]) for r in rows})
     console.err.print(
         f"{len(cells)} cells x {replications} replications: {len(todo)} to run"
         + (f", {len(rows)} already done" if rows else ""),
         markup=False,
     )
-    interrupted = False
+    interrupted, broken = False, ""
     try:
         with rows_path.open("a", encoding="utf-8") as sink:
             for row in console.track(sw.execute(todo, workers, scheduler), "sweep", len(todo)):
@@ -576,10 +583,12 @@ def sweep(
         interrupted = True
     except sw.SweepError as exc:
         _fail([str(exc)])
+    except Exception as exc:  # a worker died (BrokenProcessPool, a lost Dask worker): keep rows
+        interrupted, broken = True, f"{type(exc).__name__}: {exc}"
     summary = sw.summary(rows, axes)
     if rows:
         written = sweep_report.write_tables(out_dir, rows, summary)
-        figure = sweep_report.sweep_plot(summary, [a.path for a in axes], plot)
+        figure = sweep_report.sweep_plot(summary, axes, plot)
         from reports import plots
 
         written += plots.save(figure, out_dir / f"sweep-{plot}")
@@ -588,12 +597,13 @@ def sweep(
     if failed:
         console.err.print(f"{len(failed)} runs failed; their errors are in rows.csv", markup=False)
     if interrupted:
+        why = f"a worker failed ({broken})" if broken else "interrupted"
         console.err.print(
-            f"interrupted: {len(rows)} of {len(cells) * replications} runs are in "
+            f"{why}: {len(rows)} of {len(cells) * replications} runs are in "
             f"{rows_path}; run again with --resume to finish",
             markup=False,
         )
-        raise typer.Exit(130)
+        raise typer.Exit(1 if broken else 130)
 
 
 @app.command()

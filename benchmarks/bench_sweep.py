@@ -27,6 +27,7 @@ from sim import sweep as sw  # noqa: E402
 SCENARIO = ROOT / "scenarios" / "global-rollout.yaml"
 VARY = "model.replica_concurrency=5..20"
 REPLICATIONS = 2
+CELLS = 16  # replica_concurrency 5..20
 
 
 def measure(workers: int, scheduler: str | None = None) -> tuple[float, list[dict]]:
@@ -46,8 +47,9 @@ def main() -> None:
     one, rows1 = measure(1)
     two, rows2 = measure(2)
     started = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
     startup = time.perf_counter() - started
     try:
         dask, rows3 = measure(2, cluster.scheduler_address)
@@ -57,15 +59,15 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "sweep",
-                "cells": 16,
+                "cells": CELLS,
                 "replications": REPLICATIONS,
                 "cells_per_s_1_worker": round(one, 3),
                 "cells_per_s_2_workers": round(two, 3),
                 "cells_per_s_dask_2_workers": round(dask, 3),
                 "speedup_2_vs_1": round(two / one, 3),
                 "dask_vs_local_2": round(dask / two, 3),
-        "dask_cluster_startup_s": round(startup, 2),
-        "dask_vs_local_2_with_startup": round((16 / (16 / dask + startup)) / two, 3),
+                "dask_cluster_startup_s": round(startup, 2),
+                "dask_vs_local_2_with_startup": round((CELLS / (CELLS / dask + startup)) / two, 3),
                 "identical_rows": rows1 == rows2 == rows3,
             }
         )

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from reports.files import csv_text, write_atomic
 from reports.plots import OKABE_ITO
+from sim.sweep import FIGURES
 
 LABELS = {
     "ttr_p50_s": "p50 time to running (s)",
@@ -28,12 +29,11 @@ LABELS = {
 
 
 def write_tables(out: Path, rows: list[dict], summary: list[dict]) -> list[Path]:
-    """rows.csv (sorted by cell and replication), summary.csv and summary.json."""
+    """rows.csv (sorted by cell and replication, columns in a fixed order), summary.csv/json."""
     ordered = sorted(rows, key=lambda r: (r["cell"], r["replication"]))
-    columns = sorted(
-        {k for r in ordered for k in r},
-        key=lambda k: list(ordered[0]).index(k) if k in ordered[0] else len(ordered[0]),
-    )
+    first = ["cell", "replication"]
+    params = [k for k in ordered[0] if k not in (*first, "seed", "error", *FIGURES)]
+    columns = [*first, *params, "seed", "error", *FIGURES]
     full = [{c: r.get(c) for c in columns} for r in ordered]
     write_atomic(out / "rows.csv", csv_text(full), force=True)
     write_atomic(out / "summary.csv", csv_text(summary), force=True)
@@ -41,42 +41,52 @@ def write_tables(out: Path, rows: list[dict], summary: list[dict]) -> list[Path]
     return [out / "rows.csv", out / "summary.csv", out / "summary.json"]
 
 
-def sweep_plot(summary: list[dict], paths: list[str], figure: str) -> Figure:
-    """A line (one varied field, error bars = 95% CI) or a heatmap (two varied fields)."""
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def sweep_plot(summary: list[dict], axes: list, figure: str) -> Figure:
+    """A line over the first varied field (95% CI bars), or a heatmap over the first two (the
+    mean over any further ones), with each axis in the order the values were given."""
     label = LABELS.get(figure, figure)
-    if len(paths) >= 2:
-        xs = sorted({c[paths[0]] for c in summary}, key=str)
-        ys = sorted({c[paths[1]] for c in summary}, key=str)
+    paths = [a.path for a in axes]
+    if len(axes) >= 2:
+        xs, ys = list(axes[0].values), list(axes[1].values)
         grid = [
             [
-                next((c[figure] for c in summary if c[paths[0]] == x and c[paths[1]] == y), None)
+                _mean([c[figure] for c in summary if c[paths[0]] == x and c[paths[1]] == y])
                 for x in xs
             ]
             for y in ys
         ]
-        fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
+        fig, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
         values = [[float("nan") if v is None else v for v in row] for row in grid]
         image = ax.imshow(values, cmap="viridis", aspect="auto", origin="lower")
         ax.set_xticks(range(len(xs)), [str(x) for x in xs], rotation=30, ha="right")
         ax.set_yticks(range(len(ys)), [str(y) for y in ys])
-        ax.set(xlabel=paths[0], ylabel=paths[1], title=f"sweep: {label}")
+        rest = f" (mean over {', '.join(paths[2:])})" if len(axes) > 2 else ""
+        ax.set(xlabel=paths[0], ylabel=paths[1], title=f"sweep: {label}{rest}")
         fig.colorbar(image, ax=ax, label=label)
         return fig
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-    points = sorted(
-        (
-            (c[paths[0]], c[figure], c.get(f"{figure}_ci") or 0)
-            for c in summary
-            if c[figure] is not None
-        ),
-        key=lambda p: (str(type(p[0])), p[0]),
-    )
+    order = list(axes[0].values)
+    points = [
+        (x, c[figure], c.get(f"{figure}_ci") or 0)
+        for x in order
+        for c in summary
+        if c[paths[0]] == x and c[figure] is not None
+    ]
     if points:
         xs, ys, ci = zip(*points, strict=True)
-        positions = xs if all(isinstance(x, (int, float)) for x in xs) else range(len(xs))
-        ax.errorbar(positions, ys, yerr=ci, color=OKABE_ITO[0], marker="o", capsize=3)
-        if positions is not xs:
-            ax.set_xticks(list(positions), [str(x) for x in xs])
+        numeric = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in xs)
+        if numeric:
+            pairs = sorted(zip(xs, ys, ci, strict=True))
+            xs, ys, ci = zip(*pairs, strict=True)
+            ax.errorbar(xs, ys, yerr=ci, color=OKABE_ITO[0], marker="o", capsize=3)
+        else:
+            ax.errorbar(range(len(xs)), ys, yerr=ci, color=OKABE_ITO[0], marker="o", capsize=3)
+            ax.set_xticks(range(len(xs)), [str(x) for x in xs])
     ax.set(xlabel=paths[0], ylabel=label, title=f"sweep: {label} (mean, 95% CI)")
     ax.grid(alpha=0.3)
     return fig

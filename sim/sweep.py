@@ -131,6 +131,10 @@ class Cell:
 
 def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
     """Every cell of the grid, each validated; SweepError names the first cell that fails."""
+    paths = [a.path for a in axes]
+    repeated = sorted({p for p in paths if paths.count(p) > 1})
+    if repeated:
+        raise SweepError(f"--vary {repeated[0]} is given twice: give all its values in one option")
     cells = []
     for index, combo in enumerate(itertools.product(*(a.values for a in axes))):
         params = dict(zip((a.path for a in axes), combo, strict=True))
@@ -214,10 +218,14 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
     return out
 
 
-def spec(file: str, axes: list[Axis], replications: int) -> dict:
-    """What a sweep is, written beside its rows so `resume` can check it is the same sweep."""
+def spec(file: str, text: str, axes: list[Axis], replications: int) -> dict:
+    """What a sweep is, written beside its rows so `resume` can check it is the same sweep
+    (the scenario's content, not only its path)."""
+    import hashlib
+
     return {
         "scenario": file,
+        "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "vary": [{"path": a.path, "values": list(a.values)} for a in axes],
         "replications": replications,
     }
@@ -261,8 +269,8 @@ def _dask(todo: list[tuple], workers: int, scheduler: str):
         client = Client(cluster)
     else:
         try:
-            client = Client(scheduler, timeout=30)
-        except OSError as exc:
+            client = Client(scheduler, timeout=10)
+        except (OSError, ValueError, TypeError) as exc:
             raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
         futures = client.map(run_task, todo, pure=False)

@@ -125,6 +125,7 @@ def test_resume_after_an_interruption_gives_the_same_table(tmp_path):
     for name in ("rows.csv", "summary.csv"):
         assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
     assert (tmp_path / "b" / "sweep-ttr_p95_s.png").exists()
+    assert len(sw.read_rows(tmp_path / "b" / "rows.jsonl")) == 8  # the cut line did not eat a row
     summary = json.loads((tmp_path / "b" / "summary.json").read_text())
     assert len(summary) == 4 and all(c["replications"] == 2 for c in summary)
 
@@ -161,3 +162,43 @@ def test_an_existing_sweep_is_not_overwritten(tmp_path):
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 2 and "--resume" in again.output
     assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def test_resume_refuses_a_changed_scenario(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(QUICK.read_text())
+    args = [
+        "sweep",
+        str(scenario),
+        "--vary",
+        "model.replica_concurrency=5",
+        "-k",
+        "1",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    scenario.write_text(QUICK.read_text().replace("count: 40", "count: 30"))
+    again = CliRunner().invoke(app, [*args, "--resume"])
+    assert again.exit_code == 2 and "different sweep" in again.output
+
+
+def test_plots_keep_the_order_values_were_given():
+    from reports.sweep import sweep_plot
+
+    axis = sw.parse_vary("workload.vms[0].at=30m,1h,90m")
+    summary = [
+        {"cell": i, axis.path: v, "ttr_p95_s": 60.0 + i, "ttr_p95_s_ci": 1.0}
+        for i, v in enumerate(axis.values)
+    ]
+    ax = sweep_plot(summary, [axis], "ttr_p95_s").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["30m", "1h", "90m"]
+    numbers = sw.parse_vary("model.replica_concurrency=10,2,1")
+    summary = [
+        {"cell": i, numbers.path: v, "ttr_p95_s": float(v), "ttr_p95_s_ci": 0.0}
+        for i, v in enumerate(numbers.values)
+    ]
+    line = sweep_plot(summary, [numbers], "ttr_p95_s").axes[0].lines[0]
+    assert list(line.get_xdata()) == [1, 2, 10]
