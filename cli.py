@@ -117,6 +117,18 @@ def validate(
         raise typer.Exit(2)
 
 
+def _print_or_write(text: str, output: Path | None, force: bool) -> None:
+    """Text to standard output, or to a file written atomically (never over one unless forced)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        files.write_atomic(output, text, force)
+    except FileExistsError as exc:
+        _fail([str(exc)])
+    console.out.print(f"wrote {output}", markup=False)
+
+
 def _check_target(path: Path, force: bool) -> None:
     try:
         files.check_target(path, force)
@@ -403,12 +415,7 @@ def export_command(
         _fail([f"--format: '{fmt}' is not one of {', '.join(FORMATS)}"])
     if output is not None:
         _check_target(output, force)
-    text = FORMATS[fmt][1](_export_of(source))
-    if output is None:
-        sys.stdout.write(text)
-        return
-    files.write_atomic(output, text, force)
-    console.out.print(f"wrote {output}", markup=False)
+    _print_or_write(FORMATS[fmt][1](_export_of(source)), output, force)
 
 
 @app.command(name="import")
@@ -435,12 +442,7 @@ def import_command(
         scenario = importer.import_template(data, str(template), template.stem)
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
-    text = dump_yaml(scenario)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    files.write_atomic(output, text, force)
-    console.out.print(f"wrote {output}", markup=False)
+    _print_or_write(dump_yaml(scenario), output, force)
 
 
 @app.command()
@@ -878,14 +880,7 @@ def schema(
     Example: acgsim schema -o acgsim.schema.json
     """
     text = json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        files.write_atomic(output, text, force)
-    except FileExistsError as exc:
-        _fail([str(exc)])
-    console.out.print(f"wrote {output}", markup=False)
+    _print_or_write(text, output, force)
 
 
 @app.command(name="assumptions")
