@@ -129,6 +129,10 @@ def _print_or_write(text: str, output: Path | None, force: bool) -> None:
     console.out.print(f"wrote {output}", markup=False)
 
 
+# The --force flag of every command that writes one file of its own.
+OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 def _check_target(path: Path, force: bool) -> None:
     try:
         files.check_target(path, force)
@@ -402,7 +406,7 @@ def export_command(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: OverwriteFile = False,
 ) -> None:
     """Write the galleries, images and versions for a real deployment: ARM, Bicep, Terraform, az.
 
@@ -425,7 +429,7 @@ def import_command(
         Path | None,
         typer.Option("--output", "-o", help="Write the scenario here instead of standard output."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: OverwriteFile = False,
 ) -> None:
     """Start a scenario from what is deployed: read an ARM template's galleries, images, versions.
 
@@ -716,7 +720,7 @@ def library_show(
 def library_copy(
     name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
     dest: Annotated[Path, typer.Argument(help="File (or folder) to copy it to.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: OverwriteFile = False,
 ) -> None:
     """Copy a bundled scenario to change it.
 
@@ -789,7 +793,7 @@ def init(
             min=0, max=1000, help="Scale sets of 100 instances created at once in each region."
         ),
     ] = 0,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: OverwriteFile = False,
 ) -> None:
     """Write a commented starting scenario that validates and runs as written.
 
@@ -873,7 +877,7 @@ def schema(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: OverwriteFile = False,
 ) -> None:
     """The JSON Schema of the scenario format, for editor completion and checks.
 
