@@ -15,21 +15,21 @@ import typer
 import yaml
 from pydantic import ValidationError
 
-import sim
-from planner import cost, rules, starter
-from planner import search as planner_search
-from planner.export import arm, azcli, bicep, importer, model, terraform
-from planner.plan import Plan
-from reports import console, files
-from sim import catalog
-from sim.engine import simulate
-from sim.errors import Problem, ScenarioError
-from sim.loader import dump_yaml, load_scenario, read_document
-from sim.loader import validate as validate_data
-from sim.params import ModelParams, assumptions
-from sim.results import RunResult
-from sim.scenario import Objectives, Scenario
-from sim.stats import aggregate, paired
+from acgsim import __version__
+from acgsim.planner import cost, rules, starter
+from acgsim.planner import search as planner_search
+from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
+from acgsim.planner.plan import Plan
+from acgsim.reports import console, files
+from acgsim.sim import catalog
+from acgsim.sim.engine import simulate
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.loader import dump_yaml, load_scenario, read_document
+from acgsim.sim.loader import validate as validate_data
+from acgsim.sim.params import ModelParams, assumptions
+from acgsim.sim.results import RunResult
+from acgsim.sim.scenario import Objectives, Scenario
+from acgsim.sim.stats import aggregate, paired
 
 app = typer.Typer(
     name="acgsim",
@@ -44,7 +44,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        print(f"acgsim {sim.__version__}")
+        print(f"acgsim {__version__}")
         raise typer.Exit()
 
 
@@ -223,7 +223,7 @@ def run(
     if out_dir is not None:
         console.out.print(f"wrote results to {out_dir}", markup=False)
     if report and out_dir is not None:
-        from reports import html as html_report
+        from acgsim.reports import html as html_report
 
         written = html_report.run_report(results[0], out_dir / "report", scenario.objectives.p95)
         if len(results) > 1:
@@ -362,7 +362,7 @@ def plan(
         if out_dir is not None:
             console.out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
     if report and out_dir is not None:
-        from reports import html as html_report  # matplotlib only when a report is asked for
+        from acgsim.reports import html as html_report  # matplotlib only when a report is asked for
 
         written = html_report.plan_report(result, out_dir / "report")
         console.err.print(f"report: {written[0]}", markup=False)
@@ -462,7 +462,7 @@ def report(
 
     Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
     """
-    from reports import html as html_report
+    from acgsim.reports import html as html_report
 
     _check_target(out_dir / "report.html", force)
     data = None
@@ -538,8 +538,8 @@ def sweep(
 
     Example: acgsim sweep scenarios/quickstart.yaml --vary model.replica_concurrency=5,10 --out sw
     """
-    from reports import sweep as sweep_report
-    from sim import sweep as sw
+    from acgsim.reports import sweep as sweep_report
+    from acgsim.sim import sweep as sw
 
     if plot not in sw.FIGURES:
         _fail([f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}"])
@@ -595,7 +595,7 @@ def sweep(
     if rows:
         written = sweep_report.write_tables(out_dir, rows, summary)
         figure = sweep_report.sweep_plot(summary, axes, plot)
-        from reports import plots
+        from acgsim.reports import plots
 
         written += plots.save(figure, out_dir / f"sweep-{plot}")
         console.out.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)

@@ -47,7 +47,7 @@ RATE_PER_S = 2.5  # per region: about 75% of the 100 slots busy
 
 def scenario(requests: int):
     """The reference workload as an acgsim Scenario."""
-    from sim.scenario import Scenario
+    from acgsim.sim.scenario import Scenario
 
     duration = requests / len(REGIONS) / RATE_PER_S
     return Scenario.model_validate(
@@ -100,7 +100,7 @@ def scenario(requests: int):
 
 
 def run_acgsim(requests: int) -> dict:
-    from sim.engine import simulate
+    from acgsim.sim.engine import simulate
 
     s = scenario(requests)
     start = time.perf_counter()

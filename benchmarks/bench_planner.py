@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner import rules  # noqa: E402
-from planner.evaluate import Evaluator  # noqa: E402
-from planner.search import _groups, plan  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from acgsim.planner import rules  # noqa: E402
+from acgsim.planner.evaluate import Evaluator  # noqa: E402
+from acgsim.planner.search import _groups, plan  # noqa: E402
+from acgsim.sim.scenario import load  # noqa: E402
 
 
 def brute_force(scenario, answers: dict, replications: int, workers: int) -> dict:

@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim import sweep as sw  # noqa: E402
+from acgsim.sim import sweep as sw  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "global-rollout.yaml"
 VARY = "model.replica_concurrency=5..20"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sim.errors import Problem, ScenarioError
-from sim.loader import read_document
-from sim.scenario import Prices
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.loader import read_document
+from acgsim.sim.scenario import Prices
 
 
 class PriceTable(BaseModel):

@@ -12,10 +12,10 @@ import math
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from planner import rules
-from sim.engine import Subset, simulate
-from sim.scenario import Scenario, TargetRegion
-from sim.stats import mean_ci
+from acgsim.planner import rules
+from acgsim.sim.engine import Subset, simulate
+from acgsim.sim.scenario import Scenario, TargetRegion
+from acgsim.sim.stats import mean_ci
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.cost import PriceTable
+from acgsim.planner.cost import PriceTable
 
 
 class _Model(BaseModel):

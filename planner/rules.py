@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sim import catalog
-from sim.engine import wave_keys
-from sim.naming import version_key
-from sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
+from acgsim.sim import catalog
+from acgsim.sim.engine import wave_keys
+from acgsim.sim.naming import version_key
+from acgsim.sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
 
 MAX_REPLICAS = catalog.LIMITS["replicas"].value
 

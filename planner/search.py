@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-import sim
-from planner import cost, rules
-from planner.evaluate import Evaluator, Figures, Group, Objective
-from planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
-from sim import catalog
-from sim.engine import scenario_hash, wave_keys
-from sim.scenario import Scenario
-from sim.units import human_duration
+from acgsim import __version__
+from acgsim.planner import cost, rules
+from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
+from acgsim.planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
+from acgsim.sim import catalog
+from acgsim.sim.engine import scenario_hash, wave_keys
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.units import human_duration
 
 MAX = rules.MAX_REPLICAS
 
@@ -365,7 +365,7 @@ def _assemble(
             f"budget of {budget:,.2f}: the other objectives need these replicas"
         )
     return Plan(
-        acgsim_version=sim.__version__,
+        acgsim_version=__version__,
         scenario=scenario.name,
         scenario_sha256=scenario_hash(scenario),
         guidance=scenario.guidance,

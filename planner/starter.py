@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from planner import rules
-from planner.export.model import replication_estimate
-from sim.scenario import ImageVersion, Scenario
+from acgsim.planner import rules
+from acgsim.planner.export.model import replication_estimate
+from acgsim.sim.scenario import ImageVersion, Scenario
 
 SIZE_GB = 30
 CREATE_S = 15 + 0.5 * SIZE_GB + 40  # the default disk and boot times: one VM being created

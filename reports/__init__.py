@@ -1,1 +1,1 @@
-"""Reports: plots and self-contained HTML/Markdown for runs, plans and sweeps."""
+"""Rendering: console tables, plots, HTML and Markdown reports, atomic files."""

@@ -14,13 +14,13 @@ from rich.console import Console
 from rich.progress import track as rich_track
 from rich.table import Table
 
-from planner.plan import Plan
-from sim import catalog
-from sim.errors import RUNTIME
-from sim.results import RunResult
-from sim.scenario import Scenario
-from sim.stats import aggregate
-from sim.units import human_duration
+from acgsim.planner.plan import Plan
+from acgsim.sim import catalog
+from acgsim.sim.errors import RUNTIME
+from acgsim.sim.results import RunResult
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.stats import aggregate
+from acgsim.sim.units import human_duration
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -10,8 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from sim.results import RunResult
-from sim.stats import aggregate
+from acgsim.sim.results import RunResult
+from acgsim.sim.stats import aggregate
 
 
 def check_target(path: Path, force: bool) -> None:

@@ -7,12 +7,12 @@ import base64
 import html
 from pathlib import Path
 
-from planner.export import arm, model
-from planner.plan import Plan
-from reports import plots
-from reports.console import duration
-from reports.files import write_atomic
-from sim.results import RunResult
+from acgsim.planner.export import arm, model
+from acgsim.planner.plan import Plan
+from acgsim.reports import plots
+from acgsim.reports.console import duration
+from acgsim.reports.files import write_atomic
+from acgsim.sim.results import RunResult
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;

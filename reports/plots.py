@@ -19,9 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from planner.plan import Plan
-from sim.results import RunResult
-from sim.units import human_duration
+from acgsim.planner.plan import Plan
+from acgsim.sim.results import RunResult
+from acgsim.sim.units import human_duration
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 STYLES = ["-", "--", ":"]  # 7 colours x 3 styles: 21 regions stay distinguishable

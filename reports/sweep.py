@@ -13,9 +13,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from reports.files import csv_text, write_atomic
-from reports.plots import OKABE_ITO
-from sim.sweep import FIGURES
+from acgsim.reports.files import csv_text, write_atomic
+from acgsim.reports.plots import OKABE_ITO
+from acgsim.sim.sweep import FIGURES
 
 LABELS = {
     "ttr_p50_s": "p50 time to running (s)",

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from sim import catalog
-from sim.errors import Problem, problem
-from sim.naming import version_key
-from sim.units import format_duration
+from acgsim.sim import catalog
+from acgsim.sim.errors import Problem, problem
+from acgsim.sim.naming import version_key
+from acgsim.sim.units import format_duration
 
 if TYPE_CHECKING:
-    from sim.scenario import ImageVersion, Scenario
+    from acgsim.sim.scenario import ImageVersion, Scenario
 
 Path = tuple[str | int, ...]
 

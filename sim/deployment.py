@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.gallery import RegionCopy, VersionState
-from sim.metrics import Request
-from sim.replicas import Replica, ReplicaPool
-from sim.scenario import Arrivals, ScaleSetWave, VmWave
-from sim.streams import durations
+from acgsim.sim.gallery import RegionCopy, VersionState
+from acgsim.sim.metrics import Request
+from acgsim.sim.replicas import Replica, ReplicaPool
+from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
+from acgsim.sim.streams import durations
 
 if TYPE_CHECKING:
-    from sim.engine import Model
+    from acgsim.sim.engine import Model
 
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
 CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams

@@ -18,20 +18,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-import sim
-from sim import catalog
-from sim.catalog import Bucket
-from sim.deployment import arrival_stream, scale_set_wave, vm_wave
-from sim.faults import ALL_ZONES, Outages, ReplicationFaults
-from sim.gallery import GalleryState, RegionCopy
-from sim.metrics import PoolFigures, Recorder, merge, region_summary
-from sim.params import ModelParams, assumptions
-from sim.replicas import ReplicaPool
-from sim.replication import replicate
-from sim.results import RegionSummary, ReplicationRecord, RunResult, Series
-from sim.scenario import RegionOutage, Scenario, ZoneOutage
-from sim.streams import Streams
-from sim.throttle import Throttles
+from acgsim import __version__
+from acgsim.sim import catalog
+from acgsim.sim.catalog import Bucket
+from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
+from acgsim.sim.faults import ALL_ZONES, Outages, ReplicationFaults
+from acgsim.sim.gallery import GalleryState, RegionCopy
+from acgsim.sim.metrics import PoolFigures, Recorder, merge, region_summary
+from acgsim.sim.params import ModelParams, assumptions
+from acgsim.sim.replicas import ReplicaPool
+from acgsim.sim.replication import replicate
+from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, Series
+from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
+from acgsim.sim.streams import Streams
+from acgsim.sim.throttle import Throttles
 
 BUCKETS = {
     "arm_write": catalog.ARM_BUCKETS["write"],
@@ -236,7 +236,7 @@ def simulate(
     seed = scenario.seed if seed is None else seed
     started = time.perf_counter()
     result = RunResult(
-        acgsim_version=sim.__version__,
+        acgsim_version=__version__,
         scenario=scenario.name,
         scenario_sha256=scenario_hash(scenario),
         seed=seed,

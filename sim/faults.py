@@ -18,8 +18,8 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from sim.gallery import RegionCopy
-from sim.scenario import RegionOutage, ReplicationFailure, Scenario, ZoneOutage
+from acgsim.sim.gallery import RegionCopy
+from acgsim.sim.scenario import RegionOutage, ReplicationFailure, Scenario, ZoneOutage
 
 ALL_ZONES = None  # a region outage: every replica, zonal or not
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from sim import catalog, naming
-from sim.errors import refuse
-from sim.units import Duration
+from acgsim.sim import catalog, naming
+from acgsim.sim.errors import refuse
+from acgsim.sim.units import Duration
 
 # --- shared field types ----------------------------------------------------------------------
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.naming import version_key
-from sim.replicas import ReplicaPool
-from sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
+from acgsim.sim.naming import version_key
+from acgsim.sim.replicas import ReplicaPool
+from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem, ScenarioError
-from sim.scenario import Scenario
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.scenario import Scenario
 
 MAX_BYTES = 20 * 1024 * 1024  # a scenario is hand-written; anything larger is a mistake
 
@@ -134,7 +134,7 @@ def validate(
     data: Any, file: str = "<scenario>", text: str | None = None
 ) -> tuple[Scenario, list[Problem]]:
     """Validate already-parsed data; problems carry `file` and, given the text, line numbers."""
-    from sim.checks import check
+    from acgsim.sim.checks import check
 
     if data is None:
         raise ScenarioError(

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from sim import catalog
-from sim.fields import Model, PositiveDuration
-from sim.units import Duration
+from acgsim.sim import catalog
+from acgsim.sim.fields import Model, PositiveDuration
+from acgsim.sim.units import Duration
 
 
 class Dist(Model):

@@ -25,9 +25,9 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from sim.gallery import RegionCopy, VersionState
-from sim.params import Replication
-from sim.streams import lognormal_factor
+from acgsim.sim.gallery import RegionCopy, VersionState
+from acgsim.sim.params import Replication
+from acgsim.sim.streams import lognormal_factor
 
 MB_PER_GB = 1024.0
 

@@ -19,9 +19,9 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from sim import catalog
-from sim.errors import refuse
-from sim.fields import (
+from acgsim.sim import catalog
+from acgsim.sim.errors import refuse
+from acgsim.sim.fields import (
     Count,
     GalleryName,
     ImageName,
@@ -41,8 +41,8 @@ from sim.fields import (
     VersionName,
     _OrString,
 )
-from sim.params import ModelParams
-from sim.units import Duration
+from acgsim.sim.params import ModelParams
+from acgsim.sim.units import Duration
 
 # --- tenants and subscriptions --------------------------------------------------------------
 
@@ -336,6 +336,6 @@ class Scenario(Model):
 
 def load(path: str | Path) -> Scenario:
     """Read, validate and cross-check a scenario file; raise ScenarioError listing every problem."""
-    from sim.loader import load_scenario
+    from acgsim.sim.loader import load_scenario
 
     return load_scenario(Path(path))[0]

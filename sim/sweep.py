@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.engine import simulate
-from sim.errors import Problem, ScenarioError
-from sim.loader import validate
-from sim.scenario import Scenario
-from sim.stats import KEY_FIGURES, mean_ci
+from acgsim.sim.engine import simulate
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.loader import validate
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.stats import KEY_FIGURES, mean_ci
 
 FIGURES = KEY_FIGURES
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$")

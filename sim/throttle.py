@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.catalog import Bucket
+from acgsim.sim.catalog import Bucket
 
 
 @dataclass(slots=True)

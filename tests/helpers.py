@@ -3,10 +3,52 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
-from sim.errors import Problem, ScenarioError
-from sim.loader import validate
-from sim.scenario import Scenario
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.loader import validate
+from acgsim.sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+BASE: dict = {
+    "name": "base",
+    "tenants": [
+        {"name": "contoso", "subscriptions": [{"name": "images"}, {"name": "apps"}]},
+        {"name": "fabrikam", "subscriptions": [{"name": "partner"}]},
+    ],
+    "galleries": [
+        {
+            "name": "gal",
+            "subscription": "images",
+            "region": "westeurope",
+            "images": [
+                {
+                    "name": "web",
+                    "publisher": "contoso",
+                    "offer": "web",
+                    "sku": "ubuntu",
+                    "os_type": "Linux",
+                    "os_state": "Generalized",
+                    "versions": [
+                        {
+                            "name": "1.0.0",
+                            "size_gb": 10,
+                            "regions": ["westeurope", {"region": "northeurope", "replicas": 2}],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+    "access": [{"subscription": "apps", "scope": "gal"}],
+    "workload": {
+        "vms": [
+            {"region": "westeurope", "subscription": "apps", "image": "gal/web/latest", "count": 10}
+        ]
+    },
+}
 
 
 def problems(data: dict) -> list[Problem]:

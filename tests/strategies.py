@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from sim import catalog
-from sim.params import DiskTime, Dist, ModelParams
-from sim.scenario import (
+from acgsim.sim import catalog
+from acgsim.sim.params import DiskTime, Dist, ModelParams
+from acgsim.sim.scenario import (
     Arrivals,
     Gallery,
     ImageDefinition,

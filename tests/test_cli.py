@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import sim
-from cli import app
-from tests.conftest import SCENARIOS
+from acgsim import __version__
+from acgsim.cli import app
+
+from .helpers import SCENARIOS
 
 runner = CliRunner()
 QUICKSTART = str(SCENARIOS / "quickstart.yaml")
@@ -53,7 +54,7 @@ def test_every_command_has_help_with_an_example(command):
 def test_top_level_help_and_version():
     assert "Example: acgsim run" in run("--help").output
     result = run("--version")
-    assert result.exit_code == 0 and result.output.strip() == f"acgsim {sim.__version__}"
+    assert result.exit_code == 0 and result.output.strip() == f"acgsim {__version__}"
 
 
 def test_validate_ok():

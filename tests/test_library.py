@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import simulate
-from sim.loader import validate
-from sim.scenario import load
-from tests.conftest import SCENARIOS
-from tests.helpers import errors
+from acgsim.sim.engine import simulate
+from acgsim.sim.loader import validate
+from acgsim.sim.scenario import load
+
+from .helpers import SCENARIOS, errors
 
 LIBRARY = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
 
@@ -139,7 +139,7 @@ def test_put_vm_burst_meets_the_token_bucket():
 
 
 def test_global_rollout_needs_more_than_the_guidance_somewhere():
-    from planner.search import plan
+    from acgsim.planner.search import plan
 
     p = plan(load(SCENARIOS / "global-rollout.yaml"), replications=3, workers=1)
     raised = [r for r in p.regions if r.replicas > r.baseline_replicas]

@@ -6,8 +6,9 @@ import typing
 
 from pydantic import BaseModel
 
-from sim.scenario import Scenario
-from tests.conftest import ROOT
+from acgsim.sim.scenario import Scenario
+
+from .helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from planner.export import arm
-from planner.export.model import Export
+from acgsim.planner.export import arm
+from acgsim.planner.export.model import Export
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "$": "\\$"}
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

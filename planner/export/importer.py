@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sim import catalog
-from sim.errors import Problem, ScenarioError
-from sim.loader import validate
-from sim.scenario import Scenario
+from acgsim.sim import catalog
+from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.loader import validate
+from acgsim.sim.scenario import Scenario
 
 SIZE_PLACEHOLDER_GB = 30.0
 TYPES = (

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from planner.plan import Plan
-from sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
+from acgsim.planner.plan import Plan
+from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
 
 
 @dataclass

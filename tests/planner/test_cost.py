@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from planner import cost
-from sim.errors import ScenarioError
-from sim.scenario import Prices
+from acgsim.planner import cost
+from acgsim.sim.errors import ScenarioError
+from acgsim.sim.scenario import Prices
 
 
 def test_azure_facts_example_60_gb_of_snapshots():

@@ -15,14 +15,14 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from planner.export import arm, azcli, bicep, importer, model, terraform
-from planner.search import plan
-from sim.errors import ScenarioError
-from sim.scenario import load
-from tests.conftest import ROOT, SCENARIOS
-from tests.helpers import build
-from tests.planner.arm_schema import strict_errors
-from tests.sim.engine_cases import one_region
+from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
+from acgsim.planner.search import plan
+from acgsim.sim.errors import ScenarioError
+from acgsim.sim.scenario import load
+
+from ..helpers import ROOT, SCENARIOS, build
+from ..planner.arm_schema import strict_errors
+from ..sim.engine_cases import one_region
 
 HOSTILE = 'it\'s "quoted" $(rm -rf /) `reboot` ${var.x} %{ if 1 } [evil]\nsecond line\\'
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from planner import rules
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.planner import rules
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from planner import search
-from planner.plan import Plan
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.planner import search
+from acgsim.planner.plan import Plan
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 
 def _counting(threshold: int):

@@ -11,14 +11,14 @@ import subprocess
 import matplotlib.image as mpimg
 import pytest
 
-from planner.search import plan
-from reports import html as html_report
-from reports import plots
-from sim.engine import simulate
-from sim.scenario import load
-from tests.conftest import SCENARIOS
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.planner.search import plan
+from acgsim.reports import html as html_report
+from acgsim.reports import plots
+from acgsim.sim.engine import simulate
+from acgsim.sim.scenario import load
+
+from ..helpers import SCENARIOS, build
+from ..sim.engine_cases import one_region
 
 SECTIONS = ["scenario", "key-figures", "plots", "plan", "assumptions", "exports"]
 

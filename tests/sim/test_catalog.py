@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from sim import catalog, naming
-from sim.errors import REFUSALS
+from acgsim.sim import catalog, naming
+from acgsim.sim.errors import REFUSALS
 
 
 def test_region_lists_match_the_facts():

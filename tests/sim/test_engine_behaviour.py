@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import simulate
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.sim.engine import simulate
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 
 def test_seed_example_120_vms_on_1_versus_6_replicas():

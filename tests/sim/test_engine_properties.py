@@ -7,9 +7,10 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import simulate
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.sim.engine import simulate
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 waves = st.fixed_dictionaries(
     {

@@ -10,10 +10,11 @@ import math
 
 import pytest
 
-from sim.engine import simulate
-from sim.stats import mean_ci
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.sim.engine import simulate
+from acgsim.sim.stats import mean_ci
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 
 def erlang_c(lam: float, mu: float, c: int) -> tuple[float, float]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sim.catalog import Bucket
-from sim.engine import simulate
-from sim.throttle import TokenBucket
-from tests.helpers import build
-from tests.sim.engine_cases import one_region
+from acgsim.sim.catalog import Bucket
+from acgsim.sim.engine import simulate
+from acgsim.sim.throttle import TokenBucket
+
+from ..helpers import build
+from ..sim.engine_cases import one_region
 
 
 def test_replication_time_is_the_formula_without_jitter():

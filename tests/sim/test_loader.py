@@ -7,9 +7,10 @@ import json
 import pytest
 import yaml
 
-from sim.errors import ScenarioError
-from sim.loader import dump_yaml, load_scenario
-from tests.conftest import BASE, SCENARIOS
+from acgsim.sim.errors import ScenarioError
+from acgsim.sim.loader import dump_yaml, load_scenario
+
+from ..helpers import BASE, SCENARIOS
 
 
 def _write(tmp_path, name, content):

@@ -9,10 +9,11 @@ import pytest
 import yaml
 from hypothesis import given
 
-from sim.loader import dump_yaml, load_scenario, validate
-from sim.scenario import Scenario, load
-from tests.conftest import SCENARIOS
-from tests.strategies import scenarios
+from acgsim.sim.loader import dump_yaml, load_scenario, validate
+from acgsim.sim.scenario import Scenario, load
+
+from ..helpers import SCENARIOS
+from ..strategies import scenarios
 
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 

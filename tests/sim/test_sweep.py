@@ -9,9 +9,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cli import app
-from sim import sweep as sw
-from tests.conftest import SCENARIOS
+from acgsim.cli import app
+from acgsim.sim import sweep as sw
+
+from ..helpers import SCENARIOS
 
 QUICK = SCENARIOS / "quickstart.yaml"
 VARY = [
@@ -186,7 +187,7 @@ def test_resume_refuses_a_changed_scenario(tmp_path):
 
 
 def test_plots_keep_the_order_values_were_given():
-    from reports.sweep import sweep_plot
+    from acgsim.reports.sweep import sweep_plot
 
     axis = sw.parse_vary("workload.vms[0].at=30m,1h,90m")
     summary = [

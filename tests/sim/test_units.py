@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from sim.units import Duration, format_duration, human_duration, parse_duration
+from acgsim.sim.units import Duration, format_duration, human_duration, parse_duration
 
 
 class Holder(BaseModel):

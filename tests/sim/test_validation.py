@@ -6,8 +6,7 @@ import copy
 
 import pytest
 
-from tests.conftest import BASE
-from tests.helpers import errors, problems
+from ..helpers import BASE, errors, problems
 
 
 def _version(d):

@@ -1,0 +1,12 @@
+"""acgsim: an offline simulator and capacity planner for Azure Compute Gallery.
+
+The repository's top-level folders install as subpackages of this one import name:
+`acgsim.sim` (scenario format, Azure facts, the SimPy engine), `acgsim.planner` (plans and
+exports), `acgsim.reports` (tables, plots, files), `acgsim.cli` (the `acgsim` command) and
+`acgsim.scenarios` (the bundled library). `acgsim.api` is the short way in from a notebook.
+
+This module stays import-light on purpose: `acgsim --version` reads `__version__` from here
+without loading numpy, SimPy or pydantic.
+"""
+
+__version__ = "0.2.0"

@@ -1,0 +1,1 @@
+"""The bundled scenario library: lessons and what-if cases, shipped as package data."""
