@@ -1,40 +1,40 @@
 """acgsim's command line: thin. It parses options, calls the library and renders the answer.
 
-Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 an internal error.
+Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 an internal error
+or an objective that cannot be met. Every command imports what it needs when it runs, so
+`acgsim --help` answers without loading numpy, SimPy, pydantic models or matplotlib.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
-from pydantic import ValidationError
+from typer.core import TyperGroup
 
 from acgsim import __version__
-from acgsim.planner import cost, rules, starter
-from acgsim.planner import search as planner_search
-from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
-from acgsim.planner.plan import Plan
-from acgsim.reports import console, files
-from acgsim.sim import catalog
-from acgsim.sim.engine import simulate
-from acgsim.sim.errors import Problem, ScenarioError
-from acgsim.sim.loader import dump_yaml, load_scenario, read_document
-from acgsim.sim.loader import validate as validate_data
-from acgsim.sim.params import ModelParams, assumptions
-from acgsim.sim.results import RunResult
-from acgsim.sim.scenario import Objectives, Scenario
-from acgsim.sim.stats import aggregate, paired
+from acgsim.sim.errors import InputError  # light: no pydantic, no numpy
+
+
+class _Commands(TyperGroup):
+    """Every command's user errors end the same way: the lines on stderr, exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (InputError, FileExistsError) as exc:  # anything else is a bug: a traceback
+            for line in exc.lines if isinstance(exc, InputError) else [str(exc)]:
+                typer.echo(line, err=True)
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
     name="acgsim",
-    help="Offline simulator and capacity planner for Azure Compute Gallery.\n\n"
-    "Example: acgsim run scenarios/quickstart.yaml",
+    cls=_Commands,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -51,28 +51,85 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool | None,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Version.")
     ] = None,
 ) -> None:
     """Offline simulator and capacity planner for Azure Compute Gallery.
 
-    Example: acgsim run scenarios/quickstart.yaml
+    Scenarios are YAML or JSON files, or the name of a bundled one (`acgsim scenarios list`).
+
+    Example: acgsim run quickstart
     """
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        console.err.print(line, markup=False)
-    raise typer.Exit(2)
+# --- options several commands share --------------------------------------------------------
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario file (YAML or JSON), or a bundled scenario's name.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+ALL_CORES = os.cpu_count() or 1
+Workers = Annotated[int, typer.Option(min=1, help="Processes for the runs (default: all cores).")]
+OutputFile = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+]
+Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
+OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the results into.")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
+Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
+Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
+RUNS = ("--runs", "-k", "--replications")  # runs on child seeds; --replications: the older name
+
+
+_say = typer.echo  # a line on stdout; _warn: on stderr
+_warn = partial(typer.echo, err=True)
+
+
+def _load(path: Path):
+    """The scenario a file or a bundled name holds; its warnings go to stderr."""
+    from acgsim import scenarios
+    from acgsim.sim.loader import load_scenario
+
+    scenario, warnings = load_scenario(scenarios.resolve(path))
+    for w in warnings:
+        _warn(str(w))
+    return scenario
+
+
+def _check_target(path: Path, force: bool) -> None:
+    from acgsim.reports.files import check_target  # no pydantic: fast refusals
+
+    check_target(path, force)
+
+
+def _print_or_write(text: str, output: Path | None, force: bool) -> None:
+    """Text to standard output, or to a file written atomically (never over one unless forced)."""
+    from acgsim.reports.files import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text, force)
+        _say(f"wrote {output}")
+
+
+def _fail_if_broken(results: list, what: Path) -> None:
+    """A run that broke is a bug in acgsim: show it and exit 1 (never a silent wrong number)."""
+    broken = [r for r in results if r.error]
+    if broken:
+        _warn(f"{what}: the simulation broke (a bug in acgsim, please report it):")
+        _warn(broken[0].error)
+        raise typer.Exit(1)
+
+
+# --- commands --------------------------------------------------------------------------------
 
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files (YAML or JSON).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    files: Annotated[list[Path], typer.Argument(help="Scenario files or bundled names.")],
+    as_json: AsJson = False,
 ) -> None:
     """Check scenario files: every problem Azure would refuse, and every dangling reference.
 
@@ -81,201 +138,66 @@ def validate(
 
     Example: acgsim validate scenarios/quickstart.yaml scenarios/*.yaml
     """
-    report, failed = [], False
-    for path in files:
-        try:
-            scenario, warnings = load_scenario(path)
-        except ScenarioError as exc:
-            failed = True
-            report.append(
-                {
-                    "file": str(path),
-                    "ok": False,
-                    "problems": [console.problem_json(p) for p in exc.problems],
-                }
-            )
-            if not as_json:
-                for p in exc.problems:
-                    console.err.print(str(p), markup=False)
-            continue
-        summary = console.scenario_summary(scenario)
-        report.append(
-            {
-                "file": str(path),
-                "ok": True,
-                "summary": summary,
-                "problems": [console.problem_json(p) for p in warnings],
-            }
-        )
-        if not as_json:
-            console.out.print(f"{path}: ok ({summary})", markup=False)
-            for w in warnings:
-                console.err.print(str(w), markup=False)
-    if as_json:
-        print(json.dumps(report, indent=2))
-    if failed:
+    from acgsim import scenarios
+    from acgsim.reports import console
+
+    if not console.print_validation(files, scenarios.resolve, as_json):
         raise typer.Exit(2)
-
-
-def _print_or_write(text: str, output: Path | None, force: bool) -> None:
-    """Text to standard output, or to a file written atomically (never over one unless forced)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        files.write_atomic(output, text, force)
-    except FileExistsError as exc:
-        _fail([str(exc)])
-    console.out.print(f"wrote {output}", markup=False)
-
-
-# The --force flag of every command that writes one file of its own.
-OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-
-
-def _check_target(path: Path, force: bool) -> None:
-    try:
-        files.check_target(path, force)
-    except FileExistsError as exc:
-        _fail([str(exc)])
-
-
-def _load_or_exit(path: Path) -> Scenario:
-    try:
-        scenario, warnings = load_scenario(path)
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
-    for w in warnings:
-        console.err.print(str(w), markup=False)
-    return scenario
 
 
 @app.command()
 def run(
-    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
-    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
-    replications: Annotated[
-        int,
-        typer.Option(
-            "--replications", "-k", min=1, help="Independent replications on child seeds."
-        ),
-    ] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the RunResult JSON.")] = False,
-    out_dir: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write result.json (and records.csv with --trace) here."),
-    ] = None,
+    file: ScenarioArg,
+    seed: Seed = None,
+    runs: Annotated[int, typer.Option(*RUNS, min=1, help="Runs on child seeds.")] = 1,
+    as_json: AsJson = False,
+    out_dir: OutDir = None,
     trace: Annotated[bool, typer.Option(help="Keep one record per request.")] = False,
     timing: Annotated[bool, typer.Option(help="Record wall time (makes output vary).")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files in --out.")] = False,
-    report: Annotated[
-        bool, typer.Option(help="Also write report.html, report.md and plots into --out/report.")
-    ] = False,
+    force: Force = False,
+    report: Report = False,
 ) -> None:
     """Simulate a scenario: time to running, throttling, failures, replicas, replication.
 
-    With --replications K the run repeats on K child seeds and shows each key figure's mean with
-    a 95% confidence interval.
+    With --runs K the scenario runs on K child seeds and each key figure shows its mean with a
+    95% confidence interval.
 
-    Example: acgsim run scenarios/quickstart.yaml --replications 5
+    Example: acgsim run scenarios/quickstart.yaml --runs 5
     """
-    scenario = _load_or_exit(file)
-    if out_dir is not None:
-        first = "result.json" if replications == 1 else "summary.json"
-        _check_target(out_dir / first, force)
-    if seed is not None and seed < 0:
-        _fail([f"--seed must be 0 or more, got {seed}"])
+    from acgsim.reports import console, files
+    from acgsim.sim.engine import simulate, simulate_many
+
+    scenario = _load(file)
     if report and out_dir is None:
-        _fail(["--report needs --out DIR to write into"])
-    if replications == 1:
+        raise InputError("--report needs --out DIR to write into")
+    if out_dir is not None:
+        _check_target(out_dir / ("result.json" if runs == 1 else "summary.json"), force)
+    if runs == 1:  # one run uses the seed itself, not a child of it
         results = [simulate(scenario, seed, trace=trace, timing=timing)]
     else:
-        results = [
-            simulate(scenario, seed, i, trace=trace, timing=timing)
-            for i in console.track(range(replications), "replications")
-        ]
-    broken = [r for r in results if r.error]
-    if broken:
-        console.err.print(
-            f"{file}: the simulation broke (a bug in acgsim, please report it):", markup=False
-        )
-        console.err.print(broken[0].error, markup=False)
-        raise typer.Exit(1)
+        bar = lambda items: console.track(items, "runs")  # noqa: E731
+        results = simulate_many(scenario, runs, seed, trace=trace, timing=timing, progress=bar)
+    _fail_if_broken(results, file)
     if out_dir is not None:
-        try:
-            files.write_results(out_dir, results, force)
-        except FileExistsError as exc:
-            _fail([str(exc)])
+        files.write_results(out_dir, results, force)
     if as_json:
-        if len(results) == 1:
-            sys.stdout.write(results[0].to_json())
-        else:
-            doc = {
-                "replications": [json.loads(r.to_json()) for r in results],
-                "summary": aggregate(results),
-            }
-            print(json.dumps(doc, indent=2))
+        sys.stdout.write(console.results_json(results))
         return
-    if len(results) == 1:
-        console.print_run(results[0])
-    else:
-        console.print_many(results)
+    console.print_run(results[0]) if runs == 1 else console.print_many(results)
     if out_dir is not None:
-        console.out.print(f"wrote results to {out_dir}", markup=False)
+        _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
-        from acgsim.reports import html as html_report
+        from acgsim.reports import html
 
-        written = html_report.run_report(results[0], out_dir / "report", scenario.objectives.p95)
-        if len(results) > 1:
-            console.err.print(
-                "the report shows replication 0; summary.json has all of them", markup=False
-            )
-        console.err.print(f"report: {written[0]}", markup=False)
-
-
-def _parse_objectives(scenario: Scenario, items: list[str]) -> Scenario:
-    """Apply --objective KEY=VALUE options (p95, failure_rate, budget, REGION.p95)."""
-    data = scenario.objectives.model_dump(mode="json")
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip().lower()
-        if not sep or not value.strip():
-            _fail(
-                [
-                    f"--objective {item}: write KEY=VALUE, e.g. p95=10m, failure_rate=0.01, "
-                    "budget=500 or westeurope.p95=5m"
-                ]
-            )
-        if key == "p95":
-            data["p95"] = value
-        elif key in ("failure_rate", "max_failure_rate", "failure"):
-            data["max_failure_rate"] = value
-        elif key in ("budget", "monthly_budget_usd"):
-            data["monthly_budget_usd"] = value
-        elif key.endswith(".p95"):
-            data.setdefault("regions", {})[key.removesuffix(".p95")] = {"p95": value}
-        else:
-            _fail(
-                [
-                    f"--objective {item}: unknown objective '{key}'; use p95, failure_rate, "
-                    "budget or REGION.p95"
-                ]
-            )
-    try:
-        objectives = Objectives.model_validate(data, context={"from_file": True})
-    except ValidationError as exc:
-        _fail(
-            [
-                f"--objective: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                for e in exc.errors(include_url=False)
-            ]
-        )
-    return scenario.model_copy(update={"objectives": objectives})
+        written = html.run_report(results[0], out_dir / "report", scenario.objectives.p95)
+        if runs > 1:
+            _warn("the report shows run 0; summary.json has all of them")
+        _warn(f"report: {written[0]}")
 
 
 @app.command()
 def plan(
-    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    file: ScenarioArg,
     guidance: Annotated[
         str | None,
         typer.Option(help="seed (20 VMs per replica) or current (50); default: the scenario's."),
@@ -289,31 +211,21 @@ def plan(
             "repeatable; overrides the scenario's objectives.",
         ),
     ] = None,
-    replications: Annotated[
-        int, typer.Option("--replications", "-k", min=2, help="Replications per candidate.")
-    ] = 20,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")] = None,
+    runs: Annotated[int, typer.Option(*RUNS, min=2, help="Runs per candidate.")] = 20,
+    seed: Seed = None,
     below_guidance: Annotated[
-        bool,
-        typer.Option(help="Allow fewer replicas than the guidance when the objectives still hold."),
+        bool, typer.Option(help="Allow fewer replicas than the guidance if objectives hold.")
     ] = False,
-    premium: Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")] = False,
+    premium: Premium = False,
     prices: Annotated[Path | None, typer.Option(help="Price overrides (YAML or JSON).")] = None,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes for the replications (default: all cores).")
-    ] = os.cpu_count() or 1,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.json here.")] = None,
-    report: Annotated[
-        bool, typer.Option(help="Also write report.html, report.md and plots into --out/report.")
-    ] = False,
+    workers: Workers = ALL_CORES,
+    as_json: AsJson = False,
+    out_dir: OutDir = None,
+    report: Report = False,
     export: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--export", help="Also write this format into --out: arm, bicep, terraform or azcli."
-        ),
+        list[str] | None, typer.Option(help="Also write arm, bicep, terraform or azcli to --out.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite plan.json.")] = False,
+    force: Force = False,
 ) -> None:
     """Recommend replicas and storage per region, verified by simulation and priced.
 
@@ -322,90 +234,45 @@ def plan(
 
     Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
     """
-    scenario = _load_or_exit(file)
+    from acgsim.planner import cost
+    from acgsim.planner import export as exports
+    from acgsim.planner.search import plan as make_plan
+    from acgsim.reports import console, files
+
+    scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
     if (export or report) and out_dir is None:
-        _fail(["--export and --report need --out DIR to write into"])
-    for fmt in export or []:
-        if fmt not in FORMATS:
-            _fail([f"--export: '{fmt}' is not one of {', '.join(FORMATS)}"])
+        raise InputError("--export and --report need --out DIR to write into")
+    formats = [exports.check_format(f, "--export") for f in export or []]
     if out_dir is not None:
-        for name in ["plan.json", *(FORMATS[f][0] for f in export or [])]:
+        for name in ["plan.json", *(f.filename for f in formats)]:
             _check_target(out_dir / name, force)
-    if guidance is not None:
-        if guidance not in catalog.GUIDANCE:
-            _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])
-        scenario = scenario.model_copy(update={"guidance": guidance})
-    if objective:
-        scenario = _parse_objectives(scenario, objective)
-    table = cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
-    if prices is not None:
-        try:
-            table = cost.with_overrides(table, cost.load_prices(prices), str(prices))
-        except ScenarioError as exc:
-            _fail([str(p) for p in exc.problems])
+    table = cost.price_table(scenario, prices)
     with console.status("planning") as progress:
-        result = planner_search.plan(
-            scenario, replications, seed, below_guidance, premium, table, workers, progress
-        )
+        result = make_plan(scenario, runs, seed, below_guidance, premium, table, workers, progress)
     if out_dir is not None:
-        try:
-            files.write_atomic(out_dir / "plan.json", result.to_json(), force)
-            for fmt in export or []:
-                name, render = FORMATS[fmt]
-                files.write_atomic(out_dir / name, render(model.from_plan(result)), force)
-        except FileExistsError as exc:
-            _fail([str(exc)])
+        texts = {f.filename: exports.render_plan(f.name, result) for f in formats}
+        files.write_plan(out_dir, result, texts, force)
     if as_json:
         sys.stdout.write(result.to_json())
     else:
         console.print_plan(result)
         if out_dir is not None:
-            console.out.print(f"wrote {out_dir / 'plan.json'}", markup=False)
+            _say(f"wrote {out_dir / 'plan.json'}")
     if report and out_dir is not None:
-        from acgsim.reports import html as html_report  # matplotlib only when a report is asked for
+        from acgsim.reports import html
 
-        written = html_report.plan_report(result, out_dir / "report")
-        console.err.print(f"report: {written[0]}", markup=False)
+        _warn(f"report: {html.plan_report(result, out_dir / 'report')[0]}")
     if result.infeasible:
         raise typer.Exit(1)
 
 
-FORMATS = {
-    "arm": ("template.json", arm.render),
-    "bicep": ("main.bicep", bicep.render),
-    "terraform": ("main.tf", terraform.render),
-    "azcli": ("deploy.sh", azcli.render),
-}
-
-
-def _export_of(path: Path) -> model.Export:
-    """A plan.json (the plan applied to its scenario) or a scenario (its own target regions)."""
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        if isinstance(data, dict) and "scenario_spec" in data:
-            try:
-                return model.from_plan(Plan.model_validate(data))
-            except ValidationError as exc:
-                _fail(
-                    [
-                        f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                        for e in exc.errors(include_url=False)
-                    ]
-                )
-    return model.from_scenario(_load_or_exit(path))
-
-
 @app.command(name="export")
 def export_command(
-    source: Annotated[Path, typer.Argument(help="plan.json from `acgsim plan`, or a scenario.")],
+    source: Annotated[
+        Path, typer.Argument(help="plan.json from `acgsim plan`, a scenario or a bundled name.")
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="arm, bicep, terraform or azcli.")],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
-    ] = None,
+    output: OutputFile = None,
     force: OverwriteFile = False,
 ) -> None:
     """Write the galleries, images and versions for a real deployment: ARM, Bicep, Terraform, az.
@@ -415,43 +282,40 @@ def export_command(
 
     Example: acgsim export plans/plan.json --format terraform -o main.tf
     """
-    if fmt not in FORMATS:
-        _fail([f"--format: '{fmt}' is not one of {', '.join(FORMATS)}"])
+    from acgsim import scenarios
+    from acgsim.planner import export as exports
+
+    exports.check_format(fmt)
     if output is not None:
         _check_target(output, force)
-    _print_or_write(FORMATS[fmt][1](_export_of(source)), output, force)
+    text = exports.render(fmt, exports.load(scenarios.resolve(source)))
+    _print_or_write(text, output, force)
 
 
 @app.command(name="import")
 def import_command(
     template: Annotated[Path, typer.Argument(help="An ARM template with gallery resources.")],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the scenario here instead of standard output."),
-    ] = None,
+    output: OutputFile = None,
     force: OverwriteFile = False,
 ) -> None:
     """Start a scenario from what is deployed: read an ARM template's galleries, images, versions.
 
     Example: acgsim import exported-template.json -o scenarios/mine.yaml
     """
+    from acgsim.planner.export import importer
+    from acgsim.sim.loader import dump_yaml
+
     if output is not None:
         _check_target(output, force)
-    try:
-        data, _ = read_document(template)
-        if not isinstance(data, dict):
-            raise ScenarioError(
-                [Problem((), "is not an ARM template (a JSON object)", file=str(template))]
-            )
-        scenario = importer.import_template(data, str(template), template.stem)
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+    scenario = importer.import_file(template)
     _print_or_write(dump_yaml(scenario), output, force)
 
 
 @app.command()
 def report(
-    source: Annotated[Path, typer.Argument(help="result.json, plan.json or a scenario to run.")],
+    source: Annotated[
+        Path, typer.Argument(help="result.json, plan.json, or a scenario (or name) to run.")
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and plots.")],
     svg: Annotated[bool, typer.Option(help="Also write the plots as SVG.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing report.")] = False,
@@ -462,50 +326,17 @@ def report(
 
     Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
     """
-    from acgsim.reports import html as html_report
+    from acgsim import scenarios
+    from acgsim.reports import html
 
     _check_target(out_dir / "report.html", force)
-    data = None
-    if source.suffix.lower() == ".json":
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-    try:
-        if isinstance(data, dict) and "scenario_spec" in data:
-            written = html_report.plan_report(Plan.model_validate(data), out_dir, svg)
-        elif isinstance(data, dict) and "replication_log" in data:
-            result = RunResult.model_validate(data)
-            if result.error or result.overall is None:
-                _fail([f"{source}: the run has no figures (it broke or never finished)"])
-            written = html_report.run_report(result, out_dir, svg=svg)
-        elif isinstance(data, (dict, list)):
-            _fail(
-                [
-                    f"{source}: not a result.json, plan.json or scenario (a sweep or "
-                    "replications summary has no report of its own)"
-                ]
-            )
-        else:
-            scenario = _load_or_exit(source)
-            result = simulate(scenario)
-            if result.error:
-                console.err.print(f"{source}: the simulation broke:\n{result.error}", markup=False)
-                raise typer.Exit(1)
-            written = html_report.run_report(result, out_dir, scenario.objectives.p95, svg)
-    except ValidationError as exc:
-        _fail(
-            [
-                f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                for e in exc.errors(include_url=False)
-            ]
-        )
-    console.out.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
+    written = html.report_of(scenarios.resolve(source), out_dir, svg, _load)
+    _say(f"wrote {', '.join(str(p) for p in written)}")
 
 
 @app.command()
 def sweep(
-    file: Annotated[Path, typer.Argument(help="The scenario to vary.")],
+    file: ScenarioArg,
     vary: Annotated[
         list[str],
         typer.Option(
@@ -515,159 +346,84 @@ def sweep(
         ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for rows, summary and plot.")],
-    replications: Annotated[
-        int, typer.Option("--replications", "-k", min=1, help="Replications per cell.")
-    ] = 5,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes (default: all cores).")
-    ] = os.cpu_count() or 1,
+    runs: Annotated[int, typer.Option(*RUNS, min=1, help="Runs per cell.")] = 5,
+    workers: Workers = ALL_CORES,
     scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on Dask: 'local' for a LocalCluster, or tcp://host:8786."),
+        str | None, typer.Option(help="Run on Dask: 'local' (a LocalCluster) or tcp://host:8786.")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Run only what an earlier run left.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Start over in an existing --out.")
-    ] = False,
+    force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
     plot: Annotated[str, typer.Option(help="The figure to plot.")] = "ttr_p95_s",
 ) -> None:
-    """Run a grid of scenario variants, each for K replications, on all cores or on Dask.
+    """Run a grid of scenario variants, each for K runs, on all cores or on Dask.
 
     Rows are written as they arrive (rows.jsonl); Ctrl-C loses nothing and --resume finishes the
     sweep. Every cell uses the same seeds, so results do not depend on workers or engine.
 
-    Example: acgsim sweep scenarios/quickstart.yaml --vary model.replica_concurrency=5,10 --out sw
+    Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out sw
     """
-    from acgsim.reports import sweep as sweep_report
+    from acgsim import scenarios
+    from acgsim.reports import console
+    from acgsim.reports.journal import Journal
     from acgsim.sim import sweep as sw
 
     if plot not in sw.FIGURES:
-        _fail([f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}"])
-    try:
-        axes = [sw.parse_vary(v) for v in vary]
-        data, text = read_document(file)
-        if not isinstance(data, dict):
-            raise sw.SweepError(f"{file}: not a scenario")
-        validate_data(data, file=str(file), text=text)  # the base scenario itself first
-        cells = sw.grid(data, axes, str(file))
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
-    except sw.SweepError as exc:
-        _fail([str(exc)])
-    rows_path, spec_path = out_dir / "rows.jsonl", out_dir / "sweep.json"
-    spec = sw.spec(str(file), text, axes, replications)
-    if spec_path.exists() and not (resume or force):
-        _fail([f"{out_dir}: holds a sweep; pass --resume to finish it or --force to start over"])
-    if resume and spec_path.exists() and json.loads(spec_path.read_text()) != spec:
-        _fail(
-            [
-                f"{out_dir}: holds a different sweep (the scenario's content, --vary or "
-                "--replications differ)"
-            ]
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if force and not resume:
-        rows_path.unlink(missing_ok=True)
-    files.write_atomic(spec_path, json.dumps(spec, indent=2) + "\n", force=True)
-    rows = sw.read_rows(rows_path) if resume else []
-    if resume:  # keep the rows that read cleanly: a line cut short by an interruption goes
-        files.write_atomic(rows_path, "".join(json.dumps(r) + "\n" for r in rows), force=True)
-    todo = sw.tasks(cells, replications, {(r["cell"], r["replication"]) for r in rows})
-    console.err.print(
-        f"{len(cells)} cells x {replications} replications: {len(todo)} to run"
-        + (f", {len(rows)} already done" if rows else ""),
-        markup=False,
+        raise InputError(f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}")
+    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs)
+    journal = Journal.open(out_dir, spec, resume, force)
+    todo = sw.tasks(cells, runs, journal.done())
+    _warn(
+        f"{len(cells)} cells x {runs} runs: {len(todo)} to run"
+        + (f", {journal.resumed} already done" if journal.resumed else "")
     )
-    interrupted, broken = False, ""
-    try:
-        with rows_path.open("a", encoding="utf-8") as sink:
-            for row in console.track(sw.execute(todo, workers, scheduler), "sweep", len(todo)):
-                sink.write(json.dumps(row) + "\n")
-                sink.flush()
-                rows.append(row)
-    except KeyboardInterrupt:
-        interrupted = True
-    except sw.SweepError as exc:
-        _fail([str(exc)])
-    except Exception as exc:  # a worker died (BrokenProcessPool, a lost Dask worker): keep rows
-        interrupted, broken = True, f"{type(exc).__name__}: {exc}"
-    summary = sw.summary(rows, axes)
-    if rows:
-        written = sweep_report.write_tables(out_dir, rows, summary)
-        figure = sweep_report.sweep_plot(summary, axes, plot)
-        from acgsim.reports import plots
-
-        written += plots.save(figure, out_dir / f"sweep-{plot}")
-        console.out.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
-    failed = [r for r in rows if r["error"]]
+    stopped = journal.run(
+        todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
+    )
+    if journal.rows:
+        _say(f"wrote {', '.join(str(p) for p in journal.write_outputs(axes, plot))}")
+    failed = sum(1 for r in journal.rows if r["error"])
     if failed:
-        console.err.print(f"{len(failed)} runs failed; their errors are in rows.csv", markup=False)
-    if interrupted:
-        why = f"a worker failed ({broken})" if broken else "interrupted"
-        console.err.print(
-            f"{why}: {len(rows)} of {len(cells) * replications} runs are in "
-            f"{rows_path}; run again with --resume to finish",
-            markup=False,
+        _warn(f"{failed} runs failed; their errors are in rows.csv")
+    if stopped:
+        _warn(
+            f"{stopped}: {len(journal.rows)} of {len(cells) * runs} runs are in "
+            f"{journal.rows_path}; run again with --resume to finish"
         )
-        raise typer.Exit(1 if broken else 130)
+        raise typer.Exit(130 if stopped == "interrupted" else 1)
 
 
 @app.command()
 def recommend(
     vms: Annotated[int, typer.Option(min=0, help="VMs created at the same time.")] = 0,
-    scale_sets: Annotated[
-        int, typer.Option(min=0, help="Scale sets created at the same time.")
-    ] = 0,
+    scale_sets: Annotated[int, typer.Option(min=0, help="Scale sets created at once.")] = 0,
     region: Annotated[str | None, typer.Option(help="Azure region (for the storage type).")] = None,
-    production: Annotated[
-        bool, typer.Option(help="A production image (3 replicas at least).")
-    ] = False,
+    production: Annotated[bool, typer.Option(help="A production image (>= 3 replicas).")] = False,
     guidance: Annotated[
-        str, typer.Option(help="seed: 20 VMs per replica; current: 50 per replica.")
-    ] = catalog.DEFAULT_GUIDANCE,
-    zone_resilience: Annotated[
-        bool, typer.Option(help="Replicas must survive a zone loss.")
-    ] = False,
-    premium: Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        str, typer.Option(help="seed (20 VMs per replica) or current (50).")
+    ] = "seed",
+    zone_resilience: Annotated[bool, typer.Option(help="Replicas survive a zone loss.")] = False,
+    premium: Premium = False,
+    as_json: AsJson = False,
 ) -> None:
     """Replicas and storage for a burst, from Azure's guidance alone (no scenario needed).
 
     Example: acgsim recommend --vms 120 --region westeurope
     """
-    if guidance not in catalog.GUIDANCE:
-        _fail([f"--guidance: '{guidance}' is not a guidance profile; use seed or current"])
-    count, _, reasons, warnings = rules.replicas_for(vms, scale_sets, production, guidance)
-    if region is not None:
-        name = catalog.normalize_region(region)
-        if name not in catalog.REGIONS:
-            _fail([f"--region: unknown Azure region '{region}' (`acgsim regions` lists them)"])
-        storage, why, warn = rules.storage_for(name, zone_resilience, premium)
-    else:
-        storage = (
-            "Premium_LRS"
-            if premium
-            else "Standard_ZRS where the region has zones, else Standard_LRS"
-        )
-        why, warn = ["give --region to choose between ZRS and LRS [ACG]"], []
-    answer = {
-        "replicas": count,
-        "storage": storage,
-        "guidance": guidance,
-        "reasons": reasons + why,
-        "warnings": warnings + warn,
-    }
-    if as_json:
-        print(json.dumps(answer, indent=2))
-        return
-    console.out.print(f"{count} replica{'s' if count != 1 else ''}, {storage}", markup=False)
-    for r in answer["reasons"]:
-        console.out.print(f"  - {r}", markup=False)
-    for w in answer["warnings"]:
-        console.err.print(f"warning: {w}", markup=False)
+    from acgsim.planner import rules
+    from acgsim.reports import console
+
+    answer = rules.recommend(
+        vms,
+        scale_sets,
+        region,
+        production=production,
+        guidance=guidance,
+        zone_resilience=zone_resilience,
+        premium=premium,
+    )
+    console.print_recommendation(answer, as_json)
 
 
-LIBRARY = Path(__file__).resolve().parent / "scenarios"
 library = typer.Typer(
     help="The bundled scenario library: list, show, copy.\n\nExample: acgsim scenarios list",
     no_args_is_help=True,
@@ -675,34 +431,16 @@ library = typer.Typer(
 app.add_typer(library, name="scenarios")
 
 
-def _library_file(name: str) -> Path:
-    path = LIBRARY / f"{name.removesuffix('.yaml')}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in LIBRARY.glob("*.yaml")))
-        _fail([f"no bundled scenario '{name}'; known: {known}"])
-    return path
-
-
 @library.command("list")
-def library_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
+def library_list(as_json: AsJson = False) -> None:
     """Every bundled scenario with the first sentence of what it teaches.
 
     Example: acgsim scenarios list
     """
-    rows = []
-    for path in sorted(LIBRARY.glob("*.yaml")):
-        scenario, _ = load_scenario(path)
-        first = scenario.description.strip().split(". ")[0].rstrip(".") + "."
-        rows.append({"name": path.stem, "lesson": " ".join(first.split())})
-    console.emit(
-        as_json,
-        rows,
-        f"{len(rows)} bundled scenarios (acgsim scenarios show NAME)",
-        ["name", "what it is about"],
-        [[r["name"], r["lesson"]] for r in rows],
-    )
+    from acgsim import scenarios
+    from acgsim.reports import console
+
+    console.print_lessons(scenarios.lessons(), as_json)
 
 
 @library.command("show")
@@ -713,7 +451,9 @@ def library_show(
 
     Example: acgsim scenarios show zone-outage-lrs
     """
-    sys.stdout.write(_library_file(name).read_text(encoding="utf-8"))
+    from acgsim import scenarios
+
+    sys.stdout.write(scenarios.path(name).read_text(encoding="utf-8"))
 
 
 @library.command("copy")
@@ -726,50 +466,40 @@ def library_copy(
 
     Example: acgsim scenarios copy zone-outage-lrs my-outage.yaml
     """
-    source = _library_file(name)
+    from acgsim import scenarios
+
+    source = scenarios.path(name)
     target = dest / source.name if dest.is_dir() else dest
     _check_target(target, force)
-    files.write_atomic(target, source.read_text(encoding="utf-8"), force)
-    console.out.print(f"wrote {target}", markup=False)
+    _print_or_write(source.read_text(encoding="utf-8"), target, force)
 
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="Scenario A (the baseline).")],
-    b: Annotated[Path, typer.Argument(help="Scenario B (the variant).")],
-    replications: Annotated[
-        int,
-        typer.Option("--replications", "-k", min=2, help="Replications of each, on shared seeds."),
-    ] = 10,
+    a: Annotated[Path, typer.Argument(help="Scenario A (the baseline): a file or a name.")],
+    b: Annotated[Path, typer.Argument(help="Scenario B (the variant): a file or a name.")],
+    runs: Annotated[int, typer.Option(*RUNS, min=2, help="Runs of each, on shared seeds.")] = 10,
     seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: A's).")] = None,
     regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Run two scenarios on common random numbers and compare their key figures.
 
-    Replication i of A and of B use the same child seed, so each difference B - A is paired; its
-    95% confidence interval says whether the difference is significant.
+    Run i of A and of B use the same child seed, so each difference B - A is paired; its 95%
+    confidence interval says whether the difference is significant.
 
-    Example: acgsim compare scenarios/zone-outage-lrs.yaml scenarios/zone-outage-zrs.yaml
+    Example: acgsim compare zone-outage-lrs zone-outage-zrs
     """
-    first, second = _load_or_exit(a), _load_or_exit(b)
+    from acgsim.reports import console
+    from acgsim.sim.engine import simulate_many
+    from acgsim.sim.stats import paired
+
+    first, second = _load(a), _load(b)
     seed = first.seed if seed is None else seed
-    ra = [simulate(first, seed, i) for i in range(replications)]
-    rb = [simulate(second, seed, i) for i in range(replications)]
-    for r, path in ((ra, a), (rb, b)):
-        broken = [x for x in r if x.error]
-        if broken:
-            console.err.print(
-                f"{path}: the simulation broke (a bug in acgsim, please report "
-                f"it):\n{broken[0].error}",
-                markup=False,
-            )
-            raise typer.Exit(1)
-    table = paired(ra, rb)
-    if as_json:
-        print(json.dumps(table, indent=2))
-        return
-    console.print_comparison(table, first.name, second.name, replications, seed, regions)
+    ra, rb = simulate_many(first, runs, seed), simulate_many(second, runs, seed)
+    _fail_if_broken(ra, a)
+    _fail_if_broken(rb, b)
+    console.print_comparison(paired(ra, rb), first.name, second.name, runs, seed, regions, as_json)
 
 
 @app.command()
@@ -778,20 +508,12 @@ def init(
     region: Annotated[
         list[str] | None,
         typer.Option(
-            "--region",
-            "--regions",
-            "-r",
-            help="Target regions, repeated or comma-separated; the first holds the gallery.",
+            "--region", "--regions", "-r", help="Regions (repeat, or a,b); first: gallery's."
         ),
     ] = None,
-    vms: Annotated[
-        int, typer.Option(min=0, max=100_000, help="VMs created at once in each region.")
-    ] = 40,
+    vms: Annotated[int, typer.Option(min=0, max=100_000, help="VMs at once in each region.")] = 40,
     scale_sets: Annotated[
-        int,
-        typer.Option(
-            min=0, max=1000, help="Scale sets of 100 instances created at once in each region."
-        ),
+        int, typer.Option(min=0, max=1000, help="Scale sets of 100 created at once in each region.")
     ] = 0,
     force: OverwriteFile = False,
 ) -> None:
@@ -799,90 +521,51 @@ def init(
 
     Example: acgsim init my.yaml --region westeurope --region eastus --vms 120
     """
-    names: list[str] = []
-    for r in [p.strip() for item in region or ["westeurope"] for p in item.split(",")]:
-        name = catalog.normalize_region(r)
-        if name not in catalog.REGIONS:
-            _fail([f"--region: unknown Azure region '{r}' (`acgsim regions` lists them)"])
-        if name in names:
-            _fail([f"--region: {name} is given twice"])
-        names.append(name)
+    from acgsim.planner import starter
+
     _check_target(file, force)
-    text = starter.render(names, vms, scale_sets)
-    try:
-        validate_data(yaml.safe_load(text), file=str(file), text=text)
-    except ScenarioError as exc:  # a bug in the template, not the user's input
-        raise RuntimeError("\n".join(str(p) for p in exc.problems)) from None
-    files.write_atomic(file, text, force)
-    console.out.print(f"wrote {file}; next: acgsim run {file}", markup=False)
+    text = starter.scenario_text(region or ["westeurope"], vms, scale_sets)
+    _print_or_write(text, file, force)
+    _say(f"next: acgsim run {file}")
 
 
 @app.command()
-def limits(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
+def limits(as_json: AsJson = False) -> None:
     """Azure Compute Gallery limits acgsim enforces, with their sources.
 
     Example: acgsim limits --json
     """
-    rows = [lim.__dict__ for lim in catalog.LIMITS.values()]
-    table = [[r["what"], f"{r['value']:,}", r["scope"], r["source"], r["note"]] for r in rows]
-    console.emit(
-        as_json,
-        rows,
-        "Azure Compute Gallery limits",
-        ["limit", "value", "per", "source", "note"],
-        table,
-    )
-    if not as_json:
-        sources = "; ".join(f"{k} = {v}" for k, v in catalog.SOURCES.items())
-        console.out.print(f"Sources: {sources}", markup=False)
+    from acgsim.reports import console
+
+    console.print_limits(as_json)
 
 
 @app.command()
 def regions(
     zones: Annotated[bool, typer.Option("--zones", help="Only regions with zones.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Azure regions acgsim knows: availability zones, pair, access restriction [REG].
 
     Example: acgsim regions --zones
     """
-    chosen = [r for r in catalog.REGIONS.values() if r.has_zones or not zones]
-    data = [
-        {"name": r.name, "zones": list(r.zones), "pair": r.pair, "restricted": r.restricted}
-        for r in chosen
-    ]
-    table = [
-        [
-            r.name,
-            ",".join(map(str, r.zones)) or "-",
-            console.region_pair(r),
-            "restricted" if r.restricted else "",
-        ]
-        for r in chosen
-    ]
-    console.emit(
-        as_json,
-        data,
-        f"{len(chosen)} Azure regions (source: {catalog.SOURCES['REG']})",
-        ["region", "zones", "pair", "access"],
-        table,
-    )
+    from acgsim.reports import console
+
+    console.print_regions(zones, as_json)
 
 
 @app.command()
-def schema(
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
-    ] = None,
-    force: OverwriteFile = False,
-) -> None:
+def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
     """The JSON Schema of the scenario format, for editor completion and checks.
 
     Example: acgsim schema -o acgsim.schema.json
     """
+    import json
+
+    from acgsim.sim.scenario import Scenario
+
+    if output is not None:
+        _check_target(output, force)
     text = json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
     _print_or_write(text, output, force)
 
@@ -890,30 +573,25 @@ def schema(
 @app.command(name="assumptions")
 def show_assumptions(
     file: Annotated[
-        Path | None, typer.Argument(help="A scenario whose `model:` overrides to apply.")
+        Path | None,
+        typer.Argument(help="A scenario (or bundled name) whose `model:` overrides to apply."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Model parameters that are assumptions (not Azure facts): value in force and rationale.
 
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
+    from acgsim.reports import console
+    from acgsim.sim import catalog
+    from acgsim.sim.params import ModelParams, assumptions
+
     if file is None:
         params, guidance = ModelParams(), catalog.DEFAULT_GUIDANCE
     else:
-        try:
-            scenario, _ = load_scenario(file)
-        except ScenarioError as exc:
-            _fail([str(p) for p in exc.problems])
+        scenario = _load(file)
         params, guidance = scenario.model, scenario.guidance
-    rows = assumptions(params, guidance)
-    console.emit(
-        as_json,
-        rows,
-        "Model assumptions (override under `model:` in a scenario)",
-        ["parameter", "value", "rationale"],
-        [[r["parameter"], r["value"], r["rationale"]] for r in rows],
-    )
+    console.print_assumptions(assumptions(params, guidance), as_json)
 
 
 if __name__ == "__main__":

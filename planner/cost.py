@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from acgsim.sim.errors import Problem, ScenarioError
 from acgsim.sim.loader import read_document
-from acgsim.sim.scenario import Prices
+from acgsim.sim.scenario import Prices, Scenario
 
 
 class PriceTable(BaseModel):
@@ -86,6 +86,14 @@ def load_prices(path: Path) -> Prices:
                 for e in exc.errors(include_url=False)
             ]
         ) from None
+
+
+def price_table(scenario: Scenario, override: Path | None = None) -> PriceTable:
+    """The shipped prices, with the scenario's `prices:` and then a price file's over them."""
+    table = with_overrides(DEFAULT_PRICES, scenario.prices, "the scenario")
+    if override is not None:
+        table = with_overrides(table, load_prices(override), str(override))
+    return table
 
 
 def monthly_storage(replicas: int, size_gb: float, storage: str, table: PriceTable) -> float:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from acgsim.planner.cost import PriceTable
+from acgsim.sim.loader import load_output
 
 
 class _Model(BaseModel):
@@ -86,3 +89,8 @@ class Plan(_Model):
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
+
+
+def load_plan(path: Path) -> Plan | None:
+    """The plan in a plan.json, or None if the file is not one; ScenarioError names a bad field."""
+    return load_output(path, Plan, "scenario_spec")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from acgsim.sim import catalog
 from acgsim.sim.engine import wave_keys
+from acgsim.sim.errors import InputError
 from acgsim.sim.naming import version_key
 from acgsim.sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
 
@@ -266,3 +267,43 @@ def _unit(
     if target is None:
         unit.reasons.insert(0, "the workload deploys here, so the plan adds this target region")
     return unit
+
+
+def recommend(
+    vms: int,
+    scale_sets: int = 0,
+    region: str | None = None,
+    *,
+    production: bool = False,
+    guidance: str = catalog.DEFAULT_GUIDANCE,
+    zone_resilience: bool = False,
+    premium: bool = False,
+) -> dict:
+    """Replicas and storage for one burst from the guidance alone, with every reason."""
+    if guidance not in catalog.GUIDANCE:
+        raise InputError(f"--guidance: '{guidance}' is not a guidance profile; use seed or current")
+    count, _, reasons, warnings = replicas_for(vms, scale_sets, production, guidance)
+    if region is not None:
+        storage, why, warn = storage_for(known_region(region), zone_resilience, premium)
+    else:
+        storage = (
+            "Premium_LRS"
+            if premium
+            else "Standard_ZRS where the region has zones, else Standard_LRS"
+        )
+        why, warn = ["give --region to choose between ZRS and LRS [ACG]"], []
+    return {
+        "replicas": count,
+        "storage": storage,
+        "guidance": guidance,
+        "reasons": reasons + why,
+        "warnings": warnings + warn,
+    }
+
+
+def known_region(text: str, option: str = "--region") -> str:
+    """A region as the user typed it ('West Europe', 'westeurope'), checked and normalised."""
+    name = catalog.normalize_region(text.strip())
+    if name not in catalog.REGIONS:
+        raise InputError(f"{option}: unknown Azure region '{text}' (`acgsim regions` lists them)")
+    return name

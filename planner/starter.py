@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import math
 
+import yaml
+
 from acgsim.planner import rules
 from acgsim.planner.export.model import replication_estimate
+from acgsim.sim.errors import InputError, ScenarioError
+from acgsim.sim.loader import validate
 from acgsim.sim.scenario import ImageVersion, Scenario
 
 SIZE_GB = 30
@@ -110,3 +114,20 @@ objectives:
   p95: 10m                   # 95% of VMs running within 10 minutes of their request
   max_failure_rate: 0.01
 """
+
+
+def scenario_text(regions: list[str], vms: int, scale_sets: int) -> str:
+    """The starter for `--region` options as typed (repeated or comma-separated), checked: an
+    unknown or repeated region is the user's error, a starter that fails validation is a bug."""
+    names: list[str] = []
+    for typed in [p.strip() for item in regions for p in item.split(",")]:
+        name = rules.known_region(typed)
+        if name in names:
+            raise InputError(f"--region: {name} is given twice")
+        names.append(name)
+    text = render(names, vms, scale_sets)
+    try:
+        validate(yaml.safe_load(text), file="<starter>", text=text)
+    except ScenarioError as exc:  # a bug in the template, not the user's input
+        raise RuntimeError("\n".join(str(p) for p in exc.problems)) from None
+    return text

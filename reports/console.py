@@ -56,6 +56,106 @@ def problem_json(p) -> dict:
     }
 
 
+def validation_entry(path, scenario: Scenario | None, problems: list) -> dict:
+    """One file's entry in `validate --json`: ok, a summary when valid, every problem."""
+    entry: dict = {"file": str(path), "ok": scenario is not None}
+    if scenario is not None:
+        entry["summary"] = scenario_summary(scenario)
+    entry["problems"] = [problem_json(p) for p in problems]
+    return entry
+
+
+def print_validation(paths: list, resolve, as_json: bool) -> bool:
+    """Validate each file (or bundled name) and show every problem; False if any has an error."""
+    from acgsim.sim.errors import ScenarioError
+    from acgsim.sim.loader import load_scenario
+
+    report, ok = [], True
+    for path in paths:
+        try:
+            scenario, problems = load_scenario(resolve(path))
+        except ScenarioError as exc:
+            scenario, problems, ok = None, exc.problems, False
+        report.append(validation_entry(path, scenario, problems))
+        if not as_json:
+            if scenario is not None:
+                out.print(f"{path}: ok ({report[-1]['summary']})", markup=False)
+            for p in problems:
+                err.print(str(p), markup=False)
+    if as_json:
+        print(json.dumps(report, indent=2))
+    return ok
+
+
+def print_recommendation(answer: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer, indent=2))
+        return
+    count = answer["replicas"]
+    out.print(f"{count} replica{'s' if count != 1 else ''}, {answer['storage']}", markup=False)
+    for r in answer["reasons"]:
+        out.print(f"  - {r}", markup=False)
+    for w in answer["warnings"]:
+        err.print(f"warning: {w}", markup=False)
+
+
+def print_lessons(rows: list[dict], as_json: bool) -> None:
+    title = f"{len(rows)} bundled scenarios (acgsim scenarios show NAME)"
+    table = [[r["name"], r["lesson"]] for r in rows]
+    emit(as_json, rows, title, ["name", "what it is about"], table)
+
+
+def print_assumptions(rows: list[dict], as_json: bool) -> None:
+    title = "Model assumptions (override under `model:` in a scenario)"
+    table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
+    emit(as_json, rows, title, ["parameter", "value", "rationale"], table)
+
+
+def results_json(results: list[RunResult]) -> str:
+    """One run's RunResult JSON, or every run with the summary of their key figures."""
+    if len(results) == 1:
+        return results[0].to_json()
+    doc = {
+        "replications": [json.loads(r.to_json()) for r in results],
+        "summary": aggregate(results),
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def print_limits(as_json: bool) -> None:
+    rows = [lim.__dict__ for lim in catalog.LIMITS.values()]
+    table = [[r["what"], f"{r['value']:,}", r["scope"], r["source"], r["note"]] for r in rows]
+    emit(
+        as_json,
+        rows,
+        "Azure Compute Gallery limits",
+        ["limit", "value", "per", "source", "note"],
+        table,
+    )
+    if not as_json:
+        sources = "; ".join(f"{k} = {v}" for k, v in catalog.SOURCES.items())
+        out.print(f"Sources: {sources}", markup=False)
+
+
+def print_regions(zones: bool, as_json: bool) -> None:
+    chosen = [r for r in catalog.REGIONS.values() if r.has_zones or not zones]
+    data = [
+        {"name": r.name, "zones": list(r.zones), "pair": r.pair, "restricted": r.restricted}
+        for r in chosen
+    ]
+    table = [
+        [
+            r.name,
+            ",".join(map(str, r.zones)) or "-",
+            region_pair(r),
+            "restricted" if r.restricted else "",
+        ]
+        for r in chosen
+    ]
+    title = f"{len(chosen)} Azure regions (source: {catalog.SOURCES['REG']})"
+    emit(as_json, data, title, ["region", "zones", "pair", "access"], table)
+
+
 def emit(
     as_json: bool, data: object, title: str, columns: list[str], rows: list[list[str]]
 ) -> None:
@@ -261,7 +361,12 @@ def _figure(figure: str, x: float | None, signed: bool = False) -> str:
     return sign + f"{abs(x) if signed else x:,.3g}"
 
 
-def print_comparison(table: dict, a: str, b: str, k: int, seed: int, regions: bool) -> None:
+def print_comparison(
+    table: dict, a: str, b: str, k: int, seed: int, regions: bool, as_json: bool = False
+) -> None:
+    if as_json:
+        print(json.dumps(table, indent=2))
+        return
     """The paired comparison of two scenarios, region 'all' (and each region if asked)."""
     for region, figures in table.items():
         if region != "all" and not regions:

@@ -9,9 +9,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from acgsim.sim.results import RunResult
-from acgsim.sim.stats import aggregate
+if TYPE_CHECKING:  # imported when used: the CLI refuses a clobbered file before loading the model
+    from acgsim.sim.results import RunResult
 
 
 def check_target(path: Path, force: bool) -> None:
@@ -48,6 +49,8 @@ def _umask() -> int:
 
 
 def write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
+    from acgsim.sim.stats import aggregate
+
     if len(results) == 1:
         files = {"result.json": results[0].to_json()}
         if results[0].records is not None:
@@ -63,6 +66,13 @@ def write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
         raise FileExistsError(f"{out_dir / clash[0]}: exists; pass --force to overwrite it")
     for name, text in files.items():
         write_atomic(out_dir / name, text, force=True)
+
+
+def write_plan(out_dir: Path, plan, exports: dict[str, str], force: bool) -> None:
+    """plan.json and the exports asked for (file name -> text) into OUT_DIR."""
+    write_atomic(out_dir / "plan.json", plan.to_json(), force)
+    for name, text in exports.items():
+        write_atomic(out_dir / name, text, force)
 
 
 def csv_text(rows: list[dict]) -> str:

@@ -12,6 +12,7 @@ from acgsim.planner.plan import Plan
 from acgsim.reports import plots
 from acgsim.reports.console import duration
 from acgsim.reports.files import write_atomic
+from acgsim.sim.errors import InputError
 from acgsim.sim.results import RunResult
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -250,3 +251,25 @@ def _write(out: Path, page: str, md: str) -> list[Path]:
     write_atomic(out / "report.html", page, force=True)
     write_atomic(out / "report.md", md, force=True)
     return [out / "report.html", out / "report.md"]
+
+
+def report_of(source: Path, out: Path, svg: bool, load_scenario) -> list[Path]:
+    """The report of a plan.json, a result.json, or a scenario file (run first on its own seed;
+    `load_scenario` reads it and reports its warnings)."""
+    from acgsim.planner.plan import load_plan
+    from acgsim.sim.engine import simulate
+    from acgsim.sim.results import load_result
+
+    plan = load_plan(source)
+    if plan is not None:
+        return plan_report(plan, out, svg)
+    result = load_result(source)
+    if result is not None:
+        if result.error or result.overall is None:
+            raise InputError(f"{source}: the run has no figures (it broke or never finished)")
+        return run_report(result, out, svg=svg)
+    scenario = load_scenario(source)
+    result = simulate(scenario)
+    if result.error:
+        raise RuntimeError(f"{source}: the simulation broke (a bug in acgsim):\n{result.error}")
+    return run_report(result, out, scenario.objectives.p95, svg)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -258,10 +259,20 @@ def simulate(
 
 
 def simulate_many(
-    scenario: Scenario, replications: int, seed: int | None = None, timing: bool = False
+    scenario: Scenario,
+    replications: int,
+    seed: int | None = None,
+    *,
+    trace: bool = False,
+    timing: bool = False,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
 ) -> list[RunResult]:
-    """K replications on the child seeds of one run seed."""
-    return [simulate(scenario, seed, i, timing=timing) for i in range(replications)]
+    """K replications on the child seeds of one run seed; `progress` may wrap the index range
+    (a progress bar), and sees each index as its run starts."""
+    indices: Iterable[int] = range(replications)
+    if progress is not None:
+        indices = progress(indices)
+    return [simulate(scenario, seed, i, trace=trace, timing=timing) for i in indices]
 
 
 def _summarise(m: Model, result: RunResult) -> None:

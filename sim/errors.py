@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from pydantic_core import PydanticCustomError
-
 
 @dataclass(frozen=True)
 class Refusal:
@@ -178,6 +176,8 @@ def render(key: str, **fmt: object) -> tuple[str, str | None, str | None]:
 
 def refuse(key: str, **fmt: object) -> NoReturn:
     """Raise inside a pydantic validator; the loader turns it into a Problem."""
+    from pydantic_core import PydanticCustomError  # here: the CLI imports this module at start
+
     explain, azure, docs = render(key, **fmt)
     raise PydanticCustomError(
         f"acgsim.{key}", "{message}", {"message": explain, "azure": azure, "docs": docs}
@@ -213,12 +213,22 @@ class Problem:
         return f"{': '.join(parts)}: {lead}{self.message}{azure}{docs}{line}"
 
 
-class ScenarioError(Exception):
+class InputError(Exception):
+    """Input the user can fix (an option, a file that is not what it should be): each line names
+    the file or option and what is allowed. The CLI prints the lines and exits with status 2.
+    ScenarioError is the same for scenario files, with a located Problem for each line."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+class ScenarioError(InputError):
     """A scenario the user must fix; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
+        super().__init__(*(str(p) for p in problems))
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def problem(

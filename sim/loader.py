@@ -12,13 +12,15 @@ import json
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from acgsim.sim.errors import Problem, ScenarioError
 from acgsim.sim.scenario import Scenario
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_BYTES = 20 * 1024 * 1024  # a scenario is hand-written; anything larger is a mistake
 
@@ -285,3 +287,25 @@ def dump_yaml(scenario: Scenario) -> str:
     """The scenario as YAML a person can read: fields left at their defaults are omitted."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def load_output(path: Path, model: type[M], marker: str) -> M | None:
+    """acgsim's own JSON output (a result or a plan) read back: None when the file is not one
+    (no top-level MARKER key; a scenario, say), else the model, or ScenarioError naming the file
+    and each wrong field."""
+    if path.suffix.lower() != ".json":
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # not readable as JSON: the scenario loader says precisely why
+    if not isinstance(data, dict) or marker not in data:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(tuple(e["loc"]), e["msg"], file=str(path))
+            for e in exc.errors(include_url=False)
+        ]
+        raise ScenarioError(problems) from None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from acgsim.sim.loader import load_output
 
 
 class _Out(BaseModel):
@@ -103,3 +106,8 @@ class RunResult(_Out):
     def to_json(self) -> str:
         """Deterministic JSON: the same scenario and seed give the same bytes."""
         return self.model_dump_json(indent=2) + "\n"
+
+
+def load_result(path: Path) -> RunResult | None:
+    """The run in a result.json, or None if the file is not one; ScenarioError names a bad field."""
+    return load_output(path, RunResult, "replication_log")

@@ -17,10 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import refuse
+from acgsim.sim.errors import InputError, refuse
 from acgsim.sim.fields import (
     Count,
     GalleryName,
@@ -290,6 +290,46 @@ class Objectives(Model):
     zone_resilience: bool = Field(False, description="replicas must survive one zone's loss")
     monthly_budget_usd: float | None = Field(None, ge=0)
 
+    def with_options(self, items: list[str]) -> Objectives:
+        """These objectives with options applied: p95, failure_rate, budget, REGION.p95."""
+        data = self.model_dump(mode="json")
+        for item in items:
+            key, sep, value = item.partition("=")
+            key = key.strip().lower()
+            if not sep or not value.strip():
+                raise InputError(
+                    f"--objective {item}: write KEY=VALUE, e.g. p95=10m, failure_rate=0.01, "
+                    "budget=500 or westeurope.p95=5m"
+                )
+            if key.endswith(".p95"):
+                data.setdefault("regions", {})[key.removesuffix(".p95")] = {"p95": value}
+            elif key in _OBJECTIVE_KEYS:
+                data[_OBJECTIVE_KEYS[key]] = value
+            else:
+                raise InputError(
+                    f"--objective {item}: unknown objective '{key}'; use p95, failure_rate, "
+                    "budget or REGION.p95"
+                )
+        try:
+            return Objectives.model_validate(data, context={"from_file": True})
+        except ValidationError as exc:
+            raise InputError(
+                *(
+                    f"--objective: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                    for e in exc.errors(include_url=False)
+                )
+            ) from None
+
+
+_OBJECTIVE_KEYS = {
+    "p95": "p95",
+    "failure_rate": "max_failure_rate",
+    "max_failure_rate": "max_failure_rate",
+    "failure": "max_failure_rate",
+    "budget": "monthly_budget_usd",
+    "monthly_budget_usd": "monthly_budget_usd",
+}
+
 
 class Prices(Model):
     as_of: date | None = Field(None, description="when these prices were read")
@@ -323,6 +363,21 @@ class Scenario(Model):
     def subscriptions(self) -> dict[str, tuple[Tenant, Subscription]]:
         """Every subscription by name, with its tenant."""
         return {s.name: (t, s) for t in self.tenants for s in t.subscriptions}
+
+    def with_options(
+        self, *, guidance: str | None = None, objectives: list[str] | None = None
+    ) -> Scenario:
+        """This scenario with command-line overrides: a guidance profile, KEY=VALUE objectives."""
+        update: dict[str, object] = {}
+        if guidance is not None:
+            if guidance not in catalog.GUIDANCE:
+                raise InputError(
+                    f"--guidance: '{guidance}' is not a guidance profile; use seed or current"
+                )
+            update["guidance"] = guidance
+        if objectives:
+            update["objectives"] = self.objectives.with_options(objectives)
+        return self.model_copy(update=update) if update else self
 
     def find_image(self, gallery: str, image: str) -> tuple[Gallery, ImageDefinition] | None:
         """The gallery and image definition a reference names, or None."""

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from acgsim.sim.engine import simulate
-from acgsim.sim.errors import Problem, ScenarioError
-from acgsim.sim.loader import validate
+from acgsim.sim.errors import InputError, Problem, ScenarioError
+from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import KEY_FIGURES, mean_ci
 
@@ -34,7 +34,7 @@ FIGURES = KEY_FIGURES
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$")
 
 
-class SweepError(ValueError):
+class SweepError(InputError):
     """A --vary option or a cell that cannot be run: the message says which and why."""
 
 
@@ -151,6 +151,16 @@ def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
             ) from None
         cells.append(Cell(index, params, scenario))
     return cells
+
+
+def prepare(path: Path, vary: list[str], runs: int) -> tuple[list[Axis], list[Cell], dict]:
+    """What a sweep of one scenario file runs: its axes, its validated cells and its spec."""
+    axes = [parse_vary(v) for v in vary]
+    data, text = read_document(path)
+    if not isinstance(data, dict):
+        raise SweepError(f"{path}: not a scenario")
+    validate(data, file=str(path), text=text)  # the base scenario itself first
+    return axes, grid(data, axes, str(path)), spec(str(path), text, axes, runs)
 
 
 def run_task(task: tuple) -> dict:

@@ -466,3 +466,43 @@ def test_init_large_bursts_and_many_regions_still_run(tmp_path):
     assert ran["succeeded"] == ran["requests"] == 400
     twice = run("init", str(tmp_path / "t.yaml"), "-r", "westeurope", "-r", "West Europe")
     assert twice.exit_code == 2 and "given twice" in twice.output
+
+
+def test_a_bundled_name_works_where_a_scenario_file_does(tmp_path):
+    by_name = run("run", "quickstart", "--json")
+    by_file = run("run", QUICKSTART, "--json")
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout) == json.loads(by_file.stdout)
+    assert run("validate", "zone-outage-lrs").exit_code == 0
+    exported = run("export", "quickstart", "--format", "bicep")
+    assert exported.exit_code == 0 and "Microsoft.Compute/galleries" in exported.stdout
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["run", "no-such-lesson"], "no-such-lesson: (top level): no such file, and no bundled"),
+        (["validate", "no/such/file.yaml"], "no/such/file.yaml"),
+        (["plan", "quickstart", "--objective", "p95"], "--objective p95: write KEY=VALUE"),
+        (["plan", "quickstart", "--guidance", "loose"], "--guidance: 'loose' is not"),
+        (["plan", "quickstart", "--export", "pulumi", "--out", "x"], "--export: 'pulumi'"),
+        (["export", "quickstart", "--format", "pulumi"], "--format: 'pulumi' is not one of arm"),
+        (["recommend", "--vms", "10", "--region", "atlantis"], "--region: unknown Azure region"),
+        (["init", "x.yaml", "--region", "westeurope,westeurope"], "westeurope is given twice"),
+        (["scenarios", "show", "../quickstart"], "no bundled scenario '../quickstart'"),
+    ],
+)
+def test_user_errors_exit_2_with_one_clear_line(args, says, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+    assert not list(tmp_path.iterdir()), "a refused command wrote nothing"
+
+
+def test_the_old_replications_option_still_works():
+    old = run("run", "quickstart", "--replications", "2", "--json")
+    new = run("run", "quickstart", "--runs", "2", "--json")
+    assert old.exit_code == new.exit_code == 0
+    assert old.stdout == new.stdout

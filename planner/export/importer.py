@@ -10,11 +10,12 @@ workload. The result is validated like any scenario.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem, ScenarioError
-from acgsim.sim.loader import validate
+from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
 
 SIZE_PLACEHOLDER_GB = 30.0
@@ -296,3 +297,11 @@ def import_template(template: dict, file: str, name: str = "imported") -> Scenar
         raise ScenarioError([Problem(p.path, p.message, file=file) for p in exc.problems]) from None
     scenario, _ = validate(data, file=file)
     return scenario
+
+
+def import_file(path: Path) -> Scenario:
+    """The scenario skeleton an ARM template file describes, or ScenarioError naming the file."""
+    data, _ = read_document(path)
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem((), "is not an ARM template (a JSON object)", file=str(path))])
+    return import_template(data, str(path), path.stem)
