@@ -164,7 +164,7 @@ def run(
 
     Example: acgsim run scenarios/quickstart.yaml --runs 5
     """
-    from acgsim.reports import console, files
+    from acgsim.reports import console, files, tables
     from acgsim.sim.engine import simulate, simulate_many
 
     scenario = _load(file)
@@ -181,9 +181,9 @@ def run(
     if out_dir is not None:
         files.write_results(out_dir, results, force)
     if as_json:
-        sys.stdout.write(console.results_json(results))
+        sys.stdout.write(tables.results_json(results))
         return
-    console.print_run(results[0]) if runs == 1 else console.print_many(results)
+    tables.print_run(results[0]) if runs == 1 else tables.print_many(results)
     if out_dir is not None:
         _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
@@ -237,7 +237,7 @@ def plan(
     from acgsim.planner import cost
     from acgsim.planner import export as exports
     from acgsim.planner.search import plan as make_plan
-    from acgsim.reports import console, files
+    from acgsim.reports import console, files, tables
 
     scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
     if (export or report) and out_dir is None:
@@ -255,7 +255,7 @@ def plan(
     if as_json:
         sys.stdout.write(result.to_json())
     else:
-        console.print_plan(result)
+        tables.print_plan(result)
         if out_dir is not None:
             _say(f"wrote {out_dir / 'plan.json'}")
     if report and out_dir is not None:
@@ -490,7 +490,7 @@ def compare(
 
     Example: acgsim compare zone-outage-lrs zone-outage-zrs
     """
-    from acgsim.reports import console
+    from acgsim.reports import tables
     from acgsim.sim.engine import simulate_many
     from acgsim.sim.stats import paired
 
@@ -499,7 +499,7 @@ def compare(
     ra, rb = simulate_many(first, runs, seed), simulate_many(second, runs, seed)
     _fail_if_broken(ra, a)
     _fail_if_broken(rb, b)
-    console.print_comparison(paired(ra, rb), first.name, second.name, runs, seed, regions, as_json)
+    tables.print_comparison(paired(ra, rb), first.name, second.name, runs, seed, regions, as_json)
 
 
 @app.command()

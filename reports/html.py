@@ -10,8 +10,8 @@ from pathlib import Path
 from acgsim.planner.export import arm, model
 from acgsim.planner.plan import Plan
 from acgsim.reports import plots
-from acgsim.reports.console import duration
 from acgsim.reports.files import write_atomic
+from acgsim.reports.tables import duration
 from acgsim.sim.errors import InputError
 from acgsim.sim.results import RunResult
 
