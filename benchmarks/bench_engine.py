@@ -24,7 +24,6 @@ import numpy as np
 import simpy
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 REGIONS = [
     "westeurope",

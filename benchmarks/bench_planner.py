@@ -14,18 +14,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from acgsim.planner import rules
+from acgsim.planner.evaluate import Evaluator
+from acgsim.planner.search import _groups, plan
+from acgsim.sim.scenario import load
 
-from acgsim.planner import rules  # noqa: E402
-from acgsim.planner.evaluate import Evaluator  # noqa: E402
-from acgsim.planner.search import _groups, plan  # noqa: E402
-from acgsim.sim.scenario import load  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def brute_force(scenario, answers: dict, replications: int, workers: int) -> dict:

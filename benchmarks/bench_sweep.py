@@ -13,16 +13,15 @@ the rows are checked to be identical. Prints one JSON line:
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from acgsim.sim import sweep as sw
 
-from acgsim.sim import sweep as sw  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 SCENARIO = ROOT / "scenarios" / "global-rollout.yaml"
 VARY = "model.replica_concurrency=5..20"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -90,9 +91,12 @@ def test_start_up_loads_no_model(args, heavy, tmp_path):
 @pytest.mark.slow
 def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
     """The wheel carries every package and the bundled scenarios; its script works from anywhere."""
-    dist = tmp_path / "dist"
+    dist, source = tmp_path / "dist", tmp_path / "source"
+    # setuptools builds in the source tree (build/, *.egg-info): build from a copy of it
+    junk = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".*cache")
+    shutil.copytree(ROOT, source, ignore=junk)
     pip = [sys.executable, "-m", "pip"]
-    built = _run([*pip, "wheel", "--no-deps", "-q", "-w", dist, ROOT], tmp_path)
+    built = _run([*pip, "wheel", "--no-deps", "-q", "-w", dist, source], tmp_path)
     assert built.returncode == 0, built.stderr
     wheel = next(dist.glob("acgsim-*.whl"))
     fresh = tmp_path / "venv"
