@@ -10,3 +10,31 @@ without loading numpy, SimPy or pydantic.
 """
 
 __version__ = "0.2.0"
+
+# The notebook API (acgsim.api), imported on first use so that `import acgsim` stays light.
+_API = (
+    "Plan",
+    "RunResult",
+    "Scenario",
+    "bundled",
+    "change",
+    "export",
+    "load",
+    "plan",
+    "records",
+    "simulate",
+    "simulate_many",
+)
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from acgsim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'acgsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
