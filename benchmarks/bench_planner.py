@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from acgsim.planner import rules  # noqa: E402
 from acgsim.planner.evaluate import Evaluator  # noqa: E402
 from acgsim.planner.search import _groups, plan  # noqa: E402
-from acgsim.sim.scenario import load  # noqa: E402
+from acgsim.sim.loader import load  # noqa: E402
 
 
 def brute_force(scenario, answers: dict, replications: int, workers: int) -> dict:

@@ -10,15 +10,12 @@ in the file is reported, not just the first. A warning is legal but probably not
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
 
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem, problem
 from acgsim.sim.naming import version_key
+from acgsim.sim.scenario import ImageVersion, Scenario
 from acgsim.sim.units import format_duration
-
-if TYPE_CHECKING:
-    from acgsim.sim.scenario import ImageVersion, Scenario
 
 Path = tuple[str | int, ...]
 

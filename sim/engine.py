@@ -1,6 +1,6 @@
-"""Build the model from a scenario, run it, and return a RunResult.
+"""Build a simulation from a scenario, run it, and return a RunResult.
 
-`build_model` wires every process (replication per version and region, outages, workload waves,
+`build_simulation` wires every process (replication per version and region, outages, workload waves,
 the sampler) and checks the wiring before anything runs; `simulate` runs one seed to the horizon
 and summarises; `simulate_many` runs K replications on spawned child seeds. Same scenario and seed
 give a byte-identical RunResult JSON (wall time is recorded only on request, since it is not
@@ -13,7 +13,7 @@ import hashlib
 import json
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -22,13 +22,13 @@ from acgsim import __version__
 from acgsim.sim import catalog
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
-from acgsim.sim.faults import ALL_ZONES, Outages, ReplicationFaults
+from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import PoolFigures, Recorder, merge, region_summary
-from acgsim.sim.params import ModelParams, assumptions
-from acgsim.sim.replicas import ReplicaPool
+from acgsim.sim.model import Simulation
+from acgsim.sim.params import assumptions
 from acgsim.sim.replication import replicate
-from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, Series
+from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -42,77 +42,6 @@ BUCKETS = {
     "PutVM": catalog.COMPUTE_POLICIES["PutVM"].per_subscription,
     "VMSSPut": catalog.COMPUTE_POLICIES["VMSSPut"].per_subscription,
 }
-
-
-@dataclass
-class Model:
-    """Everything a running simulation shares."""
-
-    env: simpy.Environment
-    scenario: Scenario
-    params: ModelParams
-    streams: Streams
-    throttles: Throttles
-    gallery: GalleryState
-    rec: Recorder
-    outages: Outages = field(init=False)
-    pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
-    copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
-    series: Series = field(default_factory=Series)
-
-    def complete(self, copy: RegionCopy) -> None:
-        """A region finished replicating: its replicas start serving."""
-        p, state = self.params, self.gallery.versions[copy.version]
-        shallow = state.version.replication_mode == "Shallow"
-        capacity = p.shallow_concurrency if shallow else p.concurrency(self.scenario.guidance)
-        region = catalog.REGIONS[copy.region]
-        pool = ReplicaPool(
-            self.env,
-            copy.replicas,
-            capacity,
-            region.zones,
-            catalog.STORAGE_TYPES[copy.storage].zone_redundant,
-            p.replica_selection,
-            self.streams.rng(f"selection/{copy.version}/{copy.region}"),
-        )
-        speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
-        copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
-        copy.pool = pool
-        self.pools.setdefault(copy.region, []).append(pool)
-        self.sync(copy.region)
-
-    def sync(self, region: str, _zone: int | None = None) -> None:
-        """Bring the region's replicas in line with the outages in force now."""
-        lost = self.outages.lost(region)
-        for pool in self.pools.get(region, []):
-            for zone in (0, 1, 2, 3):
-                if ALL_ZONES in lost or zone in lost:
-                    pool.lose_zone(zone)
-            for zone in (0, 1, 2, 3):
-                if ALL_ZONES not in lost and zone not in lost:
-                    pool.restore_zone(zone)
-
-    def sample(self):
-        """Every sample_interval: in flight, busy slots, queue and 429s per region."""
-        step = self.params.sample_interval
-        while True:
-            self.series.t.append(round(self.env.now, 3))
-            for region, stats in self.rec.regions.items():
-                pools = self.pools.get(region, [])
-                row = self.series.regions.setdefault(region, {k: [] for k in Series.FIELDS})
-                row["in_flight"].append(stats.in_flight)
-                row["busy"].append(sum(p.busy for p in pools))
-                row["queue"].append(sum(p.waiting for p in pools))
-                row["capacity"].append(sum(p.up_slots for p in pools))
-                row["throttled"].append(stats.throttled)
-                row["retries"].append(stats.retries)
-                copies = self.copies.get(region, [])
-                row["replication_progress"].append(
-                    round(sum(c.progress(self.env.now) for c in copies) / len(copies), 2)
-                    if copies
-                    else 0.0
-                )
-            yield self.env.timeout(step)
 
 
 def wave_keys(s: Scenario) -> list[tuple[str, object, int]]:
@@ -148,19 +77,19 @@ class Subset:
     copies: frozenset[str]
 
 
-def build_model(
+def build_simulation(
     scenario: Scenario,
     seed: np.random.SeedSequence,
     trace: bool = False,
     subset: Subset | None = None,
-) -> Model:
+) -> Simulation:
     """Wire every process of the scenario into a fresh SimPy environment; check before running."""
     env = simpy.Environment()
     p = scenario.model
     buckets = dict(BUCKETS)
     if p.arm_limits == "hourly":
         buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
-    m = Model(
+    m = Simulation(
         env,
         scenario,
         p,
@@ -247,7 +176,7 @@ def simulate(
         objective_p95_s=scenario.objectives.p95,
     )
     try:
-        m = build_model(scenario, _seed_sequence(seed, replication), trace, subset)
+        m = build_simulation(scenario, _seed_sequence(seed, replication), trace, subset)
         m.env.run(until=scenario.horizon)
         _summarise(m, result)
     except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
@@ -264,7 +193,7 @@ def simulate_many(
     return [simulate(scenario, seed, i, timing=timing) for i in range(replications)]
 
 
-def _summarise(m: Model, result: RunResult) -> None:
+def _summarise(m: Simulation, result: RunResult) -> None:
     end = m.env.now
     figures: dict[str, PoolFigures] = {}
     done: dict[str, float | None] = {}

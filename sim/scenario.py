@@ -4,7 +4,7 @@ A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fie
 are short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
 Single-field rules (names, ranges, regions) are checked here; rules that span fields (limits per
 subscription and region, references, sharing) are in sim.checks; reading files and reporting
-problems is sim.loader. `load` ties the three together.
+problems is sim.loader, whose `load` ties the three together.
 
 Shorthands a person is glad of: a target region may be just its name; `sharing: community` stands
 for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored as "eastus2".
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
@@ -332,10 +331,3 @@ class Scenario(Model):
                     if d.name == image:
                         return g, d
         return None
-
-
-def load(path: str | Path) -> Scenario:
-    """Read, validate and cross-check a scenario file; raise ScenarioError listing every problem."""
-    from acgsim.sim.loader import load_scenario
-
-    return load_scenario(Path(path))[0]

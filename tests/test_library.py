@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acgsim.sim.engine import simulate
-from acgsim.sim.loader import validate
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load, validate
 
 from .helpers import SCENARIOS, errors
 

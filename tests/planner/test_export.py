@@ -18,7 +18,7 @@ import pytest
 from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
 from acgsim.planner.search import plan
 from acgsim.sim.errors import ScenarioError
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load
 
 from ..helpers import ROOT, SCENARIOS, build
 from ..planner.arm_schema import strict_errors

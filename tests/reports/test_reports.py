@@ -15,7 +15,7 @@ from acgsim.planner.search import plan
 from acgsim.reports import html as html_report
 from acgsim.reports import plots
 from acgsim.sim.engine import simulate
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load
 
 from ..helpers import SCENARIOS, build
 from ..sim.engine_cases import one_region

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from hypothesis import given
 
-from acgsim.sim.loader import dump_yaml, load_scenario, validate
-from acgsim.sim.scenario import Scenario, load
+from acgsim.sim.loader import dump_yaml, load, load_scenario, validate
+from acgsim.sim.scenario import Scenario
 
 from ..helpers import SCENARIOS
 from ..strategies import scenarios
