@@ -548,14 +548,14 @@ def sweep(
         data, text = read_document(file)
         if not isinstance(data, dict):
             raise sw.SweepError(f"{file}: not a scenario")
-        validate_data(data, file=str(file), text=text)  # the base scenario itself first
+        base, _ = validate_data(data, file=str(file), text=text)  # the base scenario first
         cells = sw.grid(data, axes, str(file))
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
     except sw.SweepError as exc:
         _fail([str(exc)])
     rows_path, spec_path = out_dir / "rows.jsonl", out_dir / "sweep.json"
-    spec = sw.spec(str(file), text, axes, replications)
+    spec = sw.spec(str(file), base, axes, replications)
     if spec_path.exists() and not (resume or force):
         _fail([f"{out_dir}: holds a sweep; pass --resume to finish it or --force to start over"])
     if resume and spec_path.exists() and json.loads(spec_path.read_text()) != spec:

@@ -142,16 +142,13 @@ def _figures(rows: list[dict]) -> Figures:
 def apply(scenario: Scenario, choices: dict[tuple[str, str], tuple[int, str]]) -> Scenario:
     """A copy of the scenario with these (version, region) -> (replicas, storage) choices."""
     s = scenario.model_copy(deep=True)
-    for g in s.galleries:
-        for d in g.images:
-            for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
-                targets = {t.region: t for t in v.regions}
-                for (version, region), (n, storage) in sorted(choices.items()):
-                    if version != ref:
-                        continue
-                    if region in targets:
-                        targets[region].replicas, targets[region].storage = n, storage
-                    else:
-                        v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
+    for ref, _, _, v in s.versions():
+        targets = {t.region: t for t in v.regions}
+        for (version, region), (n, storage) in sorted(choices.items()):
+            if version != ref:
+                continue
+            if region in targets:
+                targets[region].replicas, targets[region].storage = n, storage
+            else:
+                v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
     return s

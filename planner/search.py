@@ -27,7 +27,6 @@ from acgsim.planner import cost, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
 from acgsim.sim import catalog
-from acgsim.sim.engine import scenario_hash, wave_keys
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.units import human_duration
 
@@ -98,7 +97,7 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
 
     if scenario.model.throttling:
         by_sub: dict[str, str] = {}
-        keys = dict((k, w) for k, w, _ in wave_keys(scenario))
+        keys = {w.key: w.wave for w in scenario.waves()}
         for u in active:
             for key in u.demand.waves:
                 sub = keys[key].subscription
@@ -311,13 +310,10 @@ def _assemble(
 ) -> Plan:
     regions, warnings = [], []
     sizes, sources, current = {}, {}, {}
-    for g in scenario.galleries:
-        for d in g.images:
-            for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
-                sizes[ref], sources[ref] = v.size_gb, g.region
-                for t in v.regions:
-                    current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
+    for ref, g, _, v in scenario.versions():
+        sizes[ref], sources[ref] = v.size_gb, g.region
+        for t in v.regions:
+            current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
     for u in units:
         n, group = chosen[(u.version, u.region)]
         size = sizes[u.version]
@@ -367,7 +363,7 @@ def _assemble(
     return Plan(
         acgsim_version=__version__,
         scenario=scenario.name,
-        scenario_sha256=scenario_hash(scenario),
+        scenario_sha256=scenario.sha256(),
         guidance=scenario.guidance,
         objectives=scenario.objectives.model_dump(mode="json"),
         seed=seed,

@@ -9,8 +9,6 @@ reproducible).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 import traceback
 from dataclasses import dataclass
@@ -44,25 +42,13 @@ BUCKETS = {
 }
 
 
-def wave_keys(s: Scenario) -> list[tuple[str, object, int]]:
-    """Every wave with its key ("vms/0", ...) and its index in its list."""
-    w = s.workload
-    return (
-        [(f"vms/{i}", x, i) for i, x in enumerate(w.vms)]
-        + [(f"scale_sets/{i}", x, i) for i, x in enumerate(w.scale_sets)]
-        + [(f"arrivals/{i}", x, i) for i, x in enumerate(w.arrivals)]
-    )
-
-
 def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
     if subset is None:
-        used = {
-            t.region for g in s.galleries for d in g.images for v in d.versions for t in v.regions
-        }
-        used |= {x.region for _, x, _ in wave_keys(s)}
+        used = {t.region for x in s.versions() for t in x.version.regions}
+        used |= {w.wave.region for w in s.waves()}
     else:
         used = {c.rsplit("/", 1)[1] for c in subset.copies}
-        used |= {x.region for key, x, _ in wave_keys(s) if key in subset.waves}
+        used |= {w.wave.region for w in s.waves() if w.key in subset.waves}
     return sorted(used)
 
 
@@ -129,11 +115,11 @@ def build_simulation(
         if isinstance(fault, (ZoneOutage, RegionOutage)):
             env.process(m.outages.run(fault))
     starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
-    for key, wave, i in wave_keys(scenario):
-        if subset is None or key in subset.waves:
-            env.process(starts[key.split("/")[0]](m, wave, i))
+    for w in scenario.waves():
+        if subset is None or w.key in subset.waves:
+            env.process(starts[w.kind](m, w.wave, w.index))
     env.process(m.sample())
-    for key, x, _ in wave_keys(scenario):
+    for key, x, _ in scenario.waves():
         if subset is not None and key not in subset.waves:
             continue
         if x.region not in m.rec.regions or x.image.rsplit("/", 1)[0] not in m.gallery.by_image:
@@ -141,11 +127,6 @@ def build_simulation(
     if subset is None and len(copies) != sum(len(v.copies) for v in m.gallery.versions.values()):
         raise ValueError("a target region has no replication process")
     return m
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _seed_sequence(seed: int, replication: int | None) -> np.random.SeedSequence:
@@ -167,7 +148,7 @@ def simulate(
     result = RunResult(
         acgsim_version=__version__,
         scenario=scenario.name,
-        scenario_sha256=scenario_hash(scenario),
+        scenario_sha256=scenario.sha256(),
         seed=seed,
         replication=replication,
         horizon_s=scenario.horizon,

@@ -12,9 +12,11 @@ for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -222,6 +224,28 @@ class Workload(Model):
     arrivals: list[Arrivals] = []
 
 
+class WaveRef(NamedTuple):
+    """A wave of the workload, its key ("vms/0", "scale_sets/1", "arrivals/2") and list index."""
+
+    key: str
+    wave: VmWave | ScaleSetWave | Arrivals
+    index: int
+
+    @property
+    def kind(self) -> str:
+        """The workload list the wave is in: vms, scale_sets or arrivals."""
+        return self.key.partition("/")[0]
+
+
+class VersionRef(NamedTuple):
+    """An image version with its reference "gallery/image/version" and where it is defined."""
+
+    ref: str
+    gallery: Gallery
+    image: ImageDefinition
+    version: ImageVersion
+
+
 # --- faults ----------------------------------------------------------------------------------
 
 
@@ -322,6 +346,31 @@ class Scenario(Model):
     def subscriptions(self) -> dict[str, tuple[Tenant, Subscription]]:
         """Every subscription by name, with its tenant."""
         return {s.name: (t, s) for t in self.tenants for s in t.subscriptions}
+
+    def waves(self) -> list[WaveRef]:
+        """Every wave of the workload: VM waves, then scale-set waves, then arrival streams."""
+        w = self.workload
+        return (
+            [WaveRef(f"vms/{i}", x, i) for i, x in enumerate(w.vms)]
+            + [WaveRef(f"scale_sets/{i}", x, i) for i, x in enumerate(w.scale_sets)]
+            + [WaveRef(f"arrivals/{i}", x, i) for i, x in enumerate(w.arrivals)]
+        )
+
+    def versions(self) -> list[VersionRef]:
+        """Every image version, in the order the scenario lists them."""
+        return [
+            VersionRef(f"{g.name}/{d.name}/{v.name}", g, d, v)
+            for g in self.galleries
+            for d in g.images
+            for v in d.versions
+        ]
+
+    def sha256(self) -> str:
+        """The hash of the scenario's content: every field, defaults included, as canonical JSON
+        (so formatting, comments and shorthands in the file do not change it)."""
+        data = self.model_dump(mode="json")
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def find_image(self, gallery: str, image: str) -> tuple[Gallery, ImageDefinition] | None:
         """The gallery and image definition a reference names, or None."""

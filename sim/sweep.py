@@ -218,14 +218,12 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
     return out
 
 
-def spec(file: str, text: str, axes: list[Axis], replications: int) -> dict:
+def spec(file: str, scenario: Scenario, axes: list[Axis], replications: int) -> dict:
     """What a sweep is, written beside its rows so `resume` can check it is the same sweep
-    (the scenario's content, not only its path)."""
-    import hashlib
-
+    (the base scenario's content, not only its path)."""
     return {
         "scenario": file,
-        "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "scenario_sha256": scenario.sha256(),
         "vary": [{"path": a.path, "values": list(a.values)} for a in axes],
         "replications": replications,
     }
