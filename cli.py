@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from acgsim import __version__
 from acgsim.planner import cost, rules, starter
 from acgsim.planner import search as planner_search
-from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
+from acgsim.planner.export import arm, azcli, bicep, document, importer, terraform
 from acgsim.planner.plan import Plan
 from acgsim.reports import console, files
 from acgsim.sim import catalog
@@ -352,7 +352,7 @@ def plan(
             files.write_atomic(out_dir / "plan.json", result.to_json(), force)
             for fmt in export or []:
                 name, render = FORMATS[fmt]
-                files.write_atomic(out_dir / name, render(model.from_plan(result)), force)
+                files.write_atomic(out_dir / name, render(document.from_plan(result)), force)
         except FileExistsError as exc:
             _fail([str(exc)])
     if as_json:
@@ -378,7 +378,7 @@ FORMATS = {
 }
 
 
-def _export_of(path: Path) -> model.Export:
+def _export_of(path: Path) -> document.Export:
     """A plan.json (the plan applied to its scenario) or a scenario (its own target regions)."""
     if path.suffix.lower() == ".json":
         try:
@@ -387,7 +387,7 @@ def _export_of(path: Path) -> model.Export:
             data = None
         if isinstance(data, dict) and "scenario_spec" in data:
             try:
-                return model.from_plan(Plan.model_validate(data))
+                return document.from_plan(Plan.model_validate(data))
             except ValidationError as exc:
                 _fail(
                     [
@@ -395,7 +395,7 @@ def _export_of(path: Path) -> model.Export:
                         for e in exc.errors(include_url=False)
                     ]
                 )
-    return model.from_scenario(_load_or_exit(path))
+    return document.from_scenario(_load_or_exit(path))
 
 
 @app.command(name="export")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from acgsim.planner import rules
-from acgsim.planner.export.model import replication_estimate
+from acgsim.planner.export.document import replication_estimate
 from acgsim.sim.scenario import ImageVersion, Scenario
 
 SIZE_GB = 30

@@ -7,7 +7,7 @@ import base64
 import html
 from pathlib import Path
 
-from acgsim.planner.export import arm, model
+from acgsim.planner.export import arm, document
 from acgsim.planner.plan import Plan
 from acgsim.reports import plots
 from acgsim.reports.console import duration
@@ -203,7 +203,7 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
         f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"
         + (f"<ul>{messages}</ul>" if messages else "")
     )
-    template = arm.render(model.from_plan(plan)) if plan.scenario_spec else ""
+    template = arm.render(document.from_plan(plan)) if plan.scenario_spec else ""
     exports = (
         "<p>Write them with <code>acgsim export plan.json --format "
         "arm|bicep|terraform|azcli</code>. The ARM template:</p><details><summary>"

@@ -28,7 +28,6 @@ from acgsim.sim.fields import (
     ImageName,
     ImageRef,
     Label,
-    Model,
     Offer,
     PositiveDuration,
     Probability,
@@ -39,6 +38,7 @@ from acgsim.sim.fields import (
     ResourceGroup,
     Sku,
     StorageName,
+    StrictModel,
     VersionName,
     _OrString,
 )
@@ -48,12 +48,12 @@ from acgsim.sim.units import Duration
 # --- tenants and subscriptions --------------------------------------------------------------
 
 
-class Subscription(Model):
+class Subscription(StrictModel):
     name: Label = Field(description="the name the rest of the scenario uses for this subscription")
     id: uuid.UUID | None = Field(None, description="subscription GUID, used by exports")
 
 
-class Tenant(Model):
+class Tenant(StrictModel):
     name: Label
     id: uuid.UUID | None = Field(None, description="tenant (directory) GUID, used by exports")
     subscriptions: list[Subscription] = Field(min_length=1)
@@ -75,7 +75,7 @@ class TargetRegion(_OrString):
     )
 
 
-class ImageVersion(Model):
+class ImageVersion(StrictModel):
     name: VersionName
     size_gb: float = Field(gt=0, description="occupied size of the image in GB (what is billed)")
     disk_size_gb: float | None = Field(
@@ -118,7 +118,7 @@ SecurityType = Literal[
 ]
 
 
-class ImageDefinition(Model):
+class ImageDefinition(StrictModel):
     name: ImageName
     publisher: Publisher
     offer: Offer
@@ -150,7 +150,7 @@ class Sharing(_OrString):
     eula: str | None = Field(None, description="community: end-user licence agreement link")
 
 
-class Gallery(Model):
+class Gallery(StrictModel):
     name: GalleryName
     subscription: str = Field(description="name of a subscription under `tenants`")
     resource_group: ResourceGroup = "rg-images"
@@ -164,7 +164,7 @@ class Gallery(Model):
 # --- access ----------------------------------------------------------------------------------
 
 
-class RoleAssignment(Model):
+class RoleAssignment(StrictModel):
     role: Literal["Reader", "Contributor", "Owner"] = "Reader"
     subscription: str | None = Field(None, description="assignee: a subscription name")
     tenant: str | None = Field(None, description="assignee: every subscription of a tenant")
@@ -180,7 +180,7 @@ class RoleAssignment(Model):
 # --- workload --------------------------------------------------------------------------------
 
 
-class _Wave(Model):
+class _Wave(StrictModel):
     name: str | None = None
     at: Duration = Field(0.0, description="simulation time of the first request")
     region: RegionName
@@ -218,7 +218,7 @@ class Arrivals(_Wave):
     duration: Duration = Field(description="how long requests keep arriving")
 
 
-class Workload(Model):
+class Workload(StrictModel):
     vms: list[VmWave] = []
     scale_sets: list[ScaleSetWave] = []
     arrivals: list[Arrivals] = []
@@ -249,7 +249,7 @@ class VersionRef(NamedTuple):
 # --- faults ----------------------------------------------------------------------------------
 
 
-class ZoneOutage(Model):
+class ZoneOutage(StrictModel):
     kind: Literal["zone_outage"]
     region: RegionName
     zone: Literal[1, 2, 3]
@@ -257,14 +257,14 @@ class ZoneOutage(Model):
     duration: Duration
 
 
-class RegionOutage(Model):
+class RegionOutage(StrictModel):
     kind: Literal["region_outage"]
     region: RegionName
     at: Duration
     duration: Duration
 
 
-class ReplicationFailure(Model):
+class ReplicationFailure(StrictModel):
     kind: Literal["replication_failure"]
     region: RegionName
     version: ImageRef | None = Field(None, description="one version; default: every version")
@@ -287,11 +287,11 @@ Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(dis
 # --- objectives and prices -------------------------------------------------------------------
 
 
-class RegionObjective(Model):
+class RegionObjective(StrictModel):
     p95: PositiveDuration | None = Field(None, description="95th percentile time to running")
 
 
-class Objectives(Model):
+class Objectives(StrictModel):
     p95: PositiveDuration | None = Field(
         None, description="95th percentile time to running, all regions"
     )
@@ -314,7 +314,7 @@ class Objectives(Model):
     monthly_budget_usd: float | None = Field(None, ge=0)
 
 
-class Prices(Model):
+class Prices(StrictModel):
     as_of: date | None = Field(None, description="when these prices were read")
     source: str | None = None
     currency: Literal["USD"] = "USD"
@@ -325,7 +325,7 @@ class Prices(Model):
 # --- the scenario ----------------------------------------------------------------------------
 
 
-class Scenario(Model):
+class Scenario(StrictModel):
     name: Label
     description: str = ""
     seed: int = Field(1, ge=0, description="random seed; the same seed gives the same results")
