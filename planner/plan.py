@@ -7,11 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from acgsim.planner.cost import PriceTable
 
 
-class _Model(BaseModel):
+class _Out(BaseModel):
+    """Base of the plan's parts: a plan.json read back with an unknown field is refused."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class Estimate(_Model):
+class Estimate(_Out):
     """A figure's mean over replications and the half-width of its 95% confidence interval."""
 
     mean: float | None
@@ -19,7 +21,7 @@ class Estimate(_Model):
     n: int = 0
 
 
-class Candidate(_Model):
+class Candidate(_Out):
     """One replica count the search simulated for a region (data for the trade-off plot)."""
 
     replicas: int
@@ -28,7 +30,7 @@ class Candidate(_Model):
     met: bool
 
 
-class RegionPlan(_Model):
+class RegionPlan(_Out):
     """The answer for one image version in one region."""
 
     version: str
@@ -54,7 +56,7 @@ class RegionPlan(_Model):
     candidates: list[Candidate] = []
 
 
-class Totals(_Model):
+class Totals(_Out):
     replicas: int
     monthly_cost_usd: float
     egress_one_time_usd: float
@@ -62,7 +64,7 @@ class Totals(_Model):
     baseline_monthly_cost_usd: float
 
 
-class Plan(_Model):
+class Plan(_Out):
     """A verified, priced plan and how it was made."""
 
     acgsim_version: str
