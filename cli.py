@@ -211,7 +211,7 @@ def run(
             sys.stdout.write(results[0].to_json())
         else:
             doc = {
-                "replications": [json.loads(r.to_json()) for r in results],
+                "runs": [json.loads(r.to_json()) for r in results],
                 "summary": aggregate(results),
             }
             print(json.dumps(doc, indent=2))
@@ -572,7 +572,7 @@ def sweep(
     rows = sw.read_rows(rows_path) if resume else []
     if resume:  # keep the rows that read cleanly: a line cut short by an interruption goes
         files.write_atomic(rows_path, "".join(json.dumps(r) + "\n" for r in rows), force=True)
-    todo = sw.tasks(cells, replications, {(r["cell"], r["replication"]) for r in rows})
+    todo = sw.tasks(cells, replications, {(r["cell"], r["run"]) for r in rows})
     console.err.print(
         f"{len(cells)} cells x {replications} replications: {len(todo)} to run"
         + (f", {len(rows)} already done" if rows else ""),

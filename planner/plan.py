@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from acgsim.planner.cost import PriceTable
 
@@ -14,7 +14,7 @@ class _Out(BaseModel):
 
 
 class Estimate(_Out):
-    """A figure's mean over replications and the half-width of its 95% confidence interval."""
+    """A figure's mean over runs and the half-width of its 95% confidence interval."""
 
     mean: float | None
     half_width: float | None = None
@@ -73,7 +73,7 @@ class Plan(_Out):
     guidance: str
     objectives: dict
     seed: int
-    replications: int
+    runs: int = Field(validation_alias=AliasChoices("runs", "replications"))  # plan.json <= 0.2.0
     below_guidance: bool
     regions: list[RegionPlan]
     totals: Totals

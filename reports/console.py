@@ -206,7 +206,7 @@ def print_plan(p: Plan) -> None:
     emit(
         False,
         None,
-        f"Plan for {p.scenario} ({p.guidance} guidance, {p.replications} "
+        f"Plan for {p.scenario} ({p.guidance} guidance, {p.runs} "
         "replications per candidate; p95 = time to running, mean ± 95% CI)",
         ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
         rows,

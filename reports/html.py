@@ -197,7 +197,7 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
     t = plan.totals
     summary = (
         f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {html.escape(plan.guidance)} guidance, "
-        f"{plan.replications} replications per candidate, seed {plan.seed}. Total "
+        f"{plan.runs} runs per candidate, seed {plan.seed}. Total "
         f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {plan.prices.currency} a month "
         f"(rules alone: {t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), "
         f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"

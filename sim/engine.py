@@ -2,15 +2,16 @@
 
 `build_simulation` wires every process (replication per version and region, outages, workload waves,
 the sampler) and checks the wiring before anything runs; `simulate` runs one seed to the horizon
-and summarises; `simulate_many` runs K replications on spawned child seeds. Same scenario and seed
-give a byte-identical RunResult JSON (wall time is recorded only on request, since it is not
-reproducible).
+and summarises; `simulate_many` repeats it for K runs on spawned child seeds (statistical runs, not
+to be confused with Azure's replication of a version). Same scenario and seed give a byte-identical
+RunResult JSON (wall time is recorded only on request, since it is not reproducible).
 """
 
 from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,20 +130,21 @@ def build_simulation(
     return m
 
 
-def _seed_sequence(seed: int, replication: int | None) -> np.random.SeedSequence:
-    # replication i uses the i-th child of the run seed: SeedSequence(seed).spawn(K)[i]
-    return np.random.SeedSequence(seed, spawn_key=() if replication is None else (replication,))
+def _seed_sequence(seed: int, run: int | None) -> np.random.SeedSequence:
+    # run i uses the i-th child of the seed: SeedSequence(seed).spawn(K)[i]
+    return np.random.SeedSequence(seed, spawn_key=() if run is None else (run,))
 
 
 def simulate(
     scenario: Scenario,
     seed: int | None = None,
-    replication: int | None = None,
+    run: int | None = None,
+    *,
     trace: bool = False,
     timing: bool = False,
     subset: Subset | None = None,
 ) -> RunResult:
-    """Run a scenario to its horizon on one seed (or one replication's child seed)."""
+    """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed)."""
     seed = scenario.seed if seed is None else seed
     started = time.perf_counter()
     result = RunResult(
@@ -150,14 +152,14 @@ def simulate(
         scenario=scenario.name,
         scenario_sha256=scenario.sha256(),
         seed=seed,
-        replication=replication,
+        run=run,
         horizon_s=scenario.horizon,
         assumptions=assumptions(scenario.model, scenario.guidance),
         faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
         objective_p95_s=scenario.objectives.p95,
     )
     try:
-        m = build_simulation(scenario, _seed_sequence(seed, replication), trace, subset)
+        m = build_simulation(scenario, _seed_sequence(seed, run), trace, subset)
         m.env.run(until=scenario.horizon)
         _summarise(m, result)
     except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
@@ -167,11 +169,23 @@ def simulate(
     return result
 
 
+Progress = Callable[[Iterable[int]], Iterable[int]]
+"""Wraps the run indices and yields them back, showing progress as it goes: `tqdm` or
+`rich.progress.track` as they are, or `lambda runs: console.track(runs, "runs")`."""
+
+
 def simulate_many(
-    scenario: Scenario, replications: int, seed: int | None = None, timing: bool = False
+    scenario: Scenario,
+    runs: int,
+    seed: int | None = None,
+    *,
+    timing: bool = False,
+    trace: bool = False,
+    progress: Progress | None = None,
 ) -> list[RunResult]:
-    """K replications on the child seeds of one run seed."""
-    return [simulate(scenario, seed, i, timing=timing) for i in range(replications)]
+    """K runs on the child seeds of one seed: run i is `simulate(scenario, seed, i)`."""
+    indices: Iterable[int] = range(runs) if progress is None else progress(range(runs))
+    return [simulate(scenario, seed, i, trace=trace, timing=timing) for i in indices]
 
 
 def _summarise(m: Simulation, result: RunResult) -> None:

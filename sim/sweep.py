@@ -1,4 +1,4 @@
-"""Sweeps: a grid of scenario variants, each run for K replications, on all cores or on Dask.
+"""Sweeps: a grid of scenario variants, each simulated for K runs, on all cores or on Dask.
 
 PATH addresses a field of the scenario as a person writes it: dotted names, and `[...]` to pick a
 list item by position (`galleries[0]`) or by its name or region (`galleries[contosoImages]`,
@@ -6,8 +6,8 @@ list item by position (`galleries[0]`) or by its name or region (`galleries[cont
 `Standard_LRS,Standard_ZRS`, `30m,1h`) or an integer range (`1..20`). The grid is the product of
 the --vary options; every cell's scenario is validated before any run starts.
 
-Each task (cell, replication) runs the same function wherever it runs (in-process, a process pool
-or a Dask cluster) and uses the scenario's seed with the replication index: every cell sees the same
+Each task (cell, run) runs the same function wherever it runs (in-process, a process pool or a
+Dask cluster) and uses the scenario's seed with the run index: every cell sees the same
 random numbers (common random numbers), so cells differ only by their parameters and the results do
 not depend on the number of workers or the engine. Rows are appended to rows.jsonl as they arrive,
 so an interruption loses nothing and `resume` runs only what is missing.
@@ -154,17 +154,17 @@ def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
 
 
 def run_task(task: tuple) -> dict:
-    """One (cell, replication): the row of key figures, or the error. Runs anywhere."""
-    index, params, scenario, replication = task
+    """One (cell, run): the row of key figures, or the error. Runs anywhere."""
+    index, params, scenario, run = task
     row: dict[str, Any] = {
         "cell": index,
-        "replication": replication,
+        "run": run,
         **params,
         "seed": scenario.seed,
         "error": "",
     }
     try:
-        result = simulate(scenario, replication=replication)
+        result = simulate(scenario, run=run)
         if result.error:
             row["error"] = result.error.strip().splitlines()[-1]
         else:
@@ -174,11 +174,11 @@ def run_task(task: tuple) -> dict:
     return row
 
 
-def tasks(cells: list[Cell], replications: int, done: set[tuple[int, int]]) -> list[tuple]:
+def tasks(cells: list[Cell], runs: int, done: set[tuple[int, int]]) -> list[tuple]:
     return [
         (c.index, c.params, c.scenario, r)
         for c in cells
-        for r in range(replications)
+        for r in range(runs)
         if (c.index, r) not in done
     ]
 
@@ -196,7 +196,7 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
-    """Per cell: its parameters, the replications that ran and failed, mean and 95% CI."""
+    """Per cell: its parameters, the runs that ran and failed, mean and 95% CI."""
     cells: dict[int, list[dict]] = {}
     for r in rows:
         cells.setdefault(r["cell"], []).append(r)
@@ -207,7 +207,7 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
         entry: dict[str, Any] = {
             "cell": index,
             **{a.path: group[0][a.path] for a in axes},
-            "replications": len(group),
+            "runs": len(group),
             "errors": len(group) - len(ok),
         }
         for f in FIGURES:
@@ -218,14 +218,14 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
     return out
 
 
-def spec(file: str, scenario: Scenario, axes: list[Axis], replications: int) -> dict:
+def spec(file: str, scenario: Scenario, axes: list[Axis], runs: int) -> dict:
     """What a sweep is, written beside its rows so `resume` can check it is the same sweep
     (the base scenario's content, not only its path)."""
     return {
         "scenario": file,
         "scenario_sha256": scenario.sha256(),
         "vary": [{"path": a.path, "values": list(a.values)} for a in axes],
-        "replications": replications,
+        "runs": runs,
     }
 
 

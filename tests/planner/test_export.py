@@ -451,7 +451,7 @@ def test_plan_export_uses_the_plans_replicas():
     data = one_region(count=20, at="1000s")
     data["model"]["replica_concurrency"] = 1
     data["objectives"] = {"p95": "71s"}
-    p = plan(build(data), replications=2)
+    p = plan(build(data), runs=2)
     t = arm.template(document.from_plan(p))
     [target] = t["resources"][2]["properties"]["publishingProfile"]["targetRegions"]
     assert (target["regionalReplicaCount"], target["storageAccountType"]) == (10, "Standard_ZRS")

@@ -33,7 +33,7 @@ def a_plan():
     data = one_region(count=20, at="1000s")
     data["model"]["replica_concurrency"] = 1
     data["objectives"] = {"p95": "71s"}
-    return plan(build(data), replications=2)
+    return plan(build(data), runs=2)
 
 
 def _png_pixels(path) -> tuple[int, int, float]:
