@@ -26,6 +26,7 @@ from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import PoolFigures, Recorder, merge, region_summary
 from acgsim.sim.model import Simulation
 from acgsim.sim.params import assumptions
+from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.replication import replicate
 from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
@@ -84,6 +85,7 @@ def build_simulation(
         Throttles(buckets, unlimited=not p.throttling),
         GalleryState(scenario),
         Recorder(_regions(scenario, subset), trace),
+        SELECTIONS[p.replica_selection],
     )
     m.outages = Outages(env, m.sync, m.sync)
     failures = ReplicationFaults(scenario, p.replication.failure_probability)

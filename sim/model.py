@@ -19,7 +19,7 @@ from acgsim.sim.faults import ALL_ZONES, Outages
 from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import Recorder
 from acgsim.sim.params import ModelParams
-from acgsim.sim.replicas import ReplicaPool
+from acgsim.sim.replicas import ReplicaPool, Selection
 from acgsim.sim.results import Series
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.streams import Streams
@@ -38,6 +38,7 @@ class Simulation:
     throttles: Throttles
     gallery: GalleryState
     rec: Recorder
+    selection: type[Selection]  # the scenario's replica_selection, as its policy class
     outages: Outages = field(init=False)
     pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
     copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
@@ -55,8 +56,7 @@ class Simulation:
             capacity,
             region.zones,
             catalog.STORAGE_TYPES[copy.storage].zone_redundant,
-            p.replica_selection,
-            self.streams.rng(f"selection/{copy.version}/{copy.region}"),
+            self.selection(self.streams.rng(f"selection/{copy.version}/{copy.region}")),
         )
         speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
         copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
