@@ -364,7 +364,9 @@ def plan(
     if report and out_dir is not None:
         from acgsim.reports import html as html_report  # matplotlib only when a report is asked for
 
-        written = html_report.plan_report(result, out_dir / "report")
+        written = html_report.plan_report(
+            result, out_dir / "report", exports=_report_exports(result)
+        )
         console.err.print(f"report: {written[0]}", markup=False)
     if result.infeasible:
         raise typer.Exit(1)
@@ -376,6 +378,11 @@ FORMATS = {
     "terraform": ("main.tf", terraform.render),
     "azcli": ("deploy.sh", azcli.render),
 }
+
+
+def _report_exports(plan: Plan) -> dict[str, str]:
+    """The exported files a plan's report shows: its ARM template (none without its scenario)."""
+    return {"template.json": arm.render(document.from_plan(plan))} if plan.scenario_spec else {}
 
 
 def _export_of(path: Path) -> document.Export:
@@ -473,7 +480,8 @@ def report(
             data = None
     try:
         if isinstance(data, dict) and "scenario_spec" in data:
-            written = html_report.plan_report(Plan.model_validate(data), out_dir, svg)
+            shown = Plan.model_validate(data)
+            written = html_report.plan_report(shown, out_dir, svg, exports=_report_exports(shown))
         elif isinstance(data, dict) and "replication_log" in data:
             result = RunResult.model_validate(data)
             if result.error or result.overall is None:

@@ -1,13 +1,14 @@
 """Self-contained reports: one HTML file (images embedded, no script, no network) and a Markdown
-summary beside it, for a run or a plan."""
+summary beside it, for a run or a plan. A plan's report shows the exported files its caller
+rendered (file name -> text); reports never run an exporter themselves."""
 
 from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
-from acgsim.planner.export import arm, document
 from acgsim.planner.plan import Plan
 from acgsim.reports import plots
 from acgsim.reports.console import duration
@@ -160,8 +161,11 @@ def run_report(
     return _write(out, page, md) + written
 
 
-def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
-    """report.html, report.md and the plots of a plan, written into `out`."""
+def plan_report(
+    plan: Plan, out: Path, svg: bool = False, *, exports: Mapping[str, str] | None = None
+) -> list[Path]:
+    """report.html, report.md and the plots of a plan, written into `out`; `exports` maps the
+    name of each exported file (template.json, main.bicep, ...) to its text, shown as written."""
     pngs, written = _save_figures(
         {
             ("p95 against replicas", "tradeoff"): plots.plan_tradeoff(plan),
@@ -203,11 +207,13 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
         f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"
         + (f"<ul>{messages}</ul>" if messages else "")
     )
-    template = arm.render(document.from_plan(plan)) if plan.scenario_spec else ""
-    exports = (
+    files = "".join(
+        f"<details><summary>{html.escape(name)}</summary><pre>{html.escape(text)}</pre></details>"
+        for name, text in (exports or {}).items()
+    )
+    export_section = (
         "<p>Write them with <code>acgsim export plan.json --format "
-        "arm|bicep|terraform|azcli</code>. The ARM template:</p><details><summary>"
-        f"template.json</summary><pre>{html.escape(template)}</pre></details>"
+        f"arm|bicep|terraform|azcli</code>.</p>{files}"
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.prices.notes)
     page = _page(
@@ -223,7 +229,7 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
                 '<p class="note">The model assumptions are those of the scenario: '
                 "<code>acgsim assumptions FILE</code>.</p>",
             ),
-            ("exports", exports),
+            ("exports", export_section),
         ],
     )
     md = (

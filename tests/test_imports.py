@@ -141,3 +141,15 @@ def test_only_reports_import_matplotlib():
         and any(n == "matplotlib" or n.startswith("matplotlib.") for n in imported)
     )
     assert not wrong, "matplotlib imported outside acgsim.reports: " + ", ".join(wrong)
+
+
+def test_reports_render_exports_they_are_given():
+    edges, _ = graph()
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in edges.items()
+        if module.startswith("acgsim.reports")
+        for target in targets
+        if target.startswith("acgsim.planner.export")
+    )
+    assert not wrong, "reports run an exporter themselves: " + ", ".join(wrong)
