@@ -11,30 +11,15 @@ without loading numpy, SimPy or pydantic.
 
 __version__ = "0.2.0"
 
-# The notebook API (acgsim.api), imported on first use so that `import acgsim` stays light.
-_API = (
-    "Plan",
-    "RunResult",
-    "Scenario",
-    "bundled",
-    "change",
-    "export",
-    "load",
-    "plan",
-    "records",
-    "simulate",
-    "simulate_many",
-)
-__all__ = ["__version__", *_API]
+# The notebook API lives in acgsim.api (load, change, simulate, simulate_many, plan, export,
+# records): its names are offered here, imported on first use so `import acgsim` stays light.
 
 
 def __getattr__(name: str):
-    if name in _API:
-        from acgsim import api
+    if not name.startswith("_") and name != "api":  # never import the API to answer a probe
+        from importlib import import_module
 
-        return getattr(api, name)
+        api = import_module("acgsim.api")
+        if name in api.__all__:
+            return getattr(api, name)
     raise AttributeError(f"module 'acgsim' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_API])

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from acgsim import _API
 from acgsim import scenarios as library
 from acgsim.planner.plan import Plan
 from acgsim.sim import engine
@@ -28,7 +27,19 @@ from acgsim.sim.loader import load_scenario, validate
 from acgsim.sim.results import RunResult
 from acgsim.sim.scenario import Scenario
 
-__all__ = list(_API)  # the names `acgsim` itself offers (declared there, imported lazily)
+__all__ = [  # `acgsim` offers these names itself (imported on first use)
+    "Plan",
+    "RunResult",
+    "Scenario",
+    "bundled",
+    "change",
+    "export",
+    "load",
+    "plan",
+    "records",
+    "simulate",
+    "simulate_many",
+]
 
 
 def bundled() -> list[str]:
@@ -82,9 +93,11 @@ def export(source: Plan | Scenario, format: str) -> str:
     """The text of an ARM template, Bicep file, Terraform configuration or az script ('arm',
     'bicep', 'terraform', 'azcli') for a plan or for a scenario's own target regions."""
     from acgsim.planner import export as exports
-    from acgsim.planner.export import model
+    from acgsim.planner.export import document
 
-    document = model.from_plan(source) if isinstance(source, Plan) else model.from_scenario(source)
+    document = (
+        document.from_plan(source) if isinstance(source, Plan) else document.from_scenario(source)
+    )
     return exports.render(format, document)
 
 

@@ -261,7 +261,8 @@ def plan(
     if report and out_dir is not None:
         from acgsim.reports import html
 
-        _warn(f"report: {html.plan_report(result, out_dir / 'report')[0]}")
+        written = html.plan_report(result, out_dir / "report", exports=exports.for_report(result))
+        _warn(f"report: {written[0]}")
     if result.infeasible:
         raise typer.Exit(1)
 
@@ -327,10 +328,12 @@ def report(
     Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
     """
     from acgsim import scenarios
+    from acgsim.planner import export as exports
     from acgsim.reports import html
 
     _check_target(out_dir / "report.html", force)
-    written = html.report_of(scenarios.resolve(source), out_dir, svg, _load)
+    resolved = scenarios.resolve(source)
+    written = html.report_of(resolved, out_dir, svg, _load, exports.for_report)
     _say(f"wrote {', '.join(str(p) for p in written)}")
 
 

@@ -1,7 +1,7 @@
 """Planner cost: the search against brute force on scenarios/global-rollout.yaml.
 
-`plan` runs at 20 replications per candidate. Brute force simulates, in each region, every replica
-count from 1 to the plan's answer (20 replications each) and takes the fewest that meet the
+`plan` simulates 20 runs per candidate. Brute force simulates, in each region, every replica
+count from 1 to the plan's answer (20 runs each) and takes the fewest that meet the
 objectives (no fewer than the guidance, as the plan). Prints one JSON line: wall time, simulations
 and simulated requests of both, whether the answers agree, and the plan's share of brute force's
 simulated requests.
@@ -21,16 +21,16 @@ from pathlib import Path
 from acgsim.planner import rules
 from acgsim.planner.evaluate import Evaluator
 from acgsim.planner.search import _groups, plan
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def brute_force(scenario, answers: dict, replications: int, workers: int) -> dict:
+def brute_force(scenario, answers: dict, runs: int, workers: int) -> dict:
     """Every count from 1 to the plan's answer in each region; the fewest that meet, per region."""
     units = rules.baseline(scenario)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    ev = Evaluator(scenario, replications, scenario.seed, pool)
+    ev = Evaluator(scenario, runs, scenario.seed, pool)
     found = {}
     start = time.perf_counter()
     try:
@@ -60,7 +60,7 @@ def main() -> None:
     args = ap.parse_args()
     scenario = load(ROOT / "scenarios" / "global-rollout.yaml")
     start = time.perf_counter()
-    p = plan(scenario, replications=args.replications, workers=args.workers)
+    p = plan(scenario, runs=args.replications, workers=args.workers)
     wall = time.perf_counter() - start
     answers = {(r.version, r.region): r.replicas for r in p.regions}
     brute = brute_force(scenario, answers, args.replications, args.workers)
@@ -71,7 +71,7 @@ def main() -> None:
                 "benchmark": "planner",
                 "scenario": "global-rollout",
                 "regions": len(p.regions),
-                "replications": args.replications,
+                "runs": args.replications,
                 "workers": args.workers,
                 "plan_wall_s": round(wall, 1),
                 "plan_simulations": p.simulations,

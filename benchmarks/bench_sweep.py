@@ -1,7 +1,7 @@
 """Sweep throughput: cells per second on 1 and 2 local workers and on a Dask LocalCluster of 2.
 
 The sweep: scenarios/global-rollout.yaml (12 regions, about 14,000 requests a run) with the
-assumed replica concurrency varied over 16 values, 2 replications per cell. The local figures
+assumed replica concurrency varied over 16 values, 2 runs per cell. The local figures
 include starting the process pool; the Dask figure is measured on a running LocalCluster of 2
 workers reached by its address (as a user reaches a standing cluster), and the cluster's own
 start-up time is reported beside it. Every engine runs the same task function;
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCENARIO = ROOT / "scenarios" / "global-rollout.yaml"
 VARY = "model.replica_concurrency=5..20"
-REPLICATIONS = 2
+RUNS = 2
 CELLS = 16  # replica_concurrency 5..20
 
 
@@ -33,11 +33,11 @@ def measure(workers: int, scheduler: str | None = None) -> tuple[float, list[dic
     data = yaml.safe_load(SCENARIO.read_text())
     axes = [sw.parse_vary(VARY)]
     cells = sw.grid(data, axes, str(SCENARIO))
-    todo = sw.tasks(cells, REPLICATIONS, set())
+    todo = sw.tasks(cells, RUNS, set())
     start = time.perf_counter()
     rows = list(sw.execute(todo, workers, scheduler))
     wall = time.perf_counter() - start
-    return len(cells) / wall, sorted(rows, key=lambda r: (r["cell"], r["replication"]))
+    return len(cells) / wall, sorted(rows, key=lambda r: (r["cell"], r["run"]))
 
 
 def main() -> None:
@@ -59,7 +59,7 @@ def main() -> None:
             {
                 "benchmark": "sweep",
                 "cells": CELLS,
-                "replications": REPLICATIONS,
+                "runs": RUNS,
                 "cells_per_s_1_worker": round(one, 3),
                 "cells_per_s_2_workers": round(two, 3),
                 "cells_per_s_dask_2_workers": round(dask, 3),

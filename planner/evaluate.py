@@ -1,8 +1,8 @@
-"""Evaluating a candidate: the scenario with chosen replicas, simulated for K replications.
+"""Evaluating a candidate: the scenario with chosen replicas, simulated for K runs.
 
 A region is simulated alone (sim.engine.Subset: only its waves and replications, with the
 full-scenario stream names), so its candidates share random numbers and its figures equal the
-full run's. Figures are the mean and 95% confidence interval of each replication's p50, p95 and
+full run's. Figures are the mean and 95% confidence interval of each run's p50, p95 and
 failure rate; the Evaluator counts simulations and simulated requests.
 """
 
@@ -20,7 +20,7 @@ from acgsim.sim.stats import mean_ci
 
 @dataclass
 class Figures:
-    """One candidate's figures for one region over K replications."""
+    """One candidate's figures for one region over K runs."""
 
     p50: dict
     p95: dict
@@ -80,16 +80,16 @@ class Group:
 
 
 def _one(args: tuple) -> tuple[str | None, list]:
-    scenario, seed, replication, subset = args
-    r = simulate(scenario, seed, replication, subset=subset)
+    scenario, seed, run, subset = args
+    r = simulate(scenario, seed, run, subset=subset)
     return r.error, [s.model_dump() for s in r.regions]
 
 
 class Evaluator:
-    """Runs candidates for K replications (on a process pool if given) and counts the work."""
+    """Runs candidates for K runs each (on a process pool if given) and counts the work."""
 
-    def __init__(self, scenario: Scenario, replications: int, seed: int, pool: Executor | None):
-        self.scenario, self.k, self.seed, self.pool = scenario, replications, seed, pool
+    def __init__(self, scenario: Scenario, runs: int, seed: int, pool: Executor | None):
+        self.scenario, self.k, self.seed, self.pool = scenario, runs, seed, pool
         self.simulations = 0
         self.requests = 0
 
@@ -142,16 +142,13 @@ def _figures(rows: list[dict]) -> Figures:
 def apply(scenario: Scenario, choices: dict[tuple[str, str], tuple[int, str]]) -> Scenario:
     """A copy of the scenario with these (version, region) -> (replicas, storage) choices."""
     s = scenario.model_copy(deep=True)
-    for g in s.galleries:
-        for d in g.images:
-            for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
-                targets = {t.region: t for t in v.regions}
-                for (version, region), (n, storage) in sorted(choices.items()):
-                    if version != ref:
-                        continue
-                    if region in targets:
-                        targets[region].replicas, targets[region].storage = n, storage
-                    else:
-                        v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
+    for ref, _, _, v in s.versions():
+        targets = {t.region: t for t in v.regions}
+        for (version, region), (n, storage) in sorted(choices.items()):
+            if version != ref:
+                continue
+            if region in targets:
+                targets[region].replicas, targets[region].storage = n, storage
+            else:
+                v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
     return s

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from acgsim.planner.cost import PriceTable
 from acgsim.sim.loader import load_output
 
 
-class _Model(BaseModel):
+class _Out(BaseModel):
+    """Base of the plan's parts: a plan.json read back with an unknown field is refused."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class Estimate(_Model):
-    """A figure's mean over replications and the half-width of its 95% confidence interval."""
+class Estimate(_Out):
+    """A figure's mean over runs and the half-width of its 95% confidence interval."""
 
     mean: float | None
     half_width: float | None = None
     n: int = 0
 
 
-class Candidate(_Model):
+class Candidate(_Out):
     """One replica count the search simulated for a region (data for the trade-off plot)."""
 
     replicas: int
@@ -31,7 +33,7 @@ class Candidate(_Model):
     met: bool
 
 
-class RegionPlan(_Model):
+class RegionPlan(_Out):
     """The answer for one image version in one region."""
 
     version: str
@@ -57,7 +59,7 @@ class RegionPlan(_Model):
     candidates: list[Candidate] = []
 
 
-class Totals(_Model):
+class Totals(_Out):
     replicas: int
     monthly_cost_usd: float
     egress_one_time_usd: float
@@ -65,7 +67,7 @@ class Totals(_Model):
     baseline_monthly_cost_usd: float
 
 
-class Plan(_Model):
+class Plan(_Out):
     """A verified, priced plan and how it was made."""
 
     acgsim_version: str
@@ -74,7 +76,8 @@ class Plan(_Model):
     guidance: str
     objectives: dict
     seed: int
-    replications: int
+    # a plan.json of acgsim 0.1 calls them replications
+    runs: int = Field(validation_alias=AliasChoices("runs", "replications"))
     below_guidance: bool
     regions: list[RegionPlan]
     totals: Totals

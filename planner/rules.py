@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass, field
 
 from acgsim.sim import catalog
-from acgsim.sim.engine import wave_keys
 from acgsim.sim.errors import InputError
 from acgsim.sim.naming import version_key
 from acgsim.sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
@@ -96,14 +95,9 @@ def _peak(intervals: list[tuple[float, float, int]]) -> int:
 def demands(scenario: Scenario) -> dict[tuple[str, str], Demand]:
     """Peak concurrent VMs and scale sets per (version, region) the workload uses."""
     out: dict[tuple[str, str], Demand] = {}
-    sizes = {
-        f"{g.name}/{d.name}/{v.name}": v.size_gb
-        for g in scenario.galleries
-        for d in g.images
-        for v in d.versions
-    }
+    sizes = {x.ref: x.version.size_gb for x in scenario.versions()}
     batch = scenario.model.vmss_batch
-    for key, wave, _ in wave_keys(scenario):
+    for key, wave, _ in scenario.waves():
         version = resolve_static(scenario, wave.image, wave.region)
         if version is None:
             continue
@@ -197,32 +191,23 @@ def baseline(scenario: Scenario, premium: bool = False) -> list[UnitPlan]:
     need = demands(scenario)
     units: list[UnitPlan] = []
     shallow_warnings: list[str] = []
-    for g in scenario.galleries:
-        for d in g.images:
-            for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
-                targets = {t.region: t for t in v.regions}
-                wanted = {r for (x, r) in need if x == ref}
-                if v.replication_mode == "Shallow":  # serves its source region only [SIG]
-                    for region in sorted(wanted - set(targets)):
-                        need.pop((ref, region))
-                        shallow_warnings.append(
-                            f"{ref} is Shallow: it serves {g.region} only, so requests in "
-                            f"{region} fail; publish a Full version to deploy there"
-                        )
-                    wanted &= set(targets)
-                for region in sorted(set(targets) | wanted):
-                    units.append(
-                        _unit(
-                            scenario,
-                            v,
-                            ref,
-                            region,
-                            targets.get(region),
-                            need.get((ref, region)),
-                            premium,
-                        )
-                    )
+    for ref, g, _, v in scenario.versions():
+        targets = {t.region: t for t in v.regions}
+        wanted = {r for (x, r) in need if x == ref}
+        if v.replication_mode == "Shallow":  # serves its source region only [SIG]
+            for region in sorted(wanted - set(targets)):
+                need.pop((ref, region))
+                shallow_warnings.append(
+                    f"{ref} is Shallow: it serves {g.region} only, so requests in "
+                    f"{region} fail; publish a Full version to deploy there"
+                )
+            wanted &= set(targets)
+        for region in sorted(set(targets) | wanted):
+            units.append(
+                _unit(
+                    scenario, v, ref, region, targets.get(region), need.get((ref, region)), premium
+                )
+            )
     if shallow_warnings and units:
         units[0].warnings.extend(shallow_warnings)
     return units

@@ -1,6 +1,6 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). Each region's candidate is simulated for K replications;
+Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs;
 it meets the objectives when the upper end of the 95% confidence interval of its p95 time to running
 (and of its failure rate) is within them. A region that misses gallops up (+1, +2, +4, ... capped at
 100) and then bisects; one that meets them is lowered by bisection toward the cheapest count that
@@ -27,7 +27,6 @@ from acgsim.planner import cost, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
 from acgsim.sim import catalog
-from acgsim.sim.engine import scenario_hash, wave_keys
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.units import human_duration
 
@@ -66,7 +65,7 @@ def search_count(
 def _why(f: Figures, scale_sets: bool = False) -> str:
     if f.failed_by_code:
         top = max(f.failed_by_code, key=f.failed_by_code.get)
-        why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the replications)"
+        why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
         if top == "NotAvailableInRegion":
             why += (
                 "; the region has not finished replicating when the workload starts, and "
@@ -75,7 +74,7 @@ def _why(f: Figures, scale_sets: bool = False) -> str:
         return why
     parts = []
     if f.throttled:
-        parts.append(f"throttling ({f.throttled:,} HTTP 429s over the replications)")
+        parts.append(f"throttling ({f.throttled:,} HTTP 429s over the runs)")
     if f.wait_mean:
         parts.append(f"replica waits of {human_duration(f.wait_mean)} on average")
     if scale_sets:
@@ -98,7 +97,7 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
 
     if scenario.model.throttling:
         by_sub: dict[str, str] = {}
-        keys = dict((k, w) for k, w, _ in wave_keys(scenario))
+        keys = {w.key: w.wave for w in scenario.waves()}
         for u in active:
             for key in u.demand.waves:
                 sub = keys[key].subscription
@@ -254,7 +253,7 @@ def _estimate(d: dict) -> Estimate:
 
 def plan(
     scenario: Scenario,
-    replications: int = 20,
+    runs: int = 20,
     seed: int | None = None,
     below_guidance: bool = False,
     premium: bool = False,
@@ -268,7 +267,7 @@ def plan(
     units = rules.baseline(scenario, premium)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        ev = Evaluator(scenario, replications, seed, pool)
+        ev = Evaluator(scenario, runs, seed, pool)
         chosen, infeasible = _search_all(scenario, units, ev, below_guidance, progress)
         if progress:
             progress("verifying the whole plan")
@@ -277,7 +276,7 @@ def plan(
         if pool is not None:
             pool.shutdown()
     return _assemble(
-        scenario, units, chosen, whole, infeasible, ev, table, seed, replications, below_guidance
+        scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
 
 
@@ -306,18 +305,15 @@ def _assemble(
     ev: Evaluator,
     table: cost.PriceTable,
     seed: int,
-    replications: int,
+    runs: int,
     below_guidance: bool,
 ) -> Plan:
     regions, warnings = [], []
     sizes, sources, current = {}, {}, {}
-    for g in scenario.galleries:
-        for d in g.images:
-            for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
-                sizes[ref], sources[ref] = v.size_gb, g.region
-                for t in v.regions:
-                    current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
+    for ref, g, _, v in scenario.versions():
+        sizes[ref], sources[ref] = v.size_gb, g.region
+        for t in v.regions:
+            current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
     for u in units:
         n, group = chosen[(u.version, u.region)]
         size = sizes[u.version]
@@ -367,11 +363,11 @@ def _assemble(
     return Plan(
         acgsim_version=__version__,
         scenario=scenario.name,
-        scenario_sha256=scenario_hash(scenario),
+        scenario_sha256=scenario.sha256(),
         guidance=scenario.guidance,
         objectives=scenario.objectives.model_dump(mode="json"),
         seed=seed,
-        replications=replications,
+        runs=runs,
         below_guidance=below_guidance,
         regions=regions,
         totals=totals,
@@ -441,6 +437,6 @@ def _search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) -
     )
     verb = "raised" if n > u.replicas else "lowered"
     return (
-        f"simulation ({p95.n if p95 else 0} replications): {verb} from {u.replicas} to {n}, "
+        f"simulation ({p95.n if p95 else 0} runs): {verb} from {u.replicas} to {n}, "
         f"the fewest that meet {target} (p95 {got})"
     )

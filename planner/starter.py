@@ -12,7 +12,7 @@ import math
 import yaml
 
 from acgsim.planner import rules
-from acgsim.planner.export.model import replication_estimate
+from acgsim.planner.export.document import replication_estimate
 from acgsim.sim.errors import InputError, ScenarioError
 from acgsim.sim.loader import validate
 from acgsim.sim.scenario import ImageVersion, Scenario

@@ -56,11 +56,11 @@ def write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
         if results[0].records is not None:
             files["records.csv"] = csv_text(results[0].records)
     else:
-        files = {f"result-{r.replication}.json": r.to_json() for r in results}
+        files = {f"result-{r.run}.json": r.to_json() for r in results}
         files["summary.json"] = json.dumps(aggregate(results), indent=2) + "\n"
         for r in results:
             if r.records is not None:
-                files[f"records-{r.replication}.csv"] = csv_text(r.records)
+                files[f"records-{r.run}.csv"] = csv_text(r.records)
     clash = [n for n in files if (out_dir / n).exists()]
     if clash and not force:
         raise FileExistsError(f"{out_dir / clash[0]}: exists; pass --force to overwrite it")

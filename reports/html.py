@@ -1,13 +1,14 @@
 """Self-contained reports: one HTML file (images embedded, no script, no network) and a Markdown
-summary beside it, for a run or a plan."""
+summary beside it, for a run or a plan. A plan's report shows the exported files its caller
+rendered (file name -> text); reports never run an exporter themselves."""
 
 from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
-from acgsim.planner.export import arm, model
 from acgsim.planner.plan import Plan
 from acgsim.reports import plots
 from acgsim.reports.files import write_atomic
@@ -161,8 +162,11 @@ def run_report(
     return _write(out, page, md) + written
 
 
-def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
-    """report.html, report.md and the plots of a plan, written into `out`."""
+def plan_report(
+    plan: Plan, out: Path, svg: bool = False, *, exports: Mapping[str, str] | None = None
+) -> list[Path]:
+    """report.html, report.md and the plots of a plan, written into `out`; `exports` maps the
+    name of each exported file (template.json, main.bicep, ...) to its text, shown as written."""
     pngs, written = _save_figures(
         {
             ("p95 against replicas", "tradeoff"): plots.plan_tradeoff(plan),
@@ -198,17 +202,19 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
     t = plan.totals
     summary = (
         f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {html.escape(plan.guidance)} guidance, "
-        f"{plan.replications} replications per candidate, seed {plan.seed}. Total "
+        f"{plan.runs} runs per candidate, seed {plan.seed}. Total "
         f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {plan.prices.currency} a month "
         f"(rules alone: {t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), "
         f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"
         + (f"<ul>{messages}</ul>" if messages else "")
     )
-    template = arm.render(model.from_plan(plan)) if plan.scenario_spec else ""
-    exports = (
+    files = "".join(
+        f"<details><summary>{html.escape(name)}</summary><pre>{html.escape(text)}</pre></details>"
+        for name, text in (exports or {}).items()
+    )
+    export_section = (
         "<p>Write them with <code>acgsim export plan.json --format "
-        "arm|bicep|terraform|azcli</code>. The ARM template:</p><details><summary>"
-        f"template.json</summary><pre>{html.escape(template)}</pre></details>"
+        f"arm|bicep|terraform|azcli</code>.</p>{files}"
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.prices.notes)
     page = _page(
@@ -224,7 +230,7 @@ def plan_report(plan: Plan, out: Path, svg: bool = False) -> list[Path]:
                 '<p class="note">The model assumptions are those of the scenario: '
                 "<code>acgsim assumptions FILE</code>.</p>",
             ),
-            ("exports", exports),
+            ("exports", export_section),
         ],
     )
     md = (
@@ -253,16 +259,17 @@ def _write(out: Path, page: str, md: str) -> list[Path]:
     return [out / "report.html", out / "report.md"]
 
 
-def report_of(source: Path, out: Path, svg: bool, load_scenario) -> list[Path]:
+def report_of(source: Path, out: Path, svg: bool, load_scenario, exports_of) -> list[Path]:
     """The report of a plan.json, a result.json, or a scenario file (run first on its own seed;
-    `load_scenario` reads it and reports its warnings)."""
+    `load_scenario` reads it and reports its warnings; `exports_of(plan)` gives the exported
+    files a plan's report shows)."""
     from acgsim.planner.plan import load_plan
     from acgsim.sim.engine import simulate
     from acgsim.sim.results import load_result
 
     plan = load_plan(source)
     if plan is not None:
-        return plan_report(plan, out, svg)
+        return plan_report(plan, out, svg, exports=exports_of(plan))
     result = load_result(source)
     if result is not None:
         if result.error or result.overall is None:

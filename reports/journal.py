@@ -56,7 +56,7 @@ class Journal:
 
     def done(self) -> set[tuple[int, int]]:
         """The (cell, run) pairs already journalled."""
-        return {(r["cell"], r["replication"]) for r in self.rows}
+        return {(r["cell"], r["run"]) for r in self.rows}
 
     def record(self, rows: Iterable[dict]) -> Iterator[dict]:
         """Append each row to rows.jsonl as it arrives (flushed), and pass it on."""

@@ -29,9 +29,9 @@ LABELS = {
 
 
 def write_tables(out: Path, rows: list[dict], summary: list[dict]) -> list[Path]:
-    """rows.csv (sorted by cell and replication, columns in a fixed order), summary.csv/json."""
-    ordered = sorted(rows, key=lambda r: (r["cell"], r["replication"]))
-    first = ["cell", "replication"]
+    """rows.csv (sorted by cell and run, columns in a fixed order), summary.csv/json."""
+    ordered = sorted(rows, key=lambda r: (r["cell"], r["run"]))
+    first = ["cell", "run"]
     params = [k for k in ordered[0] if k not in (*first, "seed", "error", *FIGURES)]
     columns = [*first, *params, "seed", "error", *FIGURES]
     full = [{c: r.get(c) for c in columns} for r in ordered]

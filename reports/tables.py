@@ -34,7 +34,7 @@ def results_json(results: list[RunResult]) -> str:
     if len(results) == 1:
         return results[0].to_json()
     doc = {
-        "replications": [json.loads(r.to_json()) for r in results],
+        "runs": [json.loads(r.to_json()) for r in results],
         "summary": aggregate(results),
     }
     return json.dumps(doc, indent=2) + "\n"
@@ -139,7 +139,7 @@ def print_many(results: list[RunResult]) -> None:
     emit(
         False,
         None,
-        f"{results[0].scenario}: {len(results)} replications of seed "
+        f"{results[0].scenario}: {len(results)} runs on child seeds of seed "
         f"{results[0].seed} (mean ± 95% CI half-width)",
         ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
         rows,
@@ -175,8 +175,8 @@ def print_plan(p: Plan) -> None:
     emit(
         False,
         None,
-        f"Plan for {p.scenario} ({p.guidance} guidance, {p.replications} "
-        "replications per candidate; p95 = time to running, mean ± 95% CI)",
+        f"Plan for {p.scenario} ({p.guidance} guidance, {p.runs} "
+        "runs per candidate; p95 = time to running, mean ± 95% CI)",
         ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
         rows,
     )
@@ -234,7 +234,7 @@ def print_comparison(
         emit(
             False,
             None,
-            f"{region}: B ({b}) against A ({a}), {k} paired replications of seed {seed}",
+            f"{region}: B ({b}) against A ({a}), {k} paired runs on child seeds of seed {seed}",
             ["figure", "A", "B", "B - A", "95% CI", "significant"],
             rows,
         )

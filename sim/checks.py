@@ -10,15 +10,12 @@ in the file is reported, not just the first. A warning is legal but probably not
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
 
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem, problem
 from acgsim.sim.naming import version_key
+from acgsim.sim.scenario import ImageVersion, Scenario
 from acgsim.sim.units import format_duration
-
-if TYPE_CHECKING:
-    from acgsim.sim.scenario import ImageVersion, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -318,7 +315,7 @@ def _resolve(
         )
         return None
     if len(parts) == 1:
-        return [v for g in galleries for d in g.images for v in d.versions]
+        return [x.version for x in s.versions() if x.gallery.name == parts[0]]
     found = s.find_image(parts[0], parts[1])
     if found is None:
         out.append(
@@ -361,14 +358,8 @@ def _check_access(s: Scenario, out: list[Problem]) -> None:
 
 
 def _check_workload(s: Scenario, out: list[Problem]) -> None:
-    w = s.workload
-    waves = (
-        [("vms", i, x) for i, x in enumerate(w.vms)]
-        + [("scale_sets", i, x) for i, x in enumerate(w.scale_sets)]
-        + [("arrivals", i, x) for i, x in enumerate(w.arrivals)]
-    )
-    for kind, i, wave in waves:
-        wp: Path = ("workload", kind, i)
+    for w in s.waves():
+        wave, wp = w.wave, ("workload", w.kind, w.index)
         _ref(s, wp + ("subscription",), wave.subscription, "subscription", out)
         versions = _resolve(s, wp + ("image",), wave.image, out, allow_latest=True)
         if versions is not None:
@@ -413,7 +404,7 @@ def _check_faults(s: Scenario, out: list[Problem]) -> None:
             if f.version is not None:
                 versions = _resolve(s, fp + ("version",), f.version, out, allow_latest=False)
             else:
-                versions = [v for g in s.galleries for d in g.images for v in d.versions]
+                versions = [x.version for x in s.versions()]
             if versions and f.region not in {t.region for v in versions for t in v.regions}:
                 what = f"no version it names replicates to '{f.region}': this fault does nothing"
                 out.append(problem(fp + ("region",), "NotTargeted", "warning", what=what))

@@ -17,30 +17,27 @@ moment the request (or the scale set) was submitted.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from acgsim.sim.gallery import RegionCopy, VersionState
 from acgsim.sim.metrics import Request
+from acgsim.sim.model import Simulation
 from acgsim.sim.replicas import Replica, ReplicaPool
 from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import durations
-
-if TYPE_CHECKING:
-    from acgsim.sim.engine import Model
 
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
 CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams
 
 
-def _backoff(m: Model, retry: int) -> float:
+def _backoff(m: Simulation, retry: int) -> float:
     r = m.params.retry
     return min(r.backoff_max, r.backoff_base * 2.0 ** (retry - 1))
 
 
-def put(m: Model, req: Request, policy: str) -> Generator[simpy.Event, None, str | None]:
+def put(m: Simulation, req: Request, policy: str) -> Generator[simpy.Event, None, str | None]:
     """Send the PUT until ARM and the compute RP accept it; the final error key if they never do."""
     env = m.env
     retry = m.params.retry
@@ -72,7 +69,7 @@ def put(m: Model, req: Request, policy: str) -> Generator[simpy.Event, None, str
         yield env.timeout(wait)
 
 
-def _again(m: Model, req: Request) -> Generator[simpy.Event, None, bool]:
+def _again(m: Simulation, req: Request) -> Generator[simpy.Event, None, bool]:
     """After a lost replica: wait the backoff and say True, or say False when retries ran out."""
     if req.retries >= m.params.retry.max_retries:
         return False
@@ -81,12 +78,12 @@ def _again(m: Model, req: Request) -> Generator[simpy.Event, None, bool]:
     return True
 
 
-def _lost_error(m: Model, req: Request) -> str:
+def _lost_error(m: Simulation, req: Request) -> str:
     return "RegionUnavailable" if m.outages.region_down(req.region) else "ReplicaUnavailable"
 
 
 def _create_disk(
-    m: Model,
+    m: Simulation,
     req: Request,
     pool: ReplicaPool,
     copy: RegionCopy,
@@ -117,7 +114,7 @@ def _create_disk(
     return True
 
 
-def vm(m: Model, req: Request, factor: float, boot: float) -> Generator:
+def vm(m: Simulation, req: Request, factor: float, boot: float) -> Generator:
     """The SimPy process of one VM request, from submission to running (or failure)."""
     env = m.env
     error = m.gallery.access(req.subscription, req.image)
@@ -141,7 +138,7 @@ def vm(m: Model, req: Request, factor: float, boot: float) -> Generator:
 
 
 def _instance(
-    m: Model,
+    m: Simulation,
     req: Request,
     copy: RegionCopy,
     holder: list,
@@ -168,7 +165,7 @@ def _instance(
 
 
 def scale_set(
-    m: Model, wave: ScaleSetWave, name: str, factors: np.ndarray, boots: np.ndarray
+    m: Simulation, wave: ScaleSetWave, name: str, factors: np.ndarray, boots: np.ndarray
 ) -> Generator:
     """The SimPy process of one scale set: its PUT, then its instances in batches."""
     env = m.env
@@ -204,7 +201,7 @@ def scale_set(
         holder[0].sets -= 1  # the scale set no longer draws on its replica
 
 
-def _draws(m: Model, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _draws(m: Simulation, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-request disk-time factors (mean 1) and boot times, from the request's own stream."""
     disk, boot = m.params.disk, m.params.boot
     return (
@@ -214,7 +211,7 @@ def _draws(m: Model, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.n
 
 
 def _held(
-    m: Model, slots: simpy.Resource, wave: VmWave, name: str, factor: float, boot: float
+    m: Simulation, slots: simpy.Resource, wave: VmWave, name: str, factor: float, boot: float
 ) -> Generator:
     """A VM the client sends only when one of its `concurrency` slots is free."""
     with slots.request() as turn:
@@ -223,7 +220,7 @@ def _held(
         yield from vm(m, req, factor, boot)
 
 
-def vm_wave(m: Model, wave: VmWave, index: int) -> Generator:
+def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
     """Submit a wave's VM requests, spread evenly over `spread`, at most `concurrency` in flight."""
     env = m.env
     name = wave.name or f"vms[{index}]"
@@ -241,7 +238,7 @@ def vm_wave(m: Model, wave: VmWave, index: int) -> Generator:
         env.process(vm(m, req, float(factors[i]), float(boots[i])))
 
 
-def scale_set_wave(m: Model, wave: ScaleSetWave, index: int) -> Generator:
+def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
     """Submit a wave's scale sets, spread evenly over `spread`."""
     env = m.env
     rng = m.streams.rng(f"workload/scale_sets/{index}")
@@ -255,7 +252,7 @@ def scale_set_wave(m: Model, wave: ScaleSetWave, index: int) -> Generator:
         env.process(scale_set(m, wave, name, factors, boots))
 
 
-def arrival_stream(m: Model, a: Arrivals, index: int) -> Generator:
+def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
     """Poisson arrivals of VM requests at `rate_per_min` from `at` for `duration`."""
     env = m.env
     rng = m.streams.rng(f"workload/arrivals/{index}")

@@ -1,20 +1,18 @@
-"""Build the model from a scenario, run it, and return a RunResult.
+"""Build a simulation from a scenario, run it, and return a RunResult.
 
-`build_model` wires every process (replication per version and region, outages, workload waves,
+`build_simulation` wires every process (replication per version and region, outages, workload waves,
 the sampler) and checks the wiring before anything runs; `simulate` runs one seed to the horizon
-and summarises; `simulate_many` runs K replications on spawned child seeds. Same scenario and seed
-give a byte-identical RunResult JSON (wall time is recorded only on request, since it is not
-reproducible).
+and summarises; `simulate_many` repeats it for K runs on spawned child seeds (statistical runs, not
+to be confused with Azure's replication of a version). Same scenario and seed give a byte-identical
+RunResult JSON (wall time is recorded only on request, since it is not reproducible).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -23,13 +21,14 @@ from acgsim import __version__
 from acgsim.sim import catalog
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
-from acgsim.sim.faults import ALL_ZONES, Outages, ReplicationFaults
+from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import PoolFigures, Recorder, merge, region_summary
-from acgsim.sim.params import ModelParams, assumptions
-from acgsim.sim.replicas import ReplicaPool
+from acgsim.sim.model import Simulation
+from acgsim.sim.params import assumptions
+from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.replication import replicate
-from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, Series
+from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -45,96 +44,13 @@ BUCKETS = {
 }
 
 
-@dataclass
-class Model:
-    """Everything a running simulation shares."""
-
-    env: simpy.Environment
-    scenario: Scenario
-    params: ModelParams
-    streams: Streams
-    throttles: Throttles
-    gallery: GalleryState
-    rec: Recorder
-    outages: Outages = field(init=False)
-    pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
-    copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
-    series: Series = field(default_factory=Series)
-
-    def complete(self, copy: RegionCopy) -> None:
-        """A region finished replicating: its replicas start serving."""
-        p, state = self.params, self.gallery.versions[copy.version]
-        shallow = state.version.replication_mode == "Shallow"
-        capacity = p.shallow_concurrency if shallow else p.concurrency(self.scenario.guidance)
-        region = catalog.REGIONS[copy.region]
-        pool = ReplicaPool(
-            self.env,
-            copy.replicas,
-            capacity,
-            region.zones,
-            catalog.STORAGE_TYPES[copy.storage].zone_redundant,
-            p.replica_selection,
-            self.streams.rng(f"selection/{copy.version}/{copy.region}"),
-        )
-        speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
-        copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
-        copy.pool = pool
-        self.pools.setdefault(copy.region, []).append(pool)
-        self.sync(copy.region)
-
-    def sync(self, region: str, _zone: int | None = None) -> None:
-        """Bring the region's replicas in line with the outages in force now."""
-        lost = self.outages.lost(region)
-        for pool in self.pools.get(region, []):
-            for zone in (0, 1, 2, 3):
-                if ALL_ZONES in lost or zone in lost:
-                    pool.lose_zone(zone)
-            for zone in (0, 1, 2, 3):
-                if ALL_ZONES not in lost and zone not in lost:
-                    pool.restore_zone(zone)
-
-    def sample(self):
-        """Every sample_interval: in flight, busy slots, queue and 429s per region."""
-        step = self.params.sample_interval
-        while True:
-            self.series.t.append(round(self.env.now, 3))
-            for region, stats in self.rec.regions.items():
-                pools = self.pools.get(region, [])
-                row = self.series.regions.setdefault(region, {k: [] for k in Series.FIELDS})
-                row["in_flight"].append(stats.in_flight)
-                row["busy"].append(sum(p.busy for p in pools))
-                row["queue"].append(sum(p.waiting for p in pools))
-                row["capacity"].append(sum(p.up_slots for p in pools))
-                row["throttled"].append(stats.throttled)
-                row["retries"].append(stats.retries)
-                copies = self.copies.get(region, [])
-                row["replication_progress"].append(
-                    round(sum(c.progress(self.env.now) for c in copies) / len(copies), 2)
-                    if copies
-                    else 0.0
-                )
-            yield self.env.timeout(step)
-
-
-def wave_keys(s: Scenario) -> list[tuple[str, object, int]]:
-    """Every wave with its key ("vms/0", ...) and its index in its list."""
-    w = s.workload
-    return (
-        [(f"vms/{i}", x, i) for i, x in enumerate(w.vms)]
-        + [(f"scale_sets/{i}", x, i) for i, x in enumerate(w.scale_sets)]
-        + [(f"arrivals/{i}", x, i) for i, x in enumerate(w.arrivals)]
-    )
-
-
 def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
     if subset is None:
-        used = {
-            t.region for g in s.galleries for d in g.images for v in d.versions for t in v.regions
-        }
-        used |= {x.region for _, x, _ in wave_keys(s)}
+        used = {t.region for x in s.versions() for t in x.version.regions}
+        used |= {w.wave.region for w in s.waves()}
     else:
         used = {c.rsplit("/", 1)[1] for c in subset.copies}
-        used |= {x.region for key, x, _ in wave_keys(s) if key in subset.waves}
+        used |= {w.wave.region for w in s.waves() if w.key in subset.waves}
     return sorted(used)
 
 
@@ -149,19 +65,19 @@ class Subset:
     copies: frozenset[str]
 
 
-def build_model(
+def build_simulation(
     scenario: Scenario,
     seed: np.random.SeedSequence,
     trace: bool = False,
     subset: Subset | None = None,
-) -> Model:
+) -> Simulation:
     """Wire every process of the scenario into a fresh SimPy environment; check before running."""
     env = simpy.Environment()
     p = scenario.model
     buckets = dict(BUCKETS)
     if p.arm_limits == "hourly":
         buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
-    m = Model(
+    m = Simulation(
         env,
         scenario,
         p,
@@ -169,6 +85,7 @@ def build_model(
         Throttles(buckets, unlimited=not p.throttling),
         GalleryState(scenario),
         Recorder(_regions(scenario, subset), trace),
+        SELECTIONS[p.replica_selection],
     )
     m.outages = Outages(env, m.sync, m.sync)
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
@@ -201,11 +118,11 @@ def build_model(
         if isinstance(fault, (ZoneOutage, RegionOutage)):
             env.process(m.outages.run(fault))
     starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
-    for key, wave, i in wave_keys(scenario):
-        if subset is None or key in subset.waves:
-            env.process(starts[key.split("/")[0]](m, wave, i))
+    for w in scenario.waves():
+        if subset is None or w.key in subset.waves:
+            env.process(starts[w.kind](m, w.wave, w.index))
     env.process(m.sample())
-    for key, x, _ in wave_keys(scenario):
+    for key, x, _ in scenario.waves():
         if subset is not None and key not in subset.waves:
             continue
         if x.region not in m.rec.regions or x.image.rsplit("/", 1)[0] not in m.gallery.by_image:
@@ -215,40 +132,36 @@ def build_model(
     return m
 
 
-def scenario_hash(scenario: Scenario) -> str:
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _seed_sequence(seed: int, replication: int | None) -> np.random.SeedSequence:
-    # replication i uses the i-th child of the run seed: SeedSequence(seed).spawn(K)[i]
-    return np.random.SeedSequence(seed, spawn_key=() if replication is None else (replication,))
+def _seed_sequence(seed: int, run: int | None) -> np.random.SeedSequence:
+    # run i uses the i-th child of the seed: SeedSequence(seed).spawn(K)[i]
+    return np.random.SeedSequence(seed, spawn_key=() if run is None else (run,))
 
 
 def simulate(
     scenario: Scenario,
     seed: int | None = None,
-    replication: int | None = None,
+    run: int | None = None,
+    *,
     trace: bool = False,
     timing: bool = False,
     subset: Subset | None = None,
 ) -> RunResult:
-    """Run a scenario to its horizon on one seed (or one replication's child seed)."""
+    """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed)."""
     seed = scenario.seed if seed is None else seed
     started = time.perf_counter()
     result = RunResult(
         acgsim_version=__version__,
         scenario=scenario.name,
-        scenario_sha256=scenario_hash(scenario),
+        scenario_sha256=scenario.sha256(),
         seed=seed,
-        replication=replication,
+        run=run,
         horizon_s=scenario.horizon,
         assumptions=assumptions(scenario.model, scenario.guidance),
         faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
         objective_p95_s=scenario.objectives.p95,
     )
     try:
-        m = build_model(scenario, _seed_sequence(seed, replication), trace, subset)
+        m = build_simulation(scenario, _seed_sequence(seed, run), trace, subset)
         m.env.run(until=scenario.horizon)
         _summarise(m, result)
     except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
@@ -258,24 +171,26 @@ def simulate(
     return result
 
 
+Progress = Callable[[Iterable[int]], Iterable[int]]
+"""Wraps the run indices and yields them back, showing progress as it goes: `tqdm` or
+`rich.progress.track` as they are, or `lambda runs: console.track(runs, "runs")`."""
+
+
 def simulate_many(
     scenario: Scenario,
-    replications: int,
+    runs: int,
     seed: int | None = None,
     *,
-    trace: bool = False,
     timing: bool = False,
-    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    trace: bool = False,
+    progress: Progress | None = None,
 ) -> list[RunResult]:
-    """K replications on the child seeds of one run seed; `progress` may wrap the index range
-    (a progress bar), and sees each index as its run starts."""
-    indices: Iterable[int] = range(replications)
-    if progress is not None:
-        indices = progress(indices)
+    """K runs on the child seeds of one seed: run i is `simulate(scenario, seed, i)`."""
+    indices: Iterable[int] = range(runs) if progress is None else progress(range(runs))
     return [simulate(scenario, seed, i, trace=trace, timing=timing) for i in indices]
 
 
-def _summarise(m: Model, result: RunResult) -> None:
+def _summarise(m: Simulation, result: RunResult) -> None:
     end = m.env.now
     figures: dict[str, PoolFigures] = {}
     done: dict[str, float | None] = {}

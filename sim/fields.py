@@ -111,13 +111,13 @@ PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class Model(BaseModel):
+class StrictModel(BaseModel):
     """Base for every scenario model: unknown fields are errors, never silently dropped."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class _OrString(Model):
+class _OrString(StrictModel):
     """A model that may also be written as one string, the value of `_string_field`."""
 
     _string_field: ClassVar[str]

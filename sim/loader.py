@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from acgsim.sim.checks import check
 from acgsim.sim.errors import Problem, ScenarioError
 from acgsim.sim.scenario import Scenario
 
@@ -126,6 +127,11 @@ def read_document(path: Path) -> tuple[Any, str]:
         raise fail(f"invalid YAML: {exc}") from None
 
 
+def load(path: str | Path) -> Scenario:
+    """Read, validate and cross-check a scenario file; raise ScenarioError listing every problem."""
+    return load_scenario(Path(path))[0]
+
+
 def load_scenario(path: Path) -> tuple[Scenario, list[Problem]]:
     """A valid Scenario and its warnings, or ScenarioError with every problem in the file."""
     data, text = read_document(path)
@@ -136,8 +142,6 @@ def validate(
     data: Any, file: str = "<scenario>", text: str | None = None
 ) -> tuple[Scenario, list[Problem]]:
     """Validate already-parsed data; problems carry `file` and, given the text, line numbers."""
-    from acgsim.sim.checks import check
-
     if data is None:
         raise ScenarioError(
             [Problem((), "is empty: a scenario needs at least `name` and `tenants`", file=file)]

@@ -13,11 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from acgsim.sim import catalog
-from acgsim.sim.fields import Model, PositiveDuration
+from acgsim.sim.fields import PositiveDuration, StrictModel
 from acgsim.sim.units import Duration
 
 
-class Dist(Model):
+class Dist(StrictModel):
     """A positive random duration: fixed, exponential or lognormal with a mean and a CV."""
 
     dist: Literal["fixed", "exponential", "lognormal"] = Field(
@@ -29,7 +29,7 @@ class Dist(Model):
     )
 
 
-class DiskTime(Model):
+class DiskTime(StrictModel):
     """Time to create an OS disk from a replica: base + per_gb x occupied GB, then jitter."""
 
     dist: Literal["fixed", "exponential", "lognormal"] = Field(
@@ -49,7 +49,7 @@ class DiskTime(Model):
     )
 
 
-class Replication(Model):
+class Replication(StrictModel):
     """How replicas are copied: first copy across regions, then in-region copies."""
 
     wan_mb_per_s: float = Field(
@@ -100,7 +100,7 @@ class Replication(Model):
     )
 
 
-class Retry(Model):
+class Retry(StrictModel):
     """The deploying client's retry policy on HTTP 429 (and on a lost replica)."""
 
     max_retries: int = Field(
@@ -122,7 +122,7 @@ class Retry(Model):
     )
 
 
-class ModelParams(Model):
+class ModelParams(StrictModel):
     """Everything the model assumes; a scenario overrides any field under `model:`."""
 
     replica_concurrency: int | None = Field(

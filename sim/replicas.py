@@ -3,7 +3,9 @@
 Azure says only that "overloading of a single replica throttles the process of instance creation"
 and advises one replica per 20 (or 50) concurrent VMs [SEED][ACG]. acgsim models each replica as
 serving at most `capacity` disk creations at once (an assumption derived from that guidance); the
-rest wait in FIFO order. How a request picks a replica is not documented, so it is a model choice:
+rest wait in FIFO order. How a request picks a replica is not documented, so it is a model choice,
+one small policy class each (the scenario's `replica_selection` names one; the engine maps the name
+to the class once, when it builds the simulation):
 - least_loaded (default): the request is bound late, to whichever replica has a free slot first,
   and among free ones to the least busy; waiting requests share one FIFO queue. This is a pooled
   c-server queue, the classic model behind the guidance.
@@ -19,6 +21,7 @@ lost replica are interrupted and retried by their requests, never silently dropp
 from __future__ import annotations
 
 from collections import deque
+from typing import ClassVar
 
 import numpy as np
 import simpy
@@ -40,6 +43,74 @@ class Replica:
         self.active: dict = {}  # request id -> process creating a disk on it now (ordered)
 
 
+class Selection:
+    """How a pool's requests and scale sets pick a replica that is up. One instance per pool, so a
+    policy may keep state (round robin's position) and draw from the pool's own stream."""
+
+    late_binding: ClassVar[bool] = False
+    """True: a request waits in the pool's one FIFO queue and takes the first slot that frees on
+    any replica. False: it is bound on arrival to the replica `pick` gives and waits for it."""
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+
+    def pick(self, replicas: list[Replica]) -> Replica | None:
+        """The replica for a request bound on arrival, or None if none is up."""
+        raise NotImplementedError
+
+    def pick_for_scale_set(self, replicas: list[Replica]) -> Replica | None:
+        """The replica a scale set creates all its instances from, or None if none is up."""
+        return self.pick(replicas)
+
+
+class LeastLoaded(Selection):
+    """Late binding to the least busy free replica (a pooled c-server queue); a scale set takes
+    the replica with the fewest scale sets, then the least busy."""
+
+    late_binding = True
+
+    def pick(self, replicas: list[Replica]) -> Replica | None:
+        up = [r for r in replicas if r.up]
+        return min(up, key=lambda r: (r.busy + len(r.queue), r.index), default=None)
+
+    def pick_for_scale_set(self, replicas: list[Replica]) -> Replica | None:
+        up = [r for r in replicas if r.up]
+        return min(up, key=lambda r: (r.sets, r.busy + len(r.queue), r.index), default=None)
+
+
+class RoundRobin(Selection):
+    """Each request (or scale set) the next replica in turn, skipping those that are down."""
+
+    def __init__(self, rng: np.random.Generator):
+        super().__init__(rng)
+        self.next = 0
+
+    def pick(self, replicas: list[Replica]) -> Replica | None:
+        if not any(r.up for r in replicas):
+            return None
+        while True:
+            r = replicas[self.next % len(replicas)]
+            self.next += 1
+            if r.up:
+                return r
+
+
+class RandomChoice(Selection):
+    """Each request (or scale set) a replica drawn uniformly from those that are up."""
+
+    def pick(self, replicas: list[Replica]) -> Replica | None:
+        up = [r for r in replicas if r.up]
+        return up[int(self.rng.integers(len(up)))] if up else None
+
+
+SELECTIONS: dict[str, type[Selection]] = {
+    "least_loaded": LeastLoaded,
+    "round_robin": RoundRobin,
+    "random": RandomChoice,
+}
+"""The policy class for each value of the scenario's `model.replica_selection`."""
+
+
 class ReplicaPool:
     """The replicas of one version in one region, with time-weighted busy and queue statistics."""
 
@@ -50,18 +121,15 @@ class ReplicaPool:
         capacity: int,
         zones: tuple[int, ...],
         zone_redundant: bool,
-        policy: str,
-        rng: np.random.Generator,
+        selection: Selection,
     ):
         self.env = env
         self.capacity = capacity
-        self.policy = policy
-        self.rng = rng
+        self.selection = selection
         spread = zones and not zone_redundant
         self.replicas = [Replica(i, zones[i % len(zones)] if spread else 0) for i in range(count)]
         self.shared: deque = deque()  # late-bound waiters (least_loaded): (seq, event)
         self.seq = 0
-        self.next_rr = 0
         self.busy = 0
         self.waiting = 0
         self.max_queue = 0
@@ -84,39 +152,19 @@ class ReplicaPool:
 
     # --- acquiring and releasing a slot ------------------------------------------------------
 
-    def pick(self) -> Replica | None:
-        """A replica for a request bound on arrival (round_robin, random) or a scale set."""
-        up = [r for r in self.replicas if r.up]
-        if not up:
-            return None
-        if self.policy == "random":
-            return up[int(self.rng.integers(len(up)))]
-        if self.policy == "round_robin":
-            for _ in range(len(self.replicas)):
-                r = self.replicas[self.next_rr % len(self.replicas)]
-                self.next_rr += 1
-                if r.up:
-                    return r
-        return min(up, key=lambda r: (r.busy + len(r.queue), r.index))
-
     def bind_set(self, previous: Replica | None = None) -> Replica | None:
-        """The replica a scale set uses for all its instances: the one with fewest scale sets."""
+        """The replica a scale set uses for all its instances (after `previous` was lost)."""
         if previous is not None:
             previous.sets -= 1
-        up = [r for r in self.replicas if r.up]
-        if not up:
-            return None
-        if self.policy == "least_loaded":
-            chosen = min(up, key=lambda r: (r.sets, r.busy + len(r.queue), r.index))
-        else:
-            chosen = self.pick()
-        chosen.sets += 1
+        chosen = self.selection.pick_for_scale_set(self.replicas)
+        if chosen is not None:
+            chosen.sets += 1
         return chosen
 
     def acquire(self, pin: Replica | None = None) -> Replica | simpy.Event | None:
         """A replica with a slot now, an event that yields one later (or None if lost), or None."""
-        if pin is None and self.policy != "least_loaded":
-            pin = self.pick()
+        if pin is None and not self.selection.late_binding:
+            pin = self.selection.pick(self.replicas)
             if pin is None:
                 return None
         if pin is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from acgsim.sim.loader import load_output
 
@@ -89,7 +89,10 @@ class RunResult(_Out):
     scenario: str
     scenario_sha256: str
     seed: int
-    replication: int | None = Field(description="index of the child seed, or None for the seed")
+    run: int | None = Field(
+        description="index of the run: its child seed of `seed`, or None for `seed` itself",
+        validation_alias=AliasChoices("run", "replication"),  # result.json of acgsim 0.1
+    )
     horizon_s: float
     simulated_end_s: float | None = None
     wall_time_s: float | None = Field(None, description="only with --timing: not reproducible")

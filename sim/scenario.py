@@ -4,7 +4,7 @@ A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fie
 are short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
 Single-field rules (names, ranges, regions) are checked here; rules that span fields (limits per
 subscription and region, references, sharing) are in sim.checks; reading files and reporting
-problems is sim.loader. `load` ties the three together.
+problems is sim.loader, whose `load` ties the three together.
 
 Shorthands a person is glad of: a target region may be just its name; `sharing: community` stands
 for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored as "eastus2".
@@ -12,10 +12,11 @@ for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -27,7 +28,6 @@ from acgsim.sim.fields import (
     ImageName,
     ImageRef,
     Label,
-    Model,
     Offer,
     PositiveDuration,
     Probability,
@@ -38,6 +38,7 @@ from acgsim.sim.fields import (
     ResourceGroup,
     Sku,
     StorageName,
+    StrictModel,
     VersionName,
     _OrString,
 )
@@ -47,12 +48,12 @@ from acgsim.sim.units import Duration
 # --- tenants and subscriptions --------------------------------------------------------------
 
 
-class Subscription(Model):
+class Subscription(StrictModel):
     name: Label = Field(description="the name the rest of the scenario uses for this subscription")
     id: uuid.UUID | None = Field(None, description="subscription GUID, used by exports")
 
 
-class Tenant(Model):
+class Tenant(StrictModel):
     name: Label
     id: uuid.UUID | None = Field(None, description="tenant (directory) GUID, used by exports")
     subscriptions: list[Subscription] = Field(min_length=1)
@@ -74,7 +75,7 @@ class TargetRegion(_OrString):
     )
 
 
-class ImageVersion(Model):
+class ImageVersion(StrictModel):
     name: VersionName
     size_gb: float = Field(gt=0, description="occupied size of the image in GB (what is billed)")
     disk_size_gb: float | None = Field(
@@ -117,7 +118,7 @@ SecurityType = Literal[
 ]
 
 
-class ImageDefinition(Model):
+class ImageDefinition(StrictModel):
     name: ImageName
     publisher: Publisher
     offer: Offer
@@ -149,7 +150,7 @@ class Sharing(_OrString):
     eula: str | None = Field(None, description="community: end-user licence agreement link")
 
 
-class Gallery(Model):
+class Gallery(StrictModel):
     name: GalleryName
     subscription: str = Field(description="name of a subscription under `tenants`")
     resource_group: ResourceGroup = "rg-images"
@@ -163,7 +164,7 @@ class Gallery(Model):
 # --- access ----------------------------------------------------------------------------------
 
 
-class RoleAssignment(Model):
+class RoleAssignment(StrictModel):
     role: Literal["Reader", "Contributor", "Owner"] = "Reader"
     subscription: str | None = Field(None, description="assignee: a subscription name")
     tenant: str | None = Field(None, description="assignee: every subscription of a tenant")
@@ -179,7 +180,7 @@ class RoleAssignment(Model):
 # --- workload --------------------------------------------------------------------------------
 
 
-class _Wave(Model):
+class _Wave(StrictModel):
     name: str | None = None
     at: Duration = Field(0.0, description="simulation time of the first request")
     region: RegionName
@@ -217,16 +218,38 @@ class Arrivals(_Wave):
     duration: Duration = Field(description="how long requests keep arriving")
 
 
-class Workload(Model):
+class Workload(StrictModel):
     vms: list[VmWave] = []
     scale_sets: list[ScaleSetWave] = []
     arrivals: list[Arrivals] = []
 
 
+class WaveRef(NamedTuple):
+    """A wave of the workload, its key ("vms/0", "scale_sets/1", "arrivals/2") and list index."""
+
+    key: str
+    wave: VmWave | ScaleSetWave | Arrivals
+    index: int
+
+    @property
+    def kind(self) -> str:
+        """The workload list the wave is in: vms, scale_sets or arrivals."""
+        return self.key.partition("/")[0]
+
+
+class VersionRef(NamedTuple):
+    """An image version with its reference "gallery/image/version" and where it is defined."""
+
+    ref: str
+    gallery: Gallery
+    image: ImageDefinition
+    version: ImageVersion
+
+
 # --- faults ----------------------------------------------------------------------------------
 
 
-class ZoneOutage(Model):
+class ZoneOutage(StrictModel):
     kind: Literal["zone_outage"]
     region: RegionName
     zone: Literal[1, 2, 3]
@@ -234,14 +257,14 @@ class ZoneOutage(Model):
     duration: Duration
 
 
-class RegionOutage(Model):
+class RegionOutage(StrictModel):
     kind: Literal["region_outage"]
     region: RegionName
     at: Duration
     duration: Duration
 
 
-class ReplicationFailure(Model):
+class ReplicationFailure(StrictModel):
     kind: Literal["replication_failure"]
     region: RegionName
     version: ImageRef | None = Field(None, description="one version; default: every version")
@@ -264,11 +287,11 @@ Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(dis
 # --- objectives and prices -------------------------------------------------------------------
 
 
-class RegionObjective(Model):
+class RegionObjective(StrictModel):
     p95: PositiveDuration | None = Field(None, description="95th percentile time to running")
 
 
-class Objectives(Model):
+class Objectives(StrictModel):
     p95: PositiveDuration | None = Field(
         None, description="95th percentile time to running, all regions"
     )
@@ -331,7 +354,7 @@ _OBJECTIVE_KEYS = {
 }
 
 
-class Prices(Model):
+class Prices(StrictModel):
     as_of: date | None = Field(None, description="when these prices were read")
     source: str | None = None
     currency: Literal["USD"] = "USD"
@@ -342,7 +365,7 @@ class Prices(Model):
 # --- the scenario ----------------------------------------------------------------------------
 
 
-class Scenario(Model):
+class Scenario(StrictModel):
     name: Label
     description: str = ""
     seed: int = Field(1, ge=0, description="random seed; the same seed gives the same results")
@@ -379,6 +402,31 @@ class Scenario(Model):
             update["objectives"] = self.objectives.with_options(objectives)
         return self.model_copy(update=update) if update else self
 
+    def waves(self) -> list[WaveRef]:
+        """Every wave of the workload: VM waves, then scale-set waves, then arrival streams."""
+        w = self.workload
+        return (
+            [WaveRef(f"vms/{i}", x, i) for i, x in enumerate(w.vms)]
+            + [WaveRef(f"scale_sets/{i}", x, i) for i, x in enumerate(w.scale_sets)]
+            + [WaveRef(f"arrivals/{i}", x, i) for i, x in enumerate(w.arrivals)]
+        )
+
+    def versions(self) -> list[VersionRef]:
+        """Every image version, in the order the scenario lists them."""
+        return [
+            VersionRef(f"{g.name}/{d.name}/{v.name}", g, d, v)
+            for g in self.galleries
+            for d in g.images
+            for v in d.versions
+        ]
+
+    def sha256(self) -> str:
+        """The hash of the scenario's content: every field, defaults included, as canonical JSON
+        (so formatting, comments and shorthands in the file do not change it)."""
+        data = self.model_dump(mode="json")
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def find_image(self, gallery: str, image: str) -> tuple[Gallery, ImageDefinition] | None:
         """The gallery and image definition a reference names, or None."""
         for g in self.galleries:
@@ -387,10 +435,3 @@ class Scenario(Model):
                     if d.name == image:
                         return g, d
         return None
-
-
-def load(path: str | Path) -> Scenario:
-    """Read, validate and cross-check a scenario file; raise ScenarioError listing every problem."""
-    from acgsim.sim.loader import load_scenario
-
-    return load_scenario(Path(path))[0]

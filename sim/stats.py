@@ -1,4 +1,5 @@
-"""Small statistics for replications: the mean and its 95% confidence interval (Student t)."""
+"""Small statistics over runs (repetitions on child seeds): the mean and its 95% confidence
+interval (Student t), and paired differences between two scenarios on common random numbers."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ KEY_FIGURES = (
 
 
 def aggregate(results: list) -> dict[str, dict[str, dict]]:
-    """Per region (and 'all'): each key figure's mean and 95% CI over replications."""
+    """Per region (and 'all'): each key figure's mean and 95% CI over runs."""
     by_region: dict[str, list] = {}
     for r in results:
         for s in [*r.regions, r.overall]:
@@ -118,8 +119,8 @@ COMPARED = (
 
 def paired(a: list, b: list) -> dict[str, dict[str, dict]]:
     """Per region (and 'all') and figure: A's mean, B's mean, the mean of the paired differences
-    B - A with its 95% confidence interval, and whether it excludes zero. Replication i of A and
-    of B share a child seed (common random numbers), so differences are paired."""
+    B - A with its 95% confidence interval, and whether it excludes zero. Run i of A and of B
+    share a child seed (common random numbers), so differences are paired."""
     out: dict[str, dict[str, dict]] = {}
     pairs = list(zip(a, b, strict=True))
     regions = sorted(

@@ -14,7 +14,7 @@ import numpy as np
 
 
 def child_seeds(seed: int, count: int) -> list[np.random.SeedSequence]:
-    """Independent seed sequences for `count` replications of a run seeded with `seed`."""
+    """Independent seed sequences for `count` runs seeded with `seed` (run i gets the i-th)."""
     return np.random.SeedSequence(seed).spawn(count)
 
 

@@ -1,4 +1,4 @@
-"""Sweeps: a grid of scenario variants, each run for K replications, on all cores or on Dask.
+"""Sweeps: a grid of scenario variants, each simulated for K runs, on all cores or on Dask.
 
 PATH addresses a field of the scenario as a person writes it: dotted names, and `[...]` to pick a
 list item by position (`galleries[0]`) or by its name or region (`galleries[contosoImages]`,
@@ -6,8 +6,8 @@ list item by position (`galleries[0]`) or by its name or region (`galleries[cont
 `Standard_LRS,Standard_ZRS`, `30m,1h`) or an integer range (`1..20`). The grid is the product of
 the --vary options; every cell's scenario is validated before any run starts.
 
-Each task (cell, replication) runs the same function wherever it runs (in-process, a process pool
-or a Dask cluster) and uses the scenario's seed with the replication index: every cell sees the same
+Each task (cell, run) runs the same function wherever it runs (in-process, a process pool or a
+Dask cluster) and uses the scenario's seed with the run index: every cell sees the same
 random numbers (common random numbers), so cells differ only by their parameters and the results do
 not depend on the number of workers or the engine. Rows are appended to rows.jsonl as they arrive,
 so an interruption loses nothing and `resume` runs only what is missing.
@@ -159,22 +159,22 @@ def prepare(path: Path, vary: list[str], runs: int) -> tuple[list[Axis], list[Ce
     data, text = read_document(path)
     if not isinstance(data, dict):
         raise SweepError(f"{path}: not a scenario")
-    validate(data, file=str(path), text=text)  # the base scenario itself first
-    return axes, grid(data, axes, str(path)), spec(str(path), text, axes, runs)
+    base, _ = validate(data, file=str(path), text=text)  # the base scenario itself first
+    return axes, grid(data, axes, str(path)), spec(str(path), base, axes, runs)
 
 
 def run_task(task: tuple) -> dict:
-    """One (cell, replication): the row of key figures, or the error. Runs anywhere."""
-    index, params, scenario, replication = task
+    """One (cell, run): the row of key figures, or the error. Runs anywhere."""
+    index, params, scenario, run = task
     row: dict[str, Any] = {
         "cell": index,
-        "replication": replication,
+        "run": run,
         **params,
         "seed": scenario.seed,
         "error": "",
     }
     try:
-        result = simulate(scenario, replication=replication)
+        result = simulate(scenario, run=run)
         if result.error:
             row["error"] = result.error.strip().splitlines()[-1]
         else:
@@ -184,11 +184,11 @@ def run_task(task: tuple) -> dict:
     return row
 
 
-def tasks(cells: list[Cell], replications: int, done: set[tuple[int, int]]) -> list[tuple]:
+def tasks(cells: list[Cell], runs: int, done: set[tuple[int, int]]) -> list[tuple]:
     return [
         (c.index, c.params, c.scenario, r)
         for c in cells
-        for r in range(replications)
+        for r in range(runs)
         if (c.index, r) not in done
     ]
 
@@ -206,7 +206,7 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
-    """Per cell: its parameters, the replications that ran and failed, mean and 95% CI."""
+    """Per cell: its parameters, the runs that ran and failed, mean and 95% CI."""
     cells: dict[int, list[dict]] = {}
     for r in rows:
         cells.setdefault(r["cell"], []).append(r)
@@ -217,7 +217,7 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
         entry: dict[str, Any] = {
             "cell": index,
             **{a.path: group[0][a.path] for a in axes},
-            "replications": len(group),
+            "runs": len(group),
             "errors": len(group) - len(ok),
         }
         for f in FIGURES:
@@ -228,16 +228,14 @@ def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
     return out
 
 
-def spec(file: str, text: str, axes: list[Axis], replications: int) -> dict:
+def spec(file: str, scenario: Scenario, axes: list[Axis], runs: int) -> dict:
     """What a sweep is, written beside its rows so `resume` can check it is the same sweep
-    (the scenario's content, not only its path)."""
-    import hashlib
-
+    (the base scenario's content, not only its path)."""
     return {
         "scenario": file,
-        "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "scenario_sha256": scenario.sha256(),
         "vary": [{"path": a.path, "values": list(a.values)} for a in axes],
-        "replications": replications,
+        "runs": runs,
     }
 
 

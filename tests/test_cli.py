@@ -175,11 +175,12 @@ def test_run_seed_changes_results():
     assert b["seed"] == 7 and a["overall"]["ttr_p95_s"] != b["overall"]["ttr_p95_s"]
 
 
-def test_run_replications_show_confidence_intervals():
-    result = run("run", QUICKSTART, "--replications", "3")
-    assert result.exit_code == 0 and "3 replications" in result.output and "±" in result.output
+def test_runs_show_confidence_intervals():
+    result = run("run", QUICKSTART, "--runs", "3")
+    assert result.exit_code == 0 and "3 runs on child seeds" in result.output
+    assert "±" in result.output
     doc = json.loads(run("run", QUICKSTART, "-k", "3", "--json").stdout)
-    assert [r["replication"] for r in doc["replications"]] == [0, 1, 2]
+    assert [r["run"] for r in doc["runs"]] == [0, 1, 2]
     assert doc["summary"]["all"]["ttr_p95_s"]["n"] == 3
 
 
@@ -236,7 +237,7 @@ def test_plan_prints_and_writes_the_plan(tmp_path):
     assert result.exit_code == 0, result.output
     assert "northeurope" in result.output and "USD a month" in result.output
     doc = json.loads((out / "plan.json").read_text())
-    assert doc["replications"] == 3 and doc["objectives"]["p95"] == "3m"
+    assert doc["runs"] == 3 and doc["objectives"]["p95"] == "3m"
     assert {r["region"] for r in doc["regions"]} == {"westeurope", "northeurope"}
     assert all(r["candidates"] for r in doc["regions"])
 

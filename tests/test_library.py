@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acgsim.sim.engine import simulate
-from acgsim.sim.loader import validate
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load, validate
 
 from .helpers import SCENARIOS, errors
 
@@ -141,7 +140,7 @@ def test_put_vm_burst_meets_the_token_bucket():
 def test_global_rollout_needs_more_than_the_guidance_somewhere():
     from acgsim.planner.search import plan
 
-    p = plan(load(SCENARIOS / "global-rollout.yaml"), replications=3, workers=1)
+    p = plan(load(SCENARIOS / "global-rollout.yaml"), runs=3, workers=1)
     raised = [r for r in p.regions if r.replicas > r.baseline_replicas]
     assert raised and p.infeasible == []
     assert all(r.meets_objectives for r in p.regions)

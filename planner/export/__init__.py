@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from acgsim.planner.export.model import Export
+    from acgsim.planner.export.document import Export
     from acgsim.planner.plan import Plan
 
 
@@ -53,19 +53,25 @@ def render(name: str, export: Export) -> str:
 
 def render_plan(name: str, plan: Plan) -> str:
     """The text of one format for a plan (its replicas applied to the scenario it embeds)."""
-    from acgsim.planner.export import model
+    from acgsim.planner.export import document
 
-    return render(name, model.from_plan(plan))
+    return render(name, document.from_plan(plan))
+
+
+def for_report(plan: Plan) -> dict[str, str]:
+    """The exported files a plan's report shows (file name -> text): its ARM template, or none
+    for a plan without its scenario."""
+    return {"template.json": render_plan("arm", plan)} if plan.scenario_spec else {}
 
 
 def load(path: Path) -> Export:
     """What to export from a file: a plan.json (the plan applied to the scenario it embeds) or a
     scenario (its own target regions). Bad input raises InputError or ScenarioError."""
-    from acgsim.planner.export import model
+    from acgsim.planner.export import document
     from acgsim.planner.plan import load_plan
     from acgsim.sim.loader import load_scenario
 
     plan = load_plan(path)
     if plan is not None:
-        return model.from_plan(plan)
-    return model.from_scenario(load_scenario(path)[0])
+        return document.from_plan(plan)
+    return document.from_scenario(load_scenario(path)[0])

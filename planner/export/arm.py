@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from acgsim.planner.export.model import Export, GalleryOut, Image, Version
+from acgsim.planner.export.document import Export, GalleryOut, Image, Version
 
 API = "2025-03-03"
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 
-from acgsim.planner.export.model import Export, timeout_minutes
+from acgsim.planner.export.document import Export, timeout_minutes
 
 PERMISSION = {"private": "Private", "groups": "Groups", "community": "Community"}
 

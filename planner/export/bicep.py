@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from acgsim.planner.export import arm
-from acgsim.planner.export.model import Export
+from acgsim.planner.export.document import Export
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "$": "\\$"}
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -10,7 +10,7 @@ doubled so no template interpolation happens.
 
 from __future__ import annotations
 
-from acgsim.planner.export.model import Export, timeout_minutes
+from acgsim.planner.export.document import Export, timeout_minutes
 
 SECURITY = {  # the azurerm flags that express each SecurityType feature
     "Standard": [],

@@ -15,10 +15,10 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from acgsim.planner.export import arm, azcli, bicep, importer, model, terraform
+from acgsim.planner.export import arm, azcli, bicep, document, importer, terraform
 from acgsim.planner.search import plan
 from acgsim.sim.errors import ScenarioError
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load
 
 from ..helpers import ROOT, SCENARIOS, build
 from ..planner.arm_schema import strict_errors
@@ -122,9 +122,9 @@ def _hostile_scenario():
 
 
 def _exports():
-    yield "quickstart", model.from_scenario(load(SCENARIOS / "quickstart.yaml"))
-    yield "global-rollout", model.from_scenario(load(SCENARIOS / "global-rollout.yaml"))
-    yield "hostile", model.from_scenario(_hostile_scenario())
+    yield "quickstart", document.from_scenario(load(SCENARIOS / "quickstart.yaml"))
+    yield "global-rollout", document.from_scenario(load(SCENARIOS / "global-rollout.yaml"))
+    yield "hostile", document.from_scenario(_hostile_scenario())
 
 
 EXPORTS = dict(_exports())
@@ -243,8 +243,8 @@ def test_terraform_timeouts_and_escaping():
 
 
 def test_terraform_timeout_grows_with_replication():
-    assert model.timeout_minutes(10 * 60) == 60
-    assert model.timeout_minutes(95 * 60) == 190
+    assert document.timeout_minutes(10 * 60) == 60
+    assert document.timeout_minutes(95 * 60) == 190
 
 
 def _commands(script: str) -> list[list[str]]:
@@ -312,7 +312,7 @@ def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
         '#!/bin/bash\nprintf "%s\\0" "$@" >> "$AZ_LOG"\nprintf "\\n\\0" >> "$AZ_LOG"\n'
     )
     (fake / "az").chmod(0o755)
-    script = azcli.render(model.from_scenario(build(data)))
+    script = azcli.render(document.from_scenario(build(data)))
     script = f"export AZ_LOG={shlex.quote(str(tmp_path / 'log'))}\n" + script
     assert _run_script(script, str(fake), tmp_path).returncode == 0
     calls = [
@@ -408,11 +408,11 @@ def test_import_round_trip():
     for name in ("quickstart", "global-rollout", "hostile"):
         original = EXPORTS[name]
         scenario = importer.import_template(arm.template(original), f"{name}.json")
-        again = model.from_scenario(scenario)
+        again = document.from_scenario(scenario)
         assert _shape(again) == _shape(original), name
 
 
-def _shape(export: model.Export) -> list:
+def _shape(export: document.Export) -> list:
     return [
         (
             g.spec.name,
@@ -451,8 +451,8 @@ def test_plan_export_uses_the_plans_replicas():
     data = one_region(count=20, at="1000s")
     data["model"]["replica_concurrency"] = 1
     data["objectives"] = {"p95": "71s"}
-    p = plan(build(data), replications=2)
-    t = arm.template(model.from_plan(p))
+    p = plan(build(data), runs=2)
+    t = arm.template(document.from_plan(p))
     [target] = t["resources"][2]["properties"]["publishingProfile"]["targetRegions"]
     assert (target["regionalReplicaCount"], target["storageAccountType"]) == (10, "Standard_ZRS")
     assert strict_errors(t) == []
@@ -519,7 +519,7 @@ def test_colliding_names_get_distinct_symbols():
     data["galleries"][0]["images"].append(dict(copy.deepcopy(image), name="web_x", sku="s2"))
     data["galleries"][0]["images"][0]["name"] = "web-x"
     data["workload"]["vms"][0]["image"] = "gal/web-x/latest"
-    export = model.from_scenario(build(data))
+    export = document.from_scenario(build(data))
     assert len(set(export.source_params)) == 2
     assert strict_errors(arm.template(export)) == []
     doc = hcl2.loads(terraform.render(export))
@@ -529,7 +529,7 @@ def test_colliding_names_get_distinct_symbols():
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_scenario_exports_cleanly(path):
-    export = model.from_scenario(load(path))
+    export = document.from_scenario(load(path))
     assert strict_errors(arm.template(export)) == []
     hcl2.loads(terraform.render(export))
     script = azcli.render(export)

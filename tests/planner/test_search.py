@@ -57,7 +57,7 @@ def _known(objective: str) -> dict:
 
 
 def test_search_finds_the_known_minimum():
-    p = search.plan(build(_known("71s")), replications=2)
+    p = search.plan(build(_known("71s")), runs=2)
     [r] = p.regions
     assert (r.baseline_replicas, r.replicas, r.meets_objectives) == (1, 10, True)
     assert r.p95_s.mean == 71.0 and r.p95_s.half_width == 0.0
@@ -70,14 +70,14 @@ def test_search_finds_the_known_minimum():
 def test_search_lowers_below_guidance_only_when_allowed():
     data = one_region(count=200, at="1000s", spread="100s")  # guidance: 111 at once, 6 replicas
     data["objectives"] = {"p95": "5m"}
-    guided = search.plan(build(data), replications=2).regions[0]
-    lower = search.plan(build(data), replications=2, below_guidance=True).regions[0]
+    guided = search.plan(build(data), runs=2).regions[0]
+    lower = search.plan(build(data), runs=2, below_guidance=True).regions[0]
     assert guided.replicas == guided.baseline_replicas
     assert lower.replicas < guided.replicas and lower.meets_objectives
 
 
 def test_infeasible_objective_ends_with_a_message():
-    p = search.plan(build(_known("30s")), replications=2)
+    p = search.plan(build(_known("30s")), runs=2)
     [msg] = p.infeasible
     assert msg.startswith("westeurope: no replica count meets p95 30s (best: 56s")
     assert "disk creation and boot" in msg
@@ -86,7 +86,7 @@ def test_infeasible_objective_ends_with_a_message():
 
 
 def test_plan_json_round_trip_and_cost():
-    p = search.plan(build(_known("71s")), replications=2)
+    p = search.plan(build(_known("71s")), runs=2)
     assert Plan.model_validate_json(p.to_json()) == p
     [r] = p.regions
     # westeurope has zones: Standard_ZRS, 10 replicas x 1 GB x 0.0625 USD
@@ -97,7 +97,7 @@ def test_plan_json_round_trip_and_cost():
 
 def test_no_objectives_verifies_the_guidance():
     data = one_region(count=40, at="1000s")
-    p = search.plan(build(data), replications=3)
+    p = search.plan(build(data), runs=3)
     [r] = p.regions
     assert r.replicas == r.baseline_replicas == 2 and r.p95_s.n == 3
     assert r.meets_objectives is None and len(r.candidates) == 1
@@ -109,7 +109,7 @@ def test_a_plateau_does_not_stop_the_search():
     data = one_region(count=40, at="1000s")
     data["model"]["replica_concurrency"] = 1
     data["objectives"] = {"p95": "56s"}
-    [r] = search.plan(build(data), replications=2).regions
+    [r] = search.plan(build(data), runs=2).regions
     assert r.meets_objectives and r.replicas == 39
 
 
@@ -123,7 +123,7 @@ def test_regions_sharing_a_subscription_are_searched_together():
     scenario = build(data)
     [group] = search._groups(scenario, search.rules.baseline(scenario))
     assert group.regions == ["northeurope", "westeurope"]
-    p = search.plan(scenario, replications=2)
+    p = search.plan(scenario, runs=2)
     assert all(r.requests == 150 for r in p.regions)
     assert all(r.meets_objectives for r in p.regions) or p.infeasible
 
@@ -135,7 +135,7 @@ def test_two_versions_in_one_region():
     data["workload"]["vms"].append(dict(data["workload"]["vms"][0], image="gal/web/1.0.0"))
     data["model"]["replica_concurrency"] = 5
     data["objectives"] = {"p95": "80s"}
-    p = search.plan(build(data), replications=2)
+    p = search.plan(build(data), runs=2)
     assert p.infeasible == [] and all(r.meets_objectives for r in p.regions)
     assert {r.version for r in p.regions} == {"gal/web/1.0.0", "gal/web/2.0.0"}
 
@@ -145,7 +145,7 @@ def test_shallow_versions_are_not_extended():
     data["galleries"][0]["images"][0]["versions"][0]["replication_mode"] = "Shallow"
     data["workload"]["vms"].append(dict(data["workload"]["vms"][0], region="eastus"))
     data["production"] = True
-    p = search.plan(build(data), replications=2)
+    p = search.plan(build(data), runs=2)
     assert [r.region for r in p.regions] == ["westeurope"] and p.regions[0].replicas == 1
     assert any("Shallow: it serves westeurope only" in w for w in p.warnings)
     assert any("production image needs Full replication" in w for w in p.warnings)
@@ -154,12 +154,12 @@ def test_shallow_versions_are_not_extended():
 def test_budget_is_an_objective():
     data = one_region(count=100)
     data["objectives"] = {"monthly_budget_usd": 0.1}
-    p = search.plan(build(data), replications=2)
+    p = search.plan(build(data), runs=2)
     assert p.infeasible and "over the budget of 0.10" in p.infeasible[0]
 
 
 def test_storage_change_is_flagged():
-    p = search.plan(build(one_region(count=10)), replications=2)  # LRS in a zoned region
+    p = search.plan(build(one_region(count=10)), runs=2)  # LRS in a zoned region
     assert (
         p.regions[0].storage == "Standard_ZRS" and p.regions[0].scenario_storage == "Standard_LRS"
     )

@@ -11,11 +11,12 @@ import subprocess
 import matplotlib.image as mpimg
 import pytest
 
+from acgsim.planner.export import arm, document
 from acgsim.planner.search import plan
 from acgsim.reports import html as html_report
 from acgsim.reports import plots
 from acgsim.sim.engine import simulate
-from acgsim.sim.scenario import load
+from acgsim.sim.loader import load
 
 from ..helpers import SCENARIOS, build
 from ..sim.engine_cases import one_region
@@ -33,7 +34,7 @@ def a_plan():
     data = one_region(count=20, at="1000s")
     data["model"]["replica_concurrency"] = 1
     data["objectives"] = {"p95": "71s"}
-    return plan(build(data), replications=2)
+    return plan(build(data), runs=2)
 
 
 def _png_pixels(path) -> tuple[int, int, float]:
@@ -116,11 +117,13 @@ def test_run_report(run_result, tmp_path):
 
 
 def test_plan_report(a_plan, tmp_path):
-    html_report.plan_report(a_plan, tmp_path)
+    template = arm.render(document.from_plan(a_plan))
+    html_report.plan_report(a_plan, tmp_path, exports={"template.json": template})
     checker = _check_html(tmp_path / "report.html")
     assert len(checker.images) == 2
     text = (tmp_path / "report.html").read_text()
     assert "raised from 1 to 10" in text and "template.json" in text
+    assert html.escape(template) in text
     assert "| westeurope | gal/web/1.0.0 | 10 | 1 |" in (tmp_path / "report.md").read_text()
 
 

@@ -7,7 +7,8 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acgsim.sim.engine import simulate
+from acgsim.sim.engine import simulate, simulate_many
+from acgsim.sim.results import RunResult
 
 from ..helpers import build
 from ..sim.engine_cases import one_region
@@ -125,3 +126,24 @@ def test_different_seeds_differ():
     a = simulate(_scenario(w)).overall
     b = simulate(_scenario(dict(w, seed=2))).overall
     assert a.ttr_p95_s != b.ttr_p95_s
+
+
+def test_simulate_many_is_runs_on_child_seeds_with_progress():
+    scenario = build(one_region(count=20))
+    seen: list[int] = []
+
+    def progress(runs):
+        for i in runs:
+            seen.append(i)
+            yield i
+
+    many = simulate_many(scenario, 3, seed=7, progress=progress)
+    assert seen == [0, 1, 2] and [r.run for r in many] == [0, 1, 2]
+    assert [r.to_json() for r in many] == [simulate(scenario, 7, i).to_json() for i in range(3)]
+    assert many[0].to_json() != simulate(scenario, 7).to_json()  # run 0 is a child seed
+
+
+def test_a_result_written_before_runs_were_named_still_reads():
+    data = simulate(build(one_region())).model_dump(mode="json")
+    data["replication"] = data.pop("run")
+    assert RunResult.model_validate(data).run is None

@@ -1,7 +1,7 @@
 """Theory: Poisson arrivals and exponential disk times on c replica slots behave as M/M/c.
 
 Erlang C gives the probability that an arrival waits and the mean wait in queue. The simulation's
-replication means must hold the formula's value inside their 95% confidence interval.
+means over runs must hold the formula's value inside their 95% confidence interval.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_waits_match_erlang_c(rate_per_min, mean_s, c):
         replica_concurrency=c,
     )
     scenario = build(data)
-    runs = [simulate(scenario, replication=i).overall for i in range(10)]
+    runs = [simulate(scenario, run=i).overall for i in range(10)]
     p_wait, wq = erlang_c(rate_per_min / 60.0, 1.0 / mean_s, c)
     for observed, expected in (
         (mean_ci([r.waited_share for r in runs]), p_wait),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import jsonschema
@@ -9,8 +10,8 @@ import pytest
 import yaml
 from hypothesis import given
 
-from acgsim.sim.loader import dump_yaml, load_scenario, validate
-from acgsim.sim.scenario import Scenario, load
+from acgsim.sim.loader import dump_yaml, load, load_scenario, validate
+from acgsim.sim.scenario import Scenario
 
 from ..helpers import SCENARIOS
 from ..strategies import scenarios
@@ -80,3 +81,21 @@ def test_yaml_round_trip(scenario):
     again, _ = validate(yaml.safe_load(text))
     assert again == scenario
     assert dump_yaml(again) == text
+
+
+def test_waves_versions_and_hash_on_the_scenario(base):
+    base["workload"]["scale_sets"] = [
+        {"region": "westeurope", "subscription": "apps", "image": "gal/web/1.0.0", "instances": 3}
+    ]
+    s, _ = validate(base)
+    assert [(w.key, w.kind, w.index) for w in s.waves()] == [
+        ("vms/0", "vms", 0),
+        ("scale_sets/0", "scale_sets", 0),
+    ]
+    assert [(x.ref, x.version.name) for x in s.versions()] == [("gal/web/1.0.0", "1.0.0")]
+    assert len(s.sha256()) == 64
+    shorthand = copy.deepcopy(base)  # the same content written another way hashes the same
+    shorthand["galleries"][0]["region"] = "West Europe"
+    assert validate(shorthand)[0].sha256() == s.sha256()
+    base["seed"] = 2
+    assert validate(base)[0].sha256() != s.sha256()

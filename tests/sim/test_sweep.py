@@ -83,7 +83,7 @@ def _rows(workers: int, scheduler: str | None = None) -> list[dict]:
     axes = [sw.parse_vary(v) for v in VARY]
     cells = sw.grid(_data(), axes, "q.yaml")
     rows = list(sw.execute(sw.tasks(cells, 2, set()), workers, scheduler))
-    return sorted(rows, key=lambda r: (r["cell"], r["replication"]))
+    return sorted(rows, key=lambda r: (r["cell"], r["run"]))
 
 
 def test_same_results_on_one_and_two_workers_and_dask():
@@ -97,10 +97,10 @@ def test_same_results_on_one_and_two_workers_and_dask():
 def test_a_failing_cell_is_recorded_and_the_sweep_goes_on(monkeypatch):
     real = sw.simulate
 
-    def flaky(scenario, replication=None, **kw):
+    def flaky(scenario, run=None, **kw):
         if scenario.model.replica_concurrency == 5:
             raise RuntimeError("boom")
-        return real(scenario, replication=replication, **kw)
+        return real(scenario, run=run, **kw)
 
     monkeypatch.setattr(sw, "simulate", flaky)
     rows = _rows(1)
@@ -128,7 +128,7 @@ def test_resume_after_an_interruption_gives_the_same_table(tmp_path):
     assert (tmp_path / "b" / "sweep-ttr_p95_s.png").exists()
     assert len(sw.read_rows(tmp_path / "b" / "rows.jsonl")) == 8  # the cut line did not eat a row
     summary = json.loads((tmp_path / "b" / "summary.json").read_text())
-    assert len(summary) == 4 and all(c["replications"] == 2 for c in summary)
+    assert len(summary) == 4 and all(c["runs"] == 2 for c in summary)
 
 
 @pytest.mark.parametrize(
