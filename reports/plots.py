@@ -8,6 +8,9 @@ outside the data; faults are shaded on every time axis; an empty figure says why
 
 from __future__ import annotations
 
+import functools
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from acgsim.planner.plan import Plan
+from acgsim.reports.files import write_atomic
 from acgsim.sim.results import RunResult
 from acgsim.sim.units import human_duration
 
@@ -27,6 +31,19 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 STYLES = ["-", "--", ":"]  # 7 colours x 3 styles: 21 regions stay distinguishable
 FAULT_COLOUR = "#D55E00"
 STORAGE_COLOURS = {"Standard_LRS": "#56B4E9", "Standard_ZRS": "#0072B2", "Premium_LRS": "#CC79A7"}
+
+
+def plain_text(make: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build a figure with math text off: names come from files people share, and "$x$" in one
+    is text to show, not math to typeset (matplotlib's parser raised on some). A context, not a
+    global setting, so a notebook's own plots keep their math."""
+
+    @functools.wraps(make)
+    def build(*args, **kwargs) -> Figure:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return make(*args, **kwargs)
+
+    return build
 
 
 def _style(i: int) -> dict:
@@ -59,6 +76,7 @@ def _shade_faults(ax, result: RunResult) -> bool:
     return shaded
 
 
+@plain_text
 def ttr_cdf(result: RunResult, objective_s: float | None = None) -> Figure:
     """Time from request to running VM: the share of requests running by then, per region, with
     the objective; failed requests never run, so a region's curve stops below 100%."""
@@ -97,6 +115,7 @@ def ttr_cdf(result: RunResult, objective_s: float | None = None) -> Figure:
     return fig
 
 
+@plain_text
 def over_time(result: RunResult) -> Figure:
     """Requests in flight, replica use, queue, 429s and retries over time, per region."""
     series = result.timeseries
@@ -135,6 +154,7 @@ def over_time(result: RunResult) -> Figure:
     return fig
 
 
+@plain_text
 def replication_gantt(result: RunResult) -> Figure:
     """Replication per version and region: first copy, in-region replicas, failures."""
     log = result.replication_log
@@ -172,6 +192,7 @@ def replication_gantt(result: RunResult) -> Figure:
     return fig
 
 
+@plain_text
 def plan_tradeoff(plan: Plan) -> Figure:
     """p95 against replica count per region: the candidates simulated, objective, choice."""
     searched = [r for r in plan.regions if r.candidates]
@@ -237,6 +258,7 @@ def plan_tradeoff(plan: Plan) -> Figure:
     return fig
 
 
+@plain_text
 def plan_cost(plan: Plan) -> Figure:
     """Monthly cost by region and storage type: the rules' baseline against the verified plan."""
     regions = sorted({r.region for r in plan.regions})
@@ -295,10 +317,12 @@ def plan_cost(plan: Plan) -> Figure:
 def save(fig: Figure, path, svg: bool = False) -> list[Path]:
     """Write the figure as PNG (and SVG), close it, and return the paths written."""
     path = Path(path)
-    written = [path.with_suffix(".png")]
-    fig.savefig(written[0], dpi=110)
-    if svg:
-        written.append(path.with_suffix(".svg"))
-        fig.savefig(written[1])
-    plt.close(fig)
+    written = [path.with_suffix(".png"), *([path.with_suffix(".svg")] if svg else [])]
+    try:
+        for target in written:  # rendered in memory, then written atomically: never half a file
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=target.suffix[1:], dpi=110)
+            write_atomic(target, buffer.getvalue(), force=True)
+    finally:
+        plt.close(fig)
     return written

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from acgsim.reports.files import csv_text, write_atomic
-from acgsim.reports.plots import OKABE_ITO
+from acgsim.reports.plots import OKABE_ITO, plain_text
 from acgsim.sim.sweep import FIGURES
 
 LABELS = {
@@ -46,6 +46,7 @@ def _mean(values: list) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+@plain_text
 def sweep_plot(summary: list[dict], axes: list, figure: str) -> Figure:
     """A line over the first varied field (95% CI bars), or a heatmap over the first two (the
     mean over any further ones), with each axis in the order the values were given."""
