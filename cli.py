@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from acgsim import __version__
+from acgsim.reports import files  # light: atomic writes and refusals, before any model loads
 from acgsim.sim.errors import InputError  # light: no pydantic, no numpy
 
 
@@ -79,7 +80,12 @@ OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
 Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
 Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
-RUNS = ("--runs", "-k", "--replications")  # runs on child seeds; --replications: the older name
+MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
+
+
+def _runs(low: int, what: str):
+    """--runs/-k, runs on child seeds (--replications: its older name), at most MAX_RUNS."""
+    return typer.Option("--runs", "-k", "--replications", min=low, max=MAX_RUNS, help=what)
 
 
 _say = typer.echo  # a line on stdout; _warn: on stderr
@@ -97,20 +103,12 @@ def _load(path: Path):
     return scenario
 
 
-def _check_target(path: Path, force: bool) -> None:
-    from acgsim.reports.files import check_target  # no pydantic: fast refusals
-
-    check_target(path, force)
-
-
 def _print_or_write(text: str, output: Path | None, force: bool) -> None:
     """Text to standard output, or to a file written atomically (never over one unless forced)."""
-    from acgsim.reports.files import write_atomic
-
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text, force)
+        files.write_atomic(output, text, force)
         _say(f"wrote {output}")
 
 
@@ -128,7 +126,9 @@ def _fail_if_broken(results: list, what: Path) -> None:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files or bundled names.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="FILES", help="Scenario files or bundled names.")
+    ],
     as_json: AsJson = False,
 ) -> None:
     """Check scenario files: every problem Azure would refuse, and every dangling reference.
@@ -141,7 +141,7 @@ def validate(
     from acgsim import scenarios
     from acgsim.reports import console
 
-    if not console.print_validation(files, scenarios.resolve, as_json):
+    if not console.print_validation(paths, scenarios.resolve, as_json):
         raise typer.Exit(2)
 
 
@@ -149,7 +149,7 @@ def validate(
 def run(
     file: ScenarioArg,
     seed: Seed = None,
-    runs: Annotated[int, typer.Option(*RUNS, min=1, help="Runs on child seeds.")] = 1,
+    runs: Annotated[int, _runs(1, "Runs on child seeds.")] = 1,
     as_json: AsJson = False,
     out_dir: OutDir = None,
     trace: Annotated[bool, typer.Option(help="Keep one record per request.")] = False,
@@ -164,14 +164,14 @@ def run(
 
     Example: acgsim run scenarios/quickstart.yaml --runs 5
     """
-    from acgsim.reports import console, files, tables
+    from acgsim.reports import console, tables
     from acgsim.sim.engine import simulate, simulate_many
 
     scenario = _load(file)
     if report and out_dir is None:
         raise InputError("--report needs --out DIR to write into")
     if out_dir is not None:
-        _check_target(out_dir / ("result.json" if runs == 1 else "summary.json"), force)
+        files.check_outputs(out_dir, files.result_files(runs, trace), force, report)
     if runs == 1:  # one run uses the seed itself, not a child of it
         results = [simulate(scenario, seed, trace=trace, timing=timing)]
     else:
@@ -211,7 +211,7 @@ def plan(
             "repeatable; overrides the scenario's objectives.",
         ),
     ] = None,
-    runs: Annotated[int, typer.Option(*RUNS, min=2, help="Runs per candidate.")] = 20,
+    runs: Annotated[int, _runs(2, "Runs per candidate.")] = 20,
     seed: Seed = None,
     below_guidance: Annotated[
         bool, typer.Option(help="Allow fewer replicas than the guidance if objectives hold.")
@@ -237,15 +237,15 @@ def plan(
     from acgsim.planner import cost
     from acgsim.planner import export as exports
     from acgsim.planner.search import plan as make_plan
-    from acgsim.reports import console, files, tables
+    from acgsim.reports import console, tables
 
     scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
     if (export or report) and out_dir is None:
         raise InputError("--export and --report need --out DIR to write into")
     formats = [exports.check_format(f, "--export") for f in export or []]
     if out_dir is not None:
-        for name in ["plan.json", *(f.filename for f in formats)]:
-            _check_target(out_dir / name, force)
+        names = ["plan.json", *(f.filename for f in formats)]
+        files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
     with console.status("planning") as progress:
         result = make_plan(scenario, runs, seed, below_guidance, premium, table, workers, progress)
@@ -288,7 +288,7 @@ def export_command(
 
     exports.check_format(fmt)
     if output is not None:
-        _check_target(output, force)
+        files.check_target(output, force)
     text = exports.render(fmt, exports.load(scenarios.resolve(source)))
     _print_or_write(text, output, force)
 
@@ -307,7 +307,7 @@ def import_command(
     from acgsim.sim.loader import dump_yaml
 
     if output is not None:
-        _check_target(output, force)
+        files.check_target(output, force)
     scenario = importer.import_file(template)
     _print_or_write(dump_yaml(scenario), output, force)
 
@@ -331,7 +331,7 @@ def report(
     from acgsim.planner import export as exports
     from acgsim.reports import html
 
-    _check_target(out_dir / "report.html", force)
+    files.check_folder(out_dir, force, "a report")
     resolved = scenarios.resolve(source)
     written = html.report_of(resolved, out_dir, svg, _load, exports.for_report)
     _say(f"wrote {', '.join(str(p) for p in written)}")
@@ -349,7 +349,7 @@ def sweep(
         ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for rows, summary and plot.")],
-    runs: Annotated[int, typer.Option(*RUNS, min=1, help="Runs per cell.")] = 5,
+    runs: Annotated[int, _runs(1, "Runs per cell.")] = 5,
     workers: Workers = ALL_CORES,
     scheduler: Annotated[
         str | None, typer.Option(help="Run on Dask: 'local' (a LocalCluster) or tcp://host:8786.")
@@ -357,6 +357,7 @@ def sweep(
     resume: Annotated[bool, typer.Option(help="Run only what an earlier run left.")] = False,
     force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
     plot: Annotated[str, typer.Option(help="The figure to plot.")] = "ttr_p95_s",
+    max_runs: Annotated[int, typer.Option(min=1, help="Refuse a sweep of more runs.")] = 10_000,
 ) -> None:
     """Run a grid of scenario variants, each for K runs, on all cores or on Dask.
 
@@ -372,8 +373,8 @@ def sweep(
 
     if plot not in sw.FIGURES:
         raise InputError(f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}")
-    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs)
-    journal = Journal.open(out_dir, spec, resume, force)
+    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs, max_runs)
+    journal = Journal.open(out_dir, spec, resume, force, cells)
     todo = sw.tasks(cells, runs, journal.done())
     _warn(
         f"{len(cells)} cells x {runs} runs: {len(todo)} to run"
@@ -473,7 +474,7 @@ def library_copy(
 
     source = scenarios.path(name)
     target = dest / source.name if dest.is_dir() else dest
-    _check_target(target, force)
+    files.check_target(target, force)
     _print_or_write(source.read_text(encoding="utf-8"), target, force)
 
 
@@ -481,7 +482,7 @@ def library_copy(
 def compare(
     a: Annotated[Path, typer.Argument(help="Scenario A (the baseline): a file or a name.")],
     b: Annotated[Path, typer.Argument(help="Scenario B (the variant): a file or a name.")],
-    runs: Annotated[int, typer.Option(*RUNS, min=2, help="Runs of each, on shared seeds.")] = 10,
+    runs: Annotated[int, _runs(2, "Runs of each, on shared seeds.")] = 10,
     seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: A's).")] = None,
     regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
     as_json: AsJson = False,
@@ -526,7 +527,7 @@ def init(
     """
     from acgsim.planner import starter
 
-    _check_target(file, force)
+    files.check_target(file, force)
     text = starter.scenario_text(region or ["westeurope"], vms, scale_sets)
     _print_or_write(text, file, force)
     _say(f"next: acgsim run {file}")
@@ -568,7 +569,7 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
     from acgsim.sim.scenario import Scenario
 
     if output is not None:
-        _check_target(output, force)
+        files.check_target(output, force)
     text = json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
     _print_or_write(text, output, force)
 

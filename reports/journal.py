@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from acgsim.reports.files import write_atomic
+from acgsim.reports.files import check_target, write_atomic
 from acgsim.sim import sweep as sw
 from acgsim.sim.errors import InputError
 
@@ -30,25 +30,34 @@ class Journal:
         return self.out / "rows.jsonl"
 
     @classmethod
-    def open(cls, out: Path, spec: dict, resume: bool, force: bool) -> Journal:
+    def open(
+        cls, out: Path, spec: dict, resume: bool, force: bool, cells: list[sw.Cell]
+    ) -> Journal:
         """Start or resume the sweep in OUT; InputError if OUT holds another sweep and neither
         --resume (same sweep) nor --force (start over) says what to do with it."""
         spec_path = out / "sweep.json"
+        check_target(spec_path, force=True)  # OUT is a folder (or new), sweep.json a file
         if spec_path.exists() and not (resume or force):
             raise InputError(
                 f"{out}: holds a sweep; pass --resume to finish it or --force to start over"
             )
         if resume and spec_path.exists() and _read_json(spec_path) != spec:
             raise InputError(
-                f"{out}: holds a different sweep (the scenario's content, --vary or --runs differ)"
+                f"{out}: holds a different sweep (the scenario's content, --vary or --runs "
+                "differ), or its sweep.json is damaged; --force starts over"
+            )
+        strays = [p for p in _outputs(out) if p.exists()]
+        if strays and not spec_path.exists() and not force:
+            raise InputError(
+                f"{strays[0]}: exists, and {out} holds no sweep.json to say whose it is; "
+                "pass --force to replace the sweep's files there"
             )
         journal = cls(out)
-        out.mkdir(parents=True, exist_ok=True)
         if force and not resume:
             journal.rows_path.unlink(missing_ok=True)
         write_atomic(spec_path, json.dumps(spec, indent=2) + "\n", force=True)
         if resume:  # keep the rows that read cleanly: a line cut short by an interruption goes
-            journal.rows = sw.read_rows(journal.rows_path)
+            journal.rows = sw.read_rows(journal.rows_path, cells, spec["runs"])
             journal.resumed = len(journal.rows)
             text = "".join(json.dumps(r) + "\n" for r in journal.rows)
             write_atomic(journal.rows_path, text, force=True)
@@ -60,10 +69,17 @@ class Journal:
 
     def record(self, rows: Iterable[dict]) -> Iterator[dict]:
         """Append each row to rows.jsonl as it arrives (flushed), and pass it on."""
-        with self.rows_path.open("a", encoding="utf-8") as sink:
+        try:
+            sink = self.rows_path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{self.rows_path}: cannot write it: {exc.strerror}") from None
+        with sink:
             for row in rows:
-                sink.write(json.dumps(row) + "\n")
-                sink.flush()
+                try:
+                    sink.write(json.dumps(row) + "\n")
+                    sink.flush()
+                except OSError as exc:
+                    raise InputError(f"{self.rows_path}: cannot write it: {exc.strerror}") from None
                 self.rows.append(row)
                 yield row
 
@@ -96,6 +112,15 @@ class Journal:
         written = sweep_report.write_tables(self.out, self.rows, summary)
         figure = sweep_report.sweep_plot(summary, axes, plot)
         return written + plots.save(figure, self.out / f"sweep-{plot}")
+
+
+def _outputs(out: Path) -> list[Path]:
+    """Every file a sweep writes into its folder, but sweep.json."""
+    tables = [out / n for n in ("rows.jsonl", "rows.csv", "summary.csv", "summary.json")]
+    plots = (
+        sorted(out.glob("sweep-*.png")) + sorted(out.glob("sweep-*.svg")) if out.is_dir() else []
+    )
+    return tables + plots
 
 
 def _read_json(path: Path) -> object:

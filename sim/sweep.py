@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
 import re
 import traceback
 from dataclasses import dataclass
@@ -29,9 +30,14 @@ from acgsim.sim.errors import InputError, Problem, ScenarioError
 from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import KEY_FIGURES, mean_ci
+from acgsim.sim.workers import WorkerSetupError, run_everywhere
 
 FIGURES = KEY_FIGURES
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$")
+
+
+MAX_AXIS_VALUES = 10_000  # values one --vary may take (a range is checked before it is built)
+MAX_RUNS = 10_000  # cells x runs a sweep may hold unless --max-runs raises it: ~1.5 h at 0.5 s
 
 
 class SweepError(InputError):
@@ -55,8 +61,10 @@ def parse_vary(text: str) -> Axis:
     m = re.fullmatch(r"\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*", raw)
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))
-        if hi < lo or hi - lo > 10_000:
-            raise SweepError(f"--vary {text!r}: a range goes up, and at most 10,000 values")
+        if hi < lo or hi - lo + 1 > MAX_AXIS_VALUES:
+            raise SweepError(
+                f"--vary {text!r}: a range goes up, and holds at most {MAX_AXIS_VALUES:,} values"
+            )
         values: tuple = tuple(range(lo, hi + 1))
     else:
         values = tuple(_value(v.strip()) for v in raw.split(",") if v.strip())
@@ -153,9 +161,18 @@ def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
     return cells
 
 
-def prepare(path: Path, vary: list[str], runs: int) -> tuple[list[Axis], list[Cell], dict]:
-    """What a sweep of one scenario file runs: its axes, its validated cells and its spec."""
+def prepare(
+    path: Path, vary: list[str], runs: int, max_runs: int = MAX_RUNS
+) -> tuple[list[Axis], list[Cell], dict]:
+    """What a sweep of one scenario file runs: its axes, its validated cells and its spec. The
+    grid is counted before it is built: above MAX_RUNS (or max_runs) it is refused."""
     axes = [parse_vary(v) for v in vary]
+    cells = math.prod(len(a.values) for a in axes)
+    if cells * runs > max_runs:
+        raise SweepError(
+            f"the sweep is {cells:,} cells x {runs:,} runs = {cells * runs:,} runs, above the "
+            f"ceiling of {max_runs:,}; narrow --vary, lower --runs, or raise --max-runs"
+        )
     data, text = read_document(path)
     if not isinstance(data, dict):
         raise SweepError(f"{path}: not a scenario")
@@ -193,22 +210,67 @@ def tasks(cells: list[Cell], runs: int, done: set[tuple[int, int]]) -> list[tupl
     ]
 
 
-def read_rows(path: Path) -> list[dict]:
-    """The rows written so far (a line cut short by an interruption is ignored)."""
-    rows = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
+def read_rows(path: Path, cells: list[Cell], runs: int) -> list[dict]:
+    """The rows a sweep journalled so far, each checked to belong to this sweep: its cell and run
+    in range, the cell's parameters, no (cell, run) twice. The last line may be cut short by an
+    interruption and is dropped; anything else unreadable is refused with its line number."""
+    if not path.exists():
+        return []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SweepError(f"{path}: cannot read it ({exc.strerror})") from None
+    lines = raw.split(b"\n")
+    complete = raw.endswith(b"\n")
+    rows: list[dict] = []
+    seen: dict[tuple[int, int], int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            if number == len(lines) and not complete:
+                break  # the line an interruption cut short: run it again
+            raise SweepError(f"{path}: line {number} is not a row this sweep wrote") from None
+        why = _foreign(row, cells, runs)
+        if why:
+            raise SweepError(f"{path}: line {number} does not belong to this sweep: {why}")
+        key = (row["cell"], row["run"])
+        if key in seen:
+            raise SweepError(
+                f"{path}: line {number} repeats cell {key[0]} run {key[1]} (line {seen[key]})"
+            )
+        seen[key] = number
+        rows.append(row)
     return rows
+
+
+def _foreign(row: Any, cells: list[Cell], runs: int) -> str:
+    """Why a journalled row is not one of this sweep's, or '' when it is."""
+    if not isinstance(row, dict):
+        return "not an object"
+    cell, run = row.get("cell"), row.get("run")
+    if type(cell) is not int or not 0 <= cell < len(cells):
+        return f"cell {cell!r} is not one of its {len(cells)} cells"
+    if type(run) is not int or not 0 <= run < runs:
+        return f"run {run!r} is not one of its {runs} runs"
+    changed = [k for k, v in cells[cell].params.items() if row.get(k) != v]
+    if changed:
+        return f"cell {cell} has other values for {', '.join(changed)}"
+    if not isinstance(row.get("error"), str) or not all(
+        row.get(f) is None or isinstance(row.get(f), int | float) for f in FIGURES
+    ):
+        return "its figures are not numbers"
+    return ""
 
 
 def summary(rows: list[dict], axes: list[Axis]) -> list[dict]:
     """Per cell: its parameters, the runs that ran and failed, mean and 95% CI."""
     cells: dict[int, list[dict]] = {}
-    for r in rows:
+    for r in sorted(
+        rows, key=lambda r: (r["cell"], r["run"])
+    ):  # the same sums in any arrival order
         cells.setdefault(r["cell"], []).append(r)
     out = []
     for index in sorted(cells):
@@ -244,47 +306,9 @@ def problem(text: str) -> ScenarioError:
 
 
 def execute(todo: list[tuple], workers: int = 1, scheduler: str | None = None):
-    """Run the tasks and yield each row as it completes: in-process (1 worker), on a process pool,
-    or on Dask (`scheduler` = "local" for a LocalCluster of `workers`, or tcp://host:port)."""
-    if scheduler:
-        yield from _dask(todo, workers, scheduler)
-    elif workers <= 1:
-        for task in todo:
-            yield run_task(task)
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(workers) as pool:
-            futures = [pool.submit(run_task, t) for t in todo]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
-
-
-def _dask(todo: list[tuple], workers: int, scheduler: str):
+    """Run the tasks and yield each row as it completes, in-process, on a process pool or on
+    Dask (acgsim.sim.workers says where and how)."""
     try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise SweepError("Dask is not installed: pip install 'acgsim[dask]'") from None
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    else:
-        try:
-            client = Client(scheduler, timeout=10)
-        except (OSError, ValueError, TypeError) as exc:
-            raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
-    try:
-        futures = client.map(run_task, todo, pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        yield from run_everywhere(run_task, todo, workers, scheduler)
+    except WorkerSetupError as exc:
+        raise SweepError(str(exc)) from None
