@@ -141,6 +141,10 @@ REFUSALS: dict[str, Refusal] = {
     "BadLabel": Refusal("'{value}' is not a valid name: {rule}"),
     "SameRegionTwice": Refusal("'{first}' and '{second}' name the same region"),
     "NotPositive": Refusal("must be more than zero, got {value}"),
+    "ControlCharacter": Refusal(
+        "holds the control character {char}: NUL, escape and other control characters do not "
+        "reach Azure, a shell or a terminal intact; remove it"
+    ),
     "BadScope": Refusal(
         "'{value}' is not a scope: write gallery, gallery/image or gallery/image/version"
     ),
@@ -184,6 +188,23 @@ def refuse(key: str, **fmt: object) -> NoReturn:
     )
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c not in (9, 10)}
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (ESC, NUL, ...) shown as \\xNN, so
+    a value from a hostile file cannot move the cursor, recolour or clear the screen."""
+    return text.translate(_CONTROL)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in TEXT (tab and newline allowed) as \\xNN, or None."""
+    for ch in text:
+        if ord(ch) in _CONTROL:
+            return _CONTROL[ord(ch)]
+    return None
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in a scenario file, located by its field path."""
@@ -210,7 +231,7 @@ class Problem:
         azure = f'; Azure says: "{self.azure}"' if self.azure else ""
         docs = f'; Azure docs: "{self.docs}"' if self.docs else ""
         line = f" (line {self.line})" if self.line else ""
-        return f"{': '.join(parts)}: {lead}{self.message}{azure}{docs}{line}"
+        return printable(f"{': '.join(parts)}: {lead}{self.message}{azure}{docs}{line}")
 
 
 class InputError(Exception):
@@ -219,8 +240,8 @@ class InputError(Exception):
     ScenarioError is the same for scenario files, with a located Problem for each line."""
 
     def __init__(self, *lines: str) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = list(lines)
+        self.lines = [printable(line) for line in lines]
+        super().__init__("\n".join(self.lines))
 
 
 class ScenarioError(InputError):

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from acgsim.sim.checks import check
-from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.errors import Problem, ScenarioError, control_character, problem
 from acgsim.sim.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
@@ -157,11 +157,13 @@ def validate(
                 )
             ]
         )
-    try:
-        scenario = Scenario.model_validate(data, context={"from_file": True})
-        problems = check(scenario)
-    except ValidationError as exc:
-        problems = [_from_pydantic(err, data) for err in exc.errors(include_url=False)]
+    problems = _control_characters(data, ())
+    if not problems:
+        try:
+            scenario = Scenario.model_validate(data, context={"from_file": True})
+            problems = check(scenario)
+        except ValidationError as exc:
+            problems = [_from_pydantic(err, data) for err in exc.errors(include_url=False)]
     lines = _LineFinder(text)
     located = [
         Problem(p.path, p.message, p.azure, p.docs, p.severity, file, lines.find(p.path))
@@ -171,6 +173,26 @@ def validate(
     if errors:
         raise ScenarioError(located)
     return scenario, located
+
+
+def _control_characters(node: Any, path: tuple[str | int, ...]) -> list[Problem]:
+    """Every text (key or value) holding a control character, tab and newline aside: it would
+    reach an export, a shell or a terminal as something other than what the file seems to say."""
+    found = []
+    if isinstance(node, str):
+        char = control_character(node)
+        if char:
+            found.append(problem(path, "ControlCharacter", char=char))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            where = (*path, str(key))
+            if isinstance(key, str) and control_character(key):
+                found.append(problem(where, "ControlCharacter", char=control_character(key)))
+            found += _control_characters(value, where)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _control_characters(value, (*path, i))
+    return found
 
 
 def _from_pydantic(err: dict, data: Any) -> Problem:

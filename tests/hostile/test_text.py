@@ -1,0 +1,72 @@
+"""Hostile text in a scenario: control characters are refused with the field named, and nothing
+acgsim prints carries one to the terminal."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from acgsim.cli import app
+from acgsim.sim.errors import InputError, Problem, ScenarioError, printable
+from acgsim.sim.loader import validate
+
+from ..helpers import BASE
+
+CONTROL = st.sampled_from([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0))]).filter(
+    lambda c: c not in "\t\n"
+)
+FIELDS = [
+    ("description",),
+    ("galleries", 0, "description"),
+    ("galleries", 0, "images", 0, "description"),
+    ("tenants", 0, "name"),
+    ("galleries", 0, "images", 0, "versions", 0, "regions", 0),
+]
+
+
+def _set(data: dict, path: tuple, value: str) -> None:
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+
+
+@given(
+    field=st.sampled_from(FIELDS),
+    before=st.text(max_size=10),
+    char=CONTROL,
+    after=st.text(max_size=10),
+)
+def test_a_control_character_anywhere_is_refused_with_its_field(field, before, char, after):
+    data = copy.deepcopy(BASE)
+    _set(data, field, before + char + after)
+    try:
+        validate(data, file="t.yaml")
+    except ScenarioError as exc:
+        wheres = [p.path for p in exc.problems if "control character" in p.message]
+        assert tuple(map(str, field)) in [tuple(map(str, w)) for w in wheres]
+    else:
+        raise AssertionError("a control character was accepted")
+
+
+@given(st.text())
+def test_printed_text_has_no_control_characters(text):
+    shown = str(Problem(("description",), text, file="f.yaml"))
+    assert all(c in "\t\n" or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) for c in shown)
+    assert all(c in "\t\n" or c.isprintable() or ord(c) > 0xA0 for c in printable(text))
+    assert "\x1b" not in " ".join(InputError(text).lines)
+
+
+def test_the_cli_never_echoes_an_escape_sequence(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["description"] = "\x1b[2J\x1b[31mred"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "description: holds the control character \\x1b" in result.output
+    assert "\x1b" not in result.output
