@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from acgsim.planner import rules
 from acgsim.sim.engine import Subset, simulate
 from acgsim.sim.scenario import Scenario, TargetRegion
-from acgsim.sim.stats import mean_ci
+from acgsim.sim.stats import Estimate
 
 
 @dataclass
 class Figures:
     """One candidate's figures for one region over K runs."""
 
-    p50: dict
-    p95: dict
-    failure: dict
+    p50: Estimate
+    p95: Estimate
+    failure: Estimate
     requests: int
     failed_by_code: dict[str, int]
     throttled: int
@@ -37,8 +37,8 @@ class Figures:
 
     def score(self) -> tuple[float, float]:
         """Lower is better: failure rate, then p95."""
-        p95 = self.p95["mean"]
-        return (self.failure["mean"] or 0.0, math.inf if p95 is None else p95)
+        p95 = self.p95.mean
+        return (self.failure.mean or 0.0, math.inf if p95 is None else p95)
 
 
 @dataclass
@@ -50,11 +50,10 @@ class Objective:
 
     def met(self, f: Figures) -> bool:
         """Both hold at the upper end of their 95% confidence intervals."""
-        p95 = f.p95["mean"]
-        if self.p95 is not None and (p95 is None or p95 + (f.p95["half_width"] or 0) > self.p95):
+        if self.p95 is not None and (f.p95.mean is None or f.p95.upper > self.p95):
             return False
         if self.failure is not None:
-            return f.failure["mean"] + (f.failure["half_width"] or 0) <= self.failure
+            return f.failure.upper <= self.failure
         return True
 
     @property
@@ -128,13 +127,13 @@ def _figures(rows: list[dict]) -> Figures:
         for code, n in r["failed_by_code"].items():
             codes[code] = codes.get(code, 0) + n
     return Figures(
-        mean_ci([r["ttr_p50_s"] for r in rows]),
-        mean_ci([r["ttr_p95_s"] for r in rows]),
-        mean_ci([r["failure_rate"] for r in rows]),
+        Estimate.from_samples([r["ttr_p50_s"] for r in rows]),
+        Estimate.from_samples([r["ttr_p95_s"] for r in rows]),
+        Estimate.from_samples([r["failure_rate"] for r in rows]),
         rows[0]["requests"],
         codes,
         sum(r["throttled_429"] for r in rows),
-        mean_ci([r["wait_mean_s"] for r in rows])["mean"],
+        Estimate.from_samples([r["wait_mean_s"] for r in rows]).mean,
         max(r["longest_queue"] for r in rows),
     )
 

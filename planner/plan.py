@@ -8,20 +8,13 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from acgsim.planner.cost import PriceTable
 from acgsim.sim.loader import load_output
+from acgsim.sim.stats import Estimate
 
 
 class _Out(BaseModel):
     """Base of the plan's parts: a plan.json read back with an unknown field is refused."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class Estimate(_Out):
-    """A figure's mean over runs and the half-width of its 95% confidence interval."""
-
-    mean: float | None
-    half_width: float | None = None
-    n: int = 0
 
 
 class Candidate(_Out):

@@ -25,9 +25,10 @@ from concurrent.futures import ProcessPoolExecutor
 from acgsim import __version__
 from acgsim.planner import cost, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
+from acgsim.planner.plan import Candidate, Plan, RegionPlan, Totals
 from acgsim.sim import catalog
 from acgsim.sim.scenario import Scenario
+from acgsim.sim.stats import Estimate
 from acgsim.sim.units import human_duration
 
 MAX = rules.MAX_REPLICAS
@@ -227,13 +228,11 @@ def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
 def _infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
     missed = []
     p95, fail = best.p95, best.failure
-    if goal.p95 is not None and (
-        p95["mean"] is None or p95["mean"] + (p95["half_width"] or 0) > goal.p95
-    ):
-        got = "no VM running" if p95["mean"] is None else _show(p95)
+    if goal.p95 is not None and (p95.mean is None or p95.upper > goal.p95):
+        got = "no VM running" if p95.mean is None else _show(p95)
         missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
-    if goal.failure is not None and fail["mean"] + (fail["half_width"] or 0) > goal.failure:
-        missed.append(f"failure rate {goal.failure:g} (best: {fail['mean']:g})")
+    if goal.failure is not None and fail.upper > goal.failure:
+        missed.append(f"failure rate {goal.failure:g} (best: {fail.mean:g})")
     plural = "replica" if replicas == 1 else "replicas"
     scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
     return (
@@ -242,13 +241,9 @@ def _infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figu
     )
 
 
-def _show(e: dict) -> str:
-    half = e["half_width"]
-    return human_duration(e["mean"]) + ("" if half is None else f" ± {human_duration(half)}")
-
-
-def _estimate(d: dict) -> Estimate:
-    return Estimate(mean=d["mean"], half_width=d["half_width"], n=d["n"])
+def _show(e: Estimate) -> str:
+    half = e.half_width
+    return human_duration(e.mean) + ("" if half is None else f" ± {human_duration(half)}")
 
 
 def plan(
@@ -393,8 +388,8 @@ def _predict(
     goal = group.objectives[u.region]
     searched = group.tried[counts][u.region]
     f = full or searched
-    rp.requests, rp.p50_s, rp.p95_s = f.requests, _estimate(f.p50), _estimate(f.p95)
-    rp.failure_rate = _estimate(f.failure)
+    rp.requests, rp.p50_s, rp.p95_s = f.requests, f.p50, f.p95
+    rp.failure_rate = f.failure
     rp.objective_p95_s, rp.objective_failure_rate = goal.p95, goal.failure
     if goal.asked:
         rp.meets_objectives = goal.met(f)
@@ -408,8 +403,8 @@ def _predict(
     rp.candidates = [
         Candidate(
             replicas=c[idx],
-            p95_s=_estimate(x[u.region].p95),
-            failure_rate=_estimate(x[u.region].failure),
+            p95_s=x[u.region].p95,
+            failure_rate=x[u.region].failure,
             met=goal.met(x[u.region]),
         )
         for c, x in sorted(group.tried.items())
