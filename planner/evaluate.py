@@ -13,8 +13,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from acgsim.planner import rules
+from acgsim.planner.plan import apply_choices
 from acgsim.sim.engine import Subset, simulate
-from acgsim.sim.scenario import Scenario, TargetRegion
+from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import Estimate
 
 
@@ -96,7 +97,7 @@ class Evaluator:
         """Each region's figures with these replica counts for the group's units."""
         if counts in group.tried:
             return group.tried[counts]
-        variant = apply(
+        variant = apply_choices(
             self.scenario,
             {
                 (u.version, u.region): (n, u.storage)
@@ -136,18 +137,3 @@ def _figures(rows: list[dict]) -> Figures:
         Estimate.from_samples([r["wait_mean_s"] for r in rows]).mean,
         max(r["longest_queue"] for r in rows),
     )
-
-
-def apply(scenario: Scenario, choices: dict[tuple[str, str], tuple[int, str]]) -> Scenario:
-    """A copy of the scenario with these (version, region) -> (replicas, storage) choices."""
-    s = scenario.model_copy(deep=True)
-    for ref, _, _, v in s.versions():
-        targets = {t.region: t for t in v.regions}
-        for (version, region), (n, storage) in sorted(choices.items()):
-            if version != ref:
-                continue
-            if region in targets:
-                targets[region].replicas, targets[region].storage = n, storage
-            else:
-                v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
-    return s
