@@ -13,7 +13,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from acgsim.planner import rules
-from acgsim.planner.plan import apply_choices
+from acgsim.planner.plan import VersionRegion, apply_choices
 from acgsim.sim.engine import Subset, simulate
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import Estimate
@@ -69,7 +69,7 @@ class Group:
 
     units: list[rules.UnitPlan]
     waves: frozenset[str]
-    copies: frozenset[str]
+    copies: frozenset[VersionRegion]  # the replications simulated
     objectives: dict[str, Objective]
     tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit

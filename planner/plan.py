@@ -11,8 +11,11 @@ from acgsim.sim.loader import load_output
 from acgsim.sim.scenario import Scenario, TargetRegion
 from acgsim.sim.stats import Estimate
 
-Choices = dict[tuple[str, str], tuple[int, str]]
-"""(version "gallery/image/version", region) -> (replicas, storage): what a plan decides."""
+VersionRegion = tuple[str, str]
+"""What a plan decides for: (version "gallery/image/version", region)."""
+
+Choices = dict[VersionRegion, tuple[int, str]]
+"""(version, region) -> (replicas, storage): what a plan decides."""
 
 
 def apply_choices(scenario: Scenario, choices: Choices) -> Scenario:

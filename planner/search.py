@@ -25,13 +25,14 @@ from concurrent.futures import ProcessPoolExecutor
 from acgsim import __version__
 from acgsim.planner import cost, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Candidate, Plan, RegionPlan, Totals
+from acgsim.planner.plan import Candidate, Plan, RegionPlan, Totals, VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import Estimate
 from acgsim.sim.units import human_duration
 
 MAX = rules.MAX_REPLICAS
+Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
 
 
 def _bisect(lo: int, hi: int, met: Callable[[int], bool]) -> int:
@@ -112,7 +113,7 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
     for _, group_units in sorted(members.items()):
         group_units.sort(key=lambda u: (u.region, u.version))
         versions = {u.version for u in group_units}
-        copies = {f"{u.version}/{u.region}" for u in units if u.version in versions}
+        copies = {(u.version, u.region) for u in units if u.version in versions}
         objectives = {}
         for region in {u.region for u in group_units}:
             own = o.regions.get(region)
@@ -131,12 +132,10 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
 
 def _search_all(
     scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
-) -> tuple[dict, list[str]]:
+) -> tuple[Chosen, list[str]]:
     """Search each region's extra replicas (the same for each of its versions, since they share
     the region's objectives), region by region within an interacting group."""
-    chosen: dict[tuple[str, str], tuple[int, Group | None]] = {
-        (u.version, u.region): (u.replicas, None) for u in units
-    }
+    chosen: Chosen = {(u.version, u.region): (u.replicas, None) for u in units}
     infeasible: list[str] = []
     floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
     for group in _groups(scenario, units):
@@ -276,7 +275,7 @@ def plan(
 
 
 def _verify(
-    scenario: Scenario, units: list[rules.UnitPlan], chosen: dict, ev: Evaluator
+    scenario: Scenario, units: list[rules.UnitPlan], chosen: Chosen, ev: Evaluator
 ) -> dict[str, Figures]:
     """The whole scenario with the chosen counts: the figures the plan reports."""
     active = [u for u in units if u.demand is not None]
@@ -285,7 +284,7 @@ def _verify(
     whole = Group(
         active,
         frozenset(w for u in active for w in u.demand.waves),
-        frozenset(f"{u.version}/{u.region}" for u in units),
+        frozenset((u.version, u.region) for u in units),
         {},
     )
     return ev.group(whole, tuple(chosen[(u.version, u.region)][0] for u in active))
@@ -294,7 +293,7 @@ def _verify(
 def _assemble(
     scenario: Scenario,
     units: list[rules.UnitPlan],
-    chosen: dict,
+    chosen: Chosen,
     whole: dict[str, Figures],
     infeasible: list[str],
     ev: Evaluator,
