@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from acgsim.planner import rules
 from acgsim.planner.plan import VersionRegion, apply_choices
 from acgsim.sim.engine import Subset, simulate
+from acgsim.sim.results import RegionSummary
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import Estimate
 
@@ -79,10 +80,10 @@ class Group:
         return sorted({u.region for u in self.units})
 
 
-def _one(args: tuple) -> tuple[str | None, list]:
+def _one(args: tuple) -> tuple[str | None, list[RegionSummary]]:
     scenario, seed, run, subset = args
     r = simulate(scenario, seed, run, subset=subset)
-    return r.error, [s.model_dump() for s in r.regions]
+    return r.error, r.regions
 
 
 class Evaluator:
@@ -106,34 +107,34 @@ class Evaluator:
         )
         jobs = [(variant, self.seed, i, Subset(group.waves, group.copies)) for i in range(self.k)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
-        by_region: dict[str, list[dict]] = {}
+        by_region: dict[str, list[RegionSummary]] = {}
         for error, regions in results:
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
             for r in regions:
-                by_region.setdefault(r["region"], []).append(r)
+                by_region.setdefault(r.region, []).append(r)
         self.simulations += self.k
         figures = {}
         for region in group.regions:
             rows = by_region[region]
-            self.requests += sum(r["requests"] for r in rows)
+            self.requests += sum(r.requests for r in rows)
             figures[region] = _figures(rows)
         group.tried[counts] = figures
         return figures
 
 
-def _figures(rows: list[dict]) -> Figures:
+def _figures(rows: list[RegionSummary]) -> Figures:
     codes: dict[str, int] = {}
     for r in rows:
-        for code, n in r["failed_by_code"].items():
+        for code, n in r.failed_by_code.items():
             codes[code] = codes.get(code, 0) + n
     return Figures(
-        Estimate.from_samples([r["ttr_p50_s"] for r in rows]),
-        Estimate.from_samples([r["ttr_p95_s"] for r in rows]),
-        Estimate.from_samples([r["failure_rate"] for r in rows]),
-        rows[0]["requests"],
+        Estimate.from_samples([r.ttr_p50_s for r in rows]),
+        Estimate.from_samples([r.ttr_p95_s for r in rows]),
+        Estimate.from_samples([r.failure_rate for r in rows]),
+        rows[0].requests,
         codes,
-        sum(r["throttled_429"] for r in rows),
-        Estimate.from_samples([r["wait_mean_s"] for r in rows]).mean,
-        max(r["longest_queue"] for r in rows),
+        sum(r.throttled_429 for r in rows),
+        Estimate.from_samples([r.wait_mean_s for r in rows]).mean,
+        max(r.longest_queue for r in rows),
     )
