@@ -1,9 +1,10 @@
 """Evaluating a candidate: the scenario with chosen replicas, simulated for K runs.
 
-A region is simulated alone (sim.engine.Subset: only its waves and replications, with the
-full-scenario stream names), so its candidates share random numbers and its figures equal the
-full run's. Figures are the mean and 95% confidence interval of each run's p50, p95 and
-failure rate; the Evaluator counts simulations and simulated requests.
+A region is simulated alone (sim.engine.Subset: only its waves and its versions' replication into
+regions, with the full-scenario stream names), so its candidates share random numbers and its
+figures equal the full run's. Figures are the mean and 95% confidence interval of each run's p50,
+p95 and failure rate; the Evaluator counts simulations and simulated requests. A run is one
+simulation on one child seed; "replication" means only Azure copying a version to regions.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Group:
 
     units: list[rules.UnitPlan]
     waves: frozenset[str]
-    copies: frozenset[VersionRegion]  # the replications simulated
+    copies: frozenset[VersionRegion]  # the replications into regions simulated
     objectives: dict[str, Objective]
     tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit
@@ -87,10 +88,10 @@ def _one(args: tuple) -> tuple[str | None, list[RegionSummary]]:
 
 
 class Evaluator:
-    """Runs candidates for K runs each (on a process pool if given) and counts the work."""
+    """Simulates candidates `runs` times each (on a process pool if given) and counts the work."""
 
     def __init__(self, scenario: Scenario, runs: int, seed: int, pool: Executor | None):
-        self.scenario, self.k, self.seed, self.pool = scenario, runs, seed, pool
+        self.scenario, self.runs, self.seed, self.pool = scenario, runs, seed, pool
         self.simulations = 0
         self.requests = 0
 
@@ -105,7 +106,8 @@ class Evaluator:
                 for u, n in zip(group.units, counts, strict=True)
             },
         )
-        jobs = [(variant, self.seed, i, Subset(group.waves, group.copies)) for i in range(self.k)]
+        subset = Subset(group.waves, group.copies)
+        jobs = [(variant, self.seed, i, subset) for i in range(self.runs)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
         by_region: dict[str, list[RegionSummary]] = {}
         for error, regions in results:
@@ -113,7 +115,7 @@ class Evaluator:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
             for r in regions:
                 by_region.setdefault(r.region, []).append(r)
-        self.simulations += self.k
+        self.simulations += self.runs
         figures = {}
         for region in group.regions:
             rows = by_region[region]

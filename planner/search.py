@@ -1,12 +1,13 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs;
-it meets the objectives when the upper end of the 95% confidence interval of its p95 time to running
-(and of its failure rate) is within them. A region that misses gallops up (+1, +2, +4, ... capped at
-100) and then bisects; one that meets them is lowered by bisection toward the cheapest count that
-still meets them, but never below the guidance unless asked (`below_guidance`). Bisection relies on
-more replicas never raising the p95 on the same random numbers (a law the engine's tests check once
-replication is done; while it runs, more replicas take longer to copy, which the final run catches).
+Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs (on
+child seeds); it meets the objectives when the upper end of the 95% confidence interval of its p95
+time to running (and of its failure rate) is within them. A region that misses gallops up (+1, +2,
++4, ... capped at 100) and then bisects; one that meets them is lowered by bisection toward the
+cheapest count that still meets them, but never below the guidance unless asked
+(`below_guidance`). Bisection relies on more replicas never raising the p95 on the same random
+numbers (a law the engine's tests check once replication is done; while it is under way, more
+replicas take longer to copy, which the final run catches).
 
 Regions that interact are searched together: a region's versions, and regions whose waves deploy
 from one subscription (its ARM buckets are shared). Each group is simulated alone, with every
@@ -247,6 +248,7 @@ def _show(e: Estimate) -> str:
 
 def plan(
     scenario: Scenario,
+    *,
     runs: int = 20,
     seed: int | None = None,
     below_guidance: bool = False,
@@ -255,7 +257,10 @@ def plan(
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Plan:
-    """The cheapest plan that meets the scenario's objectives, verified by simulation and priced."""
+    """The cheapest plan that meets the scenario's objectives, verified by simulation and priced.
+
+    Each candidate is simulated `runs` times on the child seeds of `seed` (default: the scenario's).
+    """
     seed = scenario.seed if seed is None else seed
     table = prices or cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
     units = rules.baseline(scenario, premium)

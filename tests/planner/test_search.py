@@ -59,6 +59,11 @@ def _known(objective: str) -> dict:
     return data
 
 
+def test_plan_options_are_keywords():
+    with pytest.raises(TypeError):
+        search.plan(build(_known("71s")), 2)  # runs? seed? say which
+
+
 def test_search_finds_the_known_minimum():
     p = search.plan(build(_known("71s")), runs=2)
     [r] = p.regions
