@@ -15,7 +15,8 @@ replication of its versions (the source feeds a limited number of regions at onc
 named random streams as the whole scenario, so candidates are common-random-number comparisons.
 Interacting units are searched one at a time, repeating until a pass changes nothing. The chosen
 plan is then simulated as the whole scenario, and that run gives the reported figures. An objective
-no count can meet ends with a message naming the region, the best figure and why.
+no count can meet ends with a message naming the region, the best figure and why
+(planner.explain).
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from acgsim import __version__
-from acgsim.planner import cost, rules
+from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Candidate, Plan, RegionPlan, Totals, VersionRegion
+from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.scenario import Scenario
-from acgsim.sim.stats import Estimate
-from acgsim.sim.units import human_duration
 
 MAX = rules.MAX_REPLICAS
 Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
@@ -63,27 +62,6 @@ def search_count(
             return _bisect(last_miss + 1, probe, met)
         last_miss, step = probe, step * 2
     return None
-
-
-def _why(f: Figures, scale_sets: bool = False) -> str:
-    if f.failed_by_code:
-        top = max(f.failed_by_code, key=f.failed_by_code.get)
-        why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
-        if top == "NotAvailableInRegion":
-            why += (
-                "; the region has not finished replicating when the workload starts, and "
-                "more replicas take longer to copy"
-            )
-        return why
-    parts = []
-    if f.throttled:
-        parts.append(f"throttling ({f.throttled:,} HTTP 429s over the runs)")
-    if f.wait_mean:
-        parts.append(f"replica waits of {human_duration(f.wait_mean)} on average")
-    if scale_sets:
-        parts.append("scale sets, which create their instances in batches from one replica each")
-    parts.append("disk creation and boot, which replicas do not shorten")
-    return "the time goes to " + ", ".join(parts)
 
 
 def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
@@ -199,7 +177,7 @@ def _search_all(
         final = counts(extra)
         ev.group(group, final)  # the chosen counts' figures, if not simulated yet
         infeasible += [
-            _infeasible(group.objectives[region], unit, unit.replicas + e, f)
+            explain.infeasible(group.objectives[region], unit, unit.replicas + e, f)
             for region, unit, e, f in stuck_regions
         ]
         group.chosen = list(final)
@@ -223,27 +201,6 @@ def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
     return bool(found) and any(
         x.name == v and x.replication_mode == "Shallow" for x in found[1].versions
     )
-
-
-def _infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
-    missed = []
-    p95, fail = best.p95, best.failure
-    if goal.p95 is not None and (p95.mean is None or p95.upper > goal.p95):
-        got = "no VM running" if p95.mean is None else _show(p95)
-        missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
-    if goal.failure is not None and fail.upper > goal.failure:
-        missed.append(f"failure rate {goal.failure:g} (best: {fail.mean:g})")
-    plural = "replica" if replicas == 1 else "replicas"
-    scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
-    return (
-        f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
-        f"the best tried is {replicas} {plural}, where {_why(best, scale_sets)}"
-    )
-
-
-def _show(e: Estimate) -> str:
-    half = e.half_width
-    return human_duration(e.mean) + ("" if half is None else f" ± {human_duration(half)}")
 
 
 def plan(
@@ -340,7 +297,7 @@ def _assemble(
                 f"{before[1]}; storage type cannot be updated [SPEC], so publish a new version"
             )
         if group is not None:
-            _predict(rp, u, n, group, whole.get(u.region), warnings)
+            explain.predict(rp, u, n, group, whole.get(u.region), warnings)
         regions.append(rp)
         warnings += u.warnings
     for region in sorted(scenario.objectives.regions):
@@ -376,66 +333,4 @@ def _assemble(
         simulations=ev.simulations,
         simulated_requests=ev.requests,
         scenario_spec=scenario.model_dump(mode="json"),
-    )
-
-
-def _predict(
-    rp: RegionPlan,
-    u: rules.UnitPlan,
-    n: int,
-    group: Group,
-    full: Figures | None,
-    warnings: list[str],
-) -> None:
-    """Predictions from the whole-scenario run; candidates from the search."""
-    counts = tuple(group.chosen)
-    goal = group.objectives[u.region]
-    searched = group.tried[counts][u.region]
-    f = full or searched
-    rp.requests, rp.p50_s, rp.p95_s = f.requests, f.p50, f.p95
-    rp.failure_rate = f.failure
-    rp.objective_p95_s, rp.objective_failure_rate = goal.p95, goal.failure
-    if goal.asked:
-        rp.meets_objectives = goal.met(f)
-        if goal.met(searched) and not goal.met(f):
-            warnings.append(
-                f"{u.region}: met its objectives when searched with the regions it "
-                "interacts with, but not in the whole-scenario run"
-            )
-    idx = group.units.index(u)
-    same = [j for j, x in enumerate(group.units) if x.region != u.region]
-    rp.candidates = [
-        Candidate(
-            replicas=c[idx],
-            p95_s=x[u.region].p95,
-            failure_rate=x[u.region].failure,
-            met=goal.met(x[u.region]),
-        )
-        for c, x in sorted(group.tried.items())
-        if all(c[j] == counts[j] for j in same)
-    ]
-    if rp.meets_objectives is False:
-        rp.reasons.append(
-            f"simulation: the objectives are not met; {n} come closest (see the messages)"
-        )
-    elif n != u.replicas:
-        rp.reasons.append(_search_reason(u, n, rp, goal))
-
-
-def _search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) -> str:
-    target = (
-        f"p95 {human_duration(goal.p95)}"
-        if goal.p95 is not None
-        else f"failure rate {goal.failure:g}"
-    )
-    p95 = rp.p95_s
-    got = (
-        "-"
-        if p95 is None or p95.mean is None
-        else (f"{human_duration(p95.mean)} ± {human_duration(p95.half_width or 0)}")
-    )
-    verb = "raised" if n > u.replicas else "lowered"
-    return (
-        f"simulation ({p95.n if p95 else 0} runs): {verb} from {u.replicas} to {n}, "
-        f"the fewest that meet {target} (p95 {got})"
     )
