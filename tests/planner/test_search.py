@@ -97,6 +97,9 @@ def test_plan_json_round_trip_and_cost():
     p = search.plan(build(_known("71s")), runs=2)
     assert Plan.model_validate_json(p.to_json()) == p
     [r] = p.regions
+    older = json.loads(p.to_json())
+    older["replications"] = older.pop("runs")  # an older plan.json: it still reads
+    assert Plan.model_validate(older) == p
     bad = json.loads(p.to_json())
     bad["regions"][0]["p95_s"]["median"] = 1.0  # an estimate read back stays strict
     with pytest.raises(ValidationError):
