@@ -86,7 +86,7 @@ def plan(scenario: Scenario, runs: int = 20, seed: int | None = None, **options:
     search as `acgsim plan`; options: below_guidance, premium, prices, workers)."""
     from acgsim.planner.search import plan as search
 
-    return search(scenario, runs, seed, **options)
+    return search(scenario, runs=runs, seed=seed, **options)
 
 
 def export(source: Plan | Scenario, format: str) -> str:

@@ -248,7 +248,16 @@ def plan(
         files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
     with console.status("planning") as progress:
-        result = make_plan(scenario, runs, seed, below_guidance, premium, table, workers, progress)
+        result = make_plan(
+            scenario,
+            runs=runs,
+            seed=seed,
+            below_guidance=below_guidance,
+            premium=premium,
+            prices=table,
+            workers=workers,
+            progress=progress,
+        )
     if out_dir is not None:
         texts = {f.filename: exports.render_plan(f.name, result) for f in formats}
         files.write_plan(out_dir, result, texts, force)

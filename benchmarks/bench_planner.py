@@ -1,10 +1,10 @@
 """Planner cost: the search against brute force on scenarios/global-rollout.yaml.
 
-`plan` simulates 20 runs per candidate. Brute force simulates, in each region, every replica
-count from 1 to the plan's answer (20 runs each) and takes the fewest that meet the
-objectives (no fewer than the guidance, as the plan). Prints one JSON line: wall time, simulations
-and simulated requests of both, whether the answers agree, and the plan's share of brute force's
-simulated requests.
+`plan` simulates each candidate 20 times (runs on child seeds). Brute force simulates, in each
+region, every replica count from 1 to the plan's answer (20 runs each) and takes the fewest that
+meet the objectives (no fewer than the guidance, as the plan). Prints one JSON line: wall time,
+simulations and simulated requests of both, whether the answers agree, and the plan's share of
+brute force's simulated requests.
 
   python benchmarks/bench_planner.py [--workers N] [--replications K]
 """

@@ -1,9 +1,10 @@
 """Evaluating a candidate: the scenario with chosen replicas, simulated for K runs.
 
-A region is simulated alone (sim.engine.Subset: only its waves and replications, with the
-full-scenario stream names), so its candidates share random numbers and its figures equal the
-full run's. Figures are the mean and 95% confidence interval of each run's p50, p95 and
-failure rate; the Evaluator counts simulations and simulated requests.
+A region is simulated alone (sim.engine.Subset: only its waves and its versions' replication into
+regions, with the full-scenario stream names), so its candidates share random numbers and its
+figures equal the full run's. Figures are the mean and 95% confidence interval of each run's p50,
+p95 and failure rate; the Evaluator counts simulations and simulated requests. A run is one
+simulation on one child seed; "replication" means only Azure copying a version to regions.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from acgsim.planner import rules
+from acgsim.planner.plan import VersionRegion, apply_choices
 from acgsim.sim.engine import Subset, simulate
-from acgsim.sim.scenario import Scenario, TargetRegion
-from acgsim.sim.stats import mean_ci
+from acgsim.sim.results import RegionSummary
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.stats import Estimate
 
 
 @dataclass
 class Figures:
     """One candidate's figures for one region over K runs."""
 
-    p50: dict
-    p95: dict
-    failure: dict
+    p50: Estimate
+    p95: Estimate
+    failure: Estimate
     requests: int
     failed_by_code: dict[str, int]
     throttled: int
@@ -37,8 +40,8 @@ class Figures:
 
     def score(self) -> tuple[float, float]:
         """Lower is better: failure rate, then p95."""
-        p95 = self.p95["mean"]
-        return (self.failure["mean"] or 0.0, math.inf if p95 is None else p95)
+        p95 = self.p95.mean
+        return (self.failure.mean or 0.0, math.inf if p95 is None else p95)
 
 
 @dataclass
@@ -50,11 +53,10 @@ class Objective:
 
     def met(self, f: Figures) -> bool:
         """Both hold at the upper end of their 95% confidence intervals."""
-        p95 = f.p95["mean"]
-        if self.p95 is not None and (p95 is None or p95 + (f.p95["half_width"] or 0) > self.p95):
+        if self.p95 is not None and (f.p95.mean is None or f.p95.upper > self.p95):
             return False
         if self.failure is not None:
-            return f.failure["mean"] + (f.failure["half_width"] or 0) <= self.failure
+            return f.failure.upper <= self.failure
         return True
 
     @property
@@ -69,7 +71,7 @@ class Group:
 
     units: list[rules.UnitPlan]
     waves: frozenset[str]
-    copies: frozenset[str]
+    copies: frozenset[VersionRegion]  # the replications into regions simulated
     objectives: dict[str, Objective]
     tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit
@@ -79,17 +81,17 @@ class Group:
         return sorted({u.region for u in self.units})
 
 
-def _one(args: tuple) -> tuple[str | None, list]:
+def _one(args: tuple) -> tuple[str | None, list[RegionSummary]]:
     scenario, seed, run, subset = args
     r = simulate(scenario, seed, run, subset=subset)
-    return r.error, [s.model_dump() for s in r.regions]
+    return r.error, r.regions
 
 
 class Evaluator:
-    """Runs candidates for K runs each (on a process pool if given) and counts the work."""
+    """Simulates candidates `runs` times each (on a process pool if given) and counts the work."""
 
     def __init__(self, scenario: Scenario, runs: int, seed: int, pool: Executor | None):
-        self.scenario, self.k, self.seed, self.pool = scenario, runs, seed, pool
+        self.scenario, self.runs, self.seed, self.pool = scenario, runs, seed, pool
         self.simulations = 0
         self.requests = 0
 
@@ -97,58 +99,44 @@ class Evaluator:
         """Each region's figures with these replica counts for the group's units."""
         if counts in group.tried:
             return group.tried[counts]
-        variant = apply(
+        variant = apply_choices(
             self.scenario,
             {
                 (u.version, u.region): (n, u.storage)
                 for u, n in zip(group.units, counts, strict=True)
             },
         )
-        jobs = [(variant, self.seed, i, Subset(group.waves, group.copies)) for i in range(self.k)]
+        subset = Subset(group.waves, group.copies)
+        jobs = [(variant, self.seed, i, subset) for i in range(self.runs)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
-        by_region: dict[str, list[dict]] = {}
+        by_region: dict[str, list[RegionSummary]] = {}
         for error, regions in results:
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
             for r in regions:
-                by_region.setdefault(r["region"], []).append(r)
-        self.simulations += self.k
+                by_region.setdefault(r.region, []).append(r)
+        self.simulations += self.runs
         figures = {}
         for region in group.regions:
             rows = by_region[region]
-            self.requests += sum(r["requests"] for r in rows)
+            self.requests += sum(r.requests for r in rows)
             figures[region] = _figures(rows)
         group.tried[counts] = figures
         return figures
 
 
-def _figures(rows: list[dict]) -> Figures:
+def _figures(rows: list[RegionSummary]) -> Figures:
     codes: dict[str, int] = {}
     for r in rows:
-        for code, n in r["failed_by_code"].items():
+        for code, n in r.failed_by_code.items():
             codes[code] = codes.get(code, 0) + n
     return Figures(
-        mean_ci([r["ttr_p50_s"] for r in rows]),
-        mean_ci([r["ttr_p95_s"] for r in rows]),
-        mean_ci([r["failure_rate"] for r in rows]),
-        rows[0]["requests"],
+        Estimate.from_samples([r.ttr_p50_s for r in rows]),
+        Estimate.from_samples([r.ttr_p95_s for r in rows]),
+        Estimate.from_samples([r.failure_rate for r in rows]),
+        rows[0].requests,
         codes,
-        sum(r["throttled_429"] for r in rows),
-        mean_ci([r["wait_mean_s"] for r in rows])["mean"],
-        max(r["longest_queue"] for r in rows),
+        sum(r.throttled_429 for r in rows),
+        Estimate.from_samples([r.wait_mean_s for r in rows]).mean,
+        max(r.longest_queue for r in rows),
     )
-
-
-def apply(scenario: Scenario, choices: dict[tuple[str, str], tuple[int, str]]) -> Scenario:
-    """A copy of the scenario with these (version, region) -> (replicas, storage) choices."""
-    s = scenario.model_copy(deep=True)
-    for ref, _, _, v in s.versions():
-        targets = {t.region: t for t in v.regions}
-        for (version, region), (n, storage) in sorted(choices.items()):
-            if version != ref:
-                continue
-            if region in targets:
-                targets[region].replicas, targets[region].storage = n, storage
-            else:
-                v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
-    return s

@@ -8,20 +8,35 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from acgsim.planner.cost import PriceTable
 from acgsim.sim.loader import load_output
+from acgsim.sim.scenario import Scenario, TargetRegion
+from acgsim.sim.stats import Estimate
+
+VersionRegion = tuple[str, str]
+"""What a plan decides for: (version "gallery/image/version", region)."""
+
+Choices = dict[VersionRegion, tuple[int, str]]
+"""(version, region) -> (replicas, storage): what a plan decides."""
+
+
+def apply_choices(scenario: Scenario, choices: Choices) -> Scenario:
+    """A copy of the scenario with these replicas and storage, adding the regions it lacks."""
+    s = scenario.model_copy(deep=True)
+    for ref, _, _, v in s.versions():
+        targets = {t.region: t for t in v.regions}
+        for (version, region), (n, storage) in sorted(choices.items()):
+            if version != ref:
+                continue
+            if region in targets:
+                targets[region].replicas, targets[region].storage = n, storage
+            else:
+                v.regions.append(TargetRegion(region=region, replicas=n, storage=storage))
+    return s
 
 
 class _Out(BaseModel):
     """Base of the plan's parts: a plan.json read back with an unknown field is refused."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class Estimate(_Out):
-    """A figure's mean over runs and the half-width of its 95% confidence interval."""
-
-    mean: float | None
-    half_width: float | None = None
-    n: int = 0
 
 
 class Candidate(_Out):
@@ -89,6 +104,10 @@ class Plan(_Out):
     scenario_spec: dict = Field(
         default_factory=dict, description="the scenario planned, for exports"
     )
+
+    def choices(self) -> Choices:
+        """The replicas and storage the plan gives each version in each region."""
+        return {(r.version, r.region): (r.replicas, r.storage) for r in self.regions}
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

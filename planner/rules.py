@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from acgsim.planner.plan import VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.errors import InputError
 from acgsim.sim.naming import version_key
@@ -92,9 +93,9 @@ def _peak(intervals: list[tuple[float, float, int]]) -> int:
     return peak
 
 
-def demands(scenario: Scenario) -> dict[tuple[str, str], Demand]:
+def demands(scenario: Scenario) -> dict[VersionRegion, Demand]:
     """Peak concurrent VMs and scale sets per (version, region) the workload uses."""
-    out: dict[tuple[str, str], Demand] = {}
+    out: dict[VersionRegion, Demand] = {}
     sizes = {x.ref: x.version.size_gb for x in scenario.versions()}
     batch = scenario.model.vmss_batch
     for key, wave, _ in scenario.waves():

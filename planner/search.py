@@ -1,12 +1,13 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs;
-it meets the objectives when the upper end of the 95% confidence interval of its p95 time to running
-(and of its failure rate) is within them. A region that misses gallops up (+1, +2, +4, ... capped at
-100) and then bisects; one that meets them is lowered by bisection toward the cheapest count that
-still meets them, but never below the guidance unless asked (`below_guidance`). Bisection relies on
-more replicas never raising the p95 on the same random numbers (a law the engine's tests check once
-replication is done; while it runs, more replicas take longer to copy, which the final run catches).
+Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs (on
+child seeds); it meets the objectives when the upper end of the 95% confidence interval of its p95
+time to running (and of its failure rate) is within them. A region that misses gallops up (+1, +2,
++4, ... capped at 100) and then bisects; one that meets them is lowered by bisection toward the
+cheapest count that still meets them, but never below the guidance unless asked
+(`below_guidance`). Bisection relies on more replicas never raising the p95 on the same random
+numbers (a law the engine's tests check once replication is done; while it is under way, more
+replicas take longer to copy, which the final run catches).
 
 Regions that interact are searched together: a region's versions, and regions whose waves deploy
 from one subscription (its ARM buckets are shared). Each group is simulated alone, with every
@@ -14,7 +15,8 @@ replication of its versions (the source feeds a limited number of regions at onc
 named random streams as the whole scenario, so candidates are common-random-number comparisons.
 Interacting units are searched one at a time, repeating until a pass changes nothing. The chosen
 plan is then simulated as the whole scenario, and that run gives the reported figures. An objective
-no count can meet ends with a message naming the region, the best figure and why.
+no count can meet ends with a message naming the region, the best figure and why
+(planner.explain).
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from acgsim import __version__
-from acgsim.planner import cost, rules
+from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Candidate, Estimate, Plan, RegionPlan, Totals
+from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.scenario import Scenario
-from acgsim.sim.units import human_duration
 
 MAX = rules.MAX_REPLICAS
+Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
 
 
 def _bisect(lo: int, hi: int, met: Callable[[int], bool]) -> int:
@@ -62,27 +64,6 @@ def search_count(
     return None
 
 
-def _why(f: Figures, scale_sets: bool = False) -> str:
-    if f.failed_by_code:
-        top = max(f.failed_by_code, key=f.failed_by_code.get)
-        why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
-        if top == "NotAvailableInRegion":
-            why += (
-                "; the region has not finished replicating when the workload starts, and "
-                "more replicas take longer to copy"
-            )
-        return why
-    parts = []
-    if f.throttled:
-        parts.append(f"throttling ({f.throttled:,} HTTP 429s over the runs)")
-    if f.wait_mean:
-        parts.append(f"replica waits of {human_duration(f.wait_mean)} on average")
-    if scale_sets:
-        parts.append("scale sets, which create their instances in batches from one replica each")
-    parts.append("disk creation and boot, which replicas do not shorten")
-    return "the time goes to " + ", ".join(parts)
-
-
 def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
     """Units that interact, searched together: one region's versions, and regions whose waves
     deploy from one subscription (they share its ARM buckets) when throttling is on."""
@@ -111,7 +92,7 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
     for _, group_units in sorted(members.items()):
         group_units.sort(key=lambda u: (u.region, u.version))
         versions = {u.version for u in group_units}
-        copies = {f"{u.version}/{u.region}" for u in units if u.version in versions}
+        copies = {(u.version, u.region) for u in units if u.version in versions}
         objectives = {}
         for region in {u.region for u in group_units}:
             own = o.regions.get(region)
@@ -130,12 +111,10 @@ def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
 
 def _search_all(
     scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
-) -> tuple[dict, list[str]]:
+) -> tuple[Chosen, list[str]]:
     """Search each region's extra replicas (the same for each of its versions, since they share
     the region's objectives), region by region within an interacting group."""
-    chosen: dict[tuple[str, str], tuple[int, Group | None]] = {
-        (u.version, u.region): (u.replicas, None) for u in units
-    }
+    chosen: Chosen = {(u.version, u.region): (u.replicas, None) for u in units}
     infeasible: list[str] = []
     floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
     for group in _groups(scenario, units):
@@ -198,7 +177,7 @@ def _search_all(
         final = counts(extra)
         ev.group(group, final)  # the chosen counts' figures, if not simulated yet
         infeasible += [
-            _infeasible(group.objectives[region], unit, unit.replicas + e, f)
+            explain.infeasible(group.objectives[region], unit, unit.replicas + e, f)
             for region, unit, e, f in stuck_regions
         ]
         group.chosen = list(final)
@@ -224,35 +203,9 @@ def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
     )
 
 
-def _infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
-    missed = []
-    p95, fail = best.p95, best.failure
-    if goal.p95 is not None and (
-        p95["mean"] is None or p95["mean"] + (p95["half_width"] or 0) > goal.p95
-    ):
-        got = "no VM running" if p95["mean"] is None else _show(p95)
-        missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
-    if goal.failure is not None and fail["mean"] + (fail["half_width"] or 0) > goal.failure:
-        missed.append(f"failure rate {goal.failure:g} (best: {fail['mean']:g})")
-    plural = "replica" if replicas == 1 else "replicas"
-    scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
-    return (
-        f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
-        f"the best tried is {replicas} {plural}, where {_why(best, scale_sets)}"
-    )
-
-
-def _show(e: dict) -> str:
-    half = e["half_width"]
-    return human_duration(e["mean"]) + ("" if half is None else f" ± {human_duration(half)}")
-
-
-def _estimate(d: dict) -> Estimate:
-    return Estimate(mean=d["mean"], half_width=d["half_width"], n=d["n"])
-
-
 def plan(
     scenario: Scenario,
+    *,
     runs: int = 20,
     seed: int | None = None,
     below_guidance: bool = False,
@@ -261,7 +214,10 @@ def plan(
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Plan:
-    """The cheapest plan that meets the scenario's objectives, verified by simulation and priced."""
+    """The cheapest plan that meets the scenario's objectives, verified by simulation and priced.
+
+    Each candidate is simulated `runs` times on the child seeds of `seed` (default: the scenario's).
+    """
     seed = scenario.seed if seed is None else seed
     table = prices or cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
     units = rules.baseline(scenario, premium)
@@ -281,7 +237,7 @@ def plan(
 
 
 def _verify(
-    scenario: Scenario, units: list[rules.UnitPlan], chosen: dict, ev: Evaluator
+    scenario: Scenario, units: list[rules.UnitPlan], chosen: Chosen, ev: Evaluator
 ) -> dict[str, Figures]:
     """The whole scenario with the chosen counts: the figures the plan reports."""
     active = [u for u in units if u.demand is not None]
@@ -290,7 +246,7 @@ def _verify(
     whole = Group(
         active,
         frozenset(w for u in active for w in u.demand.waves),
-        frozenset(f"{u.version}/{u.region}" for u in units),
+        frozenset((u.version, u.region) for u in units),
         {},
     )
     return ev.group(whole, tuple(chosen[(u.version, u.region)][0] for u in active))
@@ -299,7 +255,7 @@ def _verify(
 def _assemble(
     scenario: Scenario,
     units: list[rules.UnitPlan],
-    chosen: dict,
+    chosen: Chosen,
     whole: dict[str, Figures],
     infeasible: list[str],
     ev: Evaluator,
@@ -341,7 +297,7 @@ def _assemble(
                 f"{before[1]}; storage type cannot be updated [SPEC], so publish a new version"
             )
         if group is not None:
-            _predict(rp, u, n, group, whole.get(u.region), warnings)
+            explain.predict(rp, u, n, group, whole.get(u.region), warnings)
         regions.append(rp)
         warnings += u.warnings
     for region in sorted(scenario.objectives.regions):
@@ -377,66 +333,4 @@ def _assemble(
         simulations=ev.simulations,
         simulated_requests=ev.requests,
         scenario_spec=scenario.model_dump(mode="json"),
-    )
-
-
-def _predict(
-    rp: RegionPlan,
-    u: rules.UnitPlan,
-    n: int,
-    group: Group,
-    full: Figures | None,
-    warnings: list[str],
-) -> None:
-    """Predictions from the whole-scenario run; candidates from the search."""
-    counts = tuple(group.chosen)
-    goal = group.objectives[u.region]
-    searched = group.tried[counts][u.region]
-    f = full or searched
-    rp.requests, rp.p50_s, rp.p95_s = f.requests, _estimate(f.p50), _estimate(f.p95)
-    rp.failure_rate = _estimate(f.failure)
-    rp.objective_p95_s, rp.objective_failure_rate = goal.p95, goal.failure
-    if goal.asked:
-        rp.meets_objectives = goal.met(f)
-        if goal.met(searched) and not goal.met(f):
-            warnings.append(
-                f"{u.region}: met its objectives when searched with the regions it "
-                "interacts with, but not in the whole-scenario run"
-            )
-    idx = group.units.index(u)
-    same = [j for j, x in enumerate(group.units) if x.region != u.region]
-    rp.candidates = [
-        Candidate(
-            replicas=c[idx],
-            p95_s=_estimate(x[u.region].p95),
-            failure_rate=_estimate(x[u.region].failure),
-            met=goal.met(x[u.region]),
-        )
-        for c, x in sorted(group.tried.items())
-        if all(c[j] == counts[j] for j in same)
-    ]
-    if rp.meets_objectives is False:
-        rp.reasons.append(
-            f"simulation: the objectives are not met; {n} come closest (see the messages)"
-        )
-    elif n != u.replicas:
-        rp.reasons.append(_search_reason(u, n, rp, goal))
-
-
-def _search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) -> str:
-    target = (
-        f"p95 {human_duration(goal.p95)}"
-        if goal.p95 is not None
-        else f"failure rate {goal.failure:g}"
-    )
-    p95 = rp.p95_s
-    got = (
-        "-"
-        if p95 is None or p95.mean is None
-        else (f"{human_duration(p95.mean)} ± {human_duration(p95.half_width or 0)}")
-    )
-    verb = "raised" if n > u.replicas else "lowered"
-    return (
-        f"simulation ({p95.n if p95 else 0} runs): {verb} from {u.replicas} to {n}, "
-        f"the fewest that meet {target} (p95 {got})"
     )

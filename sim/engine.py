@@ -49,7 +49,7 @@ def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
         used = {t.region for x in s.versions() for t in x.version.regions}
         used |= {w.wave.region for w in s.waves()}
     else:
-        used = {c.rsplit("/", 1)[1] for c in subset.copies}
+        used = {region for _, region in subset.copies}
         used |= {w.wave.region for w in s.waves() if w.key in subset.waves}
     return sorted(used)
 
@@ -57,12 +57,13 @@ def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
 @dataclass(frozen=True)
 class Subset:
     """Part of a scenario to simulate: waves by key ("vms/0", "scale_sets/1", "arrivals/2") and
-    replications by "gallery/image/version/region". Streams keep their full-scenario names, so a
-    part sees exactly the random numbers it sees in the whole (the planner searches regions apart).
+    replications by (version "gallery/image/version", region). Streams keep their full-scenario
+    names, so a part sees exactly the random numbers it sees in the whole (the planner searches
+    regions apart).
     """
 
     waves: frozenset[str]
-    copies: frozenset[str]
+    copies: frozenset[tuple[str, str]]
 
 
 def build_simulation(
@@ -90,9 +91,7 @@ def build_simulation(
     m.outages = Outages(env, m.sync, m.sync)
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
     copies = [
-        c
-        for c in m.gallery.copies()
-        if subset is None or f"{c.version}/{c.region}" in subset.copies
+        c for c in m.gallery.copies() if subset is None or (c.version, c.region) in subset.copies
     ]
     lanes = {
         ref: simpy.Resource(env, p.replication.parallel_regions)

@@ -4,8 +4,10 @@ interval (Student t), and paired differences between two scenarios on common ran
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 import numpy as np
+from pydantic import ConfigDict
 
 # Two-sided 95% quantiles of Student's t (0.975 one-sided) by degrees of freedom; standard tables.
 _T975 = {
@@ -62,15 +64,39 @@ def t975(df: int) -> float:
     return thi + (tlo - thi) * (x - xhi) / (xlo - xhi)
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """A figure's mean over runs, the half-width of its 95% confidence interval, and the count.
+
+    A plan carries these as they are; pydantic serialises them as {mean, half_width, n}.
+    """
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # a plan read back from JSON stays strict
+
+    mean: float | None
+    half_width: float | None = None
+    n: int = 0
+
+    @classmethod
+    def from_samples(cls, values: list[float | None]) -> Estimate:
+        """Mean, 95% half-width and count of the values that are not None (rounded to 3 places)."""
+        xs = np.array([v for v in values if v is not None], dtype=float)
+        if len(xs) == 0:
+            return cls(None, None, 0)
+        if len(xs) == 1:
+            return cls(round(float(xs[0]), 3), None, 1)
+        half = t975(len(xs) - 1) * float(xs.std(ddof=1)) / math.sqrt(len(xs))
+        return cls(round(float(xs.mean()), 3), round(half, 3), len(xs))
+
+    @property
+    def upper(self) -> float | None:
+        """The upper end of the interval (the mean alone when there is no interval)."""
+        return None if self.mean is None else self.mean + (self.half_width or 0)
+
+
 def mean_ci(values: list[float | None]) -> dict[str, float | int | None]:
-    """Mean, 95% half-width and count of the values that are not None."""
-    xs = np.array([v for v in values if v is not None], dtype=float)
-    if len(xs) == 0:
-        return {"mean": None, "half_width": None, "n": 0}
-    if len(xs) == 1:
-        return {"mean": round(float(xs[0]), 3), "half_width": None, "n": 1}
-    half = t975(len(xs) - 1) * float(xs.std(ddof=1)) / math.sqrt(len(xs))
-    return {"mean": round(float(xs.mean()), 3), "half_width": round(half, 3), "n": len(xs)}
+    """Estimate.from_samples as a dict, for the tables that are serialised as they are."""
+    return asdict(Estimate.from_samples(values))
 
 
 KEY_FIGURES = (

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from acgsim.planner.plan import Plan
+from acgsim.planner.plan import Plan, apply_choices
 from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
 
 
@@ -94,9 +94,8 @@ def replication_estimate(v: ImageVersion, regions: int, replicas: int, scenario:
     return rounds * first + rest
 
 
-def from_scenario(scenario: Scenario, choices: dict | None = None) -> Export:
-    """The scenario's galleries; `choices` ((version, region) -> (replicas, storage)) override."""
-    choices = choices or {}
+def from_scenario(scenario: Scenario) -> Export:
+    """The scenario's galleries, versions and target regions."""
     galleries = []
     used: set[str] = set()
     for g in scenario.galleries:
@@ -104,20 +103,9 @@ def from_scenario(scenario: Scenario, choices: dict | None = None) -> Export:
         for d in g.images:
             image = Image(unique(identifier(g.name, d.name), used), d)
             for v in d.versions:
-                ref = f"{g.name}/{d.name}/{v.name}"
                 targets = [
-                    Target(
-                        t.region,
-                        *choices.get((ref, t.region), (v.replicas_in(t), v.storage_in(t))),
-                        t.exclude_from_latest,
-                    )
+                    Target(t.region, v.replicas_in(t), v.storage_in(t), t.exclude_from_latest)
                     for t in v.regions
-                ]
-                known = {t.region for t in targets}
-                targets += [
-                    Target(region, n, storage, None)
-                    for (r, region), (n, storage) in sorted(choices.items())
-                    if r == ref and region not in known
                 ]
                 most = max(t.replicas for t in targets)
                 key = unique(identifier(g.name, d.name, v.name), used)
@@ -145,9 +133,7 @@ def from_scenario(scenario: Scenario, choices: dict | None = None) -> Export:
 
 def from_plan(plan: Plan) -> Export:
     """The plan's replicas and storage applied to the scenario it was made for."""
-    scenario = Scenario.model_validate(plan.scenario_spec)
-    choices = {(r.version, r.region): (r.replicas, r.storage) for r in plan.regions}
-    return from_scenario(scenario, choices)
+    return from_scenario(apply_choices(Scenario.model_validate(plan.scenario_spec), plan.choices()))
 
 
 def timeout_minutes(seconds: float) -> int:

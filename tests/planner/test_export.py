@@ -16,6 +16,7 @@ import hcl2
 import pytest
 
 from acgsim.planner.export import arm, azcli, bicep, document, importer, terraform
+from acgsim.planner.plan import apply_choices
 from acgsim.planner.search import plan
 from acgsim.sim.errors import ScenarioError
 from acgsim.sim.loader import load
@@ -456,6 +457,27 @@ def test_plan_export_uses_the_plans_replicas():
     [target] = t["resources"][2]["properties"]["publishingProfile"]["targetRegions"]
     assert (target["regionalReplicaCount"], target["storageAccountType"]) == (10, "Standard_ZRS")
     assert strict_errors(t) == []
+
+
+def test_choices_change_a_target_and_add_a_region_on_a_copy():
+    data = one_region(replicas=2)
+    data["galleries"][0]["images"][0]["versions"][0]["regions"] = [
+        {"region": "westeurope", "exclude_from_latest": True}
+    ]
+    scenario = build(data)
+    choices = {
+        ("gal/web/1.0.0", "westeurope"): (4, "Standard_ZRS"),
+        ("gal/web/1.0.0", "northeurope"): (3, "Standard_LRS"),
+        ("gal/other/1.0.0", "westeurope"): (9, "Standard_LRS"),  # no such version: ignored
+    }
+    export = document.from_scenario(apply_choices(scenario, choices))
+    [version] = export.galleries[0].images[0].versions
+    assert [(t.region, t.replicas, t.storage, t.exclude_from_latest) for t in version.targets] == [
+        ("westeurope", 4, "Standard_ZRS", True),
+        ("northeurope", 3, "Standard_LRS", None),
+    ]
+    [target] = scenario.galleries[0].images[0].versions[0].regions  # the original is untouched
+    assert (target.replicas, target.storage) == (None, None)
 
 
 def test_import_reads_expressions_parameters_and_nested_resources():

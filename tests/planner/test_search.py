@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from pydantic import ValidationError
 
 from acgsim.planner import search
 from acgsim.planner.plan import Plan
@@ -56,6 +59,11 @@ def _known(objective: str) -> dict:
     return data
 
 
+def test_plan_options_are_keywords():
+    with pytest.raises(TypeError):
+        search.plan(build(_known("71s")), 2)  # runs? seed? say which
+
+
 def test_search_finds_the_known_minimum():
     p = search.plan(build(_known("71s")), runs=2)
     [r] = p.regions
@@ -89,6 +97,13 @@ def test_plan_json_round_trip_and_cost():
     p = search.plan(build(_known("71s")), runs=2)
     assert Plan.model_validate_json(p.to_json()) == p
     [r] = p.regions
+    older = json.loads(p.to_json())
+    older["replications"] = older.pop("runs")  # an older plan.json: it still reads
+    assert Plan.model_validate(older) == p
+    bad = json.loads(p.to_json())
+    bad["regions"][0]["p95_s"]["median"] = 1.0  # an estimate read back stays strict
+    with pytest.raises(ValidationError):
+        Plan.model_validate(bad)
     # westeurope has zones: Standard_ZRS, 10 replicas x 1 GB x 0.0625 USD
     assert r.storage == "Standard_ZRS" and r.egress_one_time_usd == 0.0
     assert r.monthly_cost_usd == round(10 * 1 * 0.0625, 2)
