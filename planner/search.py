@@ -22,7 +22,6 @@ no count can meet ends with a message naming the region, the best figure and why
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from acgsim import __version__
 from acgsim.planner import cost, explain, rules
@@ -30,6 +29,7 @@ from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.scenario import Scenario
+from acgsim.sim.workers import process_pool, worker_count
 
 MAX = rules.MAX_REPLICAS
 Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
@@ -221,7 +221,8 @@ def plan(
     seed = scenario.seed if seed is None else seed
     table = prices or cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
     units = rules.baseline(scenario, premium)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    workers = worker_count(workers, runs)  # a candidate's runs are the work to share out
+    pool = process_pool(workers) if workers > 1 else None  # its workers die with acgsim
     try:
         ev = Evaluator(scenario, runs, seed, pool)
         chosen, infeasible = _search_all(scenario, units, ev, below_guidance, progress)
@@ -230,7 +231,7 @@ def plan(
         whole = _verify(scenario, units, chosen, ev)
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     return _assemble(
         scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
