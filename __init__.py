@@ -11,15 +11,26 @@ without loading numpy, SimPy or pydantic.
 
 __version__ = "0.2.0"
 
-# The notebook API lives in acgsim.api (load, change, simulate, simulate_many, plan, export,
-# records): its names are offered here, imported on first use so `import acgsim` stays light.
+# The notebook API lives in acgsim.api; its names are offered here, imported on first use so that
+# `import acgsim` stays light. Only these names: `from acgsim import sim` must stay a plain import.
+_API = (
+    "Plan",
+    "RunResult",
+    "Scenario",
+    "bundled",
+    "change",
+    "export",
+    "load",
+    "plan",
+    "records",
+    "simulate",
+    "simulate_many",
+)
 
 
 def __getattr__(name: str):
-    if not name.startswith("_") and name != "api":  # never import the API to answer a probe
+    if name in _API:
         from importlib import import_module
 
-        api = import_module("acgsim.api")
-        if name in api.__all__:
-            return getattr(api, name)
+        return getattr(import_module("acgsim.api"), name)
     raise AttributeError(f"module 'acgsim' has no attribute {name!r}")

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from acgsim import _API
 from acgsim import scenarios as library
 from acgsim.planner.plan import Plan
 from acgsim.sim import engine
@@ -27,19 +28,7 @@ from acgsim.sim.loader import load_scenario, validate
 from acgsim.sim.results import RunResult
 from acgsim.sim.scenario import Scenario
 
-__all__ = [  # `acgsim` offers these names itself (imported on first use)
-    "Plan",
-    "RunResult",
-    "Scenario",
-    "bundled",
-    "change",
-    "export",
-    "load",
-    "plan",
-    "records",
-    "simulate",
-    "simulate_many",
-]
+__all__ = list(_API)  # the names `acgsim` itself offers, declared there
 
 
 def bundled() -> list[str]:

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from acgsim import __version__
-from acgsim.reports import files  # light: atomic writes and refusals, before any model loads
+from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
 from acgsim.sim.errors import InputError  # light: no pydantic, no numpy
 
 
@@ -44,7 +44,7 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
-    if value:
+    if value:  # `acgsim --version` never gets here (acgsim.__main__ answers it): CliRunner does
         print(f"acgsim {__version__}")
         raise typer.Exit()
 
@@ -65,16 +65,12 @@ def main(
 
 # --- options several commands share --------------------------------------------------------
 
-ScenarioArg = Annotated[
-    Path, typer.Argument(help="Scenario file (YAML or JSON), or a bundled scenario's name.")
-]
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML, JSON) or bundled name.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 ALL_CORES = os.cpu_count() or 1
 Workers = Annotated[int, typer.Option(min=1, help="Processes for the runs (default: all cores).")]
-OutputFile = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
-]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
 Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the results into.")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
@@ -116,8 +112,9 @@ def _fail_if_broken(results: list, what: Path) -> None:
     """A run that broke is a bug in acgsim: show it and exit 1 (never a silent wrong number)."""
     broken = [r for r in results if r.error]
     if broken:
-        _warn(f"{what}: the simulation broke (a bug in acgsim, please report it):")
-        _warn(broken[0].error)
+        _warn(
+            f"{what}: the simulation broke (a bug in acgsim, please report it):\n{broken[0].error}"
+        )
         raise typer.Exit(1)
 
 
@@ -139,7 +136,6 @@ def validate(
     Example: acgsim validate scenarios/quickstart.yaml scenarios/*.yaml
     """
     from acgsim import scenarios
-    from acgsim.reports import console
 
     if not console.print_validation(paths, scenarios.resolve, as_json):
         raise typer.Exit(2)
@@ -164,7 +160,7 @@ def run(
 
     Example: acgsim run scenarios/quickstart.yaml --runs 5
     """
-    from acgsim.reports import console, tables
+    from acgsim.reports import tables
     from acgsim.sim.engine import simulate, simulate_many
 
     scenario = _load(file)
@@ -237,7 +233,7 @@ def plan(
     from acgsim.planner import cost
     from acgsim.planner import export as exports
     from acgsim.planner.search import plan as make_plan
-    from acgsim.reports import console, tables
+    from acgsim.reports import tables
 
     scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
     if (export or report) and out_dir is None:
@@ -376,7 +372,6 @@ def sweep(
     Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out sw
     """
     from acgsim import scenarios
-    from acgsim.reports import console
     from acgsim.reports.journal import Journal
     from acgsim.sim import sweep as sw
 
@@ -394,14 +389,9 @@ def sweep(
     )
     if journal.rows:
         _say(f"wrote {', '.join(str(p) for p in journal.write_outputs(axes, plot))}")
-    failed = sum(1 for r in journal.rows if r["error"])
-    if failed:
-        _warn(f"{failed} runs failed; their errors are in rows.csv")
+    for line in journal.warnings(stopped, len(cells) * runs):
+        _warn(line)
     if stopped:
-        _warn(
-            f"{stopped}: {len(journal.rows)} of {len(cells) * runs} runs are in "
-            f"{journal.rows_path}; run again with --resume to finish"
-        )
         raise typer.Exit(130 if stopped == "interrupted" else 1)
 
 
@@ -411,9 +401,7 @@ def recommend(
     scale_sets: Annotated[int, typer.Option(min=0, help="Scale sets created at once.")] = 0,
     region: Annotated[str | None, typer.Option(help="Azure region (for the storage type).")] = None,
     production: Annotated[bool, typer.Option(help="A production image (>= 3 replicas).")] = False,
-    guidance: Annotated[
-        str, typer.Option(help="seed (20 VMs per replica) or current (50).")
-    ] = "seed",
+    guidance: Annotated[str, typer.Option(help="seed (20 per replica) or current (50).")] = "seed",
     zone_resilience: Annotated[bool, typer.Option(help="Replicas survive a zone loss.")] = False,
     premium: Premium = False,
     as_json: AsJson = False,
@@ -423,7 +411,6 @@ def recommend(
     Example: acgsim recommend --vms 120 --region westeurope
     """
     from acgsim.planner import rules
-    from acgsim.reports import console
 
     answer = rules.recommend(
         vms,
@@ -451,7 +438,6 @@ def library_list(as_json: AsJson = False) -> None:
     Example: acgsim scenarios list
     """
     from acgsim import scenarios
-    from acgsim.reports import console
 
     console.print_lessons(scenarios.lessons(), as_json)
 
@@ -548,7 +534,6 @@ def limits(as_json: AsJson = False) -> None:
 
     Example: acgsim limits --json
     """
-    from acgsim.reports import console
 
     console.print_limits(as_json)
 
@@ -562,7 +547,6 @@ def regions(
 
     Example: acgsim regions --zones
     """
-    from acgsim.reports import console
 
     console.print_regions(zones, as_json)
 
@@ -595,7 +579,6 @@ def show_assumptions(
 
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
-    from acgsim.reports import console
     from acgsim.sim import catalog
     from acgsim.sim.params import ModelParams, assumptions
 

@@ -103,6 +103,19 @@ class Journal:
             return f"a worker failed ({type(exc).__name__}: {exc})"
         return None
 
+    def warnings(self, stopped: str | None, total: int) -> list[str]:
+        """What the user should know at the end: failed runs, and how to finish a stopped sweep."""
+        lines = []
+        failed = sum(1 for r in self.rows if r["error"])
+        if failed:
+            lines.append(f"{failed} runs failed; their errors are in rows.csv")
+        if stopped:
+            lines.append(
+                f"{stopped}: {len(self.rows)} of {total} runs are in {self.rows_path}; "
+                "run again with --resume to finish"
+            )
+        return lines
+
     def write_outputs(self, axes: list[sw.Axis], plot: str) -> list[Path]:
         """rows.csv, summary.csv/json and the plot of one figure, from every row so far."""
         from acgsim.reports import plots

@@ -72,6 +72,11 @@ def test_bundled_scenarios_are_the_files_in_scenarios():
         (["--help"], [*HEAVY, "pydantic"]),
         (["run", "--help"], HEAVY),
         (["plan", "--help"], HEAVY),
+        (
+            ["validate", str(SCENARIOS / "quickstart.yaml")],
+            ["numpy", "simpy", "matplotlib", "acgsim.planner"],
+        ),
+        (["limits"], HEAVY),
     ],
 )
 def test_start_up_loads_no_model(args, heavy, tmp_path):
