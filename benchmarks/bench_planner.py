@@ -6,7 +6,7 @@ meet the objectives (no fewer than the guidance, as the plan). Prints one JSON l
 simulations and simulated requests of both, whether the answers agree, and the plan's share of
 brute force's simulated requests.
 
-  python benchmarks/bench_planner.py [--workers N] [--replications K]
+  python benchmarks/bench_planner.py [--workers N] [--runs K]
 """
 
 from __future__ import annotations
@@ -55,15 +55,15 @@ def brute_force(scenario, answers: dict, runs: int, workers: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--replications", type=int, default=20)
+    ap.add_argument("--runs", "--replications", dest="runs", type=int, default=20)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
     scenario = load(ROOT / "scenarios" / "global-rollout.yaml")
     start = time.perf_counter()
-    p = plan(scenario, runs=args.replications, workers=args.workers)
+    p = plan(scenario, runs=args.runs, workers=args.workers)
     wall = time.perf_counter() - start
     answers = {(r.version, r.region): r.replicas for r in p.regions}
-    brute = brute_force(scenario, answers, args.replications, args.workers)
+    brute = brute_force(scenario, answers, args.runs, args.workers)
     searched = {k: v for k, v in answers.items() if k in brute["answers"]}
     print(
         json.dumps(
@@ -71,7 +71,7 @@ def main() -> None:
                 "benchmark": "planner",
                 "scenario": "global-rollout",
                 "regions": len(p.regions),
-                "runs": args.replications,
+                "runs": args.runs,
                 "workers": args.workers,
                 "plan_wall_s": round(wall, 1),
                 "plan_simulations": p.simulations,
