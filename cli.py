@@ -458,7 +458,7 @@ def library_show(
 @library.command("copy")
 def library_copy(
     name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
-    dest: Annotated[Path, typer.Argument(help="File (or folder) to copy it to.")],
+    dest: Annotated[str, typer.Argument(help="File, or folder (ending in /) to copy it into.")],
     force: OverwriteFile = False,
 ) -> None:
     """Copy a bundled scenario to change it.
@@ -468,7 +468,8 @@ def library_copy(
     from acgsim import scenarios
 
     source = scenarios.path(name)
-    target = dest / source.name if dest.is_dir() else dest
+    folder = dest.endswith(("/", os.sep)) or Path(dest).is_dir()  # Path() drops the slash
+    target = Path(dest) / source.name if folder else Path(dest)
     files.check_target(target, force)
     _print_or_write(source.read_text(encoding="utf-8"), target, force)
 

@@ -507,3 +507,12 @@ def test_the_old_replications_option_still_works():
     new = run("run", "quickstart", "--runs", "2", "--json")
     assert old.exit_code == new.exit_code == 0
     assert old.stdout == new.stdout
+
+
+def test_scenarios_copy_into_a_new_folder_named_with_a_slash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("scenarios", "copy", "quickstart", "newdir/")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "newdir" / "quickstart.yaml").is_file()
+    assert run("scenarios", "copy", "quickstart", "mine.yaml").exit_code == 0
+    assert (tmp_path / "mine.yaml").is_file()
