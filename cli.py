@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from acgsim import __version__
 from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
-from acgsim.sim.errors import InputError  # light: no pydantic, no numpy
+from acgsim.sim.errors import InputError, printable  # light: no pydantic, no numpy
 
 
 class _Commands(TyperGroup):
@@ -27,8 +27,8 @@ class _Commands(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (InputError, FileExistsError) as exc:  # anything else is a bug: a traceback
-            for line in exc.lines if isinstance(exc, InputError) else [str(exc)]:
+        except InputError as exc:  # anything else is a bug: a traceback
+            for line in exc.lines:
                 typer.echo(line, err=True)
             raise typer.Exit(2) from None
 
@@ -76,6 +76,11 @@ OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
 Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
 Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
+GOALS = "p95=10m, failure_rate=0.01, budget=500, REGION.p95=5m; repeatable; overrides the file's."
+VARY = (
+    "PATH=VALUES, repeatable: the grid is their product. VALUES: 1,2,4 or 1..20; PATH: e.g. "
+    "galleries[0].images[web].versions[1.0.0].replicas"
+)
 MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
 
 
@@ -84,8 +89,12 @@ def _runs(low: int, what: str):
     return typer.Option("--runs", "-k", "--replications", min=low, max=MAX_RUNS, help=what)
 
 
-_say = typer.echo  # a line on stdout; _warn: on stderr
-_warn = partial(typer.echo, err=True)
+def _say(text: str, err: bool = False) -> None:
+    """A line on stdout (or stderr); paths and names in it come from the user: shown printable."""
+    typer.echo(printable(text), err=err)
+
+
+_warn = partial(_say, err=True)
 
 
 def _load(path: Path):
@@ -110,7 +119,7 @@ def _print_or_write(text: str, output: Path | None, force: bool) -> None:
 
 def _fail_if_broken(results: list, what: Path) -> None:
     """A run that broke is a bug in acgsim: show it and exit 1 (never a silent wrong number)."""
-    broken = [r for r in results if r.error]
+    broken = [r for r in results if getattr(r, "error", None)]  # a plan has none
     if broken:
         _warn(
             f"{what}: the simulation broke (a bug in acgsim, please report it):\n{broken[0].error}"
@@ -178,14 +187,14 @@ def run(
         files.write_results(out_dir, results, force)
     if as_json:
         sys.stdout.write(tables.results_json(results))
-        return
-    tables.print_run(results[0]) if runs == 1 else tables.print_many(results)
-    if out_dir is not None:
-        _say(f"wrote results to {out_dir}")
+    else:
+        tables.print_run(results[0]) if runs == 1 else tables.print_many(results)
+        if out_dir is not None:
+            _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
         from acgsim.reports import html
 
-        written = html.run_report(results[0], out_dir / "report", scenario.objectives.p95)
+        written = html.run_report(results[0], out_dir / "report")
         if runs > 1:
             _warn("the report shows run 0; summary.json has all of them")
         _warn(f"report: {written[0]}")
@@ -198,15 +207,7 @@ def plan(
         str | None,
         typer.Option(help="seed (20 VMs per replica) or current (50); default: the scenario's."),
     ] = None,
-    objective: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--objective",
-            "-o",
-            help="p95=10m, failure_rate=0.01, budget=500, REGION.p95=5m; "
-            "repeatable; overrides the scenario's objectives.",
-        ),
-    ] = None,
+    objective: Annotated[list[str] | None, typer.Option("--objective", "-o", help=GOALS)] = None,
     runs: Annotated[int, _runs(2, "Runs per candidate.")] = 20,
     seed: Seed = None,
     below_guidance: Annotated[
@@ -334,25 +335,23 @@ def report(
     """
     from acgsim import scenarios
     from acgsim.planner import export as exports
+    from acgsim.planner.plan import load_plan
     from acgsim.reports import html
+    from acgsim.sim.engine import simulate
+    from acgsim.sim.results import load_result
 
     files.check_folder(out_dir, force, "a report")
-    resolved = scenarios.resolve(source)
-    written = html.report_of(resolved, out_dir, svg, _load, exports.for_report)
+    source = scenarios.resolve(source)
+    shown = load_plan(source) or load_result(source) or simulate(_load(source))
+    _fail_if_broken([shown], source)
+    written = html.report(shown, out_dir, svg, exports.for_report)
     _say(f"wrote {', '.join(str(p) for p in written)}")
 
 
 @app.command()
 def sweep(
     file: ScenarioArg,
-    vary: Annotated[
-        list[str],
-        typer.Option(
-            "--vary",
-            help="PATH=VALUES, repeatable: the grid is their product. VALUES: 1,2,4 or "
-            "1..20; PATH: e.g. galleries[0].images[web].versions[1.0.0].replicas",
-        ),
-    ],
+    vary: Annotated[list[str], typer.Option("--vary", help=VARY)],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for rows, summary and plot.")],
     runs: Annotated[int, _runs(1, "Runs per cell.")] = 5,
     workers: Workers = ALL_CORES,

@@ -84,11 +84,12 @@ def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figur
     """The message for a region whose objectives no replica count meets."""
     missed = []
     p95, fail = best.p95, best.failure
-    if goal.p95 is not None and (p95.mean is None or p95.upper > goal.p95):
+    if goal.misses_p95(best):
         got = "no VM running" if p95.mean is None else _show(p95)
         missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
-    if goal.failure is not None and fail.upper > goal.failure:
-        missed.append(f"failure rate {goal.failure:g} (best: {fail.mean:g})")
+    if goal.misses_failure(best):
+        got = "no request" if fail.mean is None else f"{fail.mean:g}"
+        missed.append(f"failure rate {goal.failure:g} (best: {got})")
     plural = "replica" if replicas == 1 else "replicas"
     scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
     return (

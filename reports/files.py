@@ -20,19 +20,19 @@ if TYPE_CHECKING:  # imported when used: the CLI refuses a clobbered file before
 def check_target(path: Path, force: bool) -> None:
     """Refuse, before any work is done, a file that exists (unless forced), anything that is not
     a regular file (a device, a FIFO, a folder: never replaced, even forced), or a parent that is
-    not a folder; FileExistsError says why."""
+    not a folder; InputError says why."""
     for parent in [path.parent, *path.parent.parents]:
         if parent.exists():
             if not parent.is_dir():
-                raise FileExistsError(f"{parent}: is a file, not a folder to write into")
+                raise InputError(f"{parent}: is a file, not a folder to write into")
             break
     if path.is_symlink() or path.exists():
         if path.is_dir():
-            raise FileExistsError(f"{path}: is a folder; give a file name to write")
+            raise InputError(f"{path}: is a folder; give a file name to write")
         if not path.is_file():
-            raise FileExistsError(f"{path}: is not a regular file; acgsim replaces only files")
+            raise InputError(f"{path}: is not a regular file; acgsim replaces only files")
         if not force:
-            raise FileExistsError(f"{path}: exists; pass --force to overwrite it")
+            raise InputError(f"{path}: exists; pass --force to overwrite it")
 
 
 def check_targets(paths: list[Path], force: bool) -> None:
@@ -53,9 +53,9 @@ def check_folder(folder: Path, force: bool, what: str) -> None:
     it must be new or empty, unless forced."""
     check_target(folder / "_", force=True)  # the parents are folders
     if folder.exists() and not folder.is_dir():
-        raise FileExistsError(f"{folder}: is a file, not a folder for {what}")
+        raise InputError(f"{folder}: is a file, not a folder for {what}")
     if not force and folder.is_dir() and any(folder.iterdir()):
-        raise FileExistsError(
+        raise InputError(
             f"{folder}: holds files already; {what} goes into a new or empty folder "
             "(pass --force to replace what it writes there)"
         )

@@ -259,24 +259,11 @@ def _write(out: Path, page: str, md: str) -> list[Path]:
     return [out / "report.html", out / "report.md"]
 
 
-def report_of(source: Path, out: Path, svg: bool, load_scenario, exports_of) -> list[Path]:
-    """The report of a plan.json, a result.json, or a scenario file (run first on its own seed;
-    `load_scenario` reads it and reports its warnings; `exports_of(plan)` gives the exported
-    files a plan's report shows)."""
-    from acgsim.planner.plan import load_plan
-    from acgsim.sim.engine import simulate
-    from acgsim.sim.results import load_result
-
-    plan = load_plan(source)
-    if plan is not None:
-        return plan_report(plan, out, svg, exports=exports_of(plan))
-    result = load_result(source)
-    if result is not None:
-        if result.error or result.overall is None:
-            raise InputError(f"{source}: the run has no figures (it broke or never finished)")
-        return run_report(result, out, svg=svg)
-    scenario = load_scenario(source)
-    result = simulate(scenario)
-    if result.error:
-        raise RuntimeError(f"{source}: the simulation broke (a bug in acgsim):\n{result.error}")
-    return run_report(result, out, scenario.objectives.p95, svg)
+def report(shown: Plan | RunResult, out: Path, svg: bool, exports_of) -> list[Path]:
+    """The report of a plan or of a run; `exports_of(plan)` gives the exported files a plan's
+    report shows (this module runs no exporter)."""
+    if isinstance(shown, Plan):
+        return plan_report(shown, out, svg, exports=exports_of(shown))
+    if shown.overall is None:
+        raise InputError(f"{shown.scenario}: the run has no figures (it never finished)")
+    return run_report(shown, out, svg=svg)

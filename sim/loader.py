@@ -157,6 +157,8 @@ def validate(
                 )
             ]
         )
+    if data and not set(data) & set(Scenario.model_fields):
+        raise ScenarioError([Problem((), _NOT_A_SCENARIO, file=file)])
     problems = _control_characters(data, ())
     if not problems:
         try:
@@ -173,6 +175,13 @@ def validate(
     if errors:
         raise ScenarioError(located)
     return scenario, located
+
+
+_NOT_A_SCENARIO = (
+    "is not a scenario: it has none of a scenario's fields (name, tenants, galleries, workload); "
+    "a result.json or plan.json goes to `acgsim report` or `acgsim export`, and a summary of "
+    "several runs or a sweep has no report of its own"
+)
 
 
 def _control_characters(node: Any, path: tuple[str | int, ...]) -> list[Problem]:
