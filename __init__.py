@@ -34,3 +34,7 @@ def __getattr__(name: str):
 
         return getattr(import_module("acgsim.api"), name)
     raise AttributeError(f"module 'acgsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])

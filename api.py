@@ -24,6 +24,7 @@ from acgsim import _API
 from acgsim import scenarios as library
 from acgsim.planner.plan import Plan
 from acgsim.sim import engine
+from acgsim.sim.errors import InputError
 from acgsim.sim.loader import load_scenario, validate
 from acgsim.sim.results import RunResult
 from acgsim.sim.scenario import Scenario
@@ -59,7 +60,7 @@ def change(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
 def simulate(scenario: Scenario, seed: int | None = None, *, trace: bool = False) -> RunResult:
     """One run on a seed (default: the scenario's). With trace=True, result.records holds one
     record per request."""
-    return engine.simulate(scenario, seed, trace=trace)
+    return _checked([engine.simulate(scenario, _seed(seed), trace=trace)])[0]
 
 
 def simulate_many(
@@ -67,15 +68,47 @@ def simulate_many(
 ) -> list[RunResult]:
     """RUNS independent runs on the child seeds of one seed (common random numbers: run i of two
     scenarios uses the same random numbers, so their differences are paired)."""
-    return engine.simulate_many(scenario, runs, seed, trace=trace)
+    if not 1 <= runs <= MAX_RUNS:
+        raise InputError(f"runs: {runs} is not in 1..{MAX_RUNS:,}")
+    return _checked(engine.simulate_many(scenario, runs, _seed(seed), trace=trace))
 
 
-def plan(scenario: Scenario, runs: int = 20, seed: int | None = None, **options: Any) -> Plan:
+MAX_RUNS = 10_000  # as the command line: a typo is refused, not run out of memory
+
+
+def _seed(seed: int | None) -> int | None:
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise InputError(f"seed: {seed!r} is not a whole number of 0 or more")
+    return seed
+
+
+def _checked(results: list[RunResult]) -> list[RunResult]:
+    """A run that broke is a bug in acgsim: raised, never a silent result without figures."""
+    for result in results:
+        if result.error:
+            raise RuntimeError(f"the simulation broke (a bug in acgsim):\n{result.error}")
+    return results
+
+
+def plan(
+    scenario: Scenario,
+    runs: int = 20,
+    seed: int | None = None,
+    *,
+    prices: Mapping | None = None,
+    **options: Any,
+) -> Plan:
     """Replicas and storage per version and region, verified by simulation and priced (the same
-    search as `acgsim plan`; options: below_guidance, premium, prices, workers)."""
+    search as `acgsim plan`). `prices` overrides the shipped prices as a scenario's `prices:`
+    does (a dict of the same fields); options: below_guidance, premium, workers."""
+    from acgsim.planner import cost
     from acgsim.planner.search import plan as search
 
-    return search(scenario, runs=runs, seed=seed, **options)
+    table = cost.price_table(scenario)
+    if prices is not None:
+        override = validate({**scenario.model_dump(mode="json"), "prices": dict(prices)})[0]
+        table = cost.with_overrides(table, override.prices, "prices")
+    return search(scenario, runs=runs, seed=_seed(seed), prices=table, **options)
 
 
 def export(source: Plan | Scenario, format: str) -> str:
@@ -84,10 +117,10 @@ def export(source: Plan | Scenario, format: str) -> str:
     from acgsim.planner import export as exports
     from acgsim.planner.export import document
 
-    document = (
-        document.from_plan(source) if isinstance(source, Plan) else document.from_scenario(source)
-    )
-    return exports.render(format, document)
+    exports.check_format(format, "format")
+    is_plan = isinstance(source, Plan)
+    doc = document.from_plan(source) if is_plan else document.from_scenario(source)
+    return exports.render(format, doc)
 
 
 def records(source: RunResult | Iterable[RunResult] | Plan) -> list[dict[str, Any]]:

@@ -376,7 +376,7 @@ def sweep(
 
     if plot not in sw.FIGURES:
         raise InputError(f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}")
-    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs, max_runs)
+    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs, max_runs, bool(scheduler))
     journal = Journal.open(out_dir, spec, resume, force, cells)
     todo = sw.tasks(cells, runs, journal.done())
     _warn(

@@ -28,6 +28,7 @@ from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
 from acgsim.sim import catalog
+from acgsim.sim.errors import InputError
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.workers import process_pool, worker_count
 
@@ -218,6 +219,10 @@ def plan(
 
     Each candidate is simulated `runs` times on the child seeds of `seed` (default: the scenario's).
     """
+    if runs < 2:
+        raise InputError(
+            f"runs: {runs}; a candidate needs 2 runs or more for a confidence interval"
+        )
     seed = scenario.seed if seed is None else seed
     table = prices or cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
     units = rules.baseline(scenario, premium)

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from acgsim.sim.engine import simulate
-from acgsim.sim.errors import InputError, Problem, ScenarioError
+from acgsim.sim.errors import InputError, ScenarioError
 from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import KEY_FIGURES, mean_ci
-from acgsim.sim.workers import WorkerSetupError, run_everywhere
+from acgsim.sim.workers import WorkerSetupError, require_dask, run_everywhere
 
 FIGURES = KEY_FIGURES
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$")
@@ -162,10 +162,16 @@ def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
 
 
 def prepare(
-    path: Path, vary: list[str], runs: int, max_runs: int = MAX_RUNS
+    path: Path, vary: list[str], runs: int, max_runs: int = MAX_RUNS, dask: bool = False
 ) -> tuple[list[Axis], list[Cell], dict]:
     """What a sweep of one scenario file runs: its axes, its validated cells and its spec. The
-    grid is counted before it is built: above MAX_RUNS (or max_runs) it is refused."""
+    grid is counted before it is built: above MAX_RUNS (or max_runs) it is refused. With `dask`,
+    Dask must be installed (checked before anything is written)."""
+    if dask:
+        try:
+            require_dask()
+        except WorkerSetupError as exc:
+            raise SweepError(str(exc)) from None
     axes = [parse_vary(v) for v in vary]
     cells = math.prod(len(a.values) for a in axes)
     if cells * runs > max_runs:
@@ -299,10 +305,6 @@ def spec(file: str, scenario: Scenario, axes: list[Axis], runs: int) -> dict:
         "vary": [{"path": a.path, "values": list(a.values)} for a in axes],
         "runs": runs,
     }
-
-
-def problem(text: str) -> ScenarioError:
-    return ScenarioError([Problem((), text)])
 
 
 def execute(todo: list[tuple], workers: int = 1, scheduler: str | None = None):

@@ -81,11 +81,18 @@ def run_everywhere(function, tasks: list, workers: int = 1, scheduler: str | Non
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(function, tasks: list, workers: int, scheduler: str):
+def require_dask() -> None:
+    """WorkerSetupError unless Dask can be used: checked before a sweep writes anything."""
     try:
-        from distributed import LocalCluster, as_completed
+        import distributed  # noqa: F401
     except ImportError:
         raise WorkerSetupError("Dask is not installed: pip install 'acgsim[dask]'") from None
+
+
+def _dask(function, tasks: list, workers: int, scheduler: str):
+    require_dask()
+    from distributed import LocalCluster, as_completed
+
     cluster = None
     if scheduler == "local":
         with _sigint_ignored():  # the cluster's processes inherit it: Ctrl-C is ours to handle

@@ -56,7 +56,7 @@ def schemas() -> tuple[dict, Registry]:
             f"the official ARM schemas are not at {ARM} (missing {', '.join(missing)}); "
             "they come with ../shared beside the clone, or set ACGSIM_SHARED"
         )
-        if os.environ.get("ACGSIM_REQUIRE_SHARED") == "1":
+        if os.environ.get("ACGSIM_REQUIRE_SHARED", "").lower() in ("1", "true", "yes"):
             pytest.fail(why + " - and ACGSIM_REQUIRE_SHARED=1 requires them")
         pytest.skip(why)
     loaded = {}
