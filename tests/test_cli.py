@@ -265,8 +265,12 @@ def test_plan_infeasible_exits_1_with_the_reason():
 DEPLOYED = SCENARIOS.parent / "tests" / "planner" / "deployed"
 
 
-def test_plan_against_what_is_deployed_exits_0_or_3():
+def test_plan_against_what_is_deployed_exits_0_or_3(tmp_path):
     quick = ["plan", QUICKSTART, "-k", "2", "--workers", "1", "--against"]
+    first = run(*quick[:-1], "--out", str(tmp_path), "--objective", "p95=5m")
+    itself = run(*quick, str(tmp_path / "plan.json"), "--objective", "p95=5m")
+    assert (first.exit_code, itself.exit_code) == (0, 0), itself.output
+    assert "= unchanged: what is deployed matches the plan (2 regions" in itself.stdout
     same = run(*quick, str(DEPLOYED / "az-show.json"))
     assert same.exit_code == 0, same.output
     assert "= unchanged westeurope: 2 replicas Standard_ZRS (ubuntu-web 1.0.0)" in same.stdout
