@@ -1,8 +1,9 @@
 """acgsim's command line: thin. It parses options, calls the library and renders the answer.
 
 Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 an internal error
-or an objective that cannot be met. Every command imports what it needs when it runs, so
-`acgsim --help` answers without loading numpy, SimPy, pydantic models or matplotlib.
+or an objective that cannot be met, 3 changes proposed by `plan --against` (2, then 1, win over
+3). Every command imports what it needs when it runs, so `acgsim --help` answers without loading
+numpy, SimPy, pydantic models or matplotlib.
 """
 
 from __future__ import annotations
@@ -215,6 +216,9 @@ def plan(
     ] = False,
     premium: Premium = False,
     prices: Annotated[Path | None, typer.Option(help="Price overrides (YAML or JSON).")] = None,
+    against: Annotated[
+        Path | None, typer.Option(help="What is deployed: plan.json, ARM, or az sig JSON.")
+    ] = None,
     workers: Workers = ALL_CORES,
     as_json: AsJson = False,
     out_dir: OutDir = None,
@@ -227,14 +231,15 @@ def plan(
     """Recommend replicas and storage per region, verified by simulation and priced.
 
     Starts from Azure's guidance, simulates it, then raises or lowers each region's replicas to the
-    fewest that meet the objectives. Exits 1 if some objective cannot be met.
+    fewest that meet the objectives. Exits 1 if some objective cannot be met. With --against it
+    also shows what applying the plan changes there, and exits 3 if anything (0 if nothing).
 
     Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
     """
-    from acgsim.planner import cost
+    from acgsim.planner import cost, deployed, diff
     from acgsim.planner import export as exports
     from acgsim.planner.search import plan as make_plan
-    from acgsim.reports import tables
+    from acgsim.reports import diff as shown
 
     scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
     if (export or report) and out_dir is None:
@@ -244,6 +249,7 @@ def plan(
         names = ["plan.json", *(f.filename for f in formats)]
         files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
+    current = None if against is None else deployed.load(against)  # bad input: before any work
     with console.status("planning") as progress:
         result = make_plan(
             scenario,
@@ -255,22 +261,20 @@ def plan(
             workers=workers,
             progress=progress,
         )
+    changes = None if current is None else diff.diff(result, current)
     if out_dir is not None:
         texts = {f.filename: exports.render_plan(f.name, result) for f in formats}
         files.write_plan(out_dir, result, texts, force)
-    if as_json:
-        sys.stdout.write(result.to_json())
-    else:
-        tables.print_plan(result)
-        if out_dir is not None:
-            _say(f"wrote {out_dir / 'plan.json'}")
+    shown.show_plan(result, changes, as_json)
+    if out_dir is not None and not as_json:
+        _say(f"wrote {out_dir / 'plan.json'}")
     if report and out_dir is not None:
         from acgsim.reports import html
 
         written = html.plan_report(result, out_dir / "report", exports=exports.for_report(result))
         _warn(f"report: {written[0]}")
-    if result.infeasible:
-        raise typer.Exit(1)
+    if result.infeasible or (changes is not None and changes.changed):
+        raise typer.Exit(1 if result.infeasible else 3)
 
 
 @app.command(name="export")

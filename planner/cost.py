@@ -8,6 +8,12 @@ Prices are a dated table, never truth: Standard_LRS and Premium_LRS snapshot pri
 list prices seen in mid-2026 (AZURE_FACTS section 8); the ZRS price and the egress price are
 assumptions (the sources say only that ZRS costs more than LRS). A scenario's `prices:` or
 `--prices FILE` overrides any of them.
+
+A table holds one currency. The shipped one is USD; a scenario's or a file's table in another
+currency must replace every price (with its as_of and source), and an override in another
+currency than the table under it likewise: acgsim has no exchange rate, so a gap filled from a
+table in another currency would add dollars to euros. Every amount (plan costs, the budget) is in
+the table's currency; names ending in _usd predate other currencies and keep plan.json readable.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from acgsim.sim.scenario import Prices, Scenario
 
 
 class PriceTable(BaseModel):
-    """USD prices in force, with where each came from."""
+    """The prices in force, all in one currency, with where each came from."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -49,20 +55,32 @@ DEFAULT_PRICES = PriceTable(
 
 
 def with_overrides(table: PriceTable, override: Prices | None, label: str) -> PriceTable:
-    """The table with the prices an override gives replaced."""
+    """The table with the prices an override gives replaced; ScenarioError (naming LABEL as the
+    file) when the override is in another currency and leaves a price to the table."""
     if override is None:
         return table
+    if override.currency != table.currency:
+        if override.missing():
+            message = (
+                f"is {override.currency}, but the prices under it are in {table.currency}, and "
+                f"it does not replace {', '.join(override.missing())}: acgsim has no exchange "
+                f"rate; write `currency: {table.currency}` or give every price"
+            )
+            raise ScenarioError([Problem(("currency",), message, file=label)])
+        notes = [f"every price from {label}, in {override.currency}"]
+    else:
+        notes = [
+            *table.notes,
+            f"overridden by {label}: "
+            + ", ".join(
+                [*override.storage_per_gb_month]
+                + (["egress"] if override.egress_per_gb is not None else [])
+            ),
+        ]
     storage = dict(table.storage_per_gb_month) | dict(override.storage_per_gb_month)
-    notes = [
-        *table.notes,
-        f"overridden by {label}: "
-        + ", ".join(
-            [*override.storage_per_gb_month]
-            + (["egress"] if override.egress_per_gb is not None else [])
-        ),
-    ]
     return table.model_copy(
         update={
+            "currency": override.currency,
             "storage_per_gb_month": storage,
             "egress_per_gb": table.egress_per_gb
             if override.egress_per_gb is None
@@ -97,10 +115,10 @@ def price_table(scenario: Scenario, override: Path | None = None) -> PriceTable:
 
 
 def monthly_storage(replicas: int, size_gb: float, storage: str, table: PriceTable) -> float:
-    """USD per month for `replicas` snapshots of `size_gb` occupied GB."""
+    """Cost per month, in the table's currency, of `replicas` snapshots of `size_gb` GB."""
     return replicas * size_gb * table.storage_per_gb_month[storage]
 
 
 def egress(size_gb: float, source_region: str, region: str, table: PriceTable) -> float:
-    """One-time USD for the first copy into `region` (nothing in the source region)."""
+    """One-time cost of the first copy into `region` (nothing in the source region)."""
     return 0.0 if region == source_region else size_gb * table.egress_per_gb

@@ -319,7 +319,7 @@ def _assemble(
     budget = scenario.objectives.monthly_budget_usd
     if budget is not None and totals.monthly_cost_usd > budget:
         infeasible.append(
-            f"the plan costs {totals.monthly_cost_usd:,.2f} USD a month, over the "
+            f"the plan costs {totals.monthly_cost_usd:,.2f} {table.currency} a month, over the "
             f"budget of {budget:,.2f}: the other objectives need these replicas"
         )
     return Plan(

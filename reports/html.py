@@ -176,7 +176,8 @@ def plan_report(
         svg,
     )
     images = _images(pngs)
-    columns = ["region", "version", "replicas", "rules", "storage", "p95", "meets", "USD/month"]
+    money = f"{plan.prices.currency}/month"
+    columns = ["region", "version", "replicas", "rules", "storage", "p95", "meets", money]
     rows = [
         [
             r.region,

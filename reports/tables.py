@@ -177,18 +177,18 @@ def print_plan(p: Plan) -> None:
         None,
         f"Plan for {p.scenario} ({p.guidance} guidance, {p.runs} "
         "runs per candidate; p95 = time to running, mean ± 95% CI)",
-        ["region", "replicas", "storage", "why", "p95", "meets", "USD/month"],
+        ["region", "replicas", "storage", "why", "p95", "meets", f"{p.prices.currency}/month"],
         rows,
     )
     for r in p.regions:
         out.print(f"{r.region} ({r.version}):", markup=False)
         for reason in r.reasons:
             out.print(f"  - {reason}", markup=False)
-    t = p.totals
+    t, money = p.totals, p.prices.currency
     out.print(
-        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} USD a month (rules alone: "
+        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} {money} a month (rules alone: "
         f"{t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), plus "
-        f"{t.egress_one_time_usd:,.2f} USD egress once. Prices as of {p.prices.as_of}: "
+        f"{t.egress_one_time_usd:,.2f} {money} egress once. Prices as of {p.prices.as_of}: "
         f"{p.prices.source}. {p.simulations} simulations, {p.simulated_requests:,} "
         "simulated requests.",
         markup=False,

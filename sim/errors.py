@@ -130,6 +130,14 @@ REFUSALS: dict[str, Refusal] = {
     "SharingListsNeedGroups": Refusal(
         "subscriptions and tenants are shared with only when mode is 'groups' (got '{mode}')"
     ),
+    # --- prices: one currency per table (no Azure counterpart) ---
+    "BadCurrency": Refusal(
+        "'{value}' is not a currency code: write ISO 4217 in capitals, e.g. EUR"
+    ),
+    "PartialPrices": Refusal(
+        "prices in {currency} must give every price, as_of and source (missing: {missing}): the "
+        "shipped prices are USD and acgsim has no exchange rate, so it never fills gaps with them"
+    ),
     # --- references the scenario makes (no Azure counterpart) ---
     "UnknownRegion": Refusal(
         "unknown Azure region '{region}'{hint} (`acgsim regions` lists them)", source="REG"

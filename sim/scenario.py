@@ -311,7 +311,9 @@ class Objectives(StrictModel):
 
     max_failure_rate: Probability | None = None
     zone_resilience: bool = Field(False, description="replicas must survive one zone's loss")
-    monthly_budget_usd: float | None = Field(None, ge=0)
+    monthly_budget_usd: float | None = Field(
+        None, ge=0, description="per month, in the price table's currency"
+    )
 
     def with_options(self, items: list[str]) -> Objectives:
         """These objectives with options applied: p95, failure_rate, budget, REGION.p95."""
@@ -357,9 +359,31 @@ _OBJECTIVE_KEYS = {
 class Prices(StrictModel):
     as_of: date | None = Field(None, description="when these prices were read")
     source: str | None = None
-    currency: Literal["USD"] = "USD"
+    currency: str = Field(
+        "USD", description="ISO 4217; a table in another currency than USD gives every price"
+    )
     storage_per_gb_month: dict[StorageName, Annotated[float, Field(ge=0)]] = {}
     egress_per_gb: float | None = Field(None, ge=0)
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_code(cls, value: str) -> str:
+        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+            refuse("BadCurrency", value=value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> Prices:
+        # the shipped prices are USD: a table in another currency cannot lean on them
+        if self.currency != "USD" and self.missing():
+            refuse("PartialPrices", currency=self.currency, missing=", ".join(self.missing()))
+        return self
+
+    def missing(self) -> list[str]:
+        """What this table leaves to the one under it: storage types, egress, as_of, source."""
+        found = [s for s in catalog.STORAGE_TYPES if s not in self.storage_per_gb_month]
+        found += [f for f in ("egress_per_gb", "as_of", "source") if getattr(self, f) is None]
+        return found
 
 
 # --- the scenario ----------------------------------------------------------------------------

@@ -262,6 +262,46 @@ def test_plan_infeasible_exits_1_with_the_reason():
     )
 
 
+DEPLOYED = SCENARIOS.parent / "tests" / "planner" / "deployed"
+
+
+def test_plan_against_what_is_deployed_exits_0_or_3(tmp_path):
+    quick = ["plan", QUICKSTART, "-k", "2", "--workers", "1", "--against"]
+    first = run(*quick[:-1], "--out", str(tmp_path), "--objective", "p95=5m")
+    itself = run(*quick, str(tmp_path / "plan.json"), "--objective", "p95=5m")
+    assert (first.exit_code, itself.exit_code) == (0, 0), itself.output
+    assert "= unchanged: what is deployed matches the plan (2 regions" in itself.stdout
+    same = run(*quick, str(DEPLOYED / "az-show.json"))
+    assert same.exit_code == 0, same.output
+    assert "= unchanged westeurope: 2 replicas Standard_ZRS (ubuntu-web 1.0.0)" in same.stdout
+    drifted = run(*quick, str(DEPLOYED / "az-list-drifted.json"))
+    assert drifted.exit_code == 3, drifted.output
+    assert "~ storage westeurope: Standard_LRS -> Standard_ZRS" in drifted.stdout
+    assert "warning: replication Failed in westus" in drifted.output
+    doc = json.loads(run(*quick, str(DEPLOYED / "az-list-drifted.json"), "--json").stdout)
+    assert doc["plan"]["scenario"] == "quickstart" and doc["diff"]["currency"] == "USD"
+    assert [r["action"] for r in doc["diff"]["regions"]] == ["add", "change", "remove"]
+    unmet = run(*quick, str(DEPLOYED / "az-list-drifted.json"), "--objective", "p95=20s")
+    assert unmet.exit_code == 1 and "- region westus" in unmet.stdout  # 1 wins over 3
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('[{"id": 3}]', ": [0].id: missing or not an image version's resource id"),
+        ('{"resources": []}', ": resources: holds no image version"),
+        ("name: x\n", ": (top level): is not a plan.json, an ARM template"),
+    ],
+)
+def test_plan_against_bad_input_exits_2_before_planning(tmp_path, text, says):
+    current = tmp_path / ("current.yaml" if text.startswith("name") else "current.json")
+    current.write_text(text)
+    result = run("plan", QUICKSTART, "--workers", "1", "--against", str(current))
+    assert result.exit_code == 2 and f"{current}{says}" in result.output, result.output
+    assert "Plan for" not in result.output
+    _no_traceback(result)
+
+
 @pytest.mark.parametrize(
     "args",
     [

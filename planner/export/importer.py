@@ -88,21 +88,46 @@ def _parse(text: str, template: dict) -> tuple[Any, str]:
 
 
 def _flatten(
-    resources: list, parent: tuple[str, list] | None = None
-) -> list[tuple[dict, str, list]]:
-    """(resource, full type, name segments) for every resource, nested children included; a
-    child's segments are its parent's followed by its own (each may be an expression)."""
+    resources: list | dict,
+    parent: tuple[str, list] | None = None,
+    where: tuple[str | int, ...] = ("resources",),
+) -> list[tuple[dict, str, list, tuple[str | int, ...]]]:
+    """(resource, full type, name segments, path in the template) for every resource, nested
+    children included; a child's segments are its parent's followed by its own (each may be an
+    expression). Resources may be a list or, in languageVersion 2.0, keyed by symbolic name."""
     out = []
-    for r in resources:
+    for key, r in resources.items() if isinstance(resources, dict) else enumerate(resources):
         if not isinstance(r, dict):
             continue
         rtype, segments = str(r.get("type", "")), [r.get("name", "")]
         if parent is not None and not rtype.startswith("Microsoft."):
             rtype, segments = f"{parent[0]}/{rtype}", [*parent[1], r.get("name", "")]
-        out.append((r, rtype, segments))
-        if isinstance(r.get("resources"), list):
-            out += _flatten(r["resources"], (rtype, segments))
+        out.append((r, rtype, segments, (*where, key)))
+        if isinstance(r.get("resources"), list | dict):
+            out += _flatten(r["resources"], (rtype, segments), (*where, key, "resources"))
     return out
+
+
+def version_resources(
+    template: dict,
+) -> list[tuple[tuple[str | int, ...], list[str] | None, Any]]:
+    """Every image version resource in a template, nested ones included: (its path in the
+    template, [gallery, image, version] or None where the name does not evaluate to three parts,
+    its properties with every simple expression evaluated and the others None)."""
+    resources = template.get("resources")
+    if not isinstance(resources, list | dict):
+        return []
+    found = []
+    for r, rtype, segments, where in _flatten(resources):
+        if rtype != TYPES[2]:
+            continue
+        try:
+            parts = [p for seg in segments for p in str(evaluate(seg, template)).split("/") if p]
+        except _Unresolved:
+            parts = []
+        props = evaluate_tree(r.get("properties"), template)
+        found.append((where, parts if len(parts) == 3 else None, props))
+    return found
 
 
 def _region(value: Any, template: dict, notes: list[str], what: str) -> str | None:
@@ -139,7 +164,7 @@ def scenario_data(template: dict, name: str = "imported") -> dict:
     galleries: dict[str, dict] = {}
     images: dict[tuple[str, str], dict] = {}
     notes: list[str] = []
-    found = [(r, t, n) for r, t, n in _flatten(resources) if t in TYPES]
+    found = [(r, t, n) for r, t, n, _ in _flatten(resources) if t in TYPES]
     found.sort(key=lambda x: TYPES.index(x[1]))
     for i, (r, rtype, segments) in enumerate(found):
         raw_name = "/".join(map(str, segments))

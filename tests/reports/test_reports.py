@@ -11,14 +11,18 @@ import subprocess
 import matplotlib.image as mpimg
 import pytest
 
+from acgsim.planner.deployed import Deployed
+from acgsim.planner.diff import diff
 from acgsim.planner.export import arm, document
 from acgsim.planner.search import plan
+from acgsim.reports import diff as shown
 from acgsim.reports import html as html_report
-from acgsim.reports import plots
+from acgsim.reports import plots, tables
 from acgsim.sim.engine import simulate
 from acgsim.sim.loader import load
 
 from ..helpers import SCENARIOS, build
+from ..planner.test_cost import EUR
 from ..sim.engine_cases import one_region
 
 SECTIONS = ["scenario", "key-figures", "plots", "plan", "assumptions", "exports"]
@@ -125,6 +129,28 @@ def test_plan_report(a_plan, tmp_path):
     assert "raised from 1 to 10" in text and "template.json" in text
     assert html.escape(template) in text
     assert "| westeurope | gal/web/1.0.0 | 10 | 1 |" in (tmp_path / "report.md").read_text()
+
+
+def test_currency_labels_follow_the_price_table(tmp_path, capsys, monkeypatch):
+    data = one_region(count=20, at="1000s")
+    data["prices"] = EUR
+    data["objectives"] = {"monthly_budget_usd": 0.01}  # in the table's currency: over it
+    p = plan(build(data), runs=2)
+    assert p.prices.currency == "EUR" and "EUR" in p.to_json()
+    monkeypatch.setenv("COLUMNS", "200")
+    tables.print_plan(p)
+    shown.print_diff(diff(p, Deployed("nothing.json", "az sig image-version output", {})))
+    printed = capsys.readouterr()
+    assert "EUR/month" in printed.out and "0.06 EUR a month" in printed.out
+    assert "+ region westeurope: 1 replica Standard_ZRS (web 1.0.0) +0.06 EUR/month" in printed.out
+    assert "the plan costs 0.06 EUR a month, over the budget of 0.01" in printed.err
+    html_report.plan_report(p, tmp_path, exports={})
+    page, md = (tmp_path / "report.html").read_text(), (tmp_path / "report.md").read_text()
+    assert "EUR/month" in page and "EUR a month" in page and "EUR/month" in md
+    figure = plots.plan_cost(p)
+    assert figure.axes[0].get_ylabel() == "EUR per month"
+    plots.save(figure, tmp_path / "cost")  # and closes it
+    assert "USD" not in printed.out + printed.err + page + md
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
