@@ -70,3 +70,16 @@ def test_the_cli_never_echoes_an_escape_sequence(tmp_path):
     assert result.exit_code == 2
     assert "description: holds the control character \\x1b" in result.output
     assert "\x1b" not in result.output
+
+
+def test_a_lone_surrogate_is_refused_and_never_printed_raw(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["galleries"][0]["description"] = "half a pair: \udc80"  # JSON's "\udc80" reads as one
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(app, ["export", str(path), "--format", "terraform"])
+    assert result.exit_code == 2
+    assert (
+        "galleries[0].description: holds \\udc80, half of a UTF-16 surrogate pair" in result.output
+    )
+    assert printable("a\ud800b") == "a\\ud800b"
