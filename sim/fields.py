@@ -73,6 +73,9 @@ def _image_ref(value: str) -> str:
 
 
 RegionName = Annotated[str, BeforeValidator(_region)]
+RegionOrAll = Annotated[
+    str, BeforeValidator(lambda v: v if v == "all" else _region(v)), Field(description="or all")
+]
 GalleryName = Annotated[str, _name_rule("gallery", "InvalidGalleryName")]
 ImageName = Annotated[str, _name_rule("image", "InvalidImageDefinitionName")]
 Publisher = Annotated[str, _name_rule("publisher", "InvalidImageIdentifier")]
