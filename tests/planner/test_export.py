@@ -185,6 +185,25 @@ def test_arm_escapes_expressions_and_keeps_text():
     assert arm.literal("[beta] gallery") == "[beta] gallery"  # not an expression: left alone
 
 
+def test_arm_escapes_every_string_it_did_not_write_as_an_expression():
+    data = one_region(count=1)
+    gallery = data["galleries"][0]
+    gallery["description"] = "[concat('a', 'b')]"
+    gallery["sharing"] = {"mode": "community", "prefix": "[p]", "eula": "[parameters('x')]"}
+    export = document.from_scenario(build(data))
+    t = arm.template(export)
+    props = t["resources"][0]["properties"]
+    assert props["description"] == "[[concat('a', 'b')]"
+    info = props["sharingProfile"]["communityGalleryInfo"]
+    assert (info["publicNamePrefix"], info["eula"]) == ("[[p]", "[[parameters('x')]")
+    assert info["publisherUri"] == "[parameters('community_gal_publisher_uri')]"  # its own
+    assert strict_errors(t) == []
+    text = bicep.render(export)
+    assert "description: '[concat(\\'a\\', \\'b\\')]'" in text  # Bicep: plain text
+    assert "eula: '[parameters(\\'x\\')]'" in text and "publisherUri: community_gal_" in text
+    assert arm.quote("o'brien") == "'o''brien'"  # a name inside resourceId(...)
+
+
 def _hcl_string(raw: str) -> str:
     assert raw.startswith('"') and raw.endswith('"'), raw
     body = raw[1:-1].replace("$${", "${").replace("%%{", "%{")
