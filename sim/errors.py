@@ -150,6 +150,12 @@ REFUSALS: dict[str, Refusal] = {
         "shell or Azure can carry it; remove it"
     ),
     "NotFinite": Refusal("is {value}: a number here must be finite"),
+    "AzFileReference": Refusal(
+        "'{value}' starts with '@': the az CLI reads an argument that starts with '@' as a file "
+        "to send in its place, with no escape, so the az export cannot carry this text; begin "
+        "it otherwise",
+        source="CLI",
+    ),
     "BadScope": Refusal(
         "'{value}' is not a scope: write gallery, gallery/image or gallery/image/version"
     ),

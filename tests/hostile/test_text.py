@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -83,3 +84,25 @@ def test_a_lone_surrogate_is_refused_and_never_printed_raw(tmp_path):
         "galleries[0].description: holds \\udc80, half of a UTF-16 surrogate pair" in result.output
     )
     assert printable("a\ud800b") == "a\\ud800b"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("galleries", 0, "description"),
+        ("galleries", 0, "images", 0, "description"),
+        ("galleries", 0, "sharing", "eula"),
+    ],
+)
+def test_text_az_would_read_as_a_file_is_refused(field):
+    data = copy.deepcopy(BASE)
+    if field[2] == "sharing":
+        data["galleries"][0]["sharing"] = {"mode": "community"}
+    _set(data, field, "@~/.ssh/id_rsa")  # az would send the key as the description
+    with pytest.raises(ScenarioError) as info:
+        validate(data, file="t.yaml")
+    [p] = info.value.problems
+    assert p.path == field and "starts with '@'" in p.message
+    for fine in ("@", "mail images@contoso.example", " @team"):
+        _set(data, field, fine)
+        validate(data, file="t.yaml")
