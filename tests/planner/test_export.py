@@ -114,6 +114,8 @@ def _hostile_scenario():
         "publisher_email": "images@contoso.example",
     }
     data["galleries"][0]["images"][0]["end_of_life"] = "2027-06-30"
+    # identifiers Azure accepts that argparse would take for options
+    data["galleries"][0]["images"][0].update(publisher="-contoso", sku="--help")
     version = data["galleries"][0]["images"][0]["versions"][0]
     version["regions"] = [
         "westeurope",
@@ -278,7 +280,7 @@ def test_azcli_script_quotes_every_value():
     script = azcli.render(EXPORTS["hostile"])
     commands = _commands(script)
     assert [c[:4] for c in commands] == [
-        ["az", "sig", "create", "--resource-group"],
+        ["az", "sig", "create", "--resource-group=$RESOURCE_GROUP"],  # '=': it may start with '-'
         ["az", "sig", "image-definition", "create"],
         ["az", "sig", "image-version", "create"],
         ["az", "sig", "image-version", "update"],  # the per-region exclude-from-latest
@@ -289,6 +291,7 @@ def test_azcli_script_quotes_every_value():
     ]
     for c in commands[:2]:
         assert f"--description={HOSTILE}" in c  # one argument, '=' so a leading '-' is safe
+    assert {"--publisher=-contoso", "--sku=--help", "--offer", "o"} <= set(commands[1])
     version = commands[2]
     i = version.index("--target-regions")
     assert version[i + 1 : i + 3] == ["westeurope=1=standard_lrs", "westus=2=standard_lrs"]
@@ -346,7 +349,7 @@ def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
         ["sig", "image-version"],
     ]
     assert f"--description={hostile}" in calls[0]
-    assert calls[0][calls[0].index("--resource-group") + 1] == "rg-test"
+    assert "--resource-group=rg-test" in calls[0]
     assert calls[0][calls[0].index("--tags") + 1 :][:2] == ["environment=test", "managedBy=acgsim"]
     assert not marker.exists()
 
