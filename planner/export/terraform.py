@@ -5,12 +5,14 @@ tests keep that list, with its source). The resource group, each version's sourc
 tags are variables. Each version gets a `timeouts { create }` twice its estimated replication time
 (at least an hour; azurerm's default is 30 minutes): too-short tool timeouts are the commonest
 complaint of gallery users. Strings are HCL-quoted: \\ " and newlines escaped, and ${ and %{
-doubled so no template interpolation happens.
+doubled so no template interpolation happens; text in a comment keeps to its line.
 """
 
 from __future__ import annotations
 
-from acgsim.planner.export.document import Export, timeout_minutes
+import shlex
+
+from acgsim.planner.export.document import Export, one_line, timeout_minutes
 
 SECURITY = {  # the azurerm flags that express each SecurityType feature
     "Standard": [],
@@ -101,7 +103,8 @@ def render(export: Export) -> str:
         if g.spec.soft_delete:
             block += (
                 "  # soft delete: azurerm has no argument for it; enable it with\n"
-                f"  # az sig update --gallery-name {g.spec.name} --soft-delete true\n"
+                f"  # az sig update --gallery-name {one_line(shlex.quote(g.spec.name))}"
+                " --soft-delete true\n"
             )
         out.append(block + "}\n")
         for image in g.images:
