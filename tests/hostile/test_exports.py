@@ -12,20 +12,10 @@ from typer.testing import CliRunner
 
 from acgsim.cli import app
 from acgsim.planner.plan import load_plan
-from acgsim.planner.search import plan
 from acgsim.sim.errors import ScenarioError
-
-from ..helpers import BASE, build
 
 runner = CliRunner()
 SHELL = "x; touch pwned; #"
-
-
-@pytest.fixture(scope="module")
-def plan_data() -> dict:
-    """A plan of the helpers' BASE scenario (gal/web/1.0.0 in westeurope and northeurope), as
-    the JSON `acgsim plan` writes."""
-    return json.loads(plan(build(BASE), runs=2).to_json())
 
 
 def _set(data: dict, path: tuple, value) -> None:
