@@ -4,8 +4,9 @@ Arguments and blocks are the ones the azurerm provider documents for these resou
 tests keep that list, with its source). The resource group, each version's source image and the
 tags are variables. Each version gets a `timeouts { create }` twice its estimated replication time
 (at least an hour; azurerm's default is 30 minutes): too-short tool timeouts are the commonest
-complaint of gallery users. Strings are HCL-quoted: \\ " and newlines escaped, and ${ and %{
-doubled so no template interpolation happens; text in a comment keeps to its line.
+complaint of gallery users. Strings are HCL-quoted: \\ " and newlines escaped, and the $ of ${
+and % of %{ written as Unicode escapes so no template sequence starts; text in a comment keeps to
+its line.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ PERMISSION = {"private": "Private", "groups": "Groups", "community": "Community"
 
 
 def quote(text: str) -> str:
-    """An HCL string literal holding exactly `text`."""
+    """An HCL string literal holding exactly `text`. The first character of a template
+    sequence is a Unicode escape (${ as \\u0024{, %{ as \\u0025{): HCL reads an escape as
+    literal text on its own, whatever surrounds it, while the documented doubled form ($${) is
+    misread by python-hcl2 where no } follows it (it reads on to the next brace in the file)."""
     out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     out = out.replace("\r", "\\r").replace("\t", "\\t")
-    return '"' + out.replace("${", "$${").replace("%{", "%%{") + '"'
+    return '"' + out.replace("${", "\\u0024{").replace("%{", "\\u0025{") + '"'
 
 
 def _attrs(pairs: list[tuple[str, str]], indent: str) -> str:

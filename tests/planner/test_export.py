@@ -22,6 +22,7 @@ from acgsim.sim.errors import ScenarioError
 from acgsim.sim.loader import load
 
 from ..helpers import ROOT, SCENARIOS, build
+from ..hostile.formats import hcl_text
 from ..planner.arm_schema import strict_errors
 from ..sim.engine_cases import one_region
 
@@ -206,16 +207,6 @@ def test_arm_escapes_every_string_it_did_not_write_as_an_expression():
     assert arm.quote("o'brien") == "'o''brien'"  # a name inside resourceId(...)
 
 
-def _hcl_string(raw: str) -> str:
-    assert raw.startswith('"') and raw.endswith('"'), raw
-    body = raw[1:-1].replace("$${", "${").replace("%%{", "%{")
-    return re.sub(
-        r'\\(["\\ntr])',
-        lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)),
-        body,
-    )
-
-
 def _check_hcl(node, kind: str | None, problems: list[str]) -> None:
     if isinstance(node, list):
         for item in node:
@@ -256,7 +247,7 @@ def test_terraform_timeouts_and_escaping():
     doc = hcl2.loads(text)
     gallery = next(b for b in doc["resource"] if '"azurerm_shared_image_gallery"' in b)
     [body] = gallery['"azurerm_shared_image_gallery"'].values()
-    assert _hcl_string(body["description"]) == HOSTILE
+    assert hcl_text(body["description"]) == HOSTILE
     versions = [b for b in doc["resource"] if '"azurerm_shared_image_version"' in b]
     [body] = versions[0]['"azurerm_shared_image_version"'].values()
     assert body["timeouts"][0]["create"] == '"60m"'
