@@ -177,10 +177,13 @@ def _check_regions(plan: Plan, scenario: Scenario) -> list[Problem]:
     choices applied, the target regions pass the scenario's checks (Standard_ZRS only where a
     region has zones, Shallow replication's one replica in the source region)."""
     out: list[Problem] = []
-    refs = [v.ref for v in scenario.versions()]
+    targets = {v.ref: {t.region for t in v.version.regions} for v in scenario.versions()}
+    refs = list(targets)
     rows: dict[VersionRegion, int] = {}
     for i, r in enumerate(plan.regions):
         at = ("regions", i)
+        if r.version in targets and r.added == (r.region in targets[r.version]):
+            out.append(_added(at, r))
         if r.version not in refs:
             known = ", ".join(refs[:5]) + (", ..." if len(refs) > 5 else "")
             where = f" in scenario_spec (its versions: {known or 'none'})"
@@ -209,6 +212,22 @@ def _check_regions(plan: Plan, scenario: Scenario) -> list[Problem]:
         for p in check(applied)
         if p.severity == "error"
     ]
+
+
+def _added(at: tuple[str | int, ...], r: RegionPlan) -> Problem:
+    """A region whose `added` flag contradicts the scenario: a hand-edited plan that slips in
+    a region, or marks one the scenario has as new."""
+    if r.added:
+        return Problem(
+            (*at, "added"),
+            f"'{r.region}' is already a target region of '{r.version}' in scenario_spec: "
+            "added must be false",
+        )
+    return Problem(
+        (*at, "region"),
+        f"'{r.region}' is not a target region of '{r.version}' in scenario_spec: a region "
+        "the plan adds says added: true",
+    )
 
 
 def _plan_path(

@@ -15,7 +15,7 @@ from acgsim.cli import app
 from acgsim.sim.errors import InputError, Problem, ScenarioError, printable
 from acgsim.sim.loader import validate
 
-from ..helpers import BASE
+from ..helpers import BASE, set_at
 
 CONTROL = st.sampled_from([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0))]).filter(
     lambda c: c not in "\t\n"
@@ -29,13 +29,6 @@ FIELDS = [
 ]
 
 
-def _set(data: dict, path: tuple, value: str) -> None:
-    node = data
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-
-
 @given(
     field=st.sampled_from(FIELDS),
     before=st.text(max_size=10),
@@ -44,7 +37,7 @@ def _set(data: dict, path: tuple, value: str) -> None:
 )
 def test_a_control_character_anywhere_is_refused_with_its_field(field, before, char, after):
     data = copy.deepcopy(BASE)
-    _set(data, field, before + char + after)
+    set_at(data, field, before + char + after)
     try:
         validate(data, file="t.yaml")
     except ScenarioError as exc:
@@ -98,11 +91,11 @@ def test_text_az_would_read_as_a_file_is_refused(field):
     data = copy.deepcopy(BASE)
     if field[2] == "sharing":
         data["galleries"][0]["sharing"] = {"mode": "community"}
-    _set(data, field, "@~/.ssh/id_rsa")  # az would send the key as the description
+    set_at(data, field, "@~/.ssh/id_rsa")  # az would send the key as the description
     with pytest.raises(ScenarioError) as info:
         validate(data, file="t.yaml")
     [p] = info.value.problems
     assert p.path == field and "starts with '@'" in p.message
     for fine in ("@", "mail images@contoso.example", " @team"):
-        _set(data, field, fine)
+        set_at(data, field, fine)
         validate(data, file="t.yaml")

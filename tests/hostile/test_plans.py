@@ -1,6 +1,6 @@
-"""Hostile plans and exports: a hand-edited plan.json is refused with the field named (exit 2,
-nothing written), and every value a scenario or a plan may hold reaches each export as literal
-text."""
+"""Hand-edited plan.json files (a plan is a file people share and receive): each hostile one is
+refused with the field named, the CLI exits 2 and writes nothing; what acgsim writes reads back
+unchanged."""
 
 from __future__ import annotations
 
@@ -12,23 +12,16 @@ from typer.testing import CliRunner
 
 from acgsim.cli import app
 from acgsim.planner.plan import load_plan
+from acgsim.planner.search import plan
 from acgsim.sim.errors import ScenarioError
 
+from ..helpers import BASE, DELETE, build, set_at
+
 runner = CliRunner()
+
 SHELL = "x; touch pwned; #"
 
 
-def _set(data: dict, path: tuple, value) -> None:
-    node = data
-    for step in path[:-1]:
-        node = node[step]
-    if value is _DELETE:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-
-
-_DELETE = object()
 SPEC = ("scenario_spec", "galleries", 0)
 # (what is changed, its new value, the field the refusal names, words of the refusal)
 HOSTILE_PLANS = [
@@ -45,7 +38,8 @@ HOSTILE_PLANS = [
     (("regions", 0, "baseline_replicas"), 1000, "regions[0].baseline_replicas", "1..100"),
     (("regions", 0, "version"), "gal/web/9.9.9", "regions[0].version", "is not defined"),
     (("regions", 0, "version"), f"gal/web/{SHELL}", "regions[0].version", "is not defined"),
-    (("regions", 0, "region"), "westus", "regions[0].storage", "no availability zones"),
+    (("regions", 0, "region"), "westus", "regions[0].region", "not a target region of"),
+    (("regions", 0, "added"), True, "regions[0].added", "already a target region"),
     (("regions", 0, "reasons", 0), "\x1b[2J", "regions[0].reasons[0]", "control character"),
     (("regions", 0, "reasons", 0), "a\udc80", "regions[0].reasons[0]", "surrogate"),
     (("regions", 0, "monthly_cost_usd"), float("nan"), "regions[0].monthly_cost_usd", "finite"),
@@ -63,7 +57,7 @@ HOSTILE_PLANS = [
         "scenario_spec.galleries[0].images[0].publisher",
         "publisher",
     ),
-    (("scenario_spec", "tenants"), _DELETE, "scenario_spec.tenants", "required field is missing"),
+    (("scenario_spec", "tenants"), DELETE, "scenario_spec.tenants", "required field is missing"),
 ]
 
 
@@ -76,7 +70,7 @@ def test_a_hostile_plan_is_refused_with_the_field_named(
     plan_data, tmp_path, change, value, field, words
 ):
     data = copy.deepcopy(plan_data)
-    _set(data, change, value)
+    set_at(data, change, value)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data), encoding="utf-8", errors="surrogatepass")
     with pytest.raises(ScenarioError) as info:
@@ -107,12 +101,17 @@ def test_a_duplicate_region_in_a_plan_is_refused(plan_data, tmp_path):
 
 def test_a_plan_may_add_a_region_the_scenario_lacks(plan_data, tmp_path):
     data = copy.deepcopy(plan_data)
-    added = dict(copy.deepcopy(data["regions"][0]), region="West US", storage="Standard_LRS")
-    data["regions"].append(added)
+    added = dict(copy.deepcopy(data["regions"][0]), region="West US", added=True)
+    data["regions"].append(dict(added, storage="Standard_LRS"))
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data))
     p = load_plan(path)
     assert p is not None and p.regions[-1].region == "westus"  # normalised like a scenario's
+    data["regions"][-1] = added  # Standard_ZRS, where westus has no zones
+    path.write_text(json.dumps(data))
+    with pytest.raises(ScenarioError) as info:
+        load_plan(path)
+    assert f"{path}: regions[2].storage: 'westus' has no availability zones" in str(info.value)
 
 
 def test_the_plan_acgsim_writes_reads_back_unchanged(plan_data, tmp_path):
@@ -120,6 +119,16 @@ def test_the_plan_acgsim_writes_reads_back_unchanged(plan_data, tmp_path):
     path.write_text(json.dumps(plan_data, indent=2) + "\n")
     p = load_plan(path)
     assert p is not None and p.to_json() == path.read_text()
+
+
+def test_a_plan_that_adds_a_region_reads_back_unchanged(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["workload"]["vms"][0]["region"] = "eastus2"  # a region the version does not target
+    made = plan(build(data), runs=2)
+    assert [r.region for r in made.regions if r.added] == ["eastus2"]
+    path = tmp_path / "plan.json"
+    path.write_text(made.to_json())
+    assert load_plan(path) == made
 
 
 def test_a_plan_without_its_scenario_is_not_exported(plan_data, tmp_path):
