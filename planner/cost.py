@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from acgsim.sim.errors import Problem, ScenarioError
+from acgsim.sim.fields import StorageName
 from acgsim.sim.loader import read_document
 from acgsim.sim.scenario import Prices, Scenario
 
@@ -35,9 +37,9 @@ class PriceTable(BaseModel):
 
     as_of: date
     source: str
-    currency: str = "USD"
-    storage_per_gb_month: dict[str, float]
-    egress_per_gb: float
+    currency: Literal["USD"] = "USD"
+    storage_per_gb_month: dict[StorageName, Annotated[float, Field(ge=0)]]
+    egress_per_gb: float = Field(ge=0)
     notes: list[str]
 
 

@@ -1,14 +1,26 @@
-"""The Plan: replicas and storage per image version and region, with reasons, predictions, cost."""
+"""The Plan: replicas and storage per image version and region, with reasons, predictions, cost.
+
+A plan.json is a file people share and receive, and its regions become arguments of the exported
+deploy.sh and properties of the templates. Read back, it is held to a scenario's rules: each
+field has the scenario's type (regions from the catalogue, replicas 1..100, known storage types),
+the embedded scenario passes every scenario check, and each region's version is one of that
+scenario's, with the plan's choices applied passing the checks on target regions too.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from acgsim.planner.cost import PriceTable
-from acgsim.sim.loader import load_output
-from acgsim.sim.scenario import Scenario, TargetRegion
+from acgsim.sim.checks import check
+from acgsim.sim.errors import Problem, ScenarioError, problem
+from acgsim.sim.fields import Label, RegionalReplicaCount, RegionName, StorageName
+from acgsim.sim.loader import load_output, pydantic_problems, validate
+from acgsim.sim.scenario import Objectives, Scenario, TargetRegion
 from acgsim.sim.stats import Estimate
 
 VersionRegion = tuple[str, str]
@@ -39,10 +51,15 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+NonNegative = Annotated[int, Field(ge=0)]
+Money = Annotated[float, Field(ge=0)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Candidate(_Out):
     """One replica count the search simulated for a region (data for the trade-off plot)."""
 
-    replicas: int
+    replicas: RegionalReplicaCount
     p95_s: Estimate
     failure_rate: Estimate
     met: bool
@@ -51,58 +68,62 @@ class Candidate(_Out):
 class RegionPlan(_Out):
     """The answer for one image version in one region."""
 
-    version: str
-    region: str
-    replicas: int
-    storage: str
+    version: str = Field(description="gallery/image/version, a version of the scenario planned")
+    region: RegionName
+    replicas: RegionalReplicaCount
+    storage: StorageName
     reasons: list[str]
     added: bool = Field(False, description="the plan adds this target region")
-    baseline_replicas: int = Field(description="what the guidance rules alone give")
-    baseline_storage: str
-    scenario_replicas: int | None = Field(None, description="what the scenario had, if targeted")
-    scenario_storage: str | None = Field(None, description="the scenario's storage type there")
-    requests: int = 0
+    baseline_replicas: RegionalReplicaCount = Field(description="what the guidance rules give")
+    baseline_storage: StorageName
+    scenario_replicas: RegionalReplicaCount | None = Field(
+        None, description="what the scenario had, if targeted"
+    )
+    scenario_storage: StorageName | None = Field(
+        None, description="the scenario's storage type there"
+    )
+    requests: NonNegative = 0
     p50_s: Estimate | None = None
     p95_s: Estimate | None = None
     failure_rate: Estimate | None = None
     objective_p95_s: float | None = None
     objective_failure_rate: float | None = None
     meets_objectives: bool | None = None
-    monthly_cost_usd: float
-    egress_one_time_usd: float
-    baseline_monthly_cost_usd: float
+    monthly_cost_usd: Money
+    egress_one_time_usd: Money
+    baseline_monthly_cost_usd: Money
     candidates: list[Candidate] = []
 
 
 class Totals(_Out):
-    replicas: int
-    monthly_cost_usd: float
-    egress_one_time_usd: float
-    baseline_replicas: int
-    baseline_monthly_cost_usd: float
+    replicas: NonNegative
+    monthly_cost_usd: Money
+    egress_one_time_usd: Money
+    baseline_replicas: NonNegative
+    baseline_monthly_cost_usd: Money
 
 
 class Plan(_Out):
     """A verified, priced plan and how it was made."""
 
     acgsim_version: str
-    scenario: str
-    scenario_sha256: str
-    guidance: str
-    objectives: dict
-    seed: int
+    scenario: Label
+    scenario_sha256: Sha256
+    guidance: Literal["seed", "current"]
+    objectives: dict = Field(description="the scenario's objectives (checked when read)")
+    seed: NonNegative
     # a plan.json of acgsim 0.1 calls them replications
-    runs: int = Field(validation_alias=AliasChoices("runs", "replications"))
+    runs: int = Field(ge=1, validation_alias=AliasChoices("runs", "replications"))
     below_guidance: bool
     regions: list[RegionPlan]
     totals: Totals
     prices: PriceTable
     warnings: list[str] = []
     infeasible: list[str] = []
-    simulations: int = 0
-    simulated_requests: int = 0
+    simulations: NonNegative = 0
+    simulated_requests: NonNegative = 0
     scenario_spec: dict = Field(
-        default_factory=dict, description="the scenario planned, for exports"
+        default_factory=dict, description="the scenario planned, for exports (checked when read)"
     )
 
     def choices(self) -> Choices:
@@ -114,5 +135,119 @@ class Plan(_Out):
 
 
 def load_plan(path: Path) -> Plan | None:
-    """The plan in a plan.json, or None if the file is not one; ScenarioError names a bad field."""
-    return load_output(path, Plan, "scenario_spec")
+    """The plan in a plan.json, or None if the file is not one. It is validated as strictly as
+    a scenario: ScenarioError names each wrong field (`plan.json: regions[3].storage: ...`)."""
+    plan = load_output(path, Plan, "scenario_spec")
+    if plan is None:
+        return None
+    problems = check_plan(plan)
+    if problems:
+        raise ScenarioError([dataclasses.replace(p, file=str(path)) for p in problems])
+    return plan
+
+
+def check_plan(plan: Plan) -> list[Problem]:
+    """Every error in a plan whose fields already have their types: its objectives, its
+    scenario (every scenario check), and each region's version and choices against that
+    scenario. A plan without a scenario (made by the library with none) has only the first."""
+    problems = []
+    try:
+        Objectives.model_validate(plan.objectives, context={"from_file": True})
+    except ValidationError as exc:
+        problems += _under("objectives", pydantic_problems(exc, plan.objectives, Objectives))
+    if not plan.scenario_spec:
+        return problems
+    try:
+        scenario, _ = validate(plan.scenario_spec)
+    except ScenarioError as exc:
+        return problems + _under("scenario_spec", exc.problems)
+    return problems + _check_regions(plan, scenario)
+
+
+def _under(field: str, problems: list[Problem]) -> list[Problem]:
+    return [
+        dataclasses.replace(p, path=(field, *p.path), line=None)
+        for p in problems
+        if p.severity == "error"
+    ]
+
+
+def _check_regions(plan: Plan, scenario: Scenario) -> list[Problem]:
+    """Each region's version is one of the scenario's, once per region; with the plan's
+    choices applied, the target regions pass the scenario's checks (Standard_ZRS only where a
+    region has zones, Shallow replication's one replica in the source region)."""
+    out: list[Problem] = []
+    targets = {v.ref: {t.region for t in v.version.regions} for v in scenario.versions()}
+    refs = list(targets)
+    rows: dict[VersionRegion, int] = {}
+    for i, r in enumerate(plan.regions):
+        at = ("regions", i)
+        if r.version in targets and r.added == (r.region in targets[r.version]):
+            out.append(_added(at, r))
+        if r.version not in refs:
+            known = ", ".join(refs[:5]) + (", ..." if len(refs) > 5 else "")
+            where = f" in scenario_spec (its versions: {known or 'none'})"
+            out.append(
+                problem(
+                    (*at, "version"),
+                    "UnknownReference",
+                    what="image version",
+                    name=r.version,
+                    where=where,
+                )
+            )
+        elif (r.version, r.region) in rows:
+            first = f"regions[{rows[r.version, r.region]}]"
+            out.append(
+                problem((*at, "region"), "DuplicateTargetRegion", region=r.region, first=first)
+            )
+        else:
+            rows[r.version, r.region] = i
+    if out:
+        return out
+    # The scenario passed every check, so each error now comes from a choice of the plan.
+    applied = apply_choices(scenario, plan.choices())
+    return [
+        dataclasses.replace(p, path=_plan_path(p.path, applied, scenario, rows))
+        for p in check(applied)
+        if p.severity == "error"
+    ]
+
+
+def _added(at: tuple[str | int, ...], r: RegionPlan) -> Problem:
+    """A region whose `added` flag contradicts the scenario: a hand-edited plan that slips in
+    a region, or marks one the scenario has as new."""
+    if r.added:
+        return Problem(
+            (*at, "added"),
+            f"'{r.region}' is already a target region of '{r.version}' in scenario_spec: "
+            "added must be false",
+        )
+    return Problem(
+        (*at, "region"),
+        f"'{r.region}' is not a target region of '{r.version}' in scenario_spec: a region "
+        "the plan adds says added: true",
+    )
+
+
+def _plan_path(
+    path: tuple[str | int, ...], applied: Scenario, before: Scenario, rows: dict[VersionRegion, int]
+) -> tuple[str | int, ...]:
+    """Where in the plan a problem of the scenario with the plan's choices applied comes from:
+    galleries[0].images[0].versions[0].regions[2].storage -> regions[j].storage, the region
+    the plan sets; a problem of a whole version -> the first region the plan adds to it."""
+    if len(path) < 6 or path[0] != "galleries":
+        return path
+    gi, di, vi = path[1], path[3], path[5]
+    g = applied.galleries[gi]
+    d = g.images[di]
+    v = d.versions[vi]
+    ref = f"{g.name}/{d.name}/{v.name}"
+    if path[6:7] == ("regions",) and len(path) > 8:
+        j = rows.get((ref, v.regions[path[7]].region))
+        if j is not None:
+            return ("regions", j, *path[8:])
+    targeted = {t.region for t in before.galleries[gi].images[di].versions[vi].regions}
+    mine = sorted((j, region) for (r, region), j in rows.items() if r == ref)
+    added = [j for j, region in mine if region not in targeted]
+    return ("regions", (added or [j for j, _ in mine] or [0])[0])

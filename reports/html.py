@@ -1,11 +1,17 @@
 """Self-contained reports: one HTML file (images embedded, no script, no network) and a Markdown
 summary beside it, for a run or a plan. A plan's report shows the exported files its caller
-rendered (file name -> text); reports never run an exporter themselves."""
+rendered (file name -> text); reports never run an exporter themselves.
+
+Everything a report shows may come from a file someone else wrote, so text is escaped for its
+medium: html.escape in the page; in the Markdown, the characters that start raw HTML, entities,
+links, code, emphasis and table cells are backslash-escaped (`_md`) and line breaks become spaces.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,12 +46,25 @@ def _table(columns: list[str], rows: list[list[object]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _md_table(columns: list[str], rows: list[list[object]]) -> str:
-    def cell(v: object) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
+_MD_INLINE = re.compile(r"([\\`*\[\]<>&|~])")
+_MD_LINE_START = re.compile(r"^(\s*\d*)([#+=.)-])")  # a heading, list item or rule
 
+
+def _md(value: object) -> str:
+    """Markdown showing `value` as text on one line: no raw HTML, entity, link, code span,
+    emphasis or table cell break can come from it (underscores stay: inside words they are text)."""
+    text = re.sub(r"[\r\n]+", " ", str(value))
+    return _MD_INLINE.sub(r"\\\1", text)
+
+
+def _md_item(value: object) -> str:
+    """`_md`, and a start that Markdown would read as a heading, list or rule escaped too."""
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _md(value))
+
+
+def _md_table(columns: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(_md(v) for v in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -132,7 +151,7 @@ def run_report(
     )
     summary = (
         f"<p>Scenario <b>{html.escape(result.scenario)}</b> (SHA-256 "
-        f"<code>{result.scenario_sha256[:12]}</code>), seed {result.seed}, simulated "
+        f"<code>{html.escape(result.scenario_sha256[:12])}</code>), seed {result.seed}, simulated "
         f"{_t(result.simulated_end_s)}, acgsim {html.escape(result.acgsim_version)}.</p>"
         + (f"<p>Failures by code:</p><ul>{failures}</ul>" if failures else "")
     )
@@ -152,7 +171,7 @@ def run_report(
         ],
     )
     md = (
-        f"# acgsim run: {result.scenario}\n\nSeed {result.seed}, simulated "
+        f"# acgsim run: {_md(result.scenario)}\n\nSeed {result.seed}, simulated "
         f"{_t(result.simulated_end_s)}.\n\n"
         + _md_table(columns, rows)
         + "\nPlots: "
@@ -204,7 +223,8 @@ def plan_report(
     summary = (
         f"<p>Scenario <b>{html.escape(plan.scenario)}</b>, {html.escape(plan.guidance)} guidance, "
         f"{plan.runs} runs per candidate, seed {plan.seed}. Total "
-        f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {plan.prices.currency} a month "
+        f"{t.replicas} replicas, {t.monthly_cost_usd:,.2f} {html.escape(plan.prices.currency)} "
+        "a month "
         f"(rules alone: {t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), "
         f"{t.egress_one_time_usd:,.2f} egress once; prices as of {plan.prices.as_of}.</p>"
         + (f"<ul>{messages}</ul>" if messages else "")
@@ -235,10 +255,10 @@ def plan_report(
         ],
     )
     md = (
-        f"# acgsim plan: {plan.scenario}\n\n{t.replicas} replicas, "
-        f"{t.monthly_cost_usd:,.2f} {plan.prices.currency} a month.\n\n"
+        f"# acgsim plan: {_md(plan.scenario)}\n\n{t.replicas} replicas, "
+        f"{t.monthly_cost_usd:,.2f} {_md(plan.prices.currency)} a month.\n\n"
         + _md_table(columns, rows)
-        + "".join(f"\n- {m}" for m in plan.infeasible)
+        + "".join(f"\n- {_md_item(m)}" for m in plan.infeasible)
     )
     return _write(out, page, md + "\n") + written
 

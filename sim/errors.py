@@ -153,6 +153,17 @@ REFUSALS: dict[str, Refusal] = {
         "holds the control character {char}: NUL, escape and other control characters do not "
         "reach Azure, a shell or a terminal intact; remove it"
     ),
+    "LoneSurrogate": Refusal(
+        "holds {char}, half of a UTF-16 surrogate pair: not a character, and no UTF-8 file, "
+        "shell or Azure can carry it; remove it"
+    ),
+    "NotFinite": Refusal("is {value}: a number here must be finite"),
+    "AzFileReference": Refusal(
+        "'{value}' starts with '@': the az CLI reads an argument that starts with '@' as a file "
+        "to send in its place, with no escape, so the az export cannot carry this text; begin "
+        "it otherwise",
+        source="CLI",
+    ),
     "BadScope": Refusal(
         "'{value}' is not a scope: write gallery, gallery/image or gallery/image/version"
     ),
@@ -197,12 +208,16 @@ def refuse(key: str, **fmt: object) -> NoReturn:
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c not in (9, 10)}
+# Half of a UTF-16 surrogate pair: JSON's "\ud800" reads as one, and UTF-8 cannot encode it.
+_SURROGATE = {c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)}
+_UNPRINTABLE = _CONTROL | _SURROGATE
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (ESC, NUL, ...) shown as \\xNN, so
-    a value from a hostile file cannot move the cursor, recolour or clear the screen."""
-    return text.translate(_CONTROL)
+    """Text safe to print on a terminal: control characters (ESC, NUL, ...) shown as \\xNN and
+    lone surrogates as \\uXXXX, so a value from a hostile file cannot move the cursor, recolour
+    or clear the screen, nor stop the printing with an encoding error."""
+    return text.translate(_UNPRINTABLE)
 
 
 def control_character(text: str) -> str | None:
@@ -210,6 +225,19 @@ def control_character(text: str) -> str | None:
     for ch in text:
         if ord(ch) in _CONTROL:
             return _CONTROL[ord(ch)]
+    return None
+
+
+def unfit_character(text: str) -> tuple[str, str] | None:
+    """The first character that no file, shell or terminal carries intact, as (the refusal's
+    key, the character as \\xNN or \\uXXXX), or None: a control character (tab and newline
+    allowed) or half of a surrogate pair."""
+    for ch in text:
+        code = ord(ch)
+        if code in _CONTROL:
+            return "ControlCharacter", _CONTROL[code]
+        if code in _SURROGATE:
+            return "LoneSurrogate", _SURROGATE[code]
     return None
 
 

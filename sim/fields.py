@@ -73,6 +73,9 @@ def _image_ref(value: str) -> str:
 
 
 RegionName = Annotated[str, BeforeValidator(_region)]
+RegionOrAll = Annotated[
+    str, BeforeValidator(lambda v: v if v == "all" else _region(v)), Field(description="or all")
+]
 GalleryName = Annotated[str, _name_rule("gallery", "InvalidGalleryName")]
 ImageName = Annotated[str, _name_rule("image", "InvalidImageDefinitionName")]
 Publisher = Annotated[str, _name_rule("publisher", "InvalidImageIdentifier")]
@@ -96,6 +99,18 @@ def _label(value: str) -> str:
 
 
 Label = Annotated[str, AfterValidator(_label)]
+
+
+def _az_text(value: str) -> str:
+    if len(value) > 1 and value.startswith("@"):
+        refuse("AzFileReference", value=value)
+    return value
+
+
+# Free text the az export passes as an argument. az reads any argument that starts with '@' as
+# a file to send in its place (azure-cli-core, commands/__init__.py, _expand_file_prefixed_files)
+# and has no escape for it [CLI], so such text cannot reach Azure through the az export.
+AzText = Annotated[str, AfterValidator(_az_text)]
 StorageName = Literal["Standard_LRS", "Standard_ZRS", "Premium_LRS"]
 MAX_COUNT = 10_000_000  # far beyond any real burst; keeps a typo from exhausting memory
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]

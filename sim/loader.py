@@ -7,8 +7,10 @@ and, for YAML, the line. Nothing here raises anything but ScenarioError for a ba
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
+import math
 import types
 import typing
 from pathlib import Path
@@ -18,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from acgsim.sim.checks import check
-from acgsim.sim.errors import Problem, ScenarioError, control_character, problem
+from acgsim.sim.errors import Problem, ScenarioError, problem, unfit_character
 from acgsim.sim.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
@@ -185,18 +187,20 @@ _NOT_A_SCENARIO = (
 
 
 def _control_characters(node: Any, path: tuple[str | int, ...]) -> list[Problem]:
-    """Every text (key or value) holding a control character, tab and newline aside: it would
-    reach an export, a shell or a terminal as something other than what the file seems to say."""
+    """Every text (key or value) holding a control character (tab and newline aside) or half of
+    a surrogate pair: it would reach an export, a shell or a terminal as something other than
+    what the file seems to say, or not at all."""
     found = []
     if isinstance(node, str):
-        char = control_character(node)
-        if char:
-            found.append(problem(path, "ControlCharacter", char=char))
+        unfit = unfit_character(node)
+        if unfit:
+            found.append(problem(path, unfit[0], char=unfit[1]))
     elif isinstance(node, dict):
         for key, value in node.items():
             where = (*path, str(key))
-            if isinstance(key, str) and control_character(key):
-                found.append(problem(where, "ControlCharacter", char=control_character(key)))
+            unfit = unfit_character(key) if isinstance(key, str) else None
+            if unfit:
+                found.append(problem(where, unfit[0], char=unfit[1]))
             found += _control_characters(value, where)
     elif isinstance(node, list):
         for i, value in enumerate(node):
@@ -204,14 +208,30 @@ def _control_characters(node: Any, path: tuple[str | int, ...]) -> list[Problem]
     return found
 
 
-def _from_pydantic(err: dict, data: Any) -> Problem:
+def _non_finite(node: Any, path: tuple[str | int, ...]) -> list[Problem]:
+    """Every NaN or infinity (Python's JSON reader takes them; no JSON writer should)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return [problem(path, "NotFinite", value=node)]
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _non_finite(v, (*path, str(k)))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _non_finite(v, (*path, i))]
+    return []
+
+
+def pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[Problem]:
+    """A model's validation errors for DATA as located problems, worded as for a scenario."""
+    return [_from_pydantic(e, data, root) for e in exc.errors(include_url=False)]
+
+
+def _from_pydantic(err: dict, data: Any, root: type[BaseModel] = Scenario) -> Problem:
     path = _clean_loc(err["loc"], data)
     ctx = err.get("ctx") or {}
     kind = err["type"]
     if kind.startswith("acgsim."):
         return Problem(path, ctx.get("message", err["msg"]), ctx.get("azure"), ctx.get("docs"))
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(path[:-1], data)
+        allowed = _allowed_fields(path[:-1], data, root)
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listing = f" Allowed here: {', '.join(allowed)}." if allowed else ""
@@ -242,9 +262,11 @@ def _clean_loc(loc: tuple, data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _allowed_fields(path: tuple[str | int, ...], data: Any) -> list[str]:
+def _allowed_fields(
+    path: tuple[str | int, ...], data: Any, root: type[BaseModel] = Scenario
+) -> list[str]:
     """The field names the model at `path` accepts, for 'did you mean' on an unknown field."""
-    cls: Any = Scenario
+    cls: Any = root
     node = data
     for part in path:
         node = (
@@ -327,20 +349,21 @@ def dump_yaml(scenario: Scenario) -> str:
 def load_output(path: Path, model: type[M], marker: str) -> M | None:
     """acgsim's own JSON output (a result or a plan) read back: None when the file is not one
     (no top-level MARKER key; a scenario, say), else the model, or ScenarioError naming the file
-    and each wrong field."""
+    and each wrong field. Such files are shared and hand-edited, so they are held to the
+    scenario's rules: no control character or lone surrogate in any text, no NaN or infinity,
+    each field of its type (the model's), problems located as `file: field.path: what`."""
     if path.suffix.lower() != ".json":
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None  # not readable as JSON: the scenario loader says precisely why
     if not isinstance(data, dict) or marker not in data:
         return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            Problem(tuple(e["loc"]), e["msg"], file=str(path))
-            for e in exc.errors(include_url=False)
-        ]
-        raise ScenarioError(problems) from None
+    problems = _control_characters(data, ()) + _non_finite(data, ())
+    if not problems:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            problems = pydantic_problems(exc, data, model)
+    raise ScenarioError([dataclasses.replace(p, file=str(path)) for p in problems])

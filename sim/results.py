@@ -1,49 +1,97 @@
-"""The RunResult envelope: what a run produced, as typed pydantic models that serialise to JSON."""
+"""The RunResult envelope: what a run produced, as typed pydantic models that serialise to JSON.
+
+A result.json read back (to report on it) may have been edited by hand: each field has its
+type, regions come from the catalogue, storage types are known, every time series is as long as
+its time axis and the free-form parts (faults, failures, assumptions) have the keys reports use.
+The checks only read: a result serialises exactly as it did.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
+from acgsim.sim.fields import (
+    ImageRef,
+    Label,
+    RegionalReplicaCount,
+    RegionName,
+    RegionOrAll,
+    StorageName,
+)
 from acgsim.sim.loader import load_output
+
+NonNegative = Annotated[int, Field(ge=0)]
+Seconds = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _shaped(**fields: Any):
+    """A list of plain dicts (kept as they are, so the JSON does not change) whose items must
+    have these keys of these types; others are allowed."""
+    item = TypeAdapter(list[dict[str, Any]])
+    shapes = {k: TypeAdapter(t) for k, t in fields.items()}
+
+    def check(items: list[dict]) -> list[dict]:
+        for i, d in enumerate(item.validate_python(items)):
+            for key, shape in shapes.items():
+                try:
+                    shape.validate_python(d.get(key))
+                except ValidationError as exc:
+                    got = "missing" if key not in d else exc.errors()[0]["msg"]
+                    raise ValueError(f"[{i}].{key}: {got}") from None
+        return items
+
+    return AfterValidator(check)
+
+
 class RegionSummary(_Out):
     """Key figures of one region, or of all regions together (region 'all')."""
 
-    region: str
-    requests: int = Field(description="VM requests and scale-set instances submitted")
-    succeeded: int
-    failed: int
-    in_flight: int = Field(description="neither running nor failed at the end of the run")
-    failure_rate: float
-    failed_by_code: dict[str, int]
-    ttr_p50_s: float | None = Field(description="time to running, succeeded requests only")
-    ttr_p95_s: float | None
-    ttr_p99_s: float | None
-    ttr_max_s: float | None
-    ttr_mean_s: float | None
-    ttr_percentiles_s: list[float] | None = Field(
-        None, description="percentiles 0..100 of time to running (for the CDF plot)"
+    region: RegionOrAll
+    requests: NonNegative = Field(description="VM requests and scale-set instances submitted")
+    succeeded: NonNegative
+    failed: NonNegative
+    in_flight: NonNegative = Field(description="neither running nor failed at the end of the run")
+    failure_rate: Share
+    failed_by_code: dict[str, NonNegative]
+    ttr_p50_s: Seconds | None = Field(description="time to running, succeeded requests only")
+    ttr_p95_s: Seconds | None
+    ttr_p99_s: Seconds | None
+    ttr_max_s: Seconds | None
+    ttr_mean_s: Seconds | None
+    ttr_percentiles_s: Annotated[list[Seconds], Field(min_length=101, max_length=101)] | None = (
+        Field(None, description="percentiles 0..100 of time to running (for the CDF plot)")
     )
-    wait_mean_s: float | None = Field(
+    wait_mean_s: Seconds | None = Field(
         description="mean wait for a replica slot, over finished requests (failed ones too)"
     )
-    waited_share: float | None = Field(description="share of finished requests that waited")
-    throttled_429: int
-    retries: int
+    waited_share: Share | None = Field(description="share of finished requests that waited")
+    throttled_429: NonNegative
+    retries: NonNegative
     replica_utilisation: float | None = Field(description="busy slots / available slots, over time")
-    mean_queue: float
-    longest_queue: int
-    peak_replica_busy: int = Field(description="most disk creations one replica ran at once")
-    replica_capacity: int = Field(description="disk creations one replica serves at once")
-    replication_done_s: float | None = Field(
+    mean_queue: float = Field(ge=0)
+    longest_queue: NonNegative
+    peak_replica_busy: NonNegative = Field(
+        description="most disk creations one replica ran at once"
+    )
+    replica_capacity: NonNegative = Field(description="disk creations one replica serves at once")
+    replication_done_s: Seconds | None = Field(
         description="when the last version finished replicating here (None if one never did)"
     )
 
@@ -51,18 +99,18 @@ class RegionSummary(_Out):
 class ReplicationRecord(_Out):
     """One version's replication into one region."""
 
-    version: str
-    region: str
-    replicas: int
-    storage: str
+    version: ImageRef
+    region: RegionName
+    replicas: RegionalReplicaCount
+    storage: StorageName
     source: bool
-    state: str
-    attempts: int
-    started_s: float | None
-    first_copy_s: float | None = None
-    completed_s: float | None
-    duration_s: float | None
-    failures: list[dict]
+    state: Literal["Unknown", "Replicating", "Completed", "Failed"]
+    attempts: NonNegative
+    started_s: Seconds | None
+    first_copy_s: Seconds | None = None
+    completed_s: Seconds | None
+    duration_s: Seconds | None
+    failures: Annotated[list[dict], _shaped(at_s=float, why=str)]
 
 
 class Series(_Out):
@@ -78,31 +126,54 @@ class Series(_Out):
         "retries",
         "replication_progress",
     )
+    PLOTTED: ClassVar[tuple[str, ...]] = ("in_flight", "busy", "queue", "capacity", "throttled")
     t: list[float] = []
-    regions: dict[str, dict[str, list[float]]] = {}
+    regions: dict[RegionName, dict[Literal[FIELDS], list[float]]] = {}
+
+    @model_validator(mode="after")
+    def _aligned(self) -> Series:
+        """Every series has one value per sample time (plots zip them), and the ones the
+        over-time plot draws are there."""
+        for region, rows in self.regions.items():
+            missing = [f for f in self.PLOTTED if f not in rows]
+            if missing:
+                raise ValueError(f"regions.{region}: no {', '.join(missing)} series")
+            for name, values in rows.items():
+                if len(values) != len(self.t):
+                    raise ValueError(
+                        f"regions.{region}.{name}: {len(values)} values for {len(self.t)} "
+                        "sample times (t): every series has one value per sample time"
+                    )
+        return self
 
 
 class RunResult(_Out):
     """The envelope of one run: provenance, figures, and the exception if the run broke."""
 
     acgsim_version: str
-    scenario: str
-    scenario_sha256: str
-    seed: int
+    scenario: Label
+    scenario_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    seed: NonNegative
     run: int | None = Field(
         description="index of the run: its child seed of `seed`, or None for `seed` itself",
         validation_alias=AliasChoices("run", "replication"),  # result.json of acgsim 0.1
     )
-    horizon_s: float
-    simulated_end_s: float | None = None
-    wall_time_s: float | None = Field(None, description="only with --timing: not reproducible")
+    horizon_s: Seconds
+    simulated_end_s: Seconds | None = None
+    wall_time_s: Seconds | None = Field(None, description="only with --timing: not reproducible")
     overall: RegionSummary | None = None
     regions: list[RegionSummary] = []
     replication_log: list[ReplicationRecord] = []
     timeseries: Series | None = None
-    assumptions: list[dict[str, str]] = []
-    faults: list[dict] = Field([], description="the scenario's faults, for shading plots")
-    objective_p95_s: float | None = Field(None, description="the scenario's overall p95 objective")
+    assumptions: Annotated[
+        list[dict[str, str]], _shaped(parameter=str, value=str, rationale=str)
+    ] = []
+    faults: Annotated[
+        list[dict], _shaped(kind=str, region=RegionName, at=Seconds | None, duration=Seconds | None)
+    ] = Field([], description="the scenario's faults, for shading plots")
+    objective_p95_s: Seconds | None = Field(
+        None, description="the scenario's overall p95 objective"
+    )
     records: list[dict] | None = None
     error: str | None = None
 

@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from acgsim.sim import catalog
 from acgsim.sim.errors import InputError, refuse
 from acgsim.sim.fields import (
+    AzText,
     Count,
     GalleryName,
     ImageName,
@@ -131,7 +132,7 @@ class ImageDefinition(StrictModel):
     hyperv_generation: Literal["V1", "V2"] = "V2"
     architecture: Literal["x64", "Arm64"] = "x64"
     security_type: SecurityType = "TrustedLaunchSupported"
-    description: str = ""
+    description: AzText = ""
     end_of_life: date | None = Field(None, description="informational; deployments still succeed")
     versions: list[ImageVersion] = []
 
@@ -144,10 +145,10 @@ class Sharing(_OrString):
     )
     subscriptions: list[str] = Field([], description="groups: subscription names shared with")
     tenants: list[str] = Field([], description="groups: tenant names shared with")
-    prefix: str | None = Field(None, description="community: public name prefix")
-    publisher_email: str | None = Field(None, description="community: publisher contact")
-    publisher_uri: str | None = Field(None, description="community: publisher URI")
-    eula: str | None = Field(None, description="community: end-user licence agreement link")
+    prefix: AzText | None = Field(None, description="community: public name prefix")
+    publisher_email: AzText | None = Field(None, description="community: publisher contact")
+    publisher_uri: AzText | None = Field(None, description="community: publisher URI")
+    eula: AzText | None = Field(None, description="community: end-user licence agreement link")
 
 
 class Gallery(StrictModel):
@@ -155,7 +156,7 @@ class Gallery(StrictModel):
     subscription: str = Field(description="name of a subscription under `tenants`")
     resource_group: ResourceGroup = "rg-images"
     region: RegionName
-    description: str = ""
+    description: AzText = ""
     sharing: Sharing = Field(default_factory=Sharing)
     soft_delete: bool = Field(False, description="keep deleted versions 7 days [ACG]")
     images: list[ImageDefinition] = []

@@ -70,3 +70,17 @@ def build(data: dict, **model) -> Scenario:
     data.setdefault("model", {}).update(model)
     scenario, _ = validate(data, file="t.yaml")
     return scenario
+
+
+DELETE = object()
+
+
+def set_at(data: dict, path: tuple, value) -> None:
+    """Set (or, with DELETE, remove) the value at a field path of plain data."""
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    if value is DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value

@@ -69,9 +69,15 @@ def load(path: Path) -> Export:
     scenario (its own target regions). Bad input raises InputError or ScenarioError."""
     from acgsim.planner.export import document
     from acgsim.planner.plan import load_plan
+    from acgsim.sim.errors import InputError
     from acgsim.sim.loader import load_scenario
 
     plan = load_plan(path)
     if plan is not None:
+        if not plan.scenario_spec:
+            raise InputError(
+                f"{path}: scenario_spec: is empty: a plan made without its scenario cannot be "
+                "exported; make it with `acgsim plan SCENARIO --out DIR`"
+            )
         return document.from_plan(plan)
     return document.from_scenario(load_scenario(path)[0])

@@ -2,8 +2,13 @@
 
 Resource names and properties follow the GalleryRP 2025-03-03 spec [SPEC]; the template is checked
 in tests against the official deployment-template schemas (strictly: no undefined property). Each
-version's source image id and the tags are template parameters. A string value that starts with
-"[" would be read by ARM as an expression, so it is escaped as "[[" (ARM's own escape).
+version's source image id and the tags are template parameters.
+
+Escaping: ARM reads a string that starts with "[" and ends with "]" as an expression, so every
+string of the template is written through `literal` (ARM's own escape, a doubled first bracket)
+except the expressions this module writes itself, which are marked `Expr`; a name inside such an
+expression is an ARM string literal, its quotes doubled (`quote`). The property builders return
+plain text and the marks, so Bicep can write the same values in its own syntax.
 """
 
 from __future__ import annotations
@@ -15,26 +20,55 @@ from acgsim.planner.export.document import Export, GalleryOut, Image, Version
 API = "2025-03-03"
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 PERMISSIONS = {"private": "Private", "groups": "Groups", "community": "Community"}
+
+
+class Expr(str):
+    """An ARM expression this module wrote: written as it is, never escaped."""
+
+
+def parameter(name: str) -> Expr:
+    """The expression that reads a template parameter (names are identifiers)."""
+    return Expr(f"[parameters('{name}')]")
+
+
 # The deployment-template schema wants `tags` to be an object, so each tag value is a parameter.
-TAGS = {"environment": "[parameters('environmentTag')]", "managedBy": "acgsim"}
+TAGS = {"environment": parameter("environmentTag"), "managedBy": "acgsim"}
 
 
 def literal(text: str) -> str:
     """A string ARM takes literally: one that starts with "[" and ends with "]" would be an
-    expression, and ARM's escape is a doubled first bracket."""
+    expression, and ARM's escape is a doubled first bracket. (A string that does not end with
+    "]" is literal as it is: ARM documents that its first bracket must not be doubled.)"""
     return "[" + text if text.startswith("[") and text.endswith("]") else text
+
+
+def quote(text: str) -> str:
+    """An ARM expression's string literal holding exactly `text` (quotes are doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def escaped(node: object) -> object:
+    """The template with every string but this module's own expressions made literal."""
+    if isinstance(node, Expr):
+        return str(node)
+    if isinstance(node, str):
+        return literal(node)
+    if isinstance(node, dict):
+        return {k: escaped(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [escaped(v) for v in node]
+    return node
 
 
 def gallery_properties(g: GalleryOut) -> dict:
     spec = g.spec
     props: dict = {}
     if spec.description:
-        props["description"] = literal(spec.description)
+        props["description"] = spec.description
     sharing: dict = {"permissions": PERMISSIONS[spec.sharing.mode]}
     if spec.sharing.mode == "community":  # Azure needs all four: a parameter for each unknown
         sharing["communityGalleryInfo"] = {
-            key: literal(v) if v else f"[parameters('{param}')]"
-            for key, v, param in community_fields(g)
+            key: v or parameter(param) for key, v, param in community_fields(g)
         }
     props["sharingProfile"] = sharing
     if spec.soft_delete:
@@ -69,13 +103,13 @@ def image_properties(image: Image) -> dict:
         "features": [{"name": "SecurityType", "value": d.security_type}],
     }
     if d.description:
-        props["description"] = literal(d.description)
+        props["description"] = d.description
     if d.end_of_life:
         props["endOfLifeDate"] = f"{d.end_of_life.isoformat()}T00:00:00Z"
     return props
 
 
-def version_properties(v: Version, source: str) -> dict:
+def version_properties(v: Version, source: object) -> dict:
     targets = []
     for t in v.targets:
         target = {
@@ -122,7 +156,9 @@ def template(export: Export) -> dict:
                     "name": f"{gname}/{iname}",
                     "location": g.spec.region,
                     "tags": TAGS,
-                    "dependsOn": [f"[resourceId('Microsoft.Compute/galleries', '{gname}')]"],
+                    "dependsOn": [
+                        Expr(f"[resourceId('Microsoft.Compute/galleries', {quote(gname)})]")
+                    ],
                     "properties": image_properties(image),
                 }
             )
@@ -135,10 +171,12 @@ def template(export: Export) -> dict:
                         "location": g.spec.region,
                         "tags": TAGS,
                         "dependsOn": [
-                            f"[resourceId('Microsoft.Compute/galleries/images', "
-                            f"'{gname}', '{iname}')]"
+                            Expr(
+                                "[resourceId('Microsoft.Compute/galleries/images', "
+                                f"{quote(gname)}, {quote(iname)})]"
+                            )
                         ],
-                        "properties": version_properties(v, f"[parameters('{v.source_param}')]"),
+                        "properties": version_properties(v, parameter(v.source_param)),
                     }
                 )
     parameters: dict = {
@@ -164,13 +202,15 @@ def template(export: Export) -> dict:
                 "version is made from"
             },
         }
-    return {
-        "$schema": SCHEMA,
-        "contentVersion": "1.0.0.0",
-        "metadata": {"generator": f"acgsim, scenario {export.scenario}"},
-        "parameters": parameters,
-        "resources": resources,
-    }
+    return escaped(
+        {
+            "$schema": SCHEMA,
+            "contentVersion": "1.0.0.0",
+            "metadata": {"generator": f"acgsim, scenario {export.scenario}"},
+            "parameters": parameters,
+            "resources": resources,
+        }
+    )
 
 
 def render(export: Export) -> str:

@@ -2,7 +2,8 @@ r"""Bicep: the ARM export's resources and properties, written the way Bicep user
 
 Parameters for the source image of each version and the environment tag, a symbolic name per
 resource, `parent:` instead of dependsOn and slash-joined names. Strings are single-quoted with
-Bicep's escapes (\\, \', \n, \r, \t and \${ so that no interpolation happens).
+Bicep's escapes (\\, \', \n, \r, \t and \$, so that no ${ interpolation happens); Bicep has no
+bracket expressions, so a string that ARM would escape as "[[...]" is written as it is.
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ def value(v: object, indent: int = 0) -> str:
 
 
 def _unliteral(v: object) -> object:
-    """ARM's "[[" escape is not Bicep's: give strings back their own first character; ARM
-    parameter references become Bicep parameter references."""
-    if isinstance(v, str) and v.startswith("[parameters('") and v.endswith("')]"):
-        return Ref(v[len("[parameters('") : -len("')]")])
-    if isinstance(v, str) and v.startswith("[[") and v.endswith("]"):
-        return v[1:]
+    """ARM's property values in Bicep: its parameter expressions become parameter references,
+    and every other string is text, quoted by `value` (ARM's "[[" escape is not Bicep's)."""
+    if isinstance(v, arm.Expr):
+        name = v.removeprefix("[parameters('").removesuffix("')]")
+        if v != arm.parameter(name):
+            raise ValueError(f"no Bicep form for the ARM expression {v}")
+        return Ref(name)
     if isinstance(v, dict):
         return {k: _unliteral(x) for k, x in v.items()}
     if isinstance(v, list):
@@ -111,8 +113,7 @@ def render(export: Export) -> str:
             )
             for v in image.versions:
                 vsym = f"version_{v.key}"
-                props = _unliteral(arm.version_properties(v, ""))
-                props["storageProfile"]["source"]["id"] = Ref(v.source_param)
+                props = _unliteral(arm.version_properties(v, arm.parameter(v.source_param)))
                 body = {
                     "parent": Ref(isym),
                     "name": v.name,

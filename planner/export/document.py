@@ -136,6 +136,12 @@ def from_plan(plan: Plan) -> Export:
     return from_scenario(apply_choices(Scenario.model_validate(plan.scenario_spec), plan.choices()))
 
 
+def one_line(text: str) -> str:
+    """Text for a comment line of any format: a line break in it would end the comment and
+    make the rest code (shell, HCL and Bicep comments end at CR or LF)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def timeout_minutes(seconds: float) -> int:
     """A client timeout long enough for replication: twice the estimate, at least an hour, in
     whole ten minutes (too-short tool timeouts are the commonest complaint of gallery users)."""

@@ -4,13 +4,16 @@ Arguments and blocks are the ones the azurerm provider documents for these resou
 tests keep that list, with its source). The resource group, each version's source image and the
 tags are variables. Each version gets a `timeouts { create }` twice its estimated replication time
 (at least an hour; azurerm's default is 30 minutes): too-short tool timeouts are the commonest
-complaint of gallery users. Strings are HCL-quoted: \\ " and newlines escaped, and ${ and %{
-doubled so no template interpolation happens.
+complaint of gallery users. Strings are HCL-quoted: \\ " and newlines escaped, and the $ of ${
+and % of %{ written as Unicode escapes so no template sequence starts; text in a comment keeps to
+its line.
 """
 
 from __future__ import annotations
 
-from acgsim.planner.export.document import Export, timeout_minutes
+import shlex
+
+from acgsim.planner.export.document import Export, one_line, timeout_minutes
 
 SECURITY = {  # the azurerm flags that express each SecurityType feature
     "Standard": [],
@@ -25,10 +28,13 @@ PERMISSION = {"private": "Private", "groups": "Groups", "community": "Community"
 
 
 def quote(text: str) -> str:
-    """An HCL string literal holding exactly `text`."""
+    """An HCL string literal holding exactly `text`. The first character of a template
+    sequence is a Unicode escape (${ as \\u0024{, %{ as \\u0025{): HCL reads an escape as
+    literal text on its own, whatever surrounds it, while the documented doubled form ($${) is
+    misread by python-hcl2 where no } follows it (it reads on to the next brace in the file)."""
     out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     out = out.replace("\r", "\\r").replace("\t", "\\t")
-    return '"' + out.replace("${", "$${").replace("%{", "%%{") + '"'
+    return '"' + out.replace("${", "\\u0024{").replace("%{", "\\u0025{") + '"'
 
 
 def _attrs(pairs: list[tuple[str, str]], indent: str) -> str:
@@ -101,7 +107,8 @@ def render(export: Export) -> str:
         if g.spec.soft_delete:
             block += (
                 "  # soft delete: azurerm has no argument for it; enable it with\n"
-                f"  # az sig update --gallery-name {g.spec.name} --soft-delete true\n"
+                f"  # az sig update --gallery-name {one_line(shlex.quote(g.spec.name))}"
+                " --soft-delete true\n"
             )
         out.append(block + "}\n")
         for image in g.images:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -14,7 +15,7 @@ from acgsim.cli import app
 from acgsim.sim.errors import InputError, Problem, ScenarioError, printable
 from acgsim.sim.loader import validate
 
-from ..helpers import BASE
+from ..helpers import BASE, set_at
 
 CONTROL = st.sampled_from([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0))]).filter(
     lambda c: c not in "\t\n"
@@ -28,13 +29,6 @@ FIELDS = [
 ]
 
 
-def _set(data: dict, path: tuple, value: str) -> None:
-    node = data
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-
-
 @given(
     field=st.sampled_from(FIELDS),
     before=st.text(max_size=10),
@@ -43,7 +37,7 @@ def _set(data: dict, path: tuple, value: str) -> None:
 )
 def test_a_control_character_anywhere_is_refused_with_its_field(field, before, char, after):
     data = copy.deepcopy(BASE)
-    _set(data, field, before + char + after)
+    set_at(data, field, before + char + after)
     try:
         validate(data, file="t.yaml")
     except ScenarioError as exc:
@@ -70,3 +64,38 @@ def test_the_cli_never_echoes_an_escape_sequence(tmp_path):
     assert result.exit_code == 2
     assert "description: holds the control character \\x1b" in result.output
     assert "\x1b" not in result.output
+
+
+def test_a_lone_surrogate_is_refused_and_never_printed_raw(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["galleries"][0]["description"] = "half a pair: \udc80"  # JSON's "\udc80" reads as one
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(app, ["export", str(path), "--format", "terraform"])
+    assert result.exit_code == 2
+    assert (
+        "galleries[0].description: holds \\udc80, half of a UTF-16 surrogate pair" in result.output
+    )
+    assert printable("a\ud800b") == "a\\ud800b"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("galleries", 0, "description"),
+        ("galleries", 0, "images", 0, "description"),
+        ("galleries", 0, "sharing", "eula"),
+    ],
+)
+def test_text_az_would_read_as_a_file_is_refused(field):
+    data = copy.deepcopy(BASE)
+    if field[2] == "sharing":
+        data["galleries"][0]["sharing"] = {"mode": "community"}
+    set_at(data, field, "@~/.ssh/id_rsa")  # az would send the key as the description
+    with pytest.raises(ScenarioError) as info:
+        validate(data, file="t.yaml")
+    [p] = info.value.problems
+    assert p.path == field and "starts with '@'" in p.message
+    for fine in ("@", "mail images@contoso.example", " @team"):
+        set_at(data, field, fine)
+        validate(data, file="t.yaml")

@@ -22,6 +22,7 @@ from acgsim.sim.errors import ScenarioError
 from acgsim.sim.loader import load
 
 from ..helpers import ROOT, SCENARIOS, build
+from ..hostile.formats import hcl_text
 from ..planner.arm_schema import strict_errors
 from ..sim.engine_cases import one_region
 
@@ -114,6 +115,8 @@ def _hostile_scenario():
         "publisher_email": "images@contoso.example",
     }
     data["galleries"][0]["images"][0]["end_of_life"] = "2027-06-30"
+    # identifiers Azure accepts that argparse would take for options
+    data["galleries"][0]["images"][0].update(publisher="-contoso", sku="--help")
     version = data["galleries"][0]["images"][0]["versions"][0]
     version["regions"] = [
         "westeurope",
@@ -185,14 +188,23 @@ def test_arm_escapes_expressions_and_keeps_text():
     assert arm.literal("[beta] gallery") == "[beta] gallery"  # not an expression: left alone
 
 
-def _hcl_string(raw: str) -> str:
-    assert raw.startswith('"') and raw.endswith('"'), raw
-    body = raw[1:-1].replace("$${", "${").replace("%%{", "%{")
-    return re.sub(
-        r'\\(["\\ntr])',
-        lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)),
-        body,
-    )
+def test_arm_escapes_every_string_it_did_not_write_as_an_expression():
+    data = one_region(count=1)
+    gallery = data["galleries"][0]
+    gallery["description"] = "[concat('a', 'b')]"
+    gallery["sharing"] = {"mode": "community", "prefix": "[p]", "eula": "[parameters('x')]"}
+    export = document.from_scenario(build(data))
+    t = arm.template(export)
+    props = t["resources"][0]["properties"]
+    assert props["description"] == "[[concat('a', 'b')]"
+    info = props["sharingProfile"]["communityGalleryInfo"]
+    assert (info["publicNamePrefix"], info["eula"]) == ("[[p]", "[[parameters('x')]")
+    assert info["publisherUri"] == "[parameters('community_gal_publisher_uri')]"  # its own
+    assert strict_errors(t) == []
+    text = bicep.render(export)
+    assert "description: '[concat(\\'a\\', \\'b\\')]'" in text  # Bicep: plain text
+    assert "eula: '[parameters(\\'x\\')]'" in text and "publisherUri: community_gal_" in text
+    assert arm.quote("o'brien") == "'o''brien'"  # a name inside resourceId(...)
 
 
 def _check_hcl(node, kind: str | None, problems: list[str]) -> None:
@@ -235,7 +247,7 @@ def test_terraform_timeouts_and_escaping():
     doc = hcl2.loads(text)
     gallery = next(b for b in doc["resource"] if '"azurerm_shared_image_gallery"' in b)
     [body] = gallery['"azurerm_shared_image_gallery"'].values()
-    assert _hcl_string(body["description"]) == HOSTILE
+    assert hcl_text(body["description"]) == HOSTILE
     versions = [b for b in doc["resource"] if '"azurerm_shared_image_version"' in b]
     [body] = versions[0]['"azurerm_shared_image_version"'].values()
     assert body["timeouts"][0]["create"] == '"60m"'
@@ -259,7 +271,7 @@ def test_azcli_script_quotes_every_value():
     script = azcli.render(EXPORTS["hostile"])
     commands = _commands(script)
     assert [c[:4] for c in commands] == [
-        ["az", "sig", "create", "--resource-group"],
+        ["az", "sig", "create", "--resource-group=$RESOURCE_GROUP"],  # '=': it may start with '-'
         ["az", "sig", "image-definition", "create"],
         ["az", "sig", "image-version", "create"],
         ["az", "sig", "image-version", "update"],  # the per-region exclude-from-latest
@@ -270,6 +282,7 @@ def test_azcli_script_quotes_every_value():
     ]
     for c in commands[:2]:
         assert f"--description={HOSTILE}" in c  # one argument, '=' so a leading '-' is safe
+    assert {"--publisher=-contoso", "--sku=--help", "--offer", "o"} <= set(commands[1])
     version = commands[2]
     i = version.index("--target-regions")
     assert version[i + 1 : i + 3] == ["westeurope=1=standard_lrs", "westus=2=standard_lrs"]
@@ -327,7 +340,7 @@ def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
         ["sig", "image-version"],
     ]
     assert f"--description={hostile}" in calls[0]
-    assert calls[0][calls[0].index("--resource-group") + 1] == "rg-test"
+    assert "--resource-group=rg-test" in calls[0]
     assert calls[0][calls[0].index("--tags") + 1 :][:2] == ["environment=test", "managedBy=acgsim"]
     assert not marker.exists()
 
