@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from acgsim.sim.errors import Problem, ScenarioError
-from acgsim.sim.fields import StorageName
+from acgsim.sim.fields import Currency, StorageName
 from acgsim.sim.loader import read_document
 from acgsim.sim.scenario import Prices, Scenario
 
@@ -37,7 +37,7 @@ class PriceTable(BaseModel):
 
     as_of: date
     source: str
-    currency: Literal["USD"] = "USD"
+    currency: Currency = "USD"
     storage_per_gb_month: dict[StorageName, Annotated[float, Field(ge=0)]]
     egress_per_gb: float = Field(ge=0)
     notes: list[str]

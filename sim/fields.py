@@ -101,6 +101,15 @@ def _label(value: str) -> str:
 Label = Annotated[str, AfterValidator(_label)]
 
 
+def _currency(value: str) -> str:
+    if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+        refuse("BadCurrency", value=value)
+    return value
+
+
+Currency = Annotated[str, AfterValidator(_currency)]  # an ISO 4217 code: USD, EUR, GBP
+
+
 def _az_text(value: str) -> str:
     if len(value) > 1 and value.startswith("@"):
         refuse("AzFileReference", value=value)

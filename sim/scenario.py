@@ -25,6 +25,7 @@ from acgsim.sim.errors import InputError, refuse
 from acgsim.sim.fields import (
     AzText,
     Count,
+    Currency,
     GalleryName,
     ImageName,
     ImageRef,
@@ -360,18 +361,11 @@ _OBJECTIVE_KEYS = {
 class Prices(StrictModel):
     as_of: date | None = Field(None, description="when these prices were read")
     source: str | None = None
-    currency: str = Field(
+    currency: Currency = Field(
         "USD", description="ISO 4217; a table in another currency than USD gives every price"
     )
     storage_per_gb_month: dict[StorageName, Annotated[float, Field(ge=0)]] = {}
     egress_per_gb: float | None = Field(None, ge=0)
-
-    @field_validator("currency")
-    @classmethod
-    def _iso_code(cls, value: str) -> str:
-        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
-            refuse("BadCurrency", value=value)
-        return value
 
     @model_validator(mode="after")
     def _one_currency(self) -> Prices:

@@ -115,3 +115,14 @@ def test_currency_is_an_iso_code(base, code):
     base["prices"] = dict(EUR, currency=code)
     [problem] = errors(base)
     assert problem.where == "prices.currency" and "ISO 4217" in problem.message
+
+
+def test_a_plan_priced_in_another_currency_reads_back(tmp_path):
+    import acgsim
+    from acgsim.planner.plan import load_plan
+
+    plan = acgsim.plan(acgsim.load("quickstart"), runs=2, workers=1, prices=EUR)
+    assert plan.prices.currency == "EUR"
+    path = tmp_path / "plan.json"
+    path.write_text(plan.to_json())
+    assert load_plan(path).to_json() == plan.to_json()  # a EUR plan.json is read back whole
