@@ -47,7 +47,7 @@ HOSTILE_PLANS = [
     (("scenario",), "[concat('a')]", "scenario", "not a valid name"),
     (("guidance",), SHELL, "guidance", "'seed' or 'current'"),
     (("objectives", "p95"), "soon", "objectives.p95", "duration"),
-    (("prices", "currency"), "<b>EUR</b>", "prices.currency", "USD"),
+    (("prices", "currency"), "<b>EUR</b>", "prices.currency", "not a currency code"),
     ((*SPEC, "name"), "[concat('a','b')]", "scenario_spec.galleries[0].name", "gallery name"),
     ((*SPEC, "region"), SHELL, "scenario_spec.galleries[0].region", "unknown Azure region"),
     ((*SPEC, "description"), "ok\x00", "scenario_spec.galleries[0].description", "\\x00"),
