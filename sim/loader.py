@@ -2,7 +2,8 @@
 
 Whatever is wrong with a file (unreadable, not UTF-8, bad YAML, a duplicate key, an unknown field,
 a value Azure would refuse, a dangling reference) becomes a Problem naming the file, the field path
-and, for YAML, the line. Nothing here raises anything but ScenarioError for a bad file.
+and the line. Nothing here raises anything but ScenarioError for a bad file; reading the text
+within limits is sim.documents.
 """
 
 from __future__ import annotations
