@@ -311,6 +311,10 @@ def import_command(
 ) -> None:
     """Start a scenario from what is deployed: read an ARM template's galleries, images, versions.
 
+    Parameters' defaults, variables, concat, format and copy loops are evaluated within ARM's own
+    limits (4 MB expanded, 800 resources and copies); what depends on a deployment becomes a
+    placeholder named in the scenario's description.
+
     Example: acgsim import exported-template.json -o scenarios/mine.yaml
     """
     from acgsim.planner.export import importer

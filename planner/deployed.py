@@ -186,7 +186,7 @@ class _Reader:
             return None
 
     def template(self, template: dict) -> None:
-        found = importer.version_resources(template)
+        found = importer.version_resources(template, self.file)
         if not found:
             self.problem(("resources",), f"holds no image version ({VERSION_TYPE})")
         for where, parts, props in found:

@@ -231,7 +231,7 @@ def test_bad_values_are_located_problems(tmp_path, change, where, says):
                         "v": {
                             "type": "Microsoft.Compute/galleries/images/versions",
                             "name": "g/web/1.0.0",
-                            "properties": "[variables('p')]",
+                            "properties": "[reference('p').properties]",  # a deployment's
                         }
                     }
                 }
