@@ -279,9 +279,7 @@ def plan(
 
 @app.command(name="export")
 def export_command(
-    source: Annotated[
-        Path, typer.Argument(help="plan.json from `acgsim plan`, a scenario or a bundled name.")
-    ],
+    source: Annotated[Path, typer.Argument(help="plan.json, a scenario or a bundled name.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="arm, bicep, terraform or azcli.")],
     output: OutputFile = None,
     force: OverwriteFile = False,
@@ -328,9 +326,7 @@ def import_command(
 
 @app.command()
 def report(
-    source: Annotated[
-        Path, typer.Argument(help="result.json, plan.json, or a scenario (or name) to run.")
-    ],
+    source: Annotated[Path, typer.Argument(help="result.json, plan.json or a scenario to run.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and plots.")],
     svg: Annotated[bool, typer.Option(help="Also write the plots as SVG.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing report.")] = False,
