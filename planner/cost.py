@@ -27,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from acgsim.sim.errors import Problem, ScenarioError
 from acgsim.sim.fields import Currency, StorageName
 from acgsim.sim.loader import read_document
-from acgsim.sim.scenario import Prices, Scenario
+from acgsim.sim.objectives import Prices
+from acgsim.sim.scenario import Scenario
 
 
 class PriceTable(BaseModel):

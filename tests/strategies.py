@@ -5,15 +5,13 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from acgsim.sim import catalog
+from acgsim.sim.objectives import Objectives, Prices, RegionObjective
 from acgsim.sim.params import DiskTime, Dist, ModelParams
 from acgsim.sim.scenario import (
     Arrivals,
     Gallery,
     ImageDefinition,
     ImageVersion,
-    Objectives,
-    Prices,
-    RegionObjective,
     RegionOutage,
     ReplicationFailure,
     RoleAssignment,

@@ -9,7 +9,7 @@ import pytest
 from acgsim.planner import cost
 from acgsim.sim.errors import ScenarioError
 from acgsim.sim.loader import validate
-from acgsim.sim.scenario import Prices
+from acgsim.sim.objectives import Prices
 
 from ..helpers import errors
 
