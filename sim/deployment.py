@@ -169,10 +169,10 @@ def scale_set(
 ) -> Generator:
     """The SimPy process of one scale set: its PUT, then its instances in batches."""
     env = m.env
-    reqs = [
-        m.rec.open("vmss_instance", name, wave.region, wave.subscription, wave.image, env.now)
-        for _ in range(wave.instances)
-    ]
+    n = wave.instances
+    reqs = m.rec.open_many(
+        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now
+    )
     call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
     state: VersionState | None = None
     error = m.gallery.access(wave.subscription, wave.image, wave.orchestration == "Flexible")
@@ -188,13 +188,14 @@ def scale_set(
     copy = state.copies[wave.region]
     holder = [copy.pool.bind_set()]
     batch = m.params.vmss_batch
-    for start in range(0, len(reqs), batch):  # the next batch starts when these disks exist
+    for start in range(0, n, batch):  # the next batch starts when these disks exist
         disks = []
-        for i in range(start, min(start + batch, len(reqs))):
-            reqs[i].version = state.ref
+        for i in range(start, min(start + batch, n)):
+            req = next(reqs)
+            req.version = state.ref
             disks.append(env.event())
             env.process(
-                _instance(m, reqs[i], copy, holder, float(factors[i]), float(boots[i]), disks[-1])
+                _instance(m, req, copy, holder, float(factors[i]), float(boots[i]), disks[-1])
             )
         yield env.all_of(disks)
     if holder[0] is not None:
