@@ -21,6 +21,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from acgsim.sim.footprint import check_room
 from acgsim.sim.gallery import RegionCopy, VersionState
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
@@ -29,7 +30,8 @@ from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import durations
 
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
-CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams
+CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams; also how many
+# requests a wave submits between looks at the memory left (a burst submits them in one step)
 
 
 def _backoff(m: Simulation, retry: int) -> float:
@@ -232,6 +234,8 @@ def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
         due = wave.at + i * gap
         if due > env.now:
             yield env.timeout(due - env.now)
+        if i % CHUNK == CHUNK - 1:
+            check_room()
         if slots is not None:
             env.process(_held(m, slots, wave, name, float(factors[i]), float(boots[i])))
             continue
@@ -248,6 +252,8 @@ def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
         due = wave.at + k * gap
         if due > env.now:
             yield env.timeout(due - env.now)
+        if k % 64 == 63:  # 64 sets under way: 3 MB at most
+            check_room()
         factors, boots = _draws(m, rng, wave.instances)
         name = f"{wave.name or f'scale_sets[{index}]'}#{k}"
         env.process(scale_set(m, wave, name, factors, boots))
@@ -260,6 +266,7 @@ def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
     name = a.name or f"arrivals[{index}]"
     mean_gap, end, t = 60.0 / a.rate_per_min, a.at + a.duration, a.at
     while True:
+        check_room()
         gaps = rng.exponential(mean_gap, CHUNK)
         factors, boots = _draws(m, rng, CHUNK)
         for j in range(CHUNK):

@@ -101,6 +101,36 @@ class RunTooLarge(InputError):
     """A run, plan or sweep above its ceiling, refused before it starts."""
 
 
+class OutOfRoom(Exception):
+    """A run stopped before its process ran out of memory; the message says how close it came."""
+
+
+ROOM_BYTES = 128 << 20  # a run stops with this much left, room to take it apart cleanly
+
+
+def check_room() -> None:
+    """OutOfRoom when this process is within ROOM_BYTES of its address-space limit (RLIMIT_AS),
+    or the machine's available memory is below ROOM_BYTES: stopping there ends the run with a
+    message, where running out gives MemoryError deep in SimPy or the kernel's OOM killer.
+    Linux only (/proc); elsewhere it never stops a run."""
+    try:
+        import resource  # POSIX only
+
+        with open("/proc/self/statm", "rb") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+        with open("/proc/meminfo", "rb") as f:
+            free = next(
+                (int(x.split()[1]) << 10 for x in f if x.startswith(b"MemAvailable:")), None
+            )
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if limit != resource.RLIM_INFINITY and mapped > limit - ROOM_BYTES:
+        raise OutOfRoom(f"{_gb(mapped)} of the {_gb(limit)} this process may use")
+    if free is not None and free < ROOM_BYTES:
+        raise OutOfRoom(f"the machine had {_gb(free)} of memory left")
+
+
 def _about(n: int) -> str:
     """n to two significant digits: 123,456,789 -> 120,000,000."""
     return f"{round(n, 2 - len(str(n))) if n >= 100 else n:,}"

@@ -108,6 +108,10 @@ class Recorder:
         self.records.extend(every)
         return iter(every)
 
+    def finished(self) -> int:
+        """Requests that succeeded or failed so far, in every region."""
+        return sum(s.requests - s.in_flight for s in self.regions.values())
+
     def throttled(self, req: Request) -> None:
         req.throttled += 1
         self.regions[req.region].throttled += 1

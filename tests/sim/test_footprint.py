@@ -101,6 +101,27 @@ def test_traced_scale_sets_keep_every_record_in_submission_order(base):
     assert ids == list(range(1, 151)) and result.overall.requests == 150
 
 
+def test_ticks_change_nothing_and_come_in_order(monkeypatch):
+    scenario = load(SCENARIOS / "global-rollout.yaml")
+    plain = engine.simulate(scenario, trace=True).to_json()
+    monkeypatch.setattr(engine, "CHECK_EVERY", 97)
+    ticks: list[tuple[float, int]] = []
+    ticked = engine.simulate(scenario, trace=True, tick=lambda *t: ticks.append(t))
+    assert ticked.to_json() == plain
+    assert len(ticks) > 10 and ticks == sorted(ticks)
+    assert ticks[-1][1] <= ticked.overall.requests
+
+
+def test_a_run_near_the_end_of_memory_stops_with_a_message(monkeypatch):
+    """Within ROOM_BYTES of the address-space limit a run stops, and says so, instead of
+    crawling into MemoryError inside SimPy."""
+    if not Path("/proc/self/statm").exists():
+        pytest.skip("the room left is read from /proc")
+    monkeypatch.setattr(footprint, "ROOM_BYTES", 1 << 50)  # as if there were no room left
+    with pytest.raises(RunTooLarge, match=r"quickstart: the run stopped, .*--max-memory"):
+        engine.simulate(load(QUICK))
+
+
 # --- the ceilings ------------------------------------------------------------------------------
 
 
