@@ -186,12 +186,9 @@ def run(
     _fail_if_broken(results, file)
     if out_dir is not None:
         files.write_results(out_dir, results, force)
-    if as_json:
-        sys.stdout.write(tables.results_json(results))
-    else:
-        tables.print_run(results[0]) if runs == 1 else tables.print_many(results)
-        if out_dir is not None:
-            _say(f"wrote results to {out_dir}")
+    tables.print_results(results, as_json)
+    if not as_json and out_dir is not None:
+        _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
         from acgsim.reports import html
 
@@ -383,10 +380,7 @@ def sweep(
     axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs, max_runs, bool(scheduler))
     journal = Journal.open(out_dir, spec, resume, force, cells)
     todo = sw.tasks(cells, runs, journal.done())
-    _warn(
-        f"{len(cells)} cells x {runs} runs: {len(todo)} to run"
-        + (f", {journal.resumed} already done" if journal.resumed else "")
-    )
+    _warn(journal.plan_line(len(cells), runs, len(todo)))
     stopped = journal.run(
         todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
     )
@@ -561,14 +555,11 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
 
     Example: acgsim schema -o acgsim.schema.json
     """
-    import json
-
-    from acgsim.sim.scenario import Scenario
+    from acgsim.sim.loader import schema_text
 
     if output is not None:
         files.check_target(output, force)
-    text = json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
-    _print_or_write(text, output, force)
+    _print_or_write(schema_text(), output, force)
 
 
 @app.command(name="assumptions")
@@ -583,15 +574,7 @@ def show_assumptions(
 
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
-    from acgsim.sim import catalog
-    from acgsim.sim.params import ModelParams, assumptions
-
-    if file is None:
-        params, guidance = ModelParams(), catalog.DEFAULT_GUIDANCE
-    else:
-        scenario = _load(file)
-        params, guidance = scenario.model, scenario.guidance
-    console.print_assumptions(assumptions(params, guidance), as_json)
+    console.print_assumptions(None if file is None else _load(file), as_json)
 
 
 if __name__ == "__main__":

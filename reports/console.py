@@ -107,7 +107,14 @@ def print_lessons(rows: list[dict], as_json: bool) -> None:
     emit(as_json, rows, title, ["name", "what it is about"], table)
 
 
-def print_assumptions(rows: list[dict], as_json: bool) -> None:
+def print_assumptions(scenario: Scenario | None, as_json: bool) -> None:
+    """The model assumptions in force: the defaults, or a scenario's with its overrides."""
+    from acgsim.sim.params import ModelParams, assumptions
+
+    if scenario is None:
+        rows = assumptions(ModelParams(), catalog.DEFAULT_GUIDANCE)
+    else:
+        rows = assumptions(scenario.model, scenario.guidance)
     title = "Model assumptions (override under `model:` in a scenario)"
     table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
     emit(as_json, rows, title, ["parameter", "value", "rationale"], table)
