@@ -183,6 +183,28 @@ def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
 
 
 @contextmanager
+def ticker(horizon_s: float) -> Iterator:
+    """A run's progress bar (simulated time, requests finished) on a terminal, shown from the
+    first tick, so a short run shows none; yields the engine's tick callback (None elsewhere)."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = None
+
+        def tick(now_s: float, finished: int) -> None:
+            nonlocal task
+            what = f"simulating: {finished:,} requests done"
+            if task is None:
+                task = bar.add_task(what, total=horizon_s)
+            bar.update(task, completed=now_s, description=what)
+
+        yield tick
+
+
+@contextmanager
 def status(what: str) -> Iterator:
     """A spinner with the latest message on a terminal; yields the callback (None elsewhere)."""
     if not err.is_terminal:
