@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from acgsim import __version__
 from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
+from acgsim.sim import footprint  # light: the ceilings, before any model loads
 from acgsim.sim.errors import InputError, printable  # light: no pydantic, no numpy
 
 
@@ -83,6 +84,8 @@ VARY = (
     "galleries[0].images[web].versions[1.0.0].replicas"
 )
 MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
+MaxRequests = Annotated[int, typer.Option(min=1, help=footprint.REQUESTS_HELP)]
+MaxMemory = Annotated[float, typer.Option(min=0.01, help=footprint.MEMORY_HELP)]
 
 
 def _runs(low: int, what: str):
@@ -98,14 +101,16 @@ def _say(text: str, err: bool = False) -> None:
 _warn = partial(_say, err=True)
 
 
-def _load(path: Path):
-    """The scenario a file or a bundled name holds; its warnings go to stderr."""
+def _load(path: Path, max_requests=None, max_memory=None, runs=1, trace=False):
+    """The scenario a file or bundled name holds (warnings to stderr), refused past a ceiling."""
     from acgsim import scenarios
     from acgsim.sim.loader import load_scenario
 
     scenario, warnings = load_scenario(scenarios.resolve(path))
     for w in warnings:
         _warn(str(w))
+    if max_requests is not None:
+        footprint.check([scenario], runs, footprint.Ceiling(max_requests, max_memory), trace=trace)
     return scenario
 
 
@@ -162,6 +167,8 @@ def run(
     timing: Annotated[bool, typer.Option(help="Record wall time (makes output vary).")] = False,
     force: Force = False,
     report: Report = False,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
     """Simulate a scenario: time to running, throttling, failures, replicas, replication.
 
@@ -173,25 +180,23 @@ def run(
     from acgsim.reports import tables
     from acgsim.sim.engine import simulate, simulate_many
 
-    scenario = _load(file)
+    scenario = _load(file, max_requests, max_memory, runs, trace)
     if report and out_dir is None:
         raise InputError("--report needs --out DIR to write into")
     if out_dir is not None:
         files.check_outputs(out_dir, files.result_files(runs, trace), force, report)
     if runs == 1:  # one run uses the seed itself, not a child of it
-        results = [simulate(scenario, seed, trace=trace, timing=timing)]
+        with console.ticker(scenario.horizon) as tick:
+            results = [simulate(scenario, seed, trace=trace, timing=timing, tick=tick)]
     else:
         bar = lambda items: console.track(items, "runs")  # noqa: E731
         results = simulate_many(scenario, runs, seed, trace=trace, timing=timing, progress=bar)
     _fail_if_broken(results, file)
     if out_dir is not None:
         files.write_results(out_dir, results, force)
-    if as_json:
-        sys.stdout.write(tables.results_json(results))
-    else:
-        tables.print_run(results[0]) if runs == 1 else tables.print_many(results)
-        if out_dir is not None:
-            _say(f"wrote results to {out_dir}")
+    tables.print_results(results, as_json)
+    if not as_json and out_dir is not None:
+        _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
         from acgsim.reports import html
 
@@ -227,6 +232,8 @@ def plan(
         list[str] | None, typer.Option(help="Also write arm, bicep, terraform or azcli to --out.")
     ] = None,
     force: Force = False,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
     """Recommend replicas and storage per region, verified by simulation and priced.
 
@@ -260,6 +267,7 @@ def plan(
             prices=table,
             workers=workers,
             progress=progress,
+            ceiling=footprint.Ceiling(max_requests, max_memory),
         )
     changes = None if current is None else diff.diff(result, current)
     if out_dir is not None:
@@ -330,6 +338,8 @@ def report(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and plots.")],
     svg: Annotated[bool, typer.Option(help="Also write the plots as SVG.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing report.")] = False,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
     """A self-contained HTML report (plots embedded) and a Markdown summary.
 
@@ -346,7 +356,8 @@ def report(
 
     files.check_folder(out_dir, force, "a report")
     source = scenarios.resolve(source)
-    shown = load_plan(source) or load_result(source) or simulate(_load(source))
+    shown = load_plan(source) or load_result(source)
+    shown = shown or simulate(_load(source, max_requests, max_memory))
     _fail_if_broken([shown], source)
     written = html.report(shown, out_dir, svg, exports.for_report)
     _say(f"wrote {', '.join(str(p) for p in written)}")
@@ -366,6 +377,8 @@ def sweep(
     force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
     plot: Annotated[str, typer.Option(help="The figure to plot.")] = "ttr_p95_s",
     max_runs: Annotated[int, typer.Option(min=1, help="Refuse a sweep of more runs.")] = 10_000,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
     """Run a grid of scenario variants, each for K runs, on all cores or on Dask.
 
@@ -380,13 +393,13 @@ def sweep(
 
     if plot not in sw.FIGURES:
         raise InputError(f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}")
-    axes, cells, spec = sw.prepare(scenarios.resolve(file), vary, runs, max_runs, bool(scheduler))
+    ceiling = footprint.Ceiling(max_requests, max_memory)
+    axes, cells, spec = sw.prepare(
+        scenarios.resolve(file), vary, runs, max_runs, bool(scheduler), ceiling, workers
+    )
     journal = Journal.open(out_dir, spec, resume, force, cells)
     todo = sw.tasks(cells, runs, journal.done())
-    _warn(
-        f"{len(cells)} cells x {runs} runs: {len(todo)} to run"
-        + (f", {journal.resumed} already done" if journal.resumed else "")
-    )
+    _warn(journal.plan_line(len(cells), runs, len(todo)))
     stopped = journal.run(
         todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
     )
@@ -473,8 +486,7 @@ def library_copy(
     source = scenarios.path(name)
     folder = dest.endswith(("/", os.sep)) or Path(dest).is_dir()  # Path() drops the slash
     target = Path(dest) / source.name if folder else Path(dest)
-    files.check_target(target, force)
-    _print_or_write(source.read_text(encoding="utf-8"), target, force)
+    _print_or_write(source.read_text(encoding="utf-8"), target, force)  # checks the target
 
 
 @app.command()
@@ -485,6 +497,8 @@ def compare(
     seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: A's).")] = None,
     regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
     as_json: AsJson = False,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
     """Run two scenarios on common random numbers and compare their key figures.
 
@@ -498,6 +512,7 @@ def compare(
     from acgsim.sim.stats import paired
 
     first, second = _load(a), _load(b)
+    footprint.check([first, second], runs, footprint.Ceiling(max_requests, max_memory))
     seed = first.seed if seed is None else seed
     ra, rb = simulate_many(first, runs, seed), simulate_many(second, runs, seed)
     _fail_if_broken(ra, a)
@@ -526,9 +541,8 @@ def init(
     """
     from acgsim.planner import starter
 
-    files.check_target(file, force)
     text = starter.scenario_text(region or ["westeurope"], vms, scale_sets)
-    _print_or_write(text, file, force)
+    _print_or_write(text, file, force)  # write_atomic checks the target first
     _say(f"next: acgsim run {file}")
 
 
@@ -561,14 +575,9 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
 
     Example: acgsim schema -o acgsim.schema.json
     """
-    import json
+    from acgsim.sim.loader import schema_text
 
-    from acgsim.sim.scenario import Scenario
-
-    if output is not None:
-        files.check_target(output, force)
-    text = json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
-    _print_or_write(text, output, force)
+    _print_or_write(schema_text(), output, force)  # write_atomic checks the target
 
 
 @app.command(name="assumptions")
@@ -583,15 +592,7 @@ def show_assumptions(
 
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
-    from acgsim.sim import catalog
-    from acgsim.sim.params import ModelParams, assumptions
-
-    if file is None:
-        params, guidance = ModelParams(), catalog.DEFAULT_GUIDANCE
-    else:
-        scenario = _load(file)
-        params, guidance = scenario.model, scenario.guidance
-    console.print_assumptions(assumptions(params, guidance), as_json)
+    console.print_assumptions(None if file is None else _load(file), as_json)
 
 
 if __name__ == "__main__":

@@ -27,12 +27,14 @@ from acgsim import __version__
 from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
-from acgsim.sim import catalog
+from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import InputError
+from acgsim.sim.footprint import Ceiling, Footprint
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.workers import process_pool, worker_count
 
 MAX = rules.MAX_REPLICAS
+SEARCH_STEPS = 5  # candidates one region's search simulates, about: 5.3 in global-rollout
 Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
 
 
@@ -214,10 +216,12 @@ def plan(
     prices: cost.PriceTable | None = None,
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
+    ceiling: Ceiling | None = None,
 ) -> Plan:
     """The cheapest plan that meets the scenario's objectives, verified by simulation and priced.
 
     Each candidate is simulated `runs` times on the child seeds of `seed` (default: the scenario's).
+    Given a ceiling, a search estimated to simulate more is refused before it starts.
     """
     if runs < 2:
         raise InputError(
@@ -227,6 +231,9 @@ def plan(
     table = prices or cost.with_overrides(cost.DEFAULT_PRICES, scenario.prices, "the scenario")
     units = rules.baseline(scenario, premium)
     workers = worker_count(workers, runs)  # a candidate's runs are the work to share out
+    if ceiling is not None:
+        size, candidates = search_footprint(scenario, units, runs, workers)
+        ceiling.check(size, f"planning (about {candidates:,} candidates x {runs} runs)")
     pool = process_pool(workers) if workers > 1 else None  # its workers die with acgsim
     try:
         ev = Evaluator(scenario, runs, seed, pool)
@@ -240,6 +247,30 @@ def plan(
     return _assemble(
         scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
+
+
+def search_footprint(
+    scenario: Scenario, units: list[rules.UnitPlan], runs: int, workers: int
+) -> tuple[Footprint, int]:
+    """What the search will simulate, about, and how many candidates: each group's chosen counts
+    and SEARCH_STEPS for each region with an objective (runs of the group's waves), and the
+    whole plan once."""
+    one = footprint.estimate(scenario)
+    sizes = footprint.wave_requests(scenario)
+    candidates, requests = 1, one.requests
+    for group in _groups(scenario, units):
+        n = 1 + SEARCH_STEPS * sum(1 for r in group.regions if group.objectives[r].asked)
+        candidates += n
+        requests += n * sum(sizes[w][1] for w in group.waves)
+    per_sample = one.events - one.requests * footprint.EVENTS_PER_REQUEST
+    size = Footprint(
+        requests,
+        requests * footprint.EVENTS_PER_REQUEST + candidates * per_sample,
+        candidates * one.samples,
+        one.working,
+        one.kept,
+    )
+    return footprint.of_runs([(size, runs)], keep=False, processes=workers), candidates
 
 
 def _verify(

@@ -107,7 +107,14 @@ def print_lessons(rows: list[dict], as_json: bool) -> None:
     emit(as_json, rows, title, ["name", "what it is about"], table)
 
 
-def print_assumptions(rows: list[dict], as_json: bool) -> None:
+def print_assumptions(scenario: Scenario | None, as_json: bool) -> None:
+    """The model assumptions in force: the defaults, or a scenario's with its overrides."""
+    from acgsim.sim.params import ModelParams, assumptions
+
+    if scenario is None:
+        rows = assumptions(ModelParams(), catalog.DEFAULT_GUIDANCE)
+    else:
+        rows = assumptions(scenario.model, scenario.guidance)
     title = "Model assumptions (override under `model:` in a scenario)"
     table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
     emit(as_json, rows, title, ["parameter", "value", "rationale"], table)
@@ -173,6 +180,28 @@ def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
     if not err.is_terminal:
         return items
     return rich_track(items, description=what, console=err, total=total)
+
+
+@contextmanager
+def ticker(horizon_s: float) -> Iterator:
+    """A run's progress bar (simulated time, requests finished) on a terminal, shown from the
+    first tick, so a short run shows none; yields the engine's tick callback (None elsewhere)."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = None
+
+        def tick(now_s: float, finished: int) -> None:
+            nonlocal task
+            what = f"simulating: {finished:,} requests done"
+            if task is None:
+                task = bar.add_task(what, total=horizon_s)
+            bar.update(task, completed=now_s, description=what)
+
+        yield tick
 
 
 @contextmanager

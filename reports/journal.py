@@ -103,6 +103,11 @@ class Journal:
             return f"a worker failed ({type(exc).__name__}: {exc})"
         return None
 
+    def plan_line(self, cells: int, runs: int, todo: int) -> str:
+        """What the sweep is about to run, and what an earlier one already ran."""
+        done = f", {self.resumed} already done" if self.resumed else ""
+        return f"{cells} cells x {runs} runs: {todo} to run{done}"
+
     def warnings(self, stopped: str | None, total: int) -> list[str]:
         """What the user should know at the end: failed runs, and how to finish a stopped sweep."""
         lines = []

@@ -7,6 +7,7 @@ this module, nowhere else.
 from __future__ import annotations
 
 import json
+import sys
 
 from acgsim.planner.plan import Plan
 from acgsim.reports.console import emit, err, out
@@ -38,6 +39,16 @@ def results_json(results: list[RunResult]) -> str:
         "summary": aggregate(results),
     }
     return json.dumps(doc, indent=2) + "\n"
+
+
+def print_results(results: list[RunResult], as_json: bool) -> None:
+    """Every run as JSON, or one run's tables, or the key figures of several."""
+    if as_json:
+        sys.stdout.write(results_json(results))
+    elif len(results) == 1:
+        print_run(results[0])
+    else:
+        print_many(results)
 
 
 def duration(seconds: float | None) -> str:

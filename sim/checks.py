@@ -3,7 +3,8 @@
 Single fields (names, ranges, regions) are checked by the models in sim.scenario. Here: limits per
 subscription and region [ACG], uniqueness of names and identifiers [SIG][TS], publishing profiles
 (duplicate regions, the source region, ZRS without zones, image size, Shallow) [TS][SIG], direct
-sharing limits [SHARE], and every name the scenario uses to point at something else. Every problem
+sharing limits [SHARE], every name the scenario uses to point at something else, and what is too
+big to simulate at all (sim.footprint). Every problem
 in the file is reported, not just the first. A warning is legal but probably not what was meant.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from acgsim.sim import catalog
+from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import Problem, problem
 from acgsim.sim.naming import version_key
 from acgsim.sim.scenario import ImageVersion, Scenario
@@ -29,6 +30,7 @@ def check(s: Scenario) -> list[Problem]:
     _check_access(s, out)
     _check_workload(s, out)
     _check_faults(s, out)
+    out += footprint.problems(s)
     return out
 
 

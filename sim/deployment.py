@@ -21,6 +21,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from acgsim.sim.footprint import check_room
 from acgsim.sim.gallery import RegionCopy, VersionState
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
@@ -29,7 +30,8 @@ from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import durations
 
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
-CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams
+CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams; also how many
+# requests a wave submits between looks at the memory left (a burst submits them in one step)
 
 
 def _backoff(m: Simulation, retry: int) -> float:
@@ -169,10 +171,10 @@ def scale_set(
 ) -> Generator:
     """The SimPy process of one scale set: its PUT, then its instances in batches."""
     env = m.env
-    reqs = [
-        m.rec.open("vmss_instance", name, wave.region, wave.subscription, wave.image, env.now)
-        for _ in range(wave.instances)
-    ]
+    n = wave.instances
+    reqs = m.rec.open_many(
+        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now
+    )
     call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
     state: VersionState | None = None
     error = m.gallery.access(wave.subscription, wave.image, wave.orchestration == "Flexible")
@@ -188,13 +190,14 @@ def scale_set(
     copy = state.copies[wave.region]
     holder = [copy.pool.bind_set()]
     batch = m.params.vmss_batch
-    for start in range(0, len(reqs), batch):  # the next batch starts when these disks exist
+    for start in range(0, n, batch):  # the next batch starts when these disks exist
         disks = []
-        for i in range(start, min(start + batch, len(reqs))):
-            reqs[i].version = state.ref
+        for i in range(start, min(start + batch, n)):
+            req = next(reqs)
+            req.version = state.ref
             disks.append(env.event())
             env.process(
-                _instance(m, reqs[i], copy, holder, float(factors[i]), float(boots[i]), disks[-1])
+                _instance(m, req, copy, holder, float(factors[i]), float(boots[i]), disks[-1])
             )
         yield env.all_of(disks)
     if holder[0] is not None:
@@ -231,6 +234,8 @@ def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
         due = wave.at + i * gap
         if due > env.now:
             yield env.timeout(due - env.now)
+        if i % CHUNK == CHUNK - 1:
+            check_room()
         if slots is not None:
             env.process(_held(m, slots, wave, name, float(factors[i]), float(boots[i])))
             continue
@@ -247,6 +252,8 @@ def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
         due = wave.at + k * gap
         if due > env.now:
             yield env.timeout(due - env.now)
+        if k % 64 == 63:  # 64 sets under way: 3 MB at most
+            check_room()
         factors, boots = _draws(m, rng, wave.instances)
         name = f"{wave.name or f'scale_sets[{index}]'}#{k}"
         env.process(scale_set(m, wave, name, factors, boots))
@@ -259,6 +266,7 @@ def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
     name = a.name or f"arrivals[{index}]"
     mean_gap, end, t = 60.0 / a.rate_per_min, a.at + a.duration, a.at
     while True:
+        check_room()
         gaps = rng.exponential(mean_gap, CHUNK)
         factors, boots = _draws(m, rng, CHUNK)
         for j in range(CHUNK):

@@ -18,10 +18,11 @@ import numpy as np
 import simpy
 
 from acgsim import __version__
-from acgsim.sim import catalog
+from acgsim.sim import catalog, footprint
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.faults import Outages, ReplicationFaults
+from acgsim.sim.footprint import RunTooLarge
 from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import PoolFigures, Recorder, merge, region_summary
 from acgsim.sim.model import Simulation
@@ -144,8 +145,10 @@ def simulate(
     trace: bool = False,
     timing: bool = False,
     subset: Subset | None = None,
+    tick: Tick | None = None,
 ) -> RunResult:
-    """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed)."""
+    """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed);
+    `tick`, if given, hears how far the run has got every TICK_EVERY events."""
     seed = scenario.seed if seed is None else seed
     started = time.perf_counter()
     result = RunResult(
@@ -159,15 +162,54 @@ def simulate(
         faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
         objective_p95_s=scenario.objectives.p95,
     )
+    short: str | None = None
     try:
         m = build_simulation(scenario, _seed_sequence(seed, run), trace, subset)
-        m.env.run(until=scenario.horizon)
+        _run(m, scenario.horizon, tick)
         _summarise(m, result)
+    except footprint.OutOfRoom as exc:  # stopped before memory ran out: the user's to fix
+        short = str(exc)
+    except MemoryError:  # ran out all the same (one step took it all)
+        short = "memory ran out"
     except Exception as exc:  # the envelope carries the failure; the CLI shows it and exits 1
         result.error = "".join(traceback.format_exception(exc))
+    if short is not None:  # raised here, once the run's processes are let go
+        raise RunTooLarge(
+            f"{scenario.name}: the run stopped, {short}: simulate less, or lower --max-memory to "
+            "what this machine has so that acgsim refuses such a run before it starts"
+        )
     if timing:
         result.wall_time_s = round(time.perf_counter() - started, 3)
     return result
+
+
+Tick = Callable[[float, int], None]
+"""Told, now and then during a run, the simulated seconds reached and the requests finished."""
+CHECK_EVERY = 10_000  # events between looks at the memory left (~15 MB of a burst at most)
+TICKS = 5  # looks between ticks: a tick every 50,000 events, a few a second on one core
+
+
+def _run(m: Simulation, until: float, tick: Tick | None) -> None:
+    """`env.run(until=until)`, the same steps in the same order, looking every CHECK_EVERY events
+    at the memory left (footprint.out_of_room) and telling `tick` how far the run has got."""
+    env = m.env
+    # the stop event Environment.run(until) schedules: first among the events at `until`
+    stop = simpy.Event(env)
+    stop._ok, stop._value = True, None
+    env.schedule(stop, simpy.core.URGENT, until - env.now)
+    stop.callbacks.append(simpy.core.StopSimulation.callback)
+    looks = 0
+    footprint.check_room()
+    try:
+        while True:
+            for _ in range(CHECK_EVERY):
+                env.step()
+            footprint.check_room()
+            looks += 1
+            if tick is not None and looks % TICKS == 0:
+                tick(env.now, m.rec.finished())
+    except simpy.core.StopSimulation:
+        return
 
 
 Progress = Callable[[Iterable[int]], Iterable[int]]

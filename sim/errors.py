@@ -176,6 +176,16 @@ REFUSALS: dict[str, Refusal] = {
     "ZoneMissing": Refusal("region '{region}' has no availability zones to lose", source="REG"),
     # --- warnings: legal, but probably not what was meant ---
     "NotTargeted": Refusal("{what}"),
+    # --- what no ceiling allows (sim.footprint) ---
+    "TooManySamples": Refusal(
+        "sampling every {interval} over a {horizon} horizon takes {times} samples per region, "
+        "more than the {limit} a run may take (about 1 GB per region): set "
+        "model.sample_interval to {least} or more, or shorten the horizon"
+    ),
+    "WaveTooLarge": Refusal(
+        "this wave submits {count} requests{how}, more than the {limit} one wave may hold (the "
+        "limit of a VM wave's count): split it, or make it smaller"
+    ),
     "AfterHorizon": Refusal("{what} at {at} is after the horizon {horizon}: it never happens"),
     "CommunityInfo": Refusal(
         "a community gallery's contact information is public, and the az CLI and Terraform "

@@ -213,6 +213,11 @@ def dump_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def schema_text() -> str:
+    """The JSON Schema of the scenario format, as `acgsim schema` writes it."""
+    return json.dumps(Scenario.model_json_schema(mode="validation"), indent=2) + "\n"
+
+
 def load_output(path: Path, model: type[M], marker: str) -> M | None:
     """acgsim's own JSON output (a result or a plan) read back: None when the file is not one
     (no top-level MARKER key; a scenario, say), else the model, or ScenarioError naming the file

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acgsim.sim import footprint
 from acgsim.sim.engine import simulate
 from acgsim.sim.errors import InputError, ScenarioError
 from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import KEY_FIGURES, mean_ci
-from acgsim.sim.workers import WorkerSetupError, require_dask, run_everywhere
+from acgsim.sim.workers import WorkerSetupError, require_dask, run_everywhere, worker_count
 
 FIGURES = KEY_FIGURES
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$")
@@ -162,11 +163,18 @@ def grid(data: dict, axes: list[Axis], file: str) -> list[Cell]:
 
 
 def prepare(
-    path: Path, vary: list[str], runs: int, max_runs: int = MAX_RUNS, dask: bool = False
+    path: Path,
+    vary: list[str],
+    runs: int,
+    max_runs: int = MAX_RUNS,
+    dask: bool = False,
+    ceiling: footprint.Ceiling | None = None,
+    workers: int = 1,
 ) -> tuple[list[Axis], list[Cell], dict]:
     """What a sweep of one scenario file runs: its axes, its validated cells and its spec. The
-    grid is counted before it is built: above MAX_RUNS (or max_runs) it is refused. With `dask`,
-    Dask must be installed (checked before anything is written)."""
+    grid is counted before it is built: above MAX_RUNS (or max_runs) it is refused; given a
+    ceiling, so is a grid whose cells' estimates add up to more (on `workers` processes). With
+    `dask`, Dask must be installed (checked before anything is written)."""
     if dask:
         try:
             require_dask()
@@ -183,7 +191,13 @@ def prepare(
     if not isinstance(data, dict):
         raise SweepError(f"{path}: not a scenario")
     base, _ = validate(data, file=str(path), text=text)  # the base scenario itself first
-    return axes, grid(data, axes, str(path)), spec(str(path), base, axes, runs)
+    built = grid(data, axes, str(path))
+    if ceiling is not None:
+        processes = worker_count(workers, len(built) * runs)
+        size = [(footprint.estimate(c.scenario), runs) for c in built]
+        doing = f"this sweep ({len(built):,} cells x {runs:,} run{'s' if runs > 1 else ''})"
+        ceiling.check(footprint.of_runs(size, keep=False, processes=processes), doing)
+    return axes, built, spec(str(path), base, axes, runs)
 
 
 def run_task(task: tuple) -> dict:

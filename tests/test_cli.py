@@ -556,3 +556,20 @@ def test_scenarios_copy_into_a_new_folder_named_with_a_slash(tmp_path, monkeypat
     assert (tmp_path / "newdir" / "quickstart.yaml").is_file()
     assert run("scenarios", "copy", "quickstart", "mine.yaml").exit_code == 0
     assert (tmp_path / "mine.yaml").is_file()
+
+
+@pytest.mark.parametrize("command", ["run", "plan", "sweep", "compare", "report"])
+def test_every_command_that_simulates_has_the_ceilings(command):
+    wide = runner.invoke(app, [command, "--help"], env={"COLUMNS": "300"})
+    text = " ".join(wide.output.split())
+    assert "--max-requests" in text and "--max-memory" in text and "before it starts" in text
+    assert "[default: 2000000]" in text and "[default: 2.0]" in text
+
+
+def test_a_run_past_its_ceiling_exits_2_in_one_line_before_any_work(tmp_path):
+    result = run("run", QUICKSTART, "--runs", "5", "--max-requests", "100", "--out", str(tmp_path))
+    _no_traceback(result)
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "these 5 runs would simulate 300 requests" in result.output
+    assert "--max-requests 300" in result.output and not any(tmp_path.iterdir())
+    assert run("run", QUICKSTART, "--runs", "5", "--max-requests", "300").exit_code == 0

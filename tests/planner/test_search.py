@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from acgsim.planner import search
 from acgsim.planner.plan import Plan
+from acgsim.sim.loader import load
 
 from ..helpers import build
 from ..sim.engine_cases import one_region
@@ -179,3 +180,27 @@ def test_storage_change_is_flagged():
         p.regions[0].storage == "Standard_ZRS" and p.regions[0].scenario_storage == "Standard_LRS"
     )
     assert any("storage type cannot be updated" in w for w in p.warnings)
+
+
+def test_a_plan_past_its_ceiling_is_refused_before_it_simulates(monkeypatch):
+    from acgsim.planner import evaluate
+    from acgsim.sim.footprint import Ceiling, RunTooLarge
+
+    from ..helpers import SCENARIOS
+
+    quick = load(SCENARIOS / "quickstart.yaml")
+    monkeypatch.setattr(evaluate, "simulate", lambda *a, **k: pytest.fail("it simulated"))
+    with pytest.raises(RunTooLarge, match=r"^planning \(about 12 candidates x 20 runs\)"):
+        search.plan(quick, runs=20, ceiling=Ceiling(requests=10_000))
+
+
+def test_the_search_estimate_covers_what_the_bundled_searches_simulate():
+    from acgsim.planner import rules
+
+    from ..helpers import SCENARIOS
+
+    for name in ("quickstart", "vmss-many-at-once"):
+        scenario = load(SCENARIOS / f"{name}.yaml")
+        size, _ = search.search_footprint(scenario, rules.baseline(scenario, False), 2, 1)
+        done = search.plan(scenario, runs=2)
+        assert done.simulated_requests <= size.requests

@@ -204,3 +204,12 @@ def test_plots_keep_the_order_values_were_given():
     ]
     line = sweep_plot(summary, [numbers], "ttr_p95_s").axes[0].lines[0]
     assert list(line.get_xdata()) == [1, 2, 10]
+
+
+def test_a_sweep_past_its_ceiling_is_refused_before_it_runs():
+    from acgsim.sim.footprint import Ceiling, RunTooLarge
+
+    with pytest.raises(RunTooLarge, match=r"^this sweep \(2 cells x 1 run\) would simulate 120 "):
+        sw.prepare(QUICK, ["model.replica_concurrency=5,20"], 1, ceiling=Ceiling(requests=100))
+    _, cells, _ = sw.prepare(QUICK, ["seed=1,2"], 3, ceiling=Ceiling(requests=360))
+    assert len(cells) == 2
