@@ -226,10 +226,7 @@ def load_output(path: Path, model: type[M], marker: str) -> M | None:
     each field of its type (the model's), problems located as `file: field.path: what`."""
     if path.suffix.lower() != ".json":
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return None  # not readable as JSON: the scenario loader says precisely why
+    data, _ = read_document(path)  # within the same size and nesting limits as a scenario
     if not isinstance(data, dict) or marker not in data:
         return None
     problems = _control_characters(data, ()) + _non_finite(data, ())

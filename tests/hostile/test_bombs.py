@@ -187,3 +187,19 @@ def test_a_bomb_is_refused_in_one_line_within_seconds_and_little_memory(tmp_path
     assert line.startswith(f"{name}: ") and says in line, line
     assert outcome.seconds < MAX_SECONDS and (outcome.peak_mb or 0) < MAX_RSS_MB, outcome
     assert outcome.peak_mb is not None
+
+
+def test_an_oversized_plan_or_result_is_refused_by_the_same_limits(tmp_path):
+    from acgsim.planner.plan import load_plan
+    from acgsim.sim import documents
+    from acgsim.sim.errors import ScenarioError
+    from acgsim.sim.results import load_result
+
+    big = tmp_path / "plan.json"
+    big.write_text('{"scenario_spec": {}, "pad": "' + "x" * documents.MAX_BYTES + '"}')
+    with pytest.raises(ScenarioError, match=r"plan\.json: .*larger than 20 MB"):
+        load_plan(big)
+    deep = tmp_path / "result.json"
+    deep.write_text('{"replication_log": ' + "[" * 500 + "]" * 500 + "}")
+    with pytest.raises(ScenarioError, match=r"result\.json: .*more than 100 levels"):
+        load_result(deep)
