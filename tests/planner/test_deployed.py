@@ -21,7 +21,7 @@ from acgsim.planner.deployed import RegionState
 from acgsim.sim.errors import ScenarioError
 from acgsim.sim.loader import load
 
-from ..helpers import SCENARIOS
+from ..helpers import DELETE, SCENARIOS, set_at
 
 CORPUS = Path(__file__).parent / "deployed"
 WEB = "contosoImages/ubuntu-web/1.0.0"
@@ -101,18 +101,12 @@ def test_storage_not_given_follows_the_strategy_or_is_noted(tmp_path):
 
 def _set(path: tuple, value):
     def change(doc):
-        node = doc
-        for key in path[:-1]:
-            node = node[key]
-        if value is _DELETE:
-            del node[path[-1]]
-        else:
-            node[path[-1]] = value
+        set_at(doc, path, value)
 
     return change
 
 
-_DELETE = object()
+_DELETE = DELETE  # the shared marker: set_at removes the field
 P = ("publishingProfile",)
 T = (*P, "targetRegions")
 
