@@ -68,6 +68,7 @@ def put(m: Simulation, req: Request, policy: str) -> Generator[simpy.Event, None
             wait = _backoff(m, req.retries)
         elif error != "RegionUnavailable":
             wait = max(wait, retry.min_retry_after)
+        req.held += wait
         yield env.timeout(wait)
 
 
@@ -76,7 +77,9 @@ def _again(m: Simulation, req: Request) -> Generator[simpy.Event, None, bool]:
     if req.retries >= m.params.retry.max_retries:
         return False
     m.rec.retried(req)
-    yield m.env.timeout(_backoff(m, req.retries))
+    backoff = _backoff(m, req.retries)
+    req.lost += backoff
+    yield m.env.timeout(backoff)
     return True
 
 
@@ -107,7 +110,7 @@ def _create_disk(
     try:
         yield env.timeout(disk)
     except simpy.Interrupt:
-        req.disk += env.now - started
+        req.lost += env.now - started
         return False
     del got.active[req.id]
     pool.release(got)
@@ -148,32 +151,46 @@ def _instance(
     boot: float,
     disk_done: simpy.Event,
 ) -> Generator:
-    """One scale-set instance: a disk from the scale set's replica (then `disk_done`), then boot."""
+    """One scale-set instance: a disk from the scale set's replica (then `disk_done`), then boot.
+    The last instance of a batch to have its disk (or to give up) is left in holder[1]: where
+    its time since the batch started went is where the next batches' instances waited."""
     pool = copy.pool
     while True:
         pin = holder[0]
         if pin is None or not pin.up:
             pin = holder[0] = pool.bind_set(pin)
         if pin is not None and (yield from _create_disk(m, req, pool, copy, factor, pin)):
+            holder[1] = req
             disk_done.succeed()
             req.boot = boot
             yield m.env.timeout(boot)
             m.rec.succeed(req, m.env.now)
             return
         if not (yield from _again(m, req)):
+            holder[1] = req
             disk_done.succeed()
             m.rec.fail(req, _lost_error(m, req), m.env.now)
             return
 
 
 def scale_set(
-    m: Simulation, wave: ScaleSetWave, name: str, factors: np.ndarray, boots: np.ndarray
+    m: Simulation,
+    wave: ScaleSetWave,
+    name: str,
+    source: str,
+    factors: np.ndarray,
+    boots: np.ndarray,
 ) -> Generator:
-    """The SimPy process of one scale set: its PUT, then its instances in batches."""
+    """The SimPy process of one scale set: its PUT, then its instances in batches.
+
+    An instance's time to running counts from the set's PUT: the time the PUT was refused
+    (`held`), then its set's earlier batches (each as long as its slowest instance took to get
+    its disk: creating it, `batches`; queuing for the replica, `queued_before`; lost replicas,
+    `lost`), then its own wait, disk, losses and boot."""
     env = m.env
     n = wave.instances
     reqs = m.rec.open_many(
-        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now
+        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now, source
     )
     call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
     state: VersionState | None = None
@@ -188,18 +205,22 @@ def scale_set(
             m.rec.fail(r, error or "NotAvailableInRegion", env.now)
         return
     copy = state.copies[wave.region]
-    holder = [copy.pool.bind_set()]
+    holder: list = [copy.pool.bind_set(), None]  # the set's replica, the batch's last instance
     batch = m.params.vmss_batch
+    built = queued = lost = 0.0  # the earlier batches' time, by where it went
     for start in range(0, n, batch):  # the next batch starts when these disks exist
         disks = []
         for i in range(start, min(start + batch, n)):
             req = next(reqs)
             req.version = state.ref
+            req.held, req.batches, req.queued_before, req.lost = call.held, built, queued, lost
             disks.append(env.event())
             env.process(
                 _instance(m, req, copy, holder, float(factors[i]), float(boots[i]), disks[-1])
             )
         yield env.all_of(disks)
+        last = holder[1]
+        built, queued, lost = built + last.disk, queued + last.wait, last.lost
     if holder[0] is not None:
         holder[0].sets -= 1  # the scale set no longer draws on its replica
 
@@ -214,19 +235,25 @@ def _draws(m: Simulation, rng: np.random.Generator, n: int) -> tuple[np.ndarray,
 
 
 def _held(
-    m: Simulation, slots: simpy.Resource, wave: VmWave, name: str, factor: float, boot: float
+    m: Simulation,
+    slots: simpy.Resource,
+    wave: VmWave,
+    name: str,
+    source: str,
+    factor: float,
+    boot: float,
 ) -> Generator:
     """A VM the client sends only when one of its `concurrency` slots is free."""
     with slots.request() as turn:
         yield turn
-        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, m.env.now)
+        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, m.env.now, source)
         yield from vm(m, req, factor, boot)
 
 
 def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
     """Submit a wave's VM requests, spread evenly over `spread`, at most `concurrency` in flight."""
     env = m.env
-    name = wave.name or f"vms[{index}]"
+    name, source = wave.name or f"vms[{index}]", f"vms/{index}"
     factors, boots = _draws(m, m.streams.rng(f"workload/vms/{index}"), wave.count)
     gap = wave.spread / wave.count
     slots = simpy.Resource(env, wave.concurrency) if wave.concurrency else None
@@ -237,9 +264,9 @@ def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
         if i % CHUNK == CHUNK - 1:
             check_room()
         if slots is not None:
-            env.process(_held(m, slots, wave, name, float(factors[i]), float(boots[i])))
+            env.process(_held(m, slots, wave, name, source, float(factors[i]), float(boots[i])))
             continue
-        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, env.now)
+        req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, env.now, source)
         env.process(vm(m, req, float(factors[i]), float(boots[i])))
 
 
@@ -256,14 +283,14 @@ def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
             check_room()
         factors, boots = _draws(m, rng, wave.instances)
         name = f"{wave.name or f'scale_sets[{index}]'}#{k}"
-        env.process(scale_set(m, wave, name, factors, boots))
+        env.process(scale_set(m, wave, name, f"scale_sets/{index}", factors, boots))
 
 
 def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
     """Poisson arrivals of VM requests at `rate_per_min` from `at` for `duration`."""
     env = m.env
     rng = m.streams.rng(f"workload/arrivals/{index}")
-    name = a.name or f"arrivals[{index}]"
+    name, source = a.name or f"arrivals[{index}]", f"arrivals/{index}"
     mean_gap, end, t = 60.0 / a.rate_per_min, a.at + a.duration, a.at
     while True:
         check_room()
@@ -275,5 +302,5 @@ def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
                 return
             if t > env.now:
                 yield env.timeout(t - env.now)
-            req = m.rec.open("vm", name, a.region, a.subscription, a.image, env.now)
+            req = m.rec.open("vm", name, a.region, a.subscription, a.image, env.now, source)
             env.process(vm(m, req, float(factors[j]), float(boots[j])))

@@ -18,7 +18,7 @@ import numpy as np
 import simpy
 
 from acgsim import __version__
-from acgsim.sim import catalog, footprint
+from acgsim.sim import attribution, catalog, footprint
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.faults import Outages, ReplicationFaults
@@ -29,7 +29,7 @@ from acgsim.sim.model import Simulation
 from acgsim.sim.params import assumptions
 from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.replication import replicate
-from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult
+from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, WaveSummary
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -255,10 +255,19 @@ def _summarise(m: Simulation, result: RunResult) -> None:
         done[region] = max(times) if times and None not in times else None
     every = list(done.values())
     result.simulated_end_s = end
-    result.regions = [
-        RegionSummary(**region_summary(r, s, figures[r], end, done[r]))
-        for r, s in m.rec.regions.items()
+    cuts = {r: attribution.region_p95(s.ttr) for r, s in m.rec.regions.items()}
+    waves = [
+        attribution.wave_summary(m.scenario, key, w, cuts[w.region])
+        for key, w in sorted(m.rec.waves.items(), key=lambda kw: attribution.wave_order(kw[0]))
     ]
+    result.waves = [WaveSummary(**w) for w in waves]
+    result.regions = []
+    for r, s in m.rec.regions.items():
+        row = region_summary(r, s, figures[r], end, done[r])
+        mine = [(w, k) for k, w in m.rec.waves.items() if w.region == r]
+        row["p95_parts_s"] = attribution.region_tail(mine, cuts[r])
+        row["bottleneck"] = attribution.bottleneck(m.scenario, r, row["p95_parts_s"], waves)
+        result.regions.append(RegionSummary(**row))
     result.overall = RegionSummary(
         **region_summary(
             "all",

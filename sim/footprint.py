@@ -52,7 +52,8 @@ IN_FLIGHT_BYTES = 1_700  # a VM request in flight: 1,426 B throttled, 1,471 B no
 # FINISHED_BYTES: 1,525 B (250,000 to 1,000,000 VMs), 1,613 B (100,000 to 400,000)
 SET_BYTES = 1_350  # a scale set under way beside its instances: 2,781 B for a set of one
 DRAW_BYTES = 16  # a scale-set instance's disk factor and boot time, drawn when its set starts
-FINISHED_BYTES = 48  # a finished request's figures: 22 B in a VM wave, 42 B in arrivals
+FINISHED_BYTES = 80  # a finished request's figures: 22 B in a VM wave, 42 B in arrivals, plus
+# 32 B for its wave (time to running, and the six parts of it as float32: sim.attribution)
 TRACED_BYTES = 2_000  # a traced request's record and row: 862 B; 1,947 B of RSS with the JSON
 EVENTS_PER_REQUEST = 12  # SimPy events: 5.4 unthrottled, 12.4 a throttled burst of 100,000
 

@@ -32,12 +32,22 @@ class Request:
     replica: int = -1  # index of the replica that created the disk
     throttled: int = 0  # 429 answers received
     retries: int = 0
-    wait: float = 0.0  # time waiting for a replica slot
-    disk: float = 0.0  # time creating the OS disk from a replica
+    wait: float = 0.0  # time queued for a replica slot
+    disk: float = 0.0  # time creating the OS disk from a replica (work lost to a replica: `lost`)
     boot: float = 0.0
     finished: float | None = None
     outcome: str = "in_flight"  # succeeded | failed | in_flight
     error: str = ""
+    source: str = ""  # the workload wave's key: "vms/0", "scale_sets/1", "arrivals/2"
+    held: float = 0.0  # time refused at the front door (429s, region down) before a retry
+    batches: float = 0.0  # a scale-set instance: its set's earlier batches creating their disks
+    lost: float = 0.0  # disk work lost with a replica, and the backoff before trying again
+    queued_before: float = 0.0  # a scale-set instance: its set's earlier batches queuing
+
+    def parts(self) -> tuple[float, float, float, float, float, float]:
+        """Where the time to running went, in the order of sim.attribution.PARTS; they sum to it."""
+        queued = self.wait + self.queued_before
+        return (self.held, self.batches, queued, self.disk, self.lost, self.boot)
 
     def row(self) -> dict:
         return asdict(self)
@@ -68,6 +78,21 @@ class RegionStats:
         self.retries = 0
 
 
+class WaveStats:
+    """Streaming aggregates for one workload wave: its outcomes, and for each request that ran,
+    its time to running (exact percentiles) and where that time went (float32: 24 bytes)."""
+
+    __slots__ = ("failed", "parts", "region", "requests", "succeeded", "ttr")
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.requests = 0
+        self.succeeded = 0
+        self.failed: Counter = Counter()
+        self.ttr = array("d")
+        self.parts = array("f")  # six values a request that ran, in the order of Request.parts
+
+
 class Recorder:
     """Collects request outcomes per region; keeps every record only when tracing."""
 
@@ -76,13 +101,28 @@ class Recorder:
         self.trace = trace
         self.records: list[Request] = []
         self.next_id = 0
+        self.waves: dict[str, WaveStats] = {}
+
+    def _wave(self, source: str, region: str, n: int) -> None:
+        w = self.waves.get(source)
+        if w is None:
+            w = self.waves[source] = WaveStats(region)
+        w.requests += n
 
     def open(
-        self, kind: str, wave: str, region: str, subscription: str, image: str, now: float
+        self,
+        kind: str,
+        wave: str,
+        region: str,
+        subscription: str,
+        image: str,
+        now: float,
+        source: str,
     ) -> Request:
-        """A new request, counted as submitted and in flight."""
+        """A new request of the wave `source`, counted as submitted and in flight."""
         self.next_id += 1
-        req = Request(self.next_id, kind, wave, region, subscription, image, now)
+        req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
+        self._wave(source, region, 1)
         stats = self.regions[region]
         stats.requests += 1
         stats.in_flight += 1
@@ -91,7 +131,15 @@ class Recorder:
         return req
 
     def open_many(
-        self, n: int, kind: str, wave: str, region: str, subscription: str, image: str, now: float
+        self,
+        n: int,
+        kind: str,
+        wave: str,
+        region: str,
+        subscription: str,
+        image: str,
+        now: float,
+        source: str,
     ) -> Iterator[Request]:
         """n requests submitted at once (a scale set's instances), counted now; each record is made
         as it is taken from the iterator, so a scale set waiting for its next batch holds none
@@ -101,7 +149,11 @@ class Recorder:
         stats = self.regions[region]
         stats.requests += n
         stats.in_flight += n
-        made = (Request(first + i, kind, wave, region, subscription, image, now) for i in range(n))
+        self._wave(source, region, n)
+        made = (
+            Request(first + i, kind, wave, region, subscription, image, now, source=source)
+            for i in range(n)
+        )
         if not self.trace:
             return made
         every = list(made)
@@ -125,8 +177,13 @@ class Recorder:
         stats = self.regions[req.region]
         stats.in_flight -= 1
         stats.succeeded += 1
-        stats.ttr.append(now - req.submitted)
+        ttr = now - req.submitted
+        stats.ttr.append(ttr)
         stats.waits.append(req.wait)
+        w = self.waves[req.source]
+        w.succeeded += 1
+        w.ttr.append(ttr)
+        w.parts.extend(req.parts())
 
     def fail(self, req: Request, error: str, now: float) -> None:
         req.finished, req.outcome, req.error = now, "failed", error
@@ -134,6 +191,7 @@ class Recorder:
         stats.in_flight -= 1
         stats.failed[error] += 1
         stats.waits.append(req.wait)
+        self.waves[req.source].failed[error] += 1
 
 
 def quantiles(values: array | np.ndarray) -> dict[str, float | None]:

@@ -60,6 +60,43 @@ def _shaped(**fields: Any):
     return AfterValidator(check)
 
 
+Part = Literal["throttled", "batches", "queued", "disk", "lost_replica", "boot"]
+Parts = dict[Part, Seconds]
+
+
+class Bottleneck(_Out):
+    """What sets a region's p95 (sim.attribution): the part of the time to running that takes
+    most of the slowest 5%'s time, the wave most of them come from, and what would help."""
+
+    part: Part
+    wave: str | None
+    share: Share = Field(description="the part's share of the tail's time to running")
+    replicas_help: bool = Field(description="queuing or lost replicas take 10% of it or more")
+    text: str
+    levers: list[str]
+
+
+class WaveSummary(_Out):
+    """One workload wave's figures: its p50/p95 and where its requests' time went."""
+
+    wave: str
+    key: str = Field(pattern=r"^(vms|scale_sets|arrivals)/[0-9]+$")
+    region: RegionName
+    image: str
+    scale_sets: NonNegative | None = Field(description="scale sets in the wave (scale-set waves)")
+    instances: NonNegative | None = Field(description="instances in each scale set")
+    requests: NonNegative
+    succeeded: NonNegative
+    failed: NonNegative
+    failure_rate: Share
+    ttr_p50_s: Seconds | None
+    ttr_p95_s: Seconds | None
+    parts_mean_s: Parts = Field(description="mean of each part over the requests that ran")
+    tail_requests: NonNegative = Field(
+        description="its requests at or above its region's p95 (the tail that sets it)"
+    )
+
+
 class RegionSummary(_Out):
     """Key figures of one region, or of all regions together (region 'all')."""
 
@@ -94,6 +131,10 @@ class RegionSummary(_Out):
     replication_done_s: Seconds | None = Field(
         description="when the last version finished replicating here (None if one never did)"
     )
+    p95_parts_s: Parts = Field(
+        {}, description="mean of each part over the requests at or above the p95 (the tail)"
+    )
+    bottleneck: Bottleneck | None = Field(None, description="what sets the p95, and why")
 
 
 class ReplicationRecord(_Out):
@@ -163,6 +204,7 @@ class RunResult(_Out):
     wall_time_s: Seconds | None = Field(None, description="only with --timing: not reproducible")
     overall: RegionSummary | None = None
     regions: list[RegionSummary] = []
+    waves: list[WaveSummary] = []
     replication_log: list[ReplicationRecord] = []
     timeseries: Series | None = None
     assumptions: Annotated[

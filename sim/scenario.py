@@ -326,6 +326,10 @@ class Scenario(StrictModel):
             update["objectives"] = self.objectives.with_options(objectives)
         return self.model_copy(update=update) if update else self
 
+    def wave(self, key: str) -> WaveRef:
+        """The wave with this key ("vms/0", "scale_sets/1", "arrivals/2")."""
+        return next(w for w in self.waves() if w.key == key)
+
     def waves(self) -> list[WaveRef]:
         """Every wave of the workload: VM waves, then scale-set waves, then arrival streams."""
         w = self.workload

@@ -93,6 +93,17 @@ class Estimate:
         """The upper end of the interval (the mean alone when there is no interval)."""
         return None if self.mean is None else self.mean + (self.half_width or 0)
 
+    @property
+    def lower(self) -> float | None:
+        """The lower end of the interval (the mean alone when there is no interval)."""
+        return None if self.mean is None else self.mean - (self.half_width or 0)
+
+    def overlaps(self, other: Estimate) -> bool:
+        """The two 95% intervals share a value (False if either has no mean)."""
+        if self.mean is None or other.mean is None:
+            return False
+        return self.lower <= other.upper and other.lower <= self.upper
+
 
 def mean_ci(values: list[float | None]) -> dict[str, float | int | None]:
     """Estimate.from_samples as a dict, for the tables that are serialised as they are."""

@@ -97,7 +97,7 @@ CASES = {
     "vms-10m": (
         {"vms": {"count": 10_000_000}},
         ["run"],
-        ["this run would simulate 10,000,000 requests", "16.4 GB", "--max-requests 10000000"],
+        ["this run would simulate 10,000,000 requests", "16.6 GB", "--max-requests 10000000"],
     ),
     "scale-sets-10k-x-1000": (
         {"scale_sets": {"count": 10_000, "instances": 1000}},
