@@ -16,9 +16,25 @@ from dataclasses import dataclass, field
 from acgsim.planner import rules
 from acgsim.planner.plan import VersionRegion, apply_choices
 from acgsim.sim.engine import Subset, simulate
-from acgsim.sim.results import RegionSummary
+from acgsim.sim.results import Bottleneck, RegionSummary, WaveSummary
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.stats import Estimate
+
+
+@dataclass
+class WaveFigures:
+    """One wave's figures over K runs (a wave of the region's workload)."""
+
+    wave: str
+    key: str
+    region: str
+    scale_sets: int | None
+    instances: int | None
+    requests: int
+    p50: Estimate
+    p95: Estimate
+    failure: Estimate
+    tail_share: float  # the wave's share of the region's requests at or above its p95
 
 
 @dataclass
@@ -33,6 +49,29 @@ class Figures:
     throttled: int
     wait_mean: float | None
     longest_queue: int
+    p95_runs: list[float | None] = field(default_factory=list)  # run i's p95, for pairing
+    failure_runs: list[float] = field(default_factory=list)
+    bottleneck: Bottleneck | None = None  # what sets the p95 in the run with the median p95
+    waves: list[WaveFigures] = field(default_factory=list)
+
+    def improves_on(self, other: Figures) -> bool:
+        """Significantly better than `other` on the same runs (common random numbers): the 95%
+        interval of the paired differences of failure rate, or else of p95, lies below zero."""
+        fails = Estimate.from_samples(
+            [a - b for a, b in zip(self.failure_runs, other.failure_runs, strict=True)]
+        )
+        if fails.mean is not None and fails.half_width is not None and fails.mean:
+            if fails.upper < 0:
+                return True
+            if fails.lower > 0:
+                return False
+        p95 = Estimate.from_samples(
+            [
+                None if a is None or b is None else a - b
+                for a, b in zip(self.p95_runs, other.p95_runs, strict=True)
+            ]
+        )
+        return p95.half_width is not None and p95.upper < 0
 
     def hopeless(self) -> bool:
         """More replicas cannot help: nobody waited for a slot and no replica was lost."""
@@ -88,10 +127,10 @@ class Group:
         return sorted({u.region for u in self.units})
 
 
-def _one(args: tuple) -> tuple[str | None, list[RegionSummary]]:
+def _one(args: tuple) -> tuple[str | None, list[RegionSummary], list[WaveSummary]]:
     scenario, seed, run, subset = args
     r = simulate(scenario, seed, run, subset=subset)
-    return r.error, r.regions
+    return r.error, r.regions, r.waves
 
 
 class Evaluator:
@@ -117,22 +156,57 @@ class Evaluator:
         jobs = [(variant, self.seed, i, subset) for i in range(self.runs)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
         by_region: dict[str, list[RegionSummary]] = {}
-        for error, regions in results:
+        waves: dict[str, list[WaveSummary]] = {}
+        for error, regions, run_waves in results:
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
             for r in regions:
                 by_region.setdefault(r.region, []).append(r)
+            for w in run_waves:
+                waves.setdefault(w.region, []).append(w)
         self.simulations += self.runs
         figures = {}
         for region in group.regions:
             rows = by_region[region]
             self.requests += sum(r.requests for r in rows)
-            figures[region] = _figures(rows)
+            figures[region] = _figures(rows, waves.get(region, []))
         group.tried[counts] = figures
         return figures
 
 
-def _figures(rows: list[RegionSummary]) -> Figures:
+def _wave_figures(waves: list[WaveSummary]) -> list[WaveFigures]:
+    """Each wave's figures over the runs (its rows, one a run, in run order)."""
+    by_key: dict[str, list[WaveSummary]] = {}
+    for w in waves:
+        by_key.setdefault(w.key, []).append(w)
+    out = []
+    for rows in by_key.values():
+        tails = sum(w.tail_requests for w in waves if w.region == rows[0].region)
+        w = rows[0]
+        out.append(
+            WaveFigures(
+                w.wave,
+                w.key,
+                w.region,
+                w.scale_sets,
+                w.instances,
+                w.requests,
+                Estimate.from_samples([x.ttr_p50_s for x in rows]),
+                Estimate.from_samples([x.ttr_p95_s for x in rows]),
+                Estimate.from_samples([x.failure_rate for x in rows]),
+                round(sum(x.tail_requests for x in rows) / tails, 3) if tails else 0.0,
+            )
+        )
+    return out
+
+
+def _median_run(rows: list[RegionSummary]) -> RegionSummary:
+    """The run whose p95 is the median (the lower of the two middle ones): a typical run."""
+    ran = sorted((r for r in rows if r.ttr_p95_s is not None), key=lambda r: r.ttr_p95_s)
+    return ran[(len(ran) - 1) // 2] if ran else rows[0]
+
+
+def _figures(rows: list[RegionSummary], waves: list[WaveSummary]) -> Figures:
     codes: dict[str, int] = {}
     for r in rows:
         for code, n in r.failed_by_code.items():
@@ -146,4 +220,8 @@ def _figures(rows: list[RegionSummary]) -> Figures:
         sum(r.throttled_429 for r in rows),
         Estimate.from_samples([r.wait_mean_s for r in rows]).mean,
         max(r.longest_queue for r in rows),
+        [r.ttr_p95_s for r in rows],
+        [r.failure_rate for r in rows],
+        _median_run(rows).bottleneck,
+        _wave_figures(waves),
     )

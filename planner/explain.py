@@ -32,6 +32,7 @@ def predict(
     f = full or searched
     rp.requests, rp.p50_s, rp.p95_s = f.requests, f.p50, f.p95
     rp.failure_rate = f.failure
+    rp.bottleneck = f.bottleneck
     rp.objective_p95_s, rp.objective_failure_rate = goal.p95, goal.failure
     if goal.asked:
         rp.meets_objectives = goal.met(f)
@@ -81,7 +82,9 @@ def search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) ->
 
 
 def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
-    """The message for a region whose objectives no replica count meets."""
+    """The message for a region whose objectives no replica count meets: the best figure, the
+    count kept (the fewest as good as the best within the confidence intervals) and what sets
+    the p95, with the levers that would help."""
     missed = []
     p95, fail = best.p95, best.failure
     if goal.misses_p95(best):
@@ -92,10 +95,15 @@ def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figur
         missed.append(f"failure rate {goal.failure:g} (best: {got})")
     plural = "replica" if replicas == 1 else "replicas"
     scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
-    return (
+    kept = (
         f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
-        f"the best tried is {replicas} {plural}, where {bottleneck(best, scale_sets)}"
+        f"the plan keeps {replicas} {plural}, the fewest that do as well as any count tried "
+        "(within the 95% confidence intervals, or a p95 within 5% of the objective)"
     )
+    b = best.bottleneck
+    if b is None or best.failed_by_code:
+        return f"{kept}, where {bottleneck(best, scale_sets)}"
+    return f"{kept}. {b.text}. Options: {'; '.join(b.levers)}"
 
 
 def _show(e: Estimate) -> str:

@@ -20,6 +20,7 @@ from acgsim.sim.checks import check
 from acgsim.sim.errors import Problem, ScenarioError, problem
 from acgsim.sim.fields import Label, RegionalReplicaCount, RegionName, StorageName
 from acgsim.sim.loader import load_output, pydantic_problems, validate
+from acgsim.sim.results import Bottleneck
 from acgsim.sim.scenario import Objectives, Scenario, TargetRegion
 from acgsim.sim.stats import Estimate
 
@@ -93,6 +94,24 @@ class RegionPlan(_Out):
     egress_one_time_usd: Money
     baseline_monthly_cost_usd: Money
     candidates: list[Candidate] = []
+    bottleneck: Bottleneck | None = Field(
+        None, description="what sets the p95 in the whole-scenario run with the median p95"
+    )
+
+
+class WavePlan(_Out):
+    """One wave of the workload with the plan's replicas: its figures over the runs."""
+
+    wave: str
+    key: str = Field(pattern=r"^(vms|scale_sets|arrivals)/[0-9]+$")
+    region: RegionName
+    scale_sets: NonNegative | None = None
+    instances: NonNegative | None = None
+    requests: NonNegative
+    p50_s: Estimate
+    p95_s: Estimate
+    failure_rate: Estimate
+    tail_share: float = Field(ge=0, le=1, description="its share of its region's slowest 5%")
 
 
 class Totals(_Out):
@@ -116,6 +135,7 @@ class Plan(_Out):
     runs: int = Field(ge=1, validation_alias=AliasChoices("runs", "replications"))
     below_guidance: bool
     regions: list[RegionPlan]
+    waves: list[WavePlan] = []
     totals: Totals
     prices: PriceTable
     warnings: list[str] = []

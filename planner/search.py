@@ -26,8 +26,8 @@ from collections.abc import Callable
 from acgsim import __version__
 from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion
-from acgsim.sim import catalog, footprint
+from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion, WavePlan
+from acgsim.sim import attribution, catalog, footprint
 from acgsim.sim.errors import InputError
 from acgsim.sim.footprint import Ceiling, Footprint
 from acgsim.sim.scenario import Scenario
@@ -65,6 +65,40 @@ def search_count(
             return _bisect(last_miss + 1, probe, met)
         last_miss, step = probe, step * 2
     return None
+
+
+MATERIAL = 0.05
+"""When no count meets a p95 objective, a count is kept over a smaller one only if it shortens
+the p95 by more than this share of the objective (an acgsim choice: 30 s of a 10-minute objective
+is not worth paying for when the objective is missed anyway), besides the confidence intervals."""
+
+
+def as_good(f: Figures, best: Figures, objective_p95: float | None) -> bool:
+    """`f` does as well as `best`: within the 95% confidence intervals of its failure rate and
+    p95, or with a p95 at most MATERIAL of the objective longer."""
+    same_failure = f.failure.mean == best.failure.mean or f.failure.overlaps(best.failure)
+    margin = MATERIAL * objective_p95 if objective_p95 is not None else 0.0
+    near = (
+        f.p95.mean is not None
+        and best.p95.mean is not None
+        and f.p95.mean - best.p95.mean <= margin
+    )
+    return same_failure and (f.p95.mean == best.p95.mean or f.p95.overlaps(best.p95) or near)
+
+
+def useful_count(
+    tried: dict[int, Figures], objective_p95: float | None, figures: Callable[[int], Figures]
+) -> int:
+    """When no count meets the objectives: the fewest that does as well as the best one tried
+    (lowest failure rate, then p95), found by bisection between the counts tried, so that no
+    replica is kept that cannot be shown to help."""
+    best = min(tried, key=lambda e: (*tried[e].score(), e))
+    top = tried[best]
+    found = min(e for e in tried if e <= best and as_good(tried[e], top, objective_p95))
+    below = [e for e in tried if e < found]
+    if not below:
+        return found
+    return _bisect(max(below) + 1, found, lambda e: as_good(figures(e), top, objective_p95))
 
 
 def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
@@ -159,8 +193,10 @@ def _search_all(
                 start = extra[region]
 
                 def stuck(e: int, fig=fig, start: int = start) -> bool:
+                    """More cannot help: nothing waits for a replica or loses one, or twice
+                    the replicas did not improve significantly on common random numbers."""
                     return fig(e).hopeless() or (
-                        e >= 2 * max(start, 1) and fig(e).score() == fig(start).score()
+                        e >= 2 * max(start, 1) and not fig(e).improves_on(fig(start))
                     )
 
                 found = search_count(
@@ -172,8 +208,8 @@ def _search_all(
                 )
                 if found is None:
                     tried = {e: fig(e) for e in _tried_extras(group, counts, extra, region)}
-                    found = min(tried, key=lambda e: (*tried[e].score(), e))
-                    stuck_regions.append((region, mine[0], found, tried[found]))
+                    found = useful_count(tried, goal.p95, fig)
+                    stuck_regions.append((region, mine[0], found, fig(found)))
                 extra[region] = found
             if extra == before:
                 break
@@ -353,6 +389,25 @@ def _assemble(
             f"the plan costs {totals.monthly_cost_usd:,.2f} {table.currency} a month, over the "
             f"budget of {budget:,.2f}: the other objectives need these replicas"
         )
+    waves = sorted(
+        (
+            WavePlan(
+                wave=w.wave,
+                key=w.key,
+                region=w.region,
+                scale_sets=w.scale_sets,
+                instances=w.instances,
+                requests=w.requests,
+                p50_s=w.p50,
+                p95_s=w.p95,
+                failure_rate=w.failure,
+                tail_share=w.tail_share,
+            )
+            for f in whole.values()
+            for w in f.waves
+        ),
+        key=lambda w: attribution.wave_order(w.key),
+    )
     return Plan(
         acgsim_version=__version__,
         scenario=scenario.name,
@@ -363,6 +418,7 @@ def _assemble(
         runs=runs,
         below_guidance=below_guidance,
         regions=regions,
+        waves=waves,
         totals=totals,
         prices=table,
         warnings=warnings,

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import sys
 
+from rich.table import Table
+
 from acgsim.planner.plan import Plan
+from acgsim.reports import breakdown, plan_rows
 from acgsim.reports.console import emit, err, out
 from acgsim.sim.errors import RUNTIME
 from acgsim.sim.results import RunResult
@@ -96,6 +99,8 @@ def print_run(result: RunResult) -> None:
             for s in summaries
         ],
     )
+    grid(breakdown.RUN_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.run_wave_rows(result))
+    print_causes(breakdown.run_causes(result))
     emit(
         False,
         None,
@@ -163,44 +168,64 @@ def estimate(e) -> str:
     return duration(e.mean) + ("" if e.half_width is None else f" ± {duration(e.half_width)}")
 
 
+def grid(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A table without rules whose cells never break: it reads in a pipe and at 80 columns."""
+    out.print(title, markup=False)
+    table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, header_style="bold")
+    for c in columns:
+        table.add_column(c, no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        table.add_row(*r)
+    out.print(table)
+
+
+def print_causes(causes: list[tuple[str, str, list[str]]]) -> None:
+    """What sets each region's p95, and the options."""
+    if causes:
+        out.print("What sets p95:", markup=False)
+    for region, text, levers in causes:
+        out.print(f"  {region}: {text}", markup=False)
+        if levers:
+            out.print(f"    options: {'; '.join(levers)}", markup=False)
+
+
 def print_plan(p: Plan) -> None:
-    rows = []
-    for r in p.regions:
-        change = (
-            f"{r.replicas}"
-            if r.replicas == r.baseline_replicas
-            else f"{r.replicas} (rules {r.baseline_replicas})"
-        )
-        ok = {True: "yes", False: "NO", None: "-"}[r.meets_objectives]
-        rows.append(
-            [
-                r.region,
-                change,
-                r.storage,
-                r.reasons[0],
-                estimate(r.p95_s),
-                ok,
-                f"{r.monthly_cost_usd:,.2f}",
-            ]
-        )
-    emit(
-        False,
-        None,
-        f"Plan for {p.scenario} ({p.guidance} guidance, {p.runs} "
-        "runs per candidate; p95 = time to running, mean ± 95% CI)",
-        ["region", "replicas", "storage", "why", "p95", "meets", f"{p.prices.currency}/month"],
+    galleries = {r.version.split("/")[0] for r in p.regions}
+    short = len(galleries) == 1  # one gallery: name versions image/version
+    money = p.prices.currency
+    names = [r.version.split("/", 1)[1] if short else r.version for r in p.regions]
+    rows = [
+        [
+            name,
+            r.region,
+            plan_rows.replicas(r),
+            plan_rows.storage(r.storage),
+            plan_rows.p95(r),
+            plan_rows.failed(r),
+            f"{r.monthly_cost_usd:,.2f}",
+        ]
+        for name, r in zip(names, p.regions, strict=True)
+    ]
+    where = f" in {galleries.pop()}" if short else ""
+    grid(
+        f"Plan for {p.scenario}{where} ({p.guidance} guidance, {p.runs} runs per candidate; "
+        "p95: time to running, mean ± 95% CI, against the objective):",
+        ["version", "region", "replicas", "storage", "p95", "failed", money + "/month"],
         rows,
     )
-    for r in p.regions:
-        out.print(f"{r.region} ({r.version}):", markup=False)
-        for reason in r.reasons:
-            out.print(f"  - {reason}", markup=False)
-    t, money = p.totals, p.prices.currency
+    out.print("Why:", markup=False)
+    for name, r in zip(names, p.regions, strict=True):
+        out.print(f"  {name} {r.region}: {plan_rows.reason(r)}", markup=False)
+    if p.waves:
+        out.print()
+        grid(breakdown.PLAN_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.plan_wave_rows(p))
+    print_causes(breakdown.plan_causes(p))
+    t = p.totals
     out.print(
-        f"Total: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} {money} a month (rules alone: "
-        f"{t.baseline_replicas}, {t.baseline_monthly_cost_usd:,.2f}), plus "
+        f"Total: {t.replicas} replicas (rules: {t.baseline_replicas}), "
+        f"{t.monthly_cost_usd:,.2f} {money} a month (rules: {t.baseline_monthly_cost_usd:,.2f}), "
         f"{t.egress_one_time_usd:,.2f} {money} egress once. Prices as of {p.prices.as_of}: "
-        f"{p.prices.source}. {p.simulations} simulations, {p.simulated_requests:,} "
+        f"{p.prices.source}. {p.simulations:,} simulations, {p.simulated_requests:,} "
         "simulated requests.",
         markup=False,
     )
