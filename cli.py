@@ -324,12 +324,12 @@ def import_command(
 
     Example: acgsim import azuredeploy.json --parameters azuredeploy.parameters.json -o s.yaml
     """
-    from acgsim.planner.export import importer
+    from acgsim.planner.export import inputs
     from acgsim.sim.loader import dump_yaml
 
     if output is not None:
         files.check_target(output, force)
-    scenario = importer.import_file(source, parameters, sets, location)
+    scenario = inputs.import_file(source, parameters, sets, location)
     _print_or_write(dump_yaml(scenario), output, force)
 
 

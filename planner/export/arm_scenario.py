@@ -81,11 +81,11 @@ def read(walk: Walk, found: list[Instance]) -> Reader:
 
 def _reference(reader: Reader, r: Instance, parts: list[str]) -> None:
     """An `existing` gallery or definition: an external reference, placed where it says."""
-    gallery = _placeholder_gallery(reader, parts[0], reader.location(r))
+    gallery = placeholder_gallery(reader, parts[0], reader.location(r))
     key = tuple(p.lower() for p in parts[:2])
     if len(parts) == 2 and key not in reader.images:
         props = reader.properties(r, "/".join(parts))
-        image = _placeholder_image(reader.external, parts[1], gallery, os="Linux")
+        image = placeholder_image(reader.external, parts[1], gallery, os="Linux")
         if isinstance(get(props, "osType"), str):
             image["os_type"] = _title(get(props, "osType"))
         reader.images[key] = image
@@ -157,7 +157,7 @@ def _image(reader: Reader, r: Instance, parts: list[str], props: dict) -> None:
         "end_of_life": reader.date(props, "endOfLifeDate", at),
         "versions": [],
     }
-    gallery = _placeholder_gallery(reader, parts[0], reader.location(r))
+    gallery = placeholder_gallery(reader, parts[0], reader.location(r))
     gallery["images"].append(image)
     reader.images[(parts[0].lower(), parts[1].lower())] = image
 
@@ -214,13 +214,13 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     region = own or (targets[0]["region"] if targets else None)
     key = (parts[0].lower(), parts[1].lower())
     if key not in reader.images:
-        gallery = _placeholder_gallery(reader, parts[0], region)
-        image = _placeholder_image(reader.external, parts[1], gallery, os="Linux")
+        gallery = placeholder_gallery(reader, parts[0], region)
+        image = placeholder_image(reader.external, parts[1], gallery, os="Linux")
         reader.images[key] = image
     reader.images[key]["versions"].append(version)
 
 
-def _placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:
+def placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:
     """The gallery of that name, or an external reference to it (labelled as a placeholder)."""
     if name.lower() not in reader.galleries:
         reader.external.append(f"gallery {name}")
@@ -234,7 +234,7 @@ def _placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:
     return reader.galleries[name.lower()]
 
 
-def _placeholder_image(external: list, name: str, gallery: dict, os: str) -> dict:
+def placeholder_image(external: list, name: str, gallery: dict, os: str) -> dict:
     external.append(f"definition {gallery['name']}/{name}")
     image = {
         "name": name,

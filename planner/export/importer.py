@@ -24,10 +24,11 @@ from typing import Any
 
 from acgsim.planner.export import arm_scenario, jsonc
 from acgsim.planner.export import parameters as given
-from acgsim.planner.export.arm_reader import SIZE_PLACEHOLDER_GB, TYPES
+from acgsim.planner.export.arm_reader import TYPES
 from acgsim.planner.export.expressions import Invalid, Unresolved, quote
 from acgsim.planner.export.resources import Walk, items
 from acgsim.planner.export.scope_functions import Context
+from acgsim.planner.export.skeleton import skeleton as make_skeleton
 from acgsim.planner.export.template import MAX_TEMPLATE_CHARS, Template
 from acgsim.sim import catalog
 from acgsim.sim.documents import LineFinder
@@ -78,7 +79,7 @@ def scenario_data(
         raise ScenarioError(reader.problems)
     if not reader.galleries:
         raise ScenarioError([Problem(("resources",), f"no gallery resource ({', '.join(TYPES)})")])
-    return skeleton(name, "an ARM template", list(reader.galleries.values()), reader)
+    return make_skeleton(name, "an ARM template", list(reader.galleries.values()), reader)
 
 
 def _read(template: dict, values: dict | None, location: str | None) -> tuple[Any, bool]:
@@ -90,28 +91,6 @@ def _read(template: dict, values: dict | None, location: str | None) -> tuple[An
     reader = arm_scenario.read(walk, walk.instances(t, found))
     reader.notes += t.budget.notes
     return reader, t.budget.needs_location
-
-
-def skeleton(name: str, source: str, galleries: list[dict], reader: Any) -> dict:
-    """Scenario data around imported galleries: placeholders named in the description."""
-    placeholders = [
-        "the tenant and subscription",
-        f"each version's size_gb ({SIZE_PLACEHOLDER_GB:g} GB)",
-    ]
-    if reader.external:
-        placeholders.append("external references (" + ", ".join(reader.external) + ")")
-    description = (
-        f"Imported from {source}. Placeholders to check: {'; '.join(placeholders)}; "
-        "and add a workload."
-    )
-    if reader.notes:
-        description += " Notes: " + "; ".join(dict.fromkeys(reader.notes)) + "."
-    return {
-        "name": name,
-        "description": description,
-        "tenants": [{"name": "imported", "subscriptions": [{"name": "imported"}]}],
-        "galleries": [_clean(g) for g in galleries],
-    }
 
 
 def version_resources(template: dict, file: str = "") -> list[tuple[tuple, list[str] | None, Any]]:
@@ -147,14 +126,6 @@ def _refused(exc: Invalid | RecursionError, file: str = "") -> ScenarioError:
     return ScenarioError([Problem(exc.path or (), expr + exc.message, file=file)])
 
 
-def _clean(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _clean(v) for k, v in node.items() if v not in (None, "")}
-    if isinstance(node, list):
-        return [_clean(v) for v in node]
-    return node
-
-
 def import_template(
     template: dict,
     file: str,
@@ -184,34 +155,15 @@ def import_file(
     parameters: Path | None = None,
     sets: list[str] | None = None,
     location: str | None = None,
+    data: Any = None,
+    text: str | None = None,
 ) -> Scenario:
-    """The scenario skeleton a file describes (an ARM template, az sig JSON, terraform show
-    JSON), or ScenarioError naming the file."""
-    data, text = jsonc.read(path, MAX_TEMPLATE_CHARS, "ARM's limit for a template")
-    kind = kind_of_input(data)
-    if kind != "arm" and (parameters or sets):
-        raise InputError(f"--parameters and --set apply to ARM templates; {path} is {kind} JSON")
-    if kind == "az":
-        from acgsim.planner.export import rest_input
-
-        data_ = rest_input.scenario_data(path, data, path.stem)
-        return validate(data_, file=str(path))[0]
-    if kind == "terraform":
-        from acgsim.planner.export import terraform_input
-
-        data_ = terraform_input.scenario_data(data, str(path), path.stem)
-        return validate(data_, file=str(path))[0]
-    if kind is None:
-        raise ScenarioError(
-            [
-                Problem(
-                    (),
-                    "is not an ARM template (an object with `resources`), what `az sig ... show`"
-                    " or `list` prints, or `terraform show -json` output",
-                    file=str(path),
-                )
-            ]
-        )
+    """The scenario skeleton an ARM template file describes, or ScenarioError naming the file
+    (`data` and `text`: the file already read)."""
+    if data is None:
+        data, text = jsonc.read(path, MAX_TEMPLATE_CHARS, "ARM's limit for a template")
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem((), "is not an ARM template (a JSON object)", file=str(path))])
     values: dict[str, Any] = {}
     if parameters is not None:
         pdata, _ = jsonc.read(parameters, MAX_TEMPLATE_CHARS, "ARM's limit for a parameters file")
@@ -221,17 +173,3 @@ def import_file(
     for name, text_value in given.parse_sets(sets or []).items():
         values[name] = given.from_text(text_value, declarations.get(name.lower(), {}))
     return import_template(data, str(path), path.stem, text, values or None, location)
-
-
-def kind_of_input(data: Any) -> str | None:
-    """'arm', 'az', 'terraform' or None: what a parsed input file is, by its shape."""
-    if isinstance(data, dict):
-        if "resources" in data and not {"format_version", "terraform_version"} & set(data):
-            return "arm"
-        if {"format_version", "terraform_version"} & set(data):
-            return "terraform"
-        if isinstance(data.get("value"), list) or "id" in data:
-            return "az"
-    if isinstance(data, list) and data and all(isinstance(d, dict) and "id" in d for d in data):
-        return "az"
-    return None
