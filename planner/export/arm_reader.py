@@ -31,7 +31,7 @@ TYPES = (
 )
 PERMISSIONS = {"private": "private", "groups": "groups", "community": "community"}
 STORAGE = {s.lower(): s for s in catalog.STORAGE_TYPES}
-EXTERNAL = "external reference, not defined by the template: placeholder, describe it here"
+EXTERNAL = "external reference, not created by the imported file: placeholder, describe it here"
 NEW_DEFAULTS_API = "2025-03-03"  # definitions default to V2 + TrustedLaunchSupported [SIG][ACG]
 # what acgsim reads, per resource type (lower case; [] marks each item of an array)
 MAPPED = {
@@ -78,7 +78,12 @@ OPTIONAL = {
     "sharingprofile.communitygalleryinfo.publisheruri",
     "sharingprofile.communitygalleryinfo.eula",
 }
-READ_ONLY = {"provisioningstate", "publishingprofile.publisheddate", "replicationstatus"}
+READ_ONLY = {
+    "identifier.uniquename",
+    "provisioningstate",
+    "publishingprofile.publisheddate",
+    "replicationstatus",
+}
 
 
 def get(obj: Any, key: str) -> Any:
@@ -99,7 +104,7 @@ def unmodelled(node: Any, mapped: set[str], prefix: str = "") -> list[str]:
         for key, value in node.items():
             path = f"{prefix}.{key}" if prefix else str(key)
             low = path.lower()
-            if value is None or low in READ_ONLY:
+            if value in (None, {}, []) or low in READ_ONLY:
                 continue
             if low in mapped:
                 continue
@@ -174,7 +179,7 @@ class Reader:
             return {}
         return self.missing(props, MAPPED[r.rtype], label, "")
 
-    def missing(self, node: Any, mapped: set[str], label: str, at: str) -> Any:
+    def missing(self, node: Any, mapped: set[str], label: str, at: str, shown: str = "") -> Any:
         """The tree with each value that needs a missing parameter refused where acgsim reads
         it, and None (with a note) where it does not."""
         if isinstance(node, Missing):
@@ -184,15 +189,17 @@ class Reader:
                 expr = f'"{quote(exc.expr)}": ' if exc.expr else ""
                 self.refuse(exc.path or (), expr + exc.message)
             else:
-                self.notes.append(f"{label}: {at} not read ({exc.message.split(':')[0]})")
+                self.notes.append(f"{label}: {shown} not read ({exc.message.split(':')[0]})")
             return None
         if isinstance(node, dict):
             return {
-                k: self.missing(v, mapped, label, f"{at}.{k}".lower().lstrip("."))
+                k: self.missing(
+                    v, mapped, label, f"{at}.{k}".lower().lstrip("."), f"{shown}.{k}".lstrip(".")
+                )
                 for k, v in node.items()
             }
         if isinstance(node, list):
-            return [self.missing(v, mapped, label, f"{at}[]") for v in node]
+            return [self.missing(v, mapped, label, f"{at}[]", f"{shown}[]") for v in node]
         return node
 
     def location(self, r: Instance) -> str | None:

@@ -71,11 +71,11 @@ def read(walk: Walk, found: list[Instance]) -> Reader:
         others.setdefault(rtype, []).append(name)
     if others:
         listed = [
-            f"{t} ({', '.join(quote(n, 40) for n in names[:3])}"
-            + (f" and {len(names) - 3} more)" if len(names) > 3 else ")")
+            f"{t} {', '.join(quote(n, 40) for n in names[:3])}"
+            + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             for t, names in others.items()
         ]
-        reader.notes.append("not imported (not gallery resources): " + "; ".join(listed))
+        reader.notes.append("not imported (not gallery resources): " + ", ".join(listed))
     return reader
 
 

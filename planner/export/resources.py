@@ -96,8 +96,7 @@ class Walk:
             value = t.value(r["condition"], (*path, "condition"), loops)
         except Unresolved:
             t.budget.notes.append(
-                f"{Invalid('', path).path and _where(path)}: its condition depends on the "
-                "deployment; imported as if true"
+                f"{_where(path)}: its condition depends on the deployment, imported as if true"
             )
             return True
         if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -138,7 +137,7 @@ class Walk:
         if not isinstance(inner, dict):
             if props.get("templateLink") is not None:
                 t.budget.notes.append(
-                    f"{_where(d.path)}: a linked template (templateLink) is not read offline; "
+                    f"{_where(d.path)}: a linked template (templateLink) is not read offline, "
                     "import it on its own"
                 )
             self.others.append((d.rtype, _shown_name(t, d)))

@@ -120,8 +120,15 @@ def _partial(value: dict, unknown: frozenset[str] = frozenset()) -> Partial:
     return out
 
 
+PLACEHOLDERS_NOTE = (
+    "values built from resourceGroup(), subscription() or resourceId() (uniqueString() of them, "
+    f"say) use placeholders: subscription {PLACEHOLDER_ID}, resource group rg-images"
+)
+
+
 def _resource_group(scope: Scope, args: list, loops: dict) -> dict:
     arity("resourceGroup", args, 0, 0)
+    scope.note(PLACEHOLDERS_NOTE)
     c = scope.context
     rg = {
         "id": f"/subscriptions/{c.subscription_id}/resourceGroups/{c.resource_group}",
@@ -137,6 +144,7 @@ def _resource_group(scope: Scope, args: list, loops: dict) -> dict:
 
 def _subscription(scope: Scope, args: list, loops: dict) -> dict:
     arity("subscription", args, 0, 0)
+    scope.note(PLACEHOLDERS_NOTE)
     c = scope.context
     return {
         "id": f"/subscriptions/{c.subscription_id}",
@@ -198,6 +206,8 @@ def _path(rtype: str, names: list[str]) -> str:
 def _resource_id(scope: Scope, args: list, loops: dict) -> str:
     arity("resourceId", args, 2, None)
     before, rtype, names = _split_id_args("resourceId", args, 2)
+    if len(before) < 2:
+        scope.note(PLACEHOLDERS_NOTE)
     sub = before[0] if len(before) == 2 else scope.context.subscription_id
     rg = before[-1] if before else scope.context.resource_group
     return f"/subscriptions/{sub}/resourceGroups/{rg}/{_path(rtype, names)}"

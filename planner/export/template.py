@@ -286,6 +286,11 @@ class Template:
         inner.supplied = {n.lower(): a for n, a in zip(names, args, strict=True)}
         return inner.tree(output["value"], ("functions", name, "output", "value"))
 
+    def note(self, text: str) -> None:
+        """A note for the scenario's description (each said once)."""
+        if text not in self.budget.notes:
+            self.budget.notes.append(text)
+
     def charge(self, value: Any, path: tuple | None) -> None:
         """Counts a value (strings by their length) against MAX_TEMPLATE_CHARS."""
         stack = [value]
