@@ -284,7 +284,10 @@ class Template:
         )
         inner.functions = self.functions
         inner.supplied = {n.lower(): a for n, a in zip(names, args, strict=True)}
-        return inner.tree(output["value"], ("functions", name, "output", "value"))
+        try:
+            return inner.tree(output["value"], ("functions", name, "output", "value"))
+        except Invalid as exc:  # located at the expression that called the function
+            raise Invalid(f"in {name}(): {exc.message}") from None
 
     def note(self, text: str) -> None:
         """A note for the scenario's description (each said once)."""
