@@ -311,24 +311,25 @@ def export_command(
 
 @app.command(name="import")
 def import_command(
-    template: Annotated[Path, typer.Argument(help="An ARM template with gallery resources.")],
+    source: Annotated[
+        Path, typer.Argument(help="ARM template, az sig JSON, terraform show -json.")
+    ],
+    parameters: Annotated[Path | None, typer.Option(help="ARM parameters JSON file.")] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE; repeatable.")] = None,
+    location: Annotated[str | None, typer.Option(help="The resource group's region.")] = None,
     output: OutputFile = None,
     force: OverwriteFile = False,
 ) -> None:
-    """Start a scenario from what is deployed: read an ARM template's galleries, images, versions.
+    """Start a scenario from ARM (Bicep's too), az sig or Terraform JSON: see docs/import.md.
 
-    Parameters' defaults, variables, concat, format and copy loops are evaluated within ARM's own
-    limits (4 MB expanded, 800 resources and copies); what depends on a deployment becomes a
-    placeholder named in the scenario's description.
-
-    Example: acgsim import exported-template.json -o scenarios/mine.yaml
+    Example: acgsim import azuredeploy.json --parameters azuredeploy.parameters.json -o s.yaml
     """
-    from acgsim.planner.export import importer
+    from acgsim.planner.export import inputs
     from acgsim.sim.loader import dump_yaml
 
     if output is not None:
         files.check_target(output, force)
-    scenario = importer.import_file(template)
+    scenario = inputs.import_file(source, parameters, sets, location)
     _print_or_write(dump_yaml(scenario), output, force)
 
 

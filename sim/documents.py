@@ -194,6 +194,23 @@ def _read_json(text: str) -> Any:
     return data
 
 
+def json_data(text: str, name: str) -> Any:
+    """JSON text already read (a template with its comments blanked), or ScenarioError naming
+    `name`: within the same nesting limit, duplicate keys refused, as read_document reads it."""
+    try:
+        return _read_json(text)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        raise ScenarioError([Problem((), message, file=name)]) from None
+    except (_Duplicate, RecursionError) as exc:
+        message, offset = _json_trouble(text) or (
+            "invalid JSON: duplicate key" if isinstance(exc, _Duplicate) else _TOO_DEEP,
+            0,
+        )
+        line = text.count("\n", 0, offset) + 1
+        raise ScenarioError([Problem((), message, file=name, line=line)]) from None
+
+
 def read_document(path: Path) -> tuple[Any, str]:
     """The parsed data and the text of a YAML or JSON file, or ScenarioError saying why not.
 

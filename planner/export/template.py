@@ -1,27 +1,38 @@
-"""An ARM template's values evaluated within ARM's own limits: parameters, variables, copy loops.
+"""An ARM template's values evaluated within ARM's own limits: parameters, variables, copy loops
+in variables and properties, and user-defined functions.
 
 A template to import is someone else's file, so evaluating it is bounded the way ARM bounds it:
 each variable and parameter is evaluated once (memoised), so references that fan out cost what the
 template says, not 2**n; a variable that refers to itself is refused with the cycle named; copy
 counts stop at ARM's 800, resources (copies counted) at 800; and every character evaluation builds
-or places into the resources counts towards ARM's 4 MB for a template after expansion. Parameters
-and variables are looked up case-insensitively, as in ARM. A parameter's value is its
-defaultValue: an import has no deployment to supply one.
+or places into the resources counts towards ARM's 4 MB for a template after expansion (a Budget,
+shared with the templates nested in it). Parameters and variables are looked up
+case-insensitively, as in ARM.
+
+A parameter's value is the one supplied (planner.export.parameters: a parameters file, --set),
+else its defaultValue. With neither, a strict template (an import) refuses where the value is
+needed, naming the parameter; a lenient one (`plan --against`) treats it as unknown.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any
 
+from acgsim.planner.export import parameters as declared_values
+from acgsim.planner.export.evaluator import evaluate
 from acgsim.planner.export.expressions import (
     MAX_NESTING,
     Invalid,
+    MissingValue,
+    NeedsLocation,
     Unresolved,
-    evaluate,
     is_expression,
     kind_of,
     parse,
+    quote,
 )
+from acgsim.planner.export.scope_functions import Context
 
 # ARM's published limits, from azure-docs articles/azure-resource-manager/templates/:
 # [BP] best-practices.md, "Template limits"; [COPY] copy-resources.md, "Copy limits"
@@ -33,25 +44,46 @@ MAX_VARIABLES = 512  # [BP] "512 variables" (the page's 2022 edition said 256)
 MAX_RESOURCES = 800  # [BP] "800 resources (including copy count)"
 MAX_COPY = 800  # [COPY] "The count can't exceed 800." and "The count can't be a negative number."
 _LOOP_KEYS = {"name", "count", "input"}
+UNKNOWN = object()  # a supplied value that depends on a deployment (a nested template's input)
 
 
-class Instance(NamedTuple):
-    """One resource, once per copy: the resource, its full type, its name segments (a nested
-    child's begin with its parent's), its path in the template and the copy indexes it sees."""
+class Missing:
+    """In an evaluated tree: a value that needs a parameter nobody gave. The importer refuses it
+    where it reads the value, and only lists it where acgsim ignores the property."""
 
-    resource: dict
-    rtype: str
-    segments: list
-    path: tuple
-    loops: dict
+    def __init__(self, error: MissingValue):
+        self.error = error
+
+
+@dataclass
+class Budget:
+    """What one import may spend, shared by a template and those nested in it."""
+
+    spent: int = 0  # characters built or placed, against MAX_TEMPLATE_CHARS
+    depth: int = 0  # against MAX_NESTING
+    resources: int = 0  # instances, against MAX_RESOURCES
+    needs_location: bool = False  # resourceGroup().location was asked for and is unknown
+    notes: list[str] = field(default_factory=list)
 
 
 class Template:
-    """One template's values: `value` and `tree` evaluate, `instances` expands resource copies."""
+    """One template's values: `value` and `tree` evaluate, `reference` looks names up."""
 
-    def __init__(self, template: dict):
+    def __init__(
+        self,
+        template: dict,
+        values: dict[str, Any] | None = None,
+        context: Context | None = None,
+        strict: bool = False,
+        budget: Budget | None = None,
+    ):
+        self.template = template
+        self.context = context or Context()
+        self.strict = strict
+        self.budget = budget or Budget()
         self.parameters = self._declared(template, "parameters", MAX_PARAMETERS)
         self.variables = self._declared(template, "variables", MAX_VARIABLES)
+        self.functions = _user_functions(template.get("functions"))
         self.loops: dict[str, tuple[dict, tuple]] = {}  # variable copy loops: name -> spec, path
         copies = self.variables.pop("copy", (None, ""))[0]
         if copies is not None:
@@ -59,11 +91,24 @@ class Template:
                 if spec["name"].lower() in self.variables or spec["name"].lower() in self.loops:
                     raise Invalid("names a variable twice", ("variables", "copy", j, "name"))
                 self.loops[spec["name"].lower()] = (spec, ("variables", "copy", j))
+        self.supplied: dict[str, Any] = {}
+        for name, value in (values or {}).items():
+            if name.lower() not in self.parameters:
+                raise Invalid(
+                    f"a value is given for '{quote(name)}', which the template does not declare "
+                    "as a parameter (ARM refuses it too)",
+                    ("parameters",),
+                )
+            declaration, written = self.parameters[name.lower()]
+            if value is not UNKNOWN:
+                try:
+                    value = declared_values.check(written, value, declaration)
+                except Invalid as exc:
+                    exc.path = ("parameters", written)
+                    raise
+            self.supplied[name.lower()] = value
         self.memo: dict[tuple[str, str], Any] = {}
         self.active: list[tuple[str, str]] = []  # references being evaluated, to find cycles
-        self.spent = 0  # characters built or placed, against MAX_TEMPLATE_CHARS
-        self.depth = 0  # against MAX_NESTING
-        self.resources = 0  # instances, against MAX_RESOURCES
 
     @staticmethod
     def _declared(template: dict, section: str, limit: int) -> dict[str, tuple[Any, str]]:
@@ -98,6 +143,9 @@ class Template:
         try:
             result = evaluate(parse(value), self, loops or {})
             self.charge(result, None)
+        except NeedsLocation:
+            self.budget.needs_location = True
+            raise
         except Invalid as exc:
             if exc.path is None:
                 exc.path, exc.expr = path, value
@@ -113,9 +161,9 @@ class Template:
                 self.charge(1, path)
                 out = {}
                 for key, item in node.items():
-                    if key == "copy" and _is_loop(item):
-                        for j, spec in enumerate(_loop_specs(item, (*path, "copy"))):
-                            out[spec["name"]] = self.iterate(spec, (*path, "copy", j), loops)
+                    if key.lower() == "copy" and _is_loop(item):
+                        for j, spec in enumerate(_loop_specs(item, (*path, key))):
+                            out[spec["name"]] = self.iterate(spec, (*path, key, j), loops)
                     else:
                         out[key] = self.tree(item, (*path, key), loops)
                 return out
@@ -126,6 +174,8 @@ class Template:
                 return self.value(node, path, loops)
             except Unresolved:
                 return None
+            except MissingValue as exc:
+                return Missing(exc)  # an error only where the importer reads the value
         finally:
             self.leave()
 
@@ -174,18 +224,7 @@ class Template:
         self.active.append(key)
         self.enter((section, name))
         try:
-            if section == "variables" and key[1] in self.loops:
-                result = self.iterate(*self.loops[key[1]], None)
-            else:
-                declared, written = table[key[1]]
-                path: tuple = (section, written)
-                if section == "parameters":
-                    if "defaultValue" not in declared:
-                        raise Unresolved(f"parameters('{written}') has no default value")
-                    declared, path = declared["defaultValue"], (*path, "defaultValue")
-                # a value that depends on a deployment stays Unresolved; inside an object, None
-                deep = isinstance(declared, (dict, list))
-                result = (self.tree if deep else self.value)(declared, path)
+            result = self._lookup(section, key[1])
         except Unresolved as exc:
             self.memo[key] = exc  # asked again, it fails again at once
             raise
@@ -195,13 +234,74 @@ class Template:
         self.memo[key] = result
         return result
 
+    def _lookup(self, section: str, key: str) -> Any:
+        if section == "variables" and key in self.loops:
+            return self.iterate(*self.loops[key], None)
+        declared, written = (self.parameters if section == "parameters" else self.variables)[key]
+        path: tuple = (section, written)
+        if section == "parameters":
+            if key in self.supplied:
+                if self.supplied[key] is UNKNOWN:
+                    raise Unresolved(f"parameters('{written}') depends on the deployment")
+                return self.supplied[key]
+            if "defaultValue" not in declared:
+                message = (
+                    f"parameters('{written}') has no value: the template gives no defaultValue; "
+                    f"give one with --parameters FILE or --set {written}=VALUE"
+                )
+                raise MissingValue(message) if self.strict else Unresolved(message)
+            declared, path = declared["defaultValue"], (*path, "defaultValue")
+        # a value that depends on a deployment stays Unresolved; inside an object, None
+        deep = isinstance(declared, (dict, list))
+        result = (self.tree if deep else self.value)(declared, path)
+        if section == "parameters" and self.strict and result is not None:
+            try:
+                declared_values.check(written, result, self.parameters[key][0])
+            except Invalid as exc:
+                exc.path = path
+                raise
+        return result
+
+    def call(self, name: str, args: list) -> Any:
+        """A user-defined function (`functions` in the template): its output, evaluated with its
+        own parameters and none of the template's variables, as ARM evaluates it."""
+        spec = self.functions.get(name.lower())
+        if spec is None:
+            raise Invalid(f"{name}(): the template defines no such function")
+        params = spec.get("parameters") or []
+        if len(params) != len(args):
+            raise Invalid(f"{name}() takes {len(params)} argument(s), got {len(args)}")
+        names = [p.get("name") if isinstance(p, dict) else None for p in params]
+        if not all(isinstance(n, str) for n in names):
+            raise Invalid(f"{name}(): each of its parameters needs a name")
+        output = spec.get("output")
+        if not isinstance(output, dict) or "value" not in output:
+            raise Invalid(f"{name}(): the function has no output value")
+        inner = Template(
+            {"parameters": {n: {"type": "object"} for n in names}},
+            context=self.context,
+            budget=self.budget,
+        )
+        inner.functions = self.functions
+        inner.supplied = {n.lower(): a for n, a in zip(names, args, strict=True)}
+        try:
+            return inner.tree(output["value"], ("functions", name, "output", "value"))
+        except Invalid as exc:  # located at the expression that called the function
+            raise Invalid(f"in {name}(): {exc.message}") from None
+
+    def note(self, text: str) -> None:
+        """A note for the scenario's description (each said once)."""
+        if text not in self.budget.notes:
+            self.budget.notes.append(text)
+
     def charge(self, value: Any, path: tuple | None) -> None:
         """Counts a value (strings by their length) against MAX_TEMPLATE_CHARS."""
         stack = [value]
+        budget = self.budget
         while stack:
             item = stack.pop()
-            self.spent += len(item) if isinstance(item, str) else 1
-            if self.spent > MAX_TEMPLATE_CHARS:
+            budget.spent += len(item) if isinstance(item, str) else 1
+            if budget.spent > MAX_TEMPLATE_CHARS:
                 mb = MAX_TEMPLATE_CHARS // 2**20
                 raise Invalid(
                     f"the template expands past {mb} MB (copies, variables and parameters "
@@ -214,9 +314,9 @@ class Template:
                 stack.extend(item)
 
     def enter(self, path: tuple | None = None) -> None:
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            self.depth -= 1
+        self.budget.depth += 1
+        if self.budget.depth > MAX_NESTING:
+            self.budget.depth -= 1
             raise Invalid(
                 f"nests more than {MAX_NESTING} deep, counting values in values, calls in calls "
                 f"and variables that refer to variables; the limit is {MAX_NESTING}",
@@ -224,59 +324,27 @@ class Template:
             )
 
     def leave(self) -> None:
-        self.depth -= 1
+        self.budget.depth -= 1
 
-    # --- resources ---------------------------------------------------------------------------
 
-    def instances(self, items: list[tuple[tuple, Any]], wanted: tuple[str, ...]) -> list[Instance]:
-        """Every resource of a `wanted` type among (path, resource) `items` and their nested
-        children, once per copy; a wanted resource's copy count must be readable."""
-        return self._instances(items, wanted, None)
-
-    def _instances(self, items: list, wanted: tuple[str, ...], parent: Instance | None) -> list:
-        out = []
-        for path, r in items:
-            if not isinstance(r, dict):
-                raise Invalid(f"a resource must be an object, not {kind_of(r)}", path)
-            rtype = r.get("type")
-            if not isinstance(rtype, str):
-                raise Invalid(f"must be a string, not {kind_of(rtype)}", (*path, "type"))
-            if parent is not None and not rtype.startswith("Microsoft."):
-                rtype = f"{parent.rtype}/{rtype}"  # a nested child names its type relatively
-            children = r.get("resources", [])
-            if not isinstance(children, list):
-                raise Invalid(f"must be an array, not {kind_of(children)}", (*path, "resources"))
-            for loops in self._copies(r, path, parent.loops if parent else {}, rtype in wanted):
-                segments = [*(parent.segments if parent else []), r.get("name")]
-                instance = Instance(r, rtype, segments, path, loops)
-                if rtype in wanted:
-                    out.append(instance)
-                nested = [((*path, "resources", j), c) for j, c in enumerate(children)]
-                out += self._instances(nested, wanted, instance)
-        return out
-
-    def _copies(self, r: dict, path: tuple, outer: dict, wanted: bool) -> list[dict]:
-        """The copy indexes each instance of a resource sees: one instance without `copy`."""
-        copy, instances = r.get("copy"), [outer]
-        if copy is not None:
-            if not isinstance(copy, dict) or not isinstance(copy.get("name"), str):
-                raise Invalid("must be an object with a name and a count", (*path, "copy"))
-            try:
-                count = self.count(copy.get("count"), (*path, "copy", "count"), outer)
-            except Unresolved as exc:
-                if wanted:
-                    raise Invalid(f"cannot read the copy count: {exc}", (*path, "copy")) from None
-                count = 1  # another type of resource: counted once towards the limit
-            name = copy["name"].lower()
-            instances = [{**outer, "": i, name: i} for i in range(count)]
-        self.resources += len(instances)
-        if self.resources > MAX_RESOURCES:
-            raise Invalid(
-                f"the template holds more than {MAX_RESOURCES} resources with copies counted; "
-                f"ARM's limit is {MAX_RESOURCES}",
-                path,
-            )
-        return instances
+def _user_functions(spec: Any) -> dict[str, dict]:
+    """`functions`: [{namespace, members: {name: {parameters, output}}}] -> 'ns.name' -> member."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, list):
+        raise Invalid(f"must be an array of namespaces, not {kind_of(spec)}", ("functions",))
+    out = {}
+    for j, ns in enumerate(spec):
+        members = ns.get("members") if isinstance(ns, dict) else None
+        if not isinstance(ns, dict) or not isinstance(ns.get("namespace"), str):
+            raise Invalid("a function namespace needs a name", ("functions", j))
+        if not isinstance(members, dict):
+            raise Invalid("must be an object of functions", ("functions", j, "members"))
+        for name, member in members.items():
+            if not isinstance(member, dict):
+                raise Invalid("must be an object", ("functions", j, "members", name))
+            out[f"{ns['namespace']}.{name}".lower()] = member
+    return out
 
 
 def _is_loop(item: Any) -> bool:

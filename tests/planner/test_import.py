@@ -153,12 +153,21 @@ def test_names_are_case_insensitive_and_escapes_literal():
     assert scenario.galleries[0].description == "[not an expression]"
 
 
-def test_what_depends_on_the_deployment_becomes_a_noted_placeholder():
-    scenario = importer.import_template(
-        {"resources": [_gallery(location="[resourceGroup().location]")]}, "t.json"
+def test_the_resource_groups_location_is_asked_for_or_taken_from_the_template():
+    template = {"resources": [_gallery(location="[resourceGroup().location]")]}
+    assert _one(template) == (
+        "t.json: resources[0].location: uses resourceGroup().location and the template names no "
+        "region literally: give the resource group's region with --location REGION"
     )
-    assert scenario.galleries[0].region == "westeurope"
-    assert "location not given literally" in scenario.description
+    scenario = importer.import_template(template, "t.json", location="North Europe")
+    assert scenario.galleries[0].region == "northeurope"
+    version = _version({"targetRegions": [{"name": "[resourceGroup().location]"}]})
+    scenario = importer.import_template(
+        {"resources": [template["resources"][0], IMAGE, version]}, "t.json"
+    )
+    [target] = scenario.galleries[0].images[0].versions[0].regions
+    assert scenario.galleries[0].region == target.region == "westeurope"
+    assert "resourceGroup().location taken as westeurope" in scenario.description
 
 
 # --- copy loops: ARM's 800 -----------------------------------------------------------------
@@ -290,7 +299,7 @@ def test_every_wrongly_typed_field_is_reported_at_once():
         "not 'yes'",
         f"{at}[1].properties.features: must be an array, not a string",
         f"{at}[2].properties.publishingProfile.targetRegions[0].name: is missing, or an "
-        "expression that depends on the deployment; give the region's name",
+        "expression that depends on the deployment; give the region's name (or --location)",
         f"{at}[2].properties.publishingProfile.targetRegions[1]: must be an object, not an integer",
         f"{at}[2].properties.publishingProfile.endOfLifeDate: 'soon' is not a date (YYYY-MM-DD...)",
     ]
