@@ -78,6 +78,7 @@ OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
 Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
 Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
+ALTERNATIVES = "Also plan with each storage type and a zone outage, priced side by side."
 GOALS = "p95=10m, failure_rate=0.01, budget=500, REGION.p95=5m; repeatable; overrides the file's."
 VARY = (
     "PATH=VALUES, repeatable: the grid is their product. VALUES: 1,2,4 or 1..20; PATH: e.g. "
@@ -220,6 +221,7 @@ def plan(
         bool, typer.Option(help="Allow fewer replicas than the guidance if objectives hold.")
     ] = False,
     premium: Premium = False,
+    alternatives: Annotated[bool, typer.Option(help=ALTERNATIVES)] = False,
     prices: Annotated[Path | None, typer.Option(help="Price overrides (YAML or JSON).")] = None,
     against: Annotated[
         Path | None, typer.Option(help="What is deployed: plan.json, ARM, or az sig JSON.")
@@ -268,6 +270,7 @@ def plan(
             workers=workers,
             progress=progress,
             ceiling=footprint.Ceiling(max_requests, max_memory),
+            alternatives=alternatives,
         )
     changes = None if current is None else diff.diff(result, current)
     if out_dir is not None:
@@ -566,7 +569,6 @@ def regions(
 
     Example: acgsim regions --zones
     """
-
     console.print_regions(zones, as_json)
 
 
@@ -583,10 +585,7 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
 
 @app.command(name="assumptions")
 def show_assumptions(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="A scenario (or bundled name) whose `model:` overrides to apply."),
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(help="A scenario whose `model:` to apply.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Model parameters that are assumptions (not Azure facts): value in force and rationale.
@@ -594,7 +593,3 @@ def show_assumptions(
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
     console.print_assumptions(None if file is None else _load(file), as_json)
-
-
-if __name__ == "__main__":
-    app()

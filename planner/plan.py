@@ -114,6 +114,40 @@ class WavePlan(_Out):
     tail_share: float = Field(ge=0, le=1, description="its share of its region's slowest 5%")
 
 
+class Alternative(_Out):
+    """One version in one region with one storage type, searched and verified like the plan."""
+
+    storage: StorageName = Field(description="the storage type this alternative uses")
+    version: str
+    region: RegionName
+    used_storage: StorageName = Field(description="what it uses here (ZRS needs zones)")
+    not_allowed: str | None = Field(None, description="why the storage type cannot be used here")
+    rules_replicas: RegionalReplicaCount
+    replicas: RegionalReplicaCount
+    p95_s: Estimate | None = None
+    failure_rate: Estimate | None = None
+    meets_objectives: bool | None = None
+    survives_zone_outage: bool | None = Field(
+        None, description="simulated: zone 1 lost from the region's first wave (None: no zones)"
+    )
+    zone_outage_p95_s: Estimate | None = None
+    zone_outage_failure_rate: Estimate | None = None
+    monthly_cost_usd: Money
+
+
+class AlternativeTotal(_Out):
+    """One storage type everywhere it is allowed: its replicas, cost and what it gives up."""
+
+    storage: StorageName
+    replicas: NonNegative
+    monthly_cost_usd: Money
+    meets_objectives: bool
+    within_budget: bool
+    zone_outage_lost_in: list[RegionName] = Field(
+        description="regions whose objectives a zone outage breaks (simulated)"
+    )
+
+
 class Totals(_Out):
     replicas: NonNegative
     monthly_cost_usd: Money
@@ -136,6 +170,9 @@ class Plan(_Out):
     below_guidance: bool
     regions: list[RegionPlan]
     waves: list[WavePlan] = []
+    alternatives: list[Alternative] = Field([], description="plan --alternatives: each storage")
+    alternative_totals: list[AlternativeTotal] = []
+    alternative_notes: list[str] = []
     totals: Totals
     prices: PriceTable
     warnings: list[str] = []

@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from acgsim import __version__
+from acgsim.planner import alternatives as alt
 from acgsim.planner import cost, explain, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion, WavePlan
+from acgsim.planner.plan import Alternative, Plan, RegionPlan, Totals, VersionRegion, WavePlan
 from acgsim.sim import attribution, catalog, footprint
 from acgsim.sim.errors import InputError
 from acgsim.sim.footprint import Ceiling, Footprint
@@ -253,11 +254,13 @@ def plan(
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
     ceiling: Ceiling | None = None,
+    alternatives: bool = False,
 ) -> Plan:
     """The cheapest plan that meets the scenario's objectives, verified by simulation and priced.
 
     Each candidate is simulated `runs` times on the child seeds of `seed` (default: the scenario's).
-    Given a ceiling, a search estimated to simulate more is refused before it starts.
+    Given a ceiling, a search estimated to simulate more is refused before it starts. With
+    `alternatives`, the search is repeated for each storage type and priced side by side.
     """
     if runs < 2:
         raise InputError(
@@ -269,6 +272,9 @@ def plan(
     workers = worker_count(workers, runs)  # a candidate's runs are the work to share out
     if ceiling is not None:
         size, candidates = search_footprint(scenario, units, runs, workers)
+        if alternatives:  # three more searches, and a zone outage per region for each
+            size = footprint.of_runs([(size, 4)], keep=False, processes=1)
+            candidates *= 4
         ceiling.check(size, f"planning (about {candidates:,} candidates x {runs} runs)")
     pool = process_pool(workers) if workers > 1 else None  # its workers die with acgsim
     try:
@@ -277,12 +283,56 @@ def plan(
         if progress:
             progress("verifying the whole plan")
         whole = _verify(scenario, units, chosen, ev)
+        others = (
+            _alternatives(scenario, runs, seed, pool, below_guidance, premium, table, ev, progress)
+            if alternatives
+            else []
+        )
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return _assemble(
+    result = _assemble(
         scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
+    if alternatives:
+        budget = scenario.objectives.monthly_budget_usd
+        result.alternatives = others
+        result.alternative_totals = [alt.total(s, others, budget) for s in alt.STORAGES]
+        over = bool(result.infeasible)
+        result.alternative_notes = alt.advice(
+            result.alternative_totals, result.totals.monthly_cost_usd, table.currency, over
+        )
+        result.simulations, result.simulated_requests = ev.simulations, ev.requests
+    return result
+
+
+def _alternatives(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    pool,
+    below_guidance: bool,
+    premium: bool,
+    table: cost.PriceTable,
+    ev: Evaluator,
+    progress,
+) -> list[Alternative]:
+    """The search and verification again for each storage type, and a zone outage in each
+    region with zones; the work is counted in `ev`."""
+    sizes = {ref: v.size_gb for ref, _, _, v in scenario.versions()}
+    rows: list[Alternative] = []
+    for storage in alt.STORAGES:
+        if progress:
+            progress(f"alternative: {storage}")
+        units = alt.units_for(scenario, storage, premium)
+        other = Evaluator(scenario, runs, seed, pool)
+        chosen, _ = _search_all(scenario, units, other, below_guidance, None)
+        whole = _verify(scenario, units, chosen, other)
+        outages = alt.zone_outages(scenario, chosen, whole, runs, seed, pool, other)
+        rows += alt.rows_for(storage, units, chosen, whole, outages, sizes, table)
+        ev.simulations += other.simulations
+        ev.requests += other.requests
+    return rows
 
 
 def search_footprint(

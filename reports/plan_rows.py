@@ -60,3 +60,59 @@ def reason(r: RegionPlan) -> str:
         return f"objective missed: p95 set by {PARTS[b.part]}{where}; {help_}"
     moved = [x for x in r.reasons if x.startswith("simulation")]
     return moved[-1] if moved else r.reasons[0]
+
+
+ALTERNATIVE_COLUMNS = ["version", "region", "storage", "replicas", "p95", "failed", "zone outage"]
+
+
+def zone_outage(a) -> str:
+    """An alternative's zone-outage cell: 'yes', 'no: 12.0% fail', 'no: p95 14m02s', or '-'."""
+    if a.survives_zone_outage is None:
+        return "-"
+    if a.survives_zone_outage:
+        return "yes"
+    fail = a.zone_outage_failure_rate
+    if fail is not None and fail.mean:
+        return f"no: {100 * fail.mean:.1f}% fail"
+    p95 = a.zone_outage_p95_s
+    return "no" if p95 is None or p95.mean is None else f"no: p95 {human_duration(p95.mean)}"
+
+
+def alternative_rows(p) -> list[list[str]]:
+    """The alternatives where the workload deploys, one row per storage type."""
+    rows = []
+    for a in p.alternatives:
+        if a.p95_s is None:
+            continue
+        e = a.p95_s
+        shown = "-" if e.mean is None else human_duration(e.mean)
+        if e.half_width:
+            shown += f"±{human_duration(e.half_width)}"
+        storage_cell = storage(a.storage) + ("" if a.not_allowed is None else "*")
+        rows.append(
+            [
+                a.version.split("/", 1)[1],
+                a.region,
+                storage_cell,
+                str(a.replicas),
+                shown,
+                "-" if a.failure_rate is None else f"{100 * (a.failure_rate.mean or 0):.1f}%",
+                zone_outage(a),
+                f"{a.monthly_cost_usd:,.2f}",
+            ]
+        )
+    return rows
+
+
+def alternative_totals(p) -> list[str]:
+    """One line per storage type: replicas, cost, objectives, budget, zone outages lost."""
+    money = p.prices.currency
+    lines = []
+    for t in p.alternative_totals:
+        lost = ", ".join(t.zone_outage_lost_in) or "none"
+        lines.append(
+            f"{t.storage}: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} {money} a month, "
+            f"objectives {'met' if t.meets_objectives else 'missed'}, "
+            f"{'within' if t.within_budget else 'over'} budget; a zone outage breaks: {lost}"
+        )
+    return lines

@@ -220,6 +220,16 @@ def print_plan(p: Plan) -> None:
         out.print()
         grid(breakdown.PLAN_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.plan_wave_rows(p))
     print_causes(breakdown.plan_causes(p))
+    if p.alternatives:
+        out.print()
+        grid(
+            "Alternatives, each searched and verified like the plan (zone outage: zone 1 lost "
+            "from the region's first wave, simulated; * that storage type is not allowed there):",
+            [*plan_rows.ALTERNATIVE_COLUMNS, money + "/month"],
+            plan_rows.alternative_rows(p),
+        )
+        for line in [*plan_rows.alternative_totals(p), *p.alternative_notes]:
+            out.print(f"  {line}", markup=False)
     t = p.totals
     out.print(
         f"Total: {t.replicas} replicas (rules: {t.baseline_replicas}), "
