@@ -24,7 +24,14 @@ from __future__ import annotations
 import json
 
 from acgsim.planner.export.access import Assignment
-from acgsim.planner.export.document import Export, GalleryOut, Image, Version, replicas_text
+from acgsim.planner.export.document import (
+    Export,
+    GalleryOut,
+    Image,
+    Version,
+    one_line,
+    replicas_text,
+)
 
 API = "2025-03-03"
 AUTH_API = "2022-04-01"  # Microsoft.Authorization/roleAssignments
@@ -143,7 +150,9 @@ def storage_profile(v: Version) -> dict:
 
 def reasons(v: Version) -> str:
     """One line per target region: its replicas and why."""
-    return "\n".join(f"{t.region}: {replicas_text(t.replicas)}: {t.reason}" for t in v.targets)
+    return "\n".join(
+        f"{t.region}: {replicas_text(t.replicas)}: {one_line(t.reason)}" for t in v.targets
+    )
 
 
 def version_properties(v: Version, source: object = None) -> dict:

@@ -259,6 +259,7 @@ rows = st.fixed_dictionaries(
         "region": st.one_of(REGIONS, REGIONS, free_text),
         "storage": st.one_of(STORAGE, STORAGE, free_text),
         "added": st.booleans(),
+        "reasons": st.lists(st.one_of(free_text, hostile_text), max_size=2),
         "replicas": st.one_of(
             *[st.integers(1, 100)] * 4,
             st.integers(-2, 102),
@@ -303,6 +304,17 @@ def test_every_plan_value_is_refused_at_its_field_or_reaches_each_export_as_text
     targets = {r.region: (r.replicas, r.storage) for r in loaded.regions}
     assert {catalog.normalize_region(e["region"]) for e in edits if "region" in e} <= set(targets)
     _check_exports(document.from_plan(loaded), _expected(scenario, targets))
+    # each region's reasons reach every format's comment as one line of text, read back intact
+    from ..planner import export_meaning
+
+    want = {
+        r.region: document.one_line("; ".join(r.reasons))
+        for r in loaded.regions
+        if "; ".join(r.reasons)
+    }
+    for name, read in export_meaning.READERS.items():
+        seen = read(exports.render(name, document.from_plan(loaded)))["reasons"]
+        assert {ref[-1]: why for ref, why in seen.items() if ref[-1] in want} == want, name
 
 
 # answers the preflight (version, login) and records every other call
