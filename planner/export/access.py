@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from acgsim.planner.export.params import Param, identifier
 
 if TYPE_CHECKING:
-    from acgsim.planner.export.document import GalleryOut
     from acgsim.sim.scenario import Scenario
 
 ROLES = {  # built-in role definition ids, the same in every subscription
@@ -85,8 +84,9 @@ def _principal(kind: str, name: str) -> Param:
     return Param(identifier("principal", kind, name), what)
 
 
-def access_of(scenario: Scenario, galleries: list[GalleryOut]) -> Access:
-    """The scenario's role assignments on exported resources, and each groups gallery's shares."""
+def access_of(scenario: Scenario, galleries: list) -> Access:
+    """The scenario's role assignments on exported resources, and each groups gallery's shares
+    (GALLERIES: document.GalleryOut, which imports this module)."""
     keys: dict[tuple[str, ...], tuple[str, str]] = {}
     for g in galleries:
         keys[(g.spec.name,)] = (g.key, g.key)
