@@ -1,9 +1,9 @@
 """acgsim's command line: thin. It parses options, calls the library and renders the answer.
 
 Exit status: 0 success, 2 bad input (a scenario with problems, a bad option), 1 an internal error
-or an objective that cannot be met, 3 changes proposed by `plan --against` (2, then 1, win over
-3). Every command imports what it needs when it runs, so `acgsim --help` answers without loading
-numpy, SimPy, pydantic models or matplotlib.
+or an objective that cannot be met, 3 changes proposed by `plan --against`, 4 an export refused:
+its plan is not fit to deploy (2, 4, 1, 3: the first wins). Commands import what they need when
+they run, so `acgsim --help` answers without loading numpy, SimPy, pydantic models or matplotlib.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class _Commands(TyperGroup):
         except InputError as exc:  # anything else is a bug: a traceback
             for line in exc.lines:
                 typer.echo(line, err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(exc.status) from None
 
 
 app = typer.Typer(
@@ -75,7 +75,7 @@ Workers = Annotated[int, typer.Option(min=1, help="Processes for the runs (defau
 OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
 Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the results into.")]
-Force = Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite files in --out; export if unfit.")]
 Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
 Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
 ALTERNATIVES = "Also plan with each storage type and a zone outage, priced side by side."
@@ -126,11 +126,9 @@ def _print_or_write(text: str, output: Path | None, force: bool) -> None:
 
 def _fail_if_broken(results: list, what: Path) -> None:
     """A run that broke is a bug in acgsim: show it and exit 1 (never a silent wrong number)."""
-    broken = [r for r in results if getattr(r, "error", None)]  # a plan has none
-    if broken:
-        _warn(
-            f"{what}: the simulation broke (a bug in acgsim, please report it):\n{broken[0].error}"
-        )
+    if broken := [r for r in results if getattr(r, "error", None)]:  # a plan has none
+        _warn(f"{what}: the simulation broke (a bug in acgsim, please report it):")
+        _warn(broken[0].error)
         raise typer.Exit(1)
 
 
@@ -255,7 +253,7 @@ def plan(
         raise InputError("--export and --report need --out DIR to write into")
     formats = [exports.check_format(f, "--export") for f in export or []]
     if out_dir is not None:
-        names = ["plan.json", *(f.filename for f in formats)]
+        names = ["plan.json", *(name for f in formats for name in f.files)]
         files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
     current = None if against is None else deployed.load(against)  # bad input: before any work
@@ -273,8 +271,9 @@ def plan(
             alternatives=alternatives,
         )
     changes = None if current is None else diff.diff(result, current)
-    if out_dir is not None:
-        texts = {f.filename: exports.render_plan(f.name, result) for f in formats}
+    refused = None
+    if out_dir is not None:  # plan.json is written even when its exports are refused
+        texts, refused = exports.for_out(result, [f.name for f in formats], force, _warn)
         files.write_plan(out_dir, result, texts, force)
     shown.show_plan(result, changes, as_json)
     if out_dir is not None and not as_json:
@@ -284,6 +283,8 @@ def plan(
 
         written = html.plan_report(result, out_dir / "report", exports=exports.for_report(result))
         _warn(f"report: {written[0]}")
+    if refused is not None:
+        raise refused
     if result.infeasible or (changes is not None and changes.changed):
         raise typer.Exit(1 if result.infeasible else 3)
 
@@ -293,12 +294,12 @@ def export_command(
     source: Annotated[Path, typer.Argument(help="plan.json, a scenario or a bundled name.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="arm, bicep, terraform or azcli.")],
     output: OutputFile = None,
-    force: OverwriteFile = False,
+    force: Annotated[bool, typer.Option(help="Overwrite files; export an unfit plan too.")] = False,
 ) -> None:
     """Write the galleries, images and versions for a real deployment: ARM, Bicep, Terraform, az.
 
     From a plan, the plan's replicas and storage per region; from a scenario, its own target
-    regions. Source image ids, tags and the resource group are parameters or variables.
+    regions. A plan that misses its objectives or budget is refused (exit 4) unless --force.
 
     Example: acgsim export plans/plan.json --format terraform -o main.tf
     """
@@ -308,8 +309,13 @@ def export_command(
     exports.check_format(fmt)
     if output is not None:
         files.check_target(output, force)
-    text = exports.render(fmt, exports.load(scenarios.resolve(source)))
-    _print_or_write(text, output, force)
+    export, plan = exports.load_with_plan(scenarios.resolve(source))
+    for line in exports.check_fit(plan, force, str(source)):  # refused (exit 4) unless forced
+        _warn(line)
+    if output is None:
+        sys.stdout.write(exports.render(fmt, export))
+    else:
+        _say(f"wrote {', '.join(files.write_all(exports.files(fmt, export, output), force))}")
 
 
 @app.command(name="import")
@@ -556,7 +562,6 @@ def limits(as_json: AsJson = False) -> None:
 
     Example: acgsim limits --json
     """
-
     console.print_limits(as_json)
 
 

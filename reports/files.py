@@ -116,6 +116,15 @@ def write_results(out_dir: Path, results: list[RunResult], force: bool) -> None:
         write_atomic(out_dir / name, text, force=True)
 
 
+def write_all(texts: dict[str, str], force: bool) -> list[str]:
+    """Files (path -> text) that belong together, such as an export and its parameters file:
+    every target is checked before any is written, each is written atomically; their paths."""
+    check_targets([Path(p) for p in texts], force)
+    for path, text in texts.items():
+        write_atomic(Path(path), text, force)
+    return list(texts)
+
+
 def write_plan(out_dir: Path, plan, exports: dict[str, str], force: bool) -> None:
     """plan.json and the exports asked for (file name -> text) into OUT_DIR."""
     check_targets([out_dir / n for n in ["plan.json", *exports]], force)

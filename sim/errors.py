@@ -168,6 +168,11 @@ REFUSALS: dict[str, Refusal] = {
         "'{value}' is not a scope: write gallery, gallery/image or gallery/image/version"
     ),
     "OneAssignee": Refusal("give exactly one of `subscription` or `tenant`"),
+    "SourceField": Refusal(
+        "`{field}` is not a field of a {kind} source; a {kind} source takes {allowed}",
+        source="SPEC",
+    ),
+    "SourceValue": Refusal("'{value}' is not a {what}: write it as {shape}", source="SPEC"),
     "FailureWhen": Refusal("give exactly one of `at` (with `duration`) or `probability`"),
     "FailureWindow": Refusal("`at` and `duration` go together"),
     "SizeOrder": Refusal(
@@ -284,6 +289,8 @@ class InputError(Exception):
     """Input the user can fix (an option, a file that is not what it should be): each line names
     the file or option and what is allowed. The CLI prints the lines and exits with status 2.
     ScenarioError is the same for scenario files, with a located Problem for each line."""
+
+    status = 2  # the CLI's exit status; a subclass may have its own
 
     def __init__(self, *lines: str) -> None:
         self.lines = [printable(line) for line in lines]

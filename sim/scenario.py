@@ -18,7 +18,7 @@ import uuid
 from datetime import date
 from typing import Annotated, ClassVar, Literal, NamedTuple, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from acgsim.sim import catalog
 from acgsim.sim.errors import InputError, refuse
@@ -77,6 +77,26 @@ class TargetRegion(_OrString):
     )
 
 
+class VersionSource(StrictModel):
+    """What a version is made from [SPEC]: a managed image, an OS disk snapshot or a VM by
+    resource id, or a VHD blob with its storage account. A value left out is asked for when the
+    export is deployed (a parameter or variable)."""
+
+    kind: Literal["managed_image", "snapshot", "vhd", "vm"] = "managed_image"
+    id: str | None = Field(None, description="managed_image, snapshot, vm: the resource id")
+    uri: str | None = Field(None, description="vhd: the blob's https URI")
+    storage_account: str | None = Field(
+        None, description="vhd: resource id of the storage account holding the blob"
+    )
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> VersionSource:
+        from acgsim.sim import sources
+
+        sources.check(self.kind, self.id, self.uri, self.storage_account)
+        return self
+
+
 class ImageVersion(StrictModel):
     name: VersionName
     size_gb: float = Field(gt=0, description="occupied size of the image in GB (what is billed)")
@@ -92,6 +112,18 @@ class ImageVersion(StrictModel):
     regions: list[TargetRegion] = Field(min_length=1, description="target regions")
     exclude_from_latest: bool = False
     end_of_life: date | None = Field(None, description="informational; deployments still succeed")
+    source: VersionSource | None = Field(
+        None, description="what the version is made from; default: a managed image (exports)"
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_default_source(self, handler):
+        # A version without `source` dumps as before the field existed: scenario hashes, and so
+        # every result and plan of an existing scenario, stay byte-identical.
+        data = handler(self)
+        if self.source is None and isinstance(data, dict):
+            data.pop("source", None)
+        return data
 
     @property
     def source_size_gb(self) -> float:

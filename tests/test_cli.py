@@ -365,7 +365,12 @@ def test_plan_export_and_import(tmp_path):
         "terraform",
     )
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"plan.json", "template.json", "main.tf"}
+    assert {p.name for p in out.iterdir()} == {
+        "plan.json",
+        "template.json",
+        "template.parameters.json",  # the values the deployment supplies
+        "main.tf",
+    }
     again = run(
         "export", str(out / "plan.json"), "--format", "bicep", "-o", str(tmp_path / "main.bicep")
     )

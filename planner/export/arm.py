@@ -2,7 +2,15 @@
 
 Resource names and properties follow the GalleryRP 2025-03-03 spec [SPEC]; the template is checked
 in tests against the official deployment-template schemas (strictly: no undefined property). Each
-version's source image id and the tags are template parameters.
+version's source (a managed image, snapshot or VM id, or a VHD's URI and storage account), the
+principals given access and the tags are template parameters; `parameters_file` writes the
+values to supply as a deployment parameters file. Every target region states its effective
+excludeFromLatest; the reason for each region's replicas is in the version's `comments` (ARM
+JSON has no comments; `comments` is the resource property the template schema gives for them).
+Role assignments are Microsoft.Authorization/roleAssignments extension resources on the gallery,
+definition or version; direct sharing's subscriptions and tenants cannot be set by a template
+(sharingProfile.groups is read-only [SPEC]) and are listed in the template's metadata. The
+outputs are the ids of the resources created.
 
 Escaping: ARM reads a string that starts with "[" and ends with "]" as an expression, so every
 string of the template is written through `literal` (ARM's own escape, a doubled first bracket)
@@ -15,10 +23,22 @@ from __future__ import annotations
 
 import json
 
-from acgsim.planner.export.document import Export, GalleryOut, Image, Version
+from acgsim.planner.export.access import Assignment
+from acgsim.planner.export.document import (
+    Export,
+    GalleryOut,
+    Image,
+    Version,
+    one_line,
+    replicas_text,
+)
 
 API = "2025-03-03"
+AUTH_API = "2022-04-01"  # Microsoft.Authorization/roleAssignments
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+PARAMETERS_SCHEMA = (
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
+)
 PERMISSIONS = {"private": "Private", "groups": "Groups", "community": "Community"}
 
 
@@ -109,7 +129,33 @@ def image_properties(image: Image) -> dict:
     return props
 
 
-def version_properties(v: Version, source: object) -> dict:
+def storage_profile(v: Version) -> dict:
+    """The version's source in the REST shape [SPEC], its ids read from parameters."""
+    src = v.source
+    kind = src.kind if src else "managed_image"
+    if kind == "vhd":
+        uri, account = src.params["uri"].name, src.params["storage_account"].name
+        return {
+            "osDiskImage": {
+                "source": {"uri": parameter(uri), "storageAccountId": parameter(account)}
+            }
+        }
+    ref = parameter(src.params["id"].name if src else v.source_param)
+    if kind == "snapshot":
+        return {"osDiskImage": {"source": {"id": ref}}}
+    if kind == "vm":
+        return {"source": {"virtualMachineId": ref}}
+    return {"source": {"id": ref}}
+
+
+def reasons(v: Version) -> str:
+    """One line per target region: its replicas and why."""
+    return "\n".join(
+        f"{t.region}: {replicas_text(t.replicas)}: {one_line(t.reason)}" for t in v.targets
+    )
+
+
+def version_properties(v: Version, source: object = None) -> dict:
     targets = []
     for t in v.targets:
         target = {
@@ -117,8 +163,8 @@ def version_properties(v: Version, source: object) -> dict:
             "regionalReplicaCount": t.replicas,
             "storageAccountType": t.storage,
         }
-        if t.exclude_from_latest is not None:
-            target["excludeFromLatest"] = t.exclude_from_latest
+        excluded = v.exclude_from_latest if t.exclude_from_latest is None else t.exclude_from_latest
+        target["excludeFromLatest"] = excluded  # explicit: a region's flag wins [ACG]
         targets.append(target)
     profile: dict = {
         "targetRegions": targets,
@@ -129,7 +175,97 @@ def version_properties(v: Version, source: object) -> dict:
     }
     if v.end_of_life:
         profile["endOfLifeDate"] = f"{v.end_of_life.isoformat()}T00:00:00Z"
-    return {"publishingProfile": profile, "storageProfile": {"source": {"id": source}}}
+    return {"publishingProfile": profile, "storageProfile": storage_profile(v)}
+
+
+def scope_id(a: Assignment) -> Expr:
+    """The resource id of an assignment's scope (a gallery, definition or version)."""
+    kinds = ["Microsoft.Compute/galleries", "images", "versions"][: len(a.scope)]
+    names = ", ".join(quote(n) for n in a.scope)
+    return Expr(f"[resourceId('{'/'.join(kinds)}', {names})]")
+
+
+def role_assignment(a: Assignment) -> dict:
+    """A role assignment on the gallery, definition or version the scenario names."""
+    principal = f"parameters('{a.principal.name}')"
+    return {
+        "type": "Microsoft.Authorization/roleAssignments",
+        "apiVersion": AUTH_API,
+        "name": Expr(f"[guid({scope_id(a)[1:-1]}, {principal}, '{a.role_id}')]"),
+        "scope": "Microsoft.Compute/galleries/"
+        + "/".join(
+            f"{kind}/{name}" if kind else name
+            for kind, name in zip(["", "images", "versions"], a.scope, strict=False)
+        ),
+        "dependsOn": [scope_id(a)],
+        "properties": {
+            "roleDefinitionId": Expr(
+                "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', "
+                f"'{a.role_id}')]"
+            ),
+            "principalId": Expr(f"[{principal}]"),
+            "description": f"{a.role} for {a.assignee} (acgsim scenario access)",
+        },
+    }
+
+
+def sharing_metadata(export: Export) -> dict:
+    """Direct sharing's groups per gallery: `az sig share add` sets them after deployment."""
+    names = {g.key: g.spec.name for g in export.galleries}
+    return {
+        names[s.gallery_key]: {
+            "subscriptions": [p.default or f"<{p.name}>" for p in s.subscriptions],
+            "tenants": [p.default or f"<{p.name}>" for p in s.tenants],
+            "apply": "az sig share add --subscription-ids ... --tenant-ids ... after deployment",
+        }
+        for s in export.access.shares
+    }
+
+
+def outputs(export: Export) -> dict:
+    """The id of every gallery, definition and version created."""
+    out = {}
+    for g in export.galleries:
+        gq = quote(g.spec.name)
+        out[f"{g.key}_id"] = f"[resourceId('Microsoft.Compute/galleries', {gq})]"
+        for i in g.images:
+            iq = quote(i.spec.name)
+            out[f"{i.key}_id"] = f"[resourceId('Microsoft.Compute/galleries/images', {gq}, {iq})]"
+            for v in i.versions:
+                out[f"{v.key}_id"] = (
+                    "[resourceId('Microsoft.Compute/galleries/images/versions', "
+                    f"{gq}, {iq}, {quote(v.name)})]"
+                )
+    return {k: {"type": "string", "value": Expr(v)} for k, v in out.items()}
+
+
+def user_parameters(export: Export) -> dict:
+    """The parameters a deployment supplies: community fields, sources, principals."""
+    parameters: dict = {}
+    for g in export.galleries:
+        if g.spec.sharing.mode == "community":
+            for key, v, param in community_fields(g):
+                if not v:
+                    parameters[param] = {
+                        "type": "string",
+                        "metadata": {"description": f"Community gallery {key} (Azure requires it)"},
+                    }
+    for p in export.params(shares=False):  # shared ids: metadata only, a template cannot set them
+        parameters[p.name] = {"type": "string", "metadata": {"description": p.description}}
+        if p.default is not None:
+            parameters[p.name]["defaultValue"] = p.default
+    return parameters
+
+
+def parameters_file(export: Export) -> str:
+    """A deployment parameters file with every parameter that has no default to fill in."""
+    values = {
+        name: {"value": f"TODO: {spec['metadata']['description']}"}
+        for name, spec in user_parameters(export).items()
+        if "defaultValue" not in spec
+    }
+    doc = {"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0", "parameters": values}
+    return json.dumps(escaped(doc), indent=2) + "\n"
 
 
 def template(export: Export) -> dict:
@@ -176,39 +312,30 @@ def template(export: Export) -> dict:
                                 f"{quote(gname)}, {quote(iname)})]"
                             )
                         ],
-                        "properties": version_properties(v, parameter(v.source_param)),
+                        "comments": reasons(v),
+                        "properties": version_properties(v),
                     }
                 )
+    resources += [role_assignment(a) for a in export.access.assignments]
     parameters: dict = {
         "environmentTag": {
             "type": "string",
             "defaultValue": export.environment,
             "metadata": {"description": "The environment tag of every resource"},
         },
+        **user_parameters(export),
     }
-    for g in export.galleries:
-        if g.spec.sharing.mode == "community":
-            for key, v, param in community_fields(g):
-                if not v:
-                    parameters[param] = {
-                        "type": "string",
-                        "metadata": {"description": f"Community gallery {key} (Azure requires it)"},
-                    }
-    for name in export.source_params:
-        parameters[name] = {
-            "type": "string",
-            "metadata": {
-                "description": "Resource id of the managed image (or virtual machine) this "
-                "version is made from"
-            },
-        }
+    metadata: dict = {"generator": f"acgsim, scenario {export.scenario}"}
+    if export.access.shares:
+        metadata["directSharing"] = sharing_metadata(export)
     return escaped(
         {
             "$schema": SCHEMA,
             "contentVersion": "1.0.0.0",
-            "metadata": {"generator": f"acgsim, scenario {export.scenario}"},
+            "metadata": metadata,
             "parameters": parameters,
             "resources": resources,
+            "outputs": outputs(export),
         }
     )
 
@@ -216,3 +343,9 @@ def template(export: Export) -> dict:
 def render(export: Export) -> str:
     """The template as JSON text."""
     return json.dumps(template(export), indent=2) + "\n"
+
+
+def companions(export: Export, path: str) -> dict[str, str]:
+    """Files written beside the template at PATH: NAME.parameters.json."""
+    stem = path[:-5] if path.endswith(".json") else path
+    return {f"{stem}.parameters.json": parameters_file(export)}

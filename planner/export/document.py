@@ -2,19 +2,26 @@
 
 Built from a scenario (its own publishing profiles) or from a plan (the scenario the plan embeds,
 with the plan's replicas and storage per region, and any region the plan adds). Deployment-time
-values (the source image of each version, tags, the resource group) become template parameters
-or variables, never hard-coded strings.
+values (the source of each version, the principals given access, tags, the resource group) become
+template parameters or variables, never hard-coded strings; a value the scenario knows is the
+parameter's default.
+
+Each target region carries its effective exclude-from-latest flag (a region's own flag, else the
+version's [ACG]) and the reason for its replica count, so that every format writes both: a format
+that leaves a region's flag out may send its own default for it (azurerm sends false for every
+target region, which un-hides a version excluded from latest).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from acgsim.planner.export.access import Access, access_of
+from acgsim.planner.export.params import Param, identifier, unique
 from acgsim.planner.plan import Plan, apply_choices
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
+from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario, VersionSource
 
 
 @dataclass
@@ -22,14 +29,24 @@ class Target:
     region: str
     replicas: int
     storage: str
-    exclude_from_latest: bool | None
+    exclude_from_latest: bool | None  # the effective flag: from_scenario always sets it
+    reason: str = ""  # why this many replicas: the plan's reasons, or the scenario's own number
+
+
+@dataclass
+class Source:
+    """What a version is made from and the parameters that hold its ids [SPEC]: a managed image,
+    a snapshot or a VM by resource id; a VHD by blob URI and storage account id."""
+
+    kind: str  # managed_image | snapshot | vhd | vm
+    params: dict[str, Param]  # "id", or "uri" and "storage_account" for a vhd
 
 
 @dataclass
 class Version:
     key: str  # unique among the export's versions: letters, digits and underscores
     name: str
-    source_param: str  # the parameter or variable that holds the source image's resource id
+    source_param: str  # the parameter or variable that holds the source's resource id (or URI)
     replication_mode: str
     replicas: int
     storage: str
@@ -37,6 +54,7 @@ class Version:
     end_of_life: date | None
     targets: list[Target]
     replication_estimate_s: float
+    source: Source | None = None
 
 
 @dataclass
@@ -61,26 +79,20 @@ class Export:
     resource_group: str
     galleries: list[GalleryOut]
     environment: str = "test"  # the default of the environment tag parameter
+    access: Access = field(default_factory=Access)
 
     @property
     def source_params(self) -> list[str]:
         return [v.source_param for g in self.galleries for i in g.images for v in i.versions]
 
+    def versions(self) -> list[Version]:
+        return [v for g in self.galleries for i in g.images for v in i.versions]
 
-def identifier(*parts: str) -> str:
-    """A name safe as a parameter, variable or symbolic name: letters, digits and underscores."""
-    text = "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_") for p in parts)
-    return text if text[:1].isalpha() else f"x_{text}"
-
-
-def unique(name: str, used: set[str]) -> str:
-    """`name`, or name_2, name_3, ... if taken (web-app and web_app would otherwise collide)."""
-    candidate, n = name, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{name}_{n}"
-    used.add(candidate)
-    return candidate
+    def params(self, shares: bool = True) -> list[Param]:
+        """Every value the user supplies: sources, principals given access, and (unless not
+        asked for) the ids a gallery is shared with."""
+        out = [p for v in self.versions() if v.source for p in v.source.params.values()]
+        return out + self.access.params(shares)
 
 
 def replication_estimate(v: ImageVersion, regions: int, replicas: int, scenario: Scenario) -> float:
@@ -94,8 +106,43 @@ def replication_estimate(v: ImageVersion, regions: int, replicas: int, scenario:
     return rounds * first + rest
 
 
-def from_scenario(scenario: Scenario) -> Export:
-    """The scenario's galleries, versions and target regions."""
+SOURCE_WHAT = {
+    "managed_image": "Resource id of the managed image this version is made from",
+    "snapshot": "Resource id of the OS disk snapshot this version is made from",
+    "vm": "Resource id of the virtual machine this version is captured from",
+    "vhd": "URI of the VHD blob this version is made from",
+}
+
+
+def source_of(v: ImageVersion, key: str) -> Source:
+    """The version's source (a managed image by default) and the parameters holding its ids."""
+    spec = v.source or VersionSource()
+    name = f"source_{key}"
+    if spec.kind == "vhd":
+        return Source(
+            "vhd",
+            {
+                "uri": Param(name, SOURCE_WHAT["vhd"], spec.uri),
+                "storage_account": Param(
+                    f"{name}_storage_account",
+                    "Resource id of the storage account that holds the source VHD",
+                    spec.storage_account,
+                ),
+            },
+        )
+    return Source(spec.kind, {"id": Param(name, SOURCE_WHAT[spec.kind], spec.id)})
+
+
+def scenario_reason(v: ImageVersion, t) -> str:
+    """Why a target region of a scenario (not a plan) has its replicas."""
+    if t.replicas is not None:
+        return "the scenario's own number for this region"
+    return "the version's default replica count in the scenario"
+
+
+def from_scenario(scenario: Scenario, reasons: dict[tuple[str, str], str] | None = None) -> Export:
+    """The scenario's galleries, versions and target regions (REASONS: a plan's reason per
+    (version, region), where the plan decided)."""
     galleries = []
     used: set[str] = set()
     for g in scenario.galleries:
@@ -103,8 +150,15 @@ def from_scenario(scenario: Scenario) -> Export:
         for d in g.images:
             image = Image(unique(identifier(g.name, d.name), used), d)
             for v in d.versions:
+                ref = f"{g.name}/{d.name}/{v.name}"
                 targets = [
-                    Target(t.region, v.replicas_in(t), v.storage_in(t), t.exclude_from_latest)
+                    Target(
+                        t.region,
+                        v.replicas_in(t),
+                        v.storage_in(t),
+                        v.excluded_in(t),
+                        (reasons or {}).get((ref, t.region)) or scenario_reason(v, t),
+                    )
                     for t in v.regions
                 ]
                 most = max(t.replicas for t in targets)
@@ -121,19 +175,31 @@ def from_scenario(scenario: Scenario) -> Export:
                         v.end_of_life,
                         targets,
                         replication_estimate(v, len(targets), most, scenario),
+                        source_of(v, key),
                     )
                 )
             out.images.append(image)
         galleries.append(out)
     first_rg = scenario.galleries[0].resource_group if scenario.galleries else "rg-images"
     return Export(
-        scenario.name, first_rg, galleries, "production" if scenario.production else "test"
+        scenario.name,
+        first_rg,
+        galleries,
+        "production" if scenario.production else "test",
+        access_of(scenario, galleries),
     )
 
 
 def from_plan(plan: Plan) -> Export:
-    """The plan's replicas and storage applied to the scenario it was made for."""
-    return from_scenario(apply_choices(Scenario.model_validate(plan.scenario_spec), plan.choices()))
+    """The plan's replicas and storage applied to the scenario it was made for, each region
+    with the plan's reasons."""
+    scenario = apply_choices(Scenario.model_validate(plan.scenario_spec), plan.choices())
+    reasons = {(r.version, r.region): "; ".join(r.reasons) for r in plan.regions}
+    return from_scenario(scenario, reasons)
+
+
+def replicas_text(n: int) -> str:
+    return f"{n} replica" if n == 1 else f"{n} replicas"
 
 
 def one_line(text: str) -> str:

@@ -18,15 +18,33 @@ class Param(str):
     """A template parameter (ARM's [parameters('x')], Bicep's bare x): not text."""
 
 
+_GUID = r"'[0-9a-f-]{36}'"
+_RESOURCE_ID = (
+    r"resourceId\('Microsoft\.Compute/galleries(?:/images)?(?:/versions)?'(?:, '(?:[^']|'')*')+\)"
+)
+_OWN = [  # the other expressions acgsim writes: a role assignment's name and role definition
+    rf"\[guid\({_RESOURCE_ID}, parameters\('[A-Za-z0-9_]+'\), {_GUID}\)\]",
+    rf"\[subscriptionResourceId\('Microsoft\.Authorization/roleDefinitions', {_GUID}\)\]",
+    rf"\[{_RESOURCE_ID}\]",
+]
+
+
+class Expr(str):
+    """An expression of acgsim's own (a function call): not text."""
+
+
 def arm_text(value: str) -> str:
-    """What ARM makes of a string: an expression is refused unless it reads a parameter."""
+    """What ARM makes of a string: an expression is refused unless it reads a parameter or is
+    one of the role assignment expressions acgsim writes (names in them quoted, '' doubled)."""
     if value.startswith("[[") and value.endswith("]"):
         return value[1:]
     if value.startswith("[") and value.endswith("]"):
         m = re.fullmatch(r"\[parameters\('([A-Za-z0-9_]+)'\)\]", value)
-        if not m:
-            raise AssertionError(f"ARM would evaluate {value!r}")
-        return Param(m.group(1))
+        if m:
+            return Param(m.group(1))
+        if any(re.fullmatch(own, value) for own in _OWN):
+            return Expr(value)
+        raise AssertionError(f"ARM would evaluate {value!r}")
     return value
 
 
@@ -52,7 +70,7 @@ def arm_meaning(text: str) -> list[tuple[str, dict]]:
                 r["type"],
                 {
                     "name": name,
-                    "location": arm_text(r["location"]),
+                    "location": arm_text(r.get("location", "")),
                     "properties": walk(r["properties"]),
                     "parents": parents,
                 },
@@ -131,8 +149,11 @@ MANY = {"--target-regions", "--tags"}  # nargs='+'
 
 
 def az_commands(script: str) -> list[tuple[str, dict[str, list[str]]]]:
-    """The az commands of a script, its words split with shlex as bash would split them."""
-    words = [w for w in shlex.split(script, comments=True) if w != "\n"]
+    """The az commands of a script after its preflight, its words split with shlex as bash
+    would split them."""
+    from acgsim.planner.export.azcli import MARKER
+
+    words = [w for w in shlex.split(script.split(MARKER, 1)[1], comments=True) if w != "\n"]
     return az_options(words[words.index("az") :])
 
 
@@ -214,9 +235,11 @@ def _bicep_value(lines: list[str], i: int, text: str):
         return _bicep_object(lines, i)
     if text == "[":
         items = []
+        i = _code(lines, i)
         while lines[i].strip() != "]":
             item, i = _bicep_value(lines, i + 1, lines[i].strip())
             items.append(item)
+            i = _code(lines, i)
         return items, i + 1
     if text.startswith("'"):
         return bicep_string(text), i
@@ -224,17 +247,28 @@ def _bicep_value(lines: list[str], i: int, text: str):
         return text == "true", i
     if re.fullmatch(r"-?\d+", text):
         return int(text), i
+    if re.fullmatch(r"[A-Za-z]+\(.*\)", text):  # a function call acgsim writes: guid(...)
+        return Expr(text), i
     assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text), text
     return Param(text), i
 
 
+def _code(lines: list[str], i: int) -> int:
+    """The index of the next line that is not a // comment."""
+    while lines[i].strip().startswith("//"):
+        i += 1
+    return i
+
+
 def _bicep_object(lines: list[str], i: int) -> tuple[dict, int]:
     out = {}
+    i = _code(lines, i)
     while lines[i].strip() != "}":
         m = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*|'.*?'): (.*)", lines[i])
         assert m, lines[i]
         key = m.group(1) if not m.group(1).startswith("'") else bicep_string(m.group(1))
         out[key], i = _bicep_value(lines, i + 1, m.group(2))
+        i = _code(lines, i)
     return out, i + 1
 
 

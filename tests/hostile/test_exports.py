@@ -124,7 +124,8 @@ def _expected(scenario, targets: dict | None = None) -> dict:
 
 
 def _seen_arm(text: str) -> dict:
-    (_, g), (_, d), (_, v) = formats.arm_meaning(text)
+    (_, g), (_, d), (_, v), *roles = formats.arm_meaning(text)
+    assert {kind for kind, _ in roles} <= {"Microsoft.Authorization/roleAssignments"}
     info = g["properties"]["sharingProfile"]["communityGalleryInfo"]
     keys = ("publicNamePrefix", "publisherContact", "publisherUri", "eula")
     image = d["name"].removeprefix(g["name"] + "/")
@@ -216,8 +217,13 @@ def _check_exports(export, expected: dict) -> None:
     arm_meaning = [
         (kind, dict(body, name=body["name"].rsplit("/", 1)[-1]))
         for kind, body in formats.arm_meaning(arm_text)
+        if kind.startswith("Microsoft.Compute/")  # role assignments: tests/planner/test_meaning
     ]
-    bicep = formats.bicep_meaning(exports.render("bicep", export))
+    bicep = [
+        (kind, body)
+        for kind, body in formats.bicep_meaning(exports.render("bicep", export))
+        if kind.startswith("Microsoft.Compute/")
+    ]
     assert [(k, {f: b[f] for f in ("name", "location", "properties")}) for k, b in bicep] == [
         (k, {f: b[f] for f in ("name", "location", "properties")}) for k, b in arm_meaning
     ]
@@ -253,6 +259,7 @@ rows = st.fixed_dictionaries(
         "region": st.one_of(REGIONS, REGIONS, free_text),
         "storage": st.one_of(STORAGE, STORAGE, free_text),
         "added": st.booleans(),
+        "reasons": st.lists(st.one_of(free_text, hostile_text), max_size=2),
         "replicas": st.one_of(
             *[st.integers(1, 100)] * 4,
             st.integers(-2, 102),
@@ -297,9 +304,26 @@ def test_every_plan_value_is_refused_at_its_field_or_reaches_each_export_as_text
     targets = {r.region: (r.replicas, r.storage) for r in loaded.regions}
     assert {catalog.normalize_region(e["region"]) for e in edits if "region" in e} <= set(targets)
     _check_exports(document.from_plan(loaded), _expected(scenario, targets))
+    # each region's reasons reach every format's comment as one line of text, read back intact
+    from ..planner import export_meaning
+
+    want = {
+        r.region: document.one_line("; ".join(r.reasons))
+        for r in loaded.regions
+        if "; ".join(r.reasons)
+    }
+    for name, read in export_meaning.READERS.items():
+        seen = read(exports.render(name, document.from_plan(loaded)))["reasons"]
+        assert {ref[-1]: why for ref, why in seen.items() if ref[-1] in want} == want, name
 
 
-FAKE_AZ = '#!/bin/bash\nprintf "%s\\0" az "$@" >> "$AZ_LOG"\n'
+# answers the preflight (version, login) and records every other call
+FAKE_AZ = (
+    "#!/bin/bash\n"
+    'case "$1" in version) echo 2.91.0; exit;; account) echo 00000000-0000-0000-0000-000000000000;'
+    " exit;; esac\n"
+    'printf "%s\\0" az "$@" >> "$AZ_LOG"\n'
+)
 
 
 @settings(max_examples=max(5, EXAMPLES // 4))  # each runs bash and a stand-in az
@@ -323,14 +347,19 @@ def test_bash_gives_az_the_arguments_the_script_says_and_runs_nothing_else(v):
         words = (Path(tmp) / "log").read_bytes().decode("utf-8").split("\0")[:-1]
         assert not (Path(tmp) / "pwned").exists()
     env["RESOURCE_GROUP"] = scenario.galleries[0].resource_group  # the script's default
+    env["SUBSCRIPTION_ID"] = "00000000-0000-0000-0000-000000000000"  # the stand-in's login
     tags = ["environment=test", "managedBy=acgsim"]
 
     def expand(values: list[str]) -> list[str]:  # what bash makes of the variables
-        return [
-            y
-            for x in values
-            for y in (tags if x == "${TAGS[@]}" else [re.sub(r"^\$(\w+)$", lambda m: env[m[1]], x)])
-        ]
+        return [y for x in values for y in (tags if x == "${TAGS[@]}" else [_expand(x, env)])]
 
     expected = [(n, {f: expand(x) for f, x in o.items()}) for n, o in formats.az_commands(script)]
     assert formats.az_options(words) == expected
+
+
+def _expand(word: str, env: dict) -> str:
+    """A word as bash expands it: a whole $NAME, or the ${NAME}s of a role assignment's scope
+    (the only place a variable is inside other text)."""
+    if word.startswith("/subscriptions/${"):
+        return re.sub(r"\$\{(\w+)\}", lambda m: env[m[1]], word)
+    return re.sub(r"^\$(\w+)$", lambda m: env[m[1]], word)

@@ -5,6 +5,11 @@ property as an error, walking the schema branches that apply to each object. The
 from ../shared at test time, never copied. One pattern is .NET syntax (`[\\w-._]`) that Python's re
 refuses: its hyphen is escaped on load.
 
+Role assignments (Microsoft.Authorization/roleAssignments) have no schema file in ../shared: the
+closed schema below is written from the REST spec (azure-rest-api-specs, Microsoft.Authorization
+stable/2022-04-01, authorization-RoleAssignmentsCalls.json, RoleAssignmentProperties) and checked
+with the official resourceBase (name, scope, dependsOn, comments) like the gallery resources.
+
 A clone on its own (what a user has) has no ../shared: the tests that need the schemas skip,
 naming what is missing. CI sets ACGSIM_REQUIRE_SHARED=1, which turns that skip into a failure,
 so the strict checks always run there. ACGSIM_SHARED points at another copy of shared/.
@@ -32,6 +37,31 @@ FILES = [
     "common.definitions.json",
 ]
 GALLERY_TYPES = ["galleries", "galleries_images", "galleries_images_versions"]
+_TEXT = {"type": "string"}
+ROLE_ASSIGNMENT = {
+    "type": "object",
+    "properties": {
+        "type": {"enum": ["Microsoft.Authorization/roleAssignments"]},
+        "apiVersion": {"enum": ["2022-04-01"]},
+        "name": _TEXT,
+        "properties": {
+            "type": "object",
+            "properties": {
+                "roleDefinitionId": _TEXT,
+                "principalId": _TEXT,
+                "principalType": {
+                    "enum": ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]
+                },
+                "description": _TEXT,
+                "condition": _TEXT,
+                "conditionVersion": _TEXT,
+                "delegatedManagedIdentityResourceId": _TEXT,
+            },
+            "required": ["roleDefinitionId", "principalId"],
+        },
+    },
+    "required": ["type", "apiVersion", "name", "properties"],
+}
 
 
 def _absolute(node, base: str):
@@ -69,7 +99,12 @@ def schemas() -> tuple[dict, Registry]:
     loaded[template_id]["definitions"]["resource"] = {
         "allOf": [
             {"$ref": f"{template_id}#/definitions/resourceBase"},
-            {"oneOf": [{"$ref": f"{compute_id}#/resourceDefinitions/{t}"} for t in GALLERY_TYPES]},
+            {
+                "oneOf": [
+                    *({"$ref": f"{compute_id}#/resourceDefinitions/{t}"} for t in GALLERY_TYPES),
+                    ROLE_ASSIGNMENT,
+                ]
+            },
         ]
     }
     registry = Registry().with_resources(

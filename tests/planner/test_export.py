@@ -102,6 +102,11 @@ AZURERM = {
         "storage_account_type",
     },
     "timeouts": {"create", "read", "update", "delete"},
+    # website/docs/r/role_assignment.html.markdown (the arguments acgsim writes)
+    "azurerm_role_assignment": {"scope", "role_definition_name", "principal_id"},
+    # Terraform's built-in terraform_data (Terraform 1.4) and its local-exec provisioner
+    "terraform_data": {"triggers_replace", "input", "provisioner"},
+    "provisioner": {'"local-exec"'},
 }
 
 
@@ -162,8 +167,9 @@ def test_arm_structure_and_parameters():
         "Microsoft.Compute/galleries",
         "Microsoft.Compute/galleries/images",
         "Microsoft.Compute/galleries/images/versions",
+        "Microsoft.Authorization/roleAssignments",
     ]
-    assert {r["apiVersion"] for r in t["resources"]} == {"2025-03-03"}
+    assert {r["apiVersion"] for r in t["resources"][:3]} == {"2025-03-03"}
     version = t["resources"][2]
     assert version["dependsOn"] == [
         "[resourceId('Microsoft.Compute/galleries/images', 'contosoImages', 'ubuntu-web')]"
@@ -176,8 +182,21 @@ def test_arm_structure_and_parameters():
         "name": "northeurope",
         "regionalReplicaCount": 1,
         "storageAccountType": "Standard_ZRS",
+        "excludeFromLatest": False,
     }
-    assert set(t["parameters"]) == {"environmentTag", "source_contosoImages_ubuntu_web_1_0_0"}
+    assert set(t["parameters"]) == {
+        "environmentTag",
+        "source_contosoImages_ubuntu_web_1_0_0",
+        "principal_subscription_web",  # the quickstart's Reader on the gallery
+    }
+    [role] = [r for r in t["resources"] if r["type"] == "Microsoft.Authorization/roleAssignments"]
+    assert role["scope"] == "Microsoft.Compute/galleries/contosoImages"
+    assert role["properties"]["principalId"] == "[parameters('principal_subscription_web')]"
+    assert set(t["outputs"]) == {
+        "contosoImages_id",
+        "contosoImages_ubuntu_web_id",
+        "contosoImages_ubuntu_web_1_0_0_id",
+    }
 
 
 def test_arm_escapes_expressions_and_keeps_text():
@@ -235,11 +254,14 @@ def test_terraform_parses_and_uses_only_documented_arguments(name):
             for body in instances.values():
                 _check_hcl(body, kind, problems)
     assert problems == []
-    assert kinds == {
+    assert kinds >= {
         "azurerm_shared_image_gallery",
         "azurerm_shared_image",
         "azurerm_shared_image_version",
+        "azurerm_role_assignment",
     }
+    assert doc["terraform"][0]["required_providers"][0]["azurerm"]["version"] == '"~> 4.0"'
+    assert doc["provider"][0]['"azurerm"']["subscription_id"] == "${var.subscription_id}"
 
 
 def test_terraform_timeouts_and_escaping():
@@ -261,7 +283,8 @@ def test_terraform_timeout_grows_with_replication():
 
 
 def _commands(script: str) -> list[list[str]]:
-    """The az commands of the script as the shell would pass their arguments."""
+    """The az commands of the script (after its preflight) as the shell would pass them."""
+    script = script.split(azcli.MARKER, 1)[1]
     tokens = [t for t in shlex.split(script, comments=True) if t != "\n"]  # line continuations
     starts = [i for i, t in enumerate(tokens) if t == "az"]
     return [tokens[a:b] for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
@@ -275,10 +298,16 @@ def test_azcli_script_quotes_every_value():
         ["az", "sig", "image-definition", "create"],
         ["az", "sig", "image-version", "create"],
         ["az", "sig", "image-version", "update"],  # the per-region exclude-from-latest
+        ["az", "role", "assignment", "create"],
     ]
-    assert commands[3][-2:] == [
+    assert commands[2][-2:] == ["--exclude-from-latest", "true"]  # hidden until the update
+    assert commands[3][-6:] == [
+        "--set",
+        "publishingProfile.targetRegions[0].excludeFromLatest=false",
         "--set",
         "publishingProfile.targetRegions[1].excludeFromLatest=true",
+        "--set",
+        "publishingProfile.excludeFromLatest=false",
     ]
     for c in commands[:2]:
         assert f"--description={HOSTILE}" in c  # one argument, '=' so a leading '-' is safe
@@ -290,14 +319,22 @@ def test_azcli_script_quotes_every_value():
     assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
 
 
+def _without_preflight(script: str) -> str:
+    """The script without its preflight (az's version and login), to run az without a login."""
+    head, _, rest = script.partition("\n# --- preflight")
+    return head + "\n" + rest.split(azcli.MARKER, 1)[1]
+
+
 def _run_script(script: str, az_dir: str, tmp_path) -> subprocess.CompletedProcess:
-    """Run an exported script with bash, `az` taken from az_dir, source ids set."""
-    script = script.replace("set -euo pipefail", "set -uo pipefail")  # go on after each az
+    """Run an exported script (its preflight left out) with bash, `az` taken from az_dir, source
+    ids set."""
+    script = _without_preflight(script).replace("set -euo pipefail", "set -uo pipefail")
     env = {
         "PATH": f"{az_dir}:/usr/bin:/bin",
         "HOME": str(tmp_path),
         "AZURE_CONFIG_DIR": str(tmp_path / "az"),
         "RESOURCE_GROUP": "rg-test",
+        "SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000",
     }
     values = {
         "URI": "https://contoso.example/images",
@@ -338,6 +375,8 @@ def test_bash_passes_hostile_text_as_one_argument_and_runs_nothing(tmp_path):
         ["sig", "create"],
         ["sig", "image-definition"],
         ["sig", "image-version"],
+        ["sig", "image-version"],  # update: each region's exclude-from-latest
+        ["role", "assignment"],
     ]
     assert f"--description={hostile}" in calls[0]
     assert "--resource-group=rg-test" in calls[0]
@@ -394,7 +433,7 @@ def _arm_paths(t: dict) -> set[str]:
 
     for r in t["resources"]:
         for k, v in r.items():
-            if k not in ("type", "apiVersion", "dependsOn"):
+            if k not in ("type", "apiVersion", "dependsOn", "comments"):  # Bicep: // comments
                 paths.add(f"{r['type']}/{k}")
                 walk(v, f"{r['type']}/{k}")
     return paths
@@ -487,7 +526,7 @@ def test_choices_change_a_target_and_add_a_region_on_a_copy():
     [version] = export.galleries[0].images[0].versions
     assert [(t.region, t.replicas, t.storage, t.exclude_from_latest) for t in version.targets] == [
         ("westeurope", 4, "Standard_ZRS", True),
-        ("northeurope", 3, "Standard_LRS", None),
+        ("northeurope", 3, "Standard_LRS", False),  # the version's flag, made explicit
     ]
     [target] = scenario.galleries[0].images[0].versions[0].regions  # the original is untouched
     assert (target.replicas, target.storage) == (None, None)
@@ -557,7 +596,9 @@ def test_colliding_names_get_distinct_symbols():
     export = document.from_scenario(build(data))
     assert len(set(export.source_params)) == 2
     doc = hcl2.loads(terraform.render(export))
-    names = [n for b in doc["resource"] for kind in b.values() for n in kind]
+    names = [
+        n for b in doc["resource"] for k, kind in b.items() if "shared_image" in k for n in kind
+    ]
     assert len(names) == len(set(names)) == 5
     assert strict_errors(arm.template(export)) == []  # last: it skips without ../shared
 
