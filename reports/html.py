@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from acgsim.planner.plan import Plan
-from acgsim.reports import plots
+from acgsim.reports import breakdown, plan_rows, plots
 from acgsim.reports.files import write_atomic
-from acgsim.reports.tables import duration
+from acgsim.reports.tables import PLAN_COLUMNS, duration, plan_rows_of, plan_title
 from acgsim.sim.errors import InputError
 from acgsim.sim.results import RunResult
 
@@ -119,6 +119,35 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
     return columns, rows
 
 
+Causes = list[tuple[str, str, list[str]]]
+
+
+def _where_time_goes(title: str, rows: list[list[str]], causes: Causes) -> tuple[str, str]:
+    """The per-wave table and what sets each region's p95 (reports.breakdown's words), as HTML
+    and as Markdown."""
+    page = md = ""
+    if rows:
+        page += f'<h3>Waves</h3><p class="note">{html.escape(title)}</p>' + _table(
+            breakdown.WAVE_COLUMNS, rows
+        )
+        md += f"\n## Waves\n\n{_md(title)}\n\n" + _md_table(breakdown.WAVE_COLUMNS, rows)
+    if causes:
+        items = "".join(
+            f"<li><b>{html.escape(region)}</b>: {html.escape(text)}"
+            + (f"<br>options: {html.escape('; '.join(levers))}" if levers else "")
+            + "</li>"
+            for region, text, levers in causes
+        )
+        page += f"<h3>What sets p95</h3><ul>{items}</ul>"
+        md += "\n## What sets p95\n\n" + "".join(
+            f"- {_md(region)}: {_md(text)}"
+            + (f"\n  - options: {_md('; '.join(levers))}" if levers else "")
+            + "\n"
+            for region, text, levers in causes
+        )
+    return page, md
+
+
 def _assumptions(rows: list[dict[str, str]]) -> str:
     return (
         '<p class="note">Model parameters that are assumptions, not Azure facts, with the '
@@ -145,6 +174,9 @@ def run_report(
     )
     images = _images(pngs)
     columns, rows = _figures_table(result)
+    waves_page, waves_md = _where_time_goes(
+        breakdown.RUN_WAVES_TITLE, breakdown.run_wave_rows(result), breakdown.run_causes(result)
+    )
     failures = "".join(
         f"<li>{html.escape(code)}: {n:,}</li>"
         for code, n in (result.overall.failed_by_code if result.overall else {}).items()
@@ -159,7 +191,7 @@ def run_report(
         f"acgsim run: {result.scenario}",
         [
             ("scenario", summary),
-            ("key-figures", _table(columns, rows)),
+            ("key-figures", _table(columns, rows) + waves_page),
             ("plots", images),
             ("plan", '<p class="note">A run has no plan: see <code>acgsim plan</code>.</p>'),
             ("assumptions", _assumptions(result.assumptions)),
@@ -174,6 +206,7 @@ def run_report(
         f"# acgsim run: {_md(result.scenario)}\n\nSeed {result.seed}, simulated "
         f"{_t(result.simulated_end_s)}.\n\n"
         + _md_table(columns, rows)
+        + waves_md
         + "\nPlots: "
         + ", ".join(p.name for p in written)
         + "\n"
@@ -196,22 +229,12 @@ def plan_report(
     )
     images = _images(pngs)
     money = f"{plan.prices.currency}/month"
-    columns = ["region", "version", "replicas", "rules", "storage", "p95", "meets", money]
-    rows = [
-        [
-            r.region,
-            r.version,
-            r.replicas,
-            r.baseline_replicas,
-            r.storage,
-            "-"
-            if r.p95_s is None or r.p95_s.mean is None
-            else f"{_t(r.p95_s.mean)} ± {_t(r.p95_s.half_width or 0)}",
-            {True: "yes", False: "no", None: "-"}[r.meets_objectives],
-            f"{r.monthly_cost_usd:,.2f}",
-        ]
-        for r in plan.regions
-    ]
+    gallery, _, cells = plan_rows_of(plan)
+    columns = [*PLAN_COLUMNS, money, "decisive reason"]
+    rows = [[*c, plan_rows.reason(r)] for c, r in zip(cells, plan.regions, strict=True)]
+    waves_page, waves_md = _where_time_goes(
+        breakdown.PLAN_WAVES_TITLE, breakdown.plan_wave_rows(plan), breakdown.plan_causes(plan)
+    )
     reasons = "".join(
         f"<h3>{html.escape(r.region)} ({html.escape(r.version)})</h3><ul>"
         + "".join(f"<li>{html.escape(x)}</li>" for x in r.reasons)
@@ -242,7 +265,12 @@ def plan_report(
         f"acgsim plan: {plan.scenario}",
         [
             ("scenario", summary),
-            ("key-figures", _table(columns, rows)),
+            (
+                "key-figures",
+                f"<p>{html.escape(plan_title(plan, gallery))}.</p>"
+                + _table(columns, rows)
+                + waves_page,
+            ),
             ("plots", images),
             ("plan", reasons),
             (
@@ -257,8 +285,11 @@ def plan_report(
     md = (
         f"# acgsim plan: {_md(plan.scenario)}\n\n{t.replicas} replicas, "
         f"{t.monthly_cost_usd:,.2f} {_md(plan.prices.currency)} a month.\n\n"
+        + f"{_md(plan_title(plan, gallery))}.\n\n"
         + _md_table(columns, rows)
         + "".join(f"\n- {_md_item(m)}" for m in plan.infeasible)
+        + ("\n" if plan.infeasible else "")
+        + waves_md
     )
     return _write(out, page, md + "\n") + written
 

@@ -192,20 +192,32 @@ def replication_gantt(result: RunResult) -> Figure:
     return fig
 
 
+def _version_names(plan: Plan) -> list[str]:
+    """Each region's version as the plan table names it: image/version when the plan has one
+    gallery, gallery/image/version otherwise."""
+    short = len({r.version.split("/")[0] for r in plan.regions}) == 1
+    return [r.version.split("/", 1)[1] if short else r.version for r in plan.regions]
+
+
 @plain_text
 def plan_tradeoff(plan: Plan) -> Figure:
-    """p95 against replica count per region: the candidates simulated, objective, choice."""
-    searched = [r for r in plan.regions if r.candidates]
+    """p95 against replica count, one panel per version and region the search simulated: every
+    candidate it tried (mean and 95% CI), the objective, the count chosen and the rules' count."""
+    searched = [
+        (name, r)
+        for name, r in zip(_version_names(plan), plan.regions, strict=True)
+        if r.candidates
+    ]
     cols = min(3, max(1, len(searched)))
     rows = max(1, -(-len(searched) // cols))
     fig, axes = plt.subplots(
         rows,
         cols,
-        figsize=(max(7.0, 4.3 * cols), 3.4 * rows + 0.8),
+        figsize=(max(7.0, 4.3 * cols), 3.6 * rows + 0.8),
         squeeze=False,
         layout="constrained",
     )
-    for ax, r in zip(axes.flat, searched, strict=False):
+    for ax, (name, r) in zip(axes.flat, searched, strict=False):
         points = sorted(
             (c.replicas, c.p95_s.mean, c.p95_s.half_width or 0, c.met)
             for c in r.candidates
@@ -221,22 +233,29 @@ def plan_tradeoff(plan: Plan) -> Figure:
                 marker="o",
                 ls="-",
                 capsize=3,
+                zorder=3,
             )
             ax.scatter(
                 [x for x, m in zip(xs, met, strict=True) if m],
                 [_minutes(y) for y, m in zip(ys, met, strict=True) if m],
                 color=OKABE_ITO[2],
-                zorder=3,
+                zorder=4,
             )
         if r.objective_p95_s is not None:
             ax.axhline(_minutes(r.objective_p95_s), color="#000000", ls="--", lw=1)
-        ax.axvline(r.replicas, color=OKABE_ITO[1], lw=2)
+        ax.axvline(r.replicas, color=OKABE_ITO[1], lw=4, alpha=0.6, zorder=1)
+        ax.axvline(r.baseline_replicas, color=OKABE_ITO[3], ls=":", lw=2, zorder=2)
+        counts = [c.replicas for c in r.candidates] + [r.replicas, r.baseline_replicas]
+        ax.set_xlim(min(counts) - 0.5, max(counts) + 0.5)  # whole replicas, even for one point
         target = (
             "" if r.objective_p95_s is None else f", objective {human_duration(r.objective_p95_s)}"
         )
-        ax.set_title(f"{r.region}: {r.replicas} chosen{target}", fontsize="medium")
+        ax.set_title(
+            f"{name} in {r.region}\n{r.replicas} chosen, rules {r.baseline_replicas}{target}",
+            fontsize="medium",
+        )
         ax.set(xlabel="replicas", ylabel="p95 (minutes)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(searched) :]:
         ax.axis("off")
@@ -248,10 +267,11 @@ def plan_tradeoff(plan: Plan) -> Figure:
             plt.Line2D([], [], color=OKABE_ITO[0], marker="o", label="candidate (mean, 95% CI)"),
             plt.Line2D([], [], color=OKABE_ITO[2], marker="o", ls="", label="meets the objectives"),
             plt.Line2D([], [], color="#000000", ls="--", label="objective"),
-            plt.Line2D([], [], color=OKABE_ITO[1], lw=2, label="chosen"),
+            plt.Line2D([], [], color=OKABE_ITO[1], lw=4, alpha=0.6, label="chosen"),
+            plt.Line2D([], [], color=OKABE_ITO[3], ls=":", lw=2, label="rules"),
         ],
         loc="outside lower center",
-        ncol=4,
+        ncol=5,
         fontsize="small",
     )
     fig.suptitle(f"{plan.scenario}: p95 time to running against replicas")

@@ -37,10 +37,9 @@ def results_json(results: list[RunResult]) -> str:
     """One run's RunResult JSON, or every run with the summary of their key figures."""
     if len(results) == 1:
         return results[0].to_json()
-    doc = {
-        "runs": [json.loads(r.to_json()) for r in results],
-        "summary": aggregate(results),
-    }
+    summary: dict = aggregate(results)
+    summary["waves"] = [w.model_dump(mode="json") for w in breakdown.wave_estimates(results)]
+    doc = {"runs": [json.loads(r.to_json()) for r in results], "summary": summary}
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -160,6 +159,10 @@ def print_many(results: list[RunResult]) -> None:
         ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
         rows,
     )
+    waves = breakdown.wave_estimates(results)
+    if waves:
+        grid(breakdown.MANY_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.estimate_rows(waves))
+    print_causes(breakdown.many_causes(results))
 
 
 def estimate(e) -> str:
@@ -189,10 +192,15 @@ def print_causes(causes: list[tuple[str, str, list[str]]]) -> None:
             out.print(f"    options: {'; '.join(levers)}", markup=False)
 
 
-def print_plan(p: Plan) -> None:
+PLAN_COLUMNS = ["version", "region", "replicas", "storage", "p95", "failed"]
+
+
+def plan_rows_of(p: Plan) -> tuple[str, list[str], list[list[str]]]:
+    """The plan table's gallery (named once when there is one: versions are then image/version),
+    its version names, and its rows: version, region, current -> planned replicas, storage,
+    p95 ± CI against the objective, failure rate, cost a month."""
     galleries = {r.version.split("/")[0] for r in p.regions}
     short = len(galleries) == 1  # one gallery: name versions image/version
-    money = p.prices.currency
     names = [r.version.split("/", 1)[1] if short else r.version for r in p.regions]
     rows = [
         [
@@ -206,13 +214,21 @@ def print_plan(p: Plan) -> None:
         ]
         for name, r in zip(names, p.regions, strict=True)
     ]
-    where = f" in {galleries.pop()}" if short else ""
-    grid(
+    return (galleries.pop() if short else ""), names, rows
+
+
+def plan_title(p: Plan, gallery: str) -> str:
+    where = f" in {gallery}" if gallery else ""
+    return (
         f"Plan for {p.scenario}{where} ({p.guidance} guidance, {p.runs} runs per candidate; "
-        "p95: time to running, mean ± 95% CI, against the objective):",
-        ["version", "region", "replicas", "storage", "p95", "failed", money + "/month"],
-        rows,
+        "p95: time to running, mean ± 95% CI, against the objective)"
     )
+
+
+def print_plan(p: Plan) -> None:
+    money = p.prices.currency
+    gallery, names, rows = plan_rows_of(p)
+    grid(plan_title(p, gallery) + ":", [*PLAN_COLUMNS, money + "/month"], rows)
     out.print("Why:", markup=False)
     for name, r in zip(names, p.regions, strict=True):
         out.print(f"  {name} {r.region}: {plan_rows.reason(r)}", markup=False)
