@@ -425,7 +425,10 @@ def _check_faults(s: Scenario, out: list[Problem]) -> None:
                 versions = _resolve(s, fp + ("version",), f.version, out, allow_latest=False)
             else:
                 versions = [x.version for x in s.versions()]
-            if versions and f.region not in {t.region for v in versions for t in v.regions}:
+            gained, regions = _added(s), set()
+            for v in versions or []:
+                regions |= {t.region for t in v.regions} | gained.get(id(v), set())
+            if versions and f.region not in regions:
                 what = f"no version it names replicates to '{f.region}': this fault does nothing"
                 out.append(problem(fp + ("region",), "NotTargeted", "warning", what=what))
         if f.at is not None and f.at > s.horizon:
