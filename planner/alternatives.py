@@ -147,8 +147,26 @@ def total(storage: str, rows: list[Alternative], budget: float | None) -> Altern
     )
 
 
+def _faster(rows: list[Alternative], a: str, b: str) -> list[str]:
+    """Regions where storage `a`'s p95 interval lies wholly below storage `b`'s."""
+    theirs = {(r.version, r.region): r for r in rows if r.storage == b}
+    out = set()
+    for r in rows:
+        other = theirs.get((r.version, r.region))
+        if r.storage != a or other is None or r.p95_s is None or other.p95_s is None:
+            continue
+        upper, lower = r.p95_s.upper, other.p95_s.lower
+        if upper is not None and lower is not None and upper < lower:
+            out.add(r.region)
+    return sorted(out)
+
+
 def advice(
-    totals: list[AlternativeTotal], plan_cost: float, currency: str, over: bool
+    totals: list[AlternativeTotal],
+    rows: list[Alternative],
+    plan_cost: float,
+    currency: str,
+    over: bool,
 ) -> list[str]:
     """What the alternatives say: the cheapest that meets the objectives (and what it gives up),
     and Premium where it buys nothing."""
@@ -169,10 +187,20 @@ def advice(
             notes.append("no storage type meets the objectives with any replica count tried")
     premium, lrs = by_name.get("Premium_LRS"), by_name.get("Standard_LRS")
     if premium and lrs and premium.replicas >= lrs.replicas:
-        notes.append(
-            f"Premium_LRS buys nothing here: it needs {premium.replicas} replicas to "
-            f"Standard_LRS's {lrs.replicas} and costs {premium.monthly_cost_usd:,.2f} against "
-            f"{lrs.monthly_cost_usd:,.2f} {currency} a month (the model's disk creation from "
-            "Premium replicas: model.premium_speedup, an assumption)"
-        )
+        faster = _faster(rows, "Premium_LRS", "Standard_LRS")
+        if faster:
+            notes.append(
+                f"Premium_LRS needs as many replicas as Standard_LRS ({premium.replicas}) and "
+                f"shortens the p95 in {', '.join(faster)}, for "
+                f"{premium.monthly_cost_usd:,.2f} against {lrs.monthly_cost_usd:,.2f} {currency} "
+                "a month (the model's Premium disks: model.storage.ssd, assumptions)"
+            )
+        else:
+            notes.append(
+                f"Premium_LRS buys nothing here: it needs {premium.replicas} replicas to "
+                f"Standard_LRS's {lrs.replicas}, no p95 is shorter beyond the confidence "
+                f"intervals, and it costs {premium.monthly_cost_usd:,.2f} against "
+                f"{lrs.monthly_cost_usd:,.2f} {currency} a month (the model's Premium disks: "
+                "model.storage.ssd, assumptions)"
+            )
     return notes

@@ -124,16 +124,17 @@ def demands(scenario: Scenario) -> dict[VersionRegion, Demand]:
 
 
 def replicas_for(
-    vms: int, scale_sets: int, production: bool, guidance: str
+    vms: int, scale_sets: int, production: bool, guidance: str, combine: str = "max"
 ) -> tuple[int, int, list[str], list[str]]:
     """Replicas for a peak of VMs and scale sets created at once: (count, floor, reasons, warnings).
 
     The floor is what the guidance asks for; the count is the same, capped at the limit of 100.
+    VMs and scale sets combine by `combine` (model.guidance_combination): the larger, or the sum.
     """
     g = catalog.GUIDANCE[guidance]
     reasons: list[str] = []
     by_vms = math.ceil(vms / g.vms_per_replica)
-    need = max(by_vms, scale_sets, 1)
+    need = max(by_vms + scale_sets if combine == "sum" else max(by_vms, scale_sets), 1)
     if vms:
         reasons.append(
             f"{vms:,} VMs created at once / {g.vms_per_replica} per replica = {by_vms} "
@@ -141,6 +142,9 @@ def replicas_for(
         )
     if scale_sets:
         reasons.append(f"{scale_sets} scale sets created at once: one replica each [SEED; ACG23]")
+    if vms and scale_sets:
+        how = "added" if combine == "sum" else "the larger taken"
+        reasons.append(f"VMs and scale sets: {how} (model.guidance_combination: {combine})")
     if production:
         need = max(need, catalog.PRODUCTION_MIN_REPLICAS)
         reasons.append(
@@ -226,7 +230,7 @@ def _unit(
     vms = demand.peak_vms if demand else 0
     sets = demand.peak_scale_sets if demand else 0
     count, floor, reasons, warnings = replicas_for(
-        vms, sets, scenario.production, scenario.guidance
+        vms, sets, scenario.production, scenario.guidance, scenario.model.guidance_combination
     )
     asked = premium or (target is not None and v.storage_in(target) == "Premium_LRS")
     storage, why, warn = storage_for(region, scenario.objectives.zone_resilience, asked)

@@ -300,7 +300,7 @@ def plan(
         result.alternative_totals = [alt.total(s, others, budget) for s in alt.STORAGES]
         over = bool(result.infeasible)
         result.alternative_notes = alt.advice(
-            result.alternative_totals, result.totals.monthly_cost_usd, table.currency, over
+            result.alternative_totals, others, result.totals.monthly_cost_usd, table.currency, over
         )
         result.simulations, result.simulated_requests = ev.simulations, ev.requests
     return result

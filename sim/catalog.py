@@ -27,6 +27,8 @@ SOURCES: dict[str, str] = {  # naming rules are in sim.naming
     "SHARE": "azure-compute-docs: articles/virtual-machines/share-gallery-direct.md",
     "SEED": "Azure Image Gallery Simplifies Image Sharing and Management "
     "(the project's seed article)",
+    "SIG20": "azure-docs: includes/virtual-machines-common-shared-image-galleries.md (2020-04-16)",
+    "BATCH": "azure-docs: articles/batch/batch-sig-images.md (considerations for large pools)",
 }
 
 
@@ -283,6 +285,45 @@ GUIDANCE: dict[str, Guidance] = {
 }
 DEFAULT_GUIDANCE = "seed"  # the project's specification and the more conservative of the two
 SCALE_SETS_PER_REPLICA = 1  # one replica for each scale set created concurrently [SEED][ACG23]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of what the guidance says about scale sets and replicas."""
+
+    name: str
+    text: str
+    source: str
+    modelled: bool
+
+
+# How a scale set draws on replicas. The simulator models the first: every instance of a scale
+# set is created from the one replica the scale set was given (re-chosen only if it is lost),
+# `model.vmss_batch` instances at a time; the others are documented alternatives, not modelled.
+SCALE_SET_READINGS: dict[str, Reading] = {
+    r.name: r
+    for r in (
+        Reading(
+            "one-per-scale-set",
+            "one replica for each scale set created concurrently, whatever its size",
+            "SEED; ACG23",
+            True,
+        ),
+        Reading(
+            "one-per-600",
+            "one replica for every scale set deployment of up to 600 instances (5 scale sets "
+            "of 600 at once -> 5 replicas)",
+            "SIG20",
+            False,
+        ),
+        Reading(
+            "pool-per-600",
+            "Batch pools: one replica per 600 instances of a pool (3,000 VMs -> 5 replicas)",
+            "BATCH",
+            False,
+        ),
+    )
+}
 PRODUCTION_MIN_REPLICAS = 3  # keep at least 3 replicas for production images [ACG]
 
 

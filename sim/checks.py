@@ -30,6 +30,7 @@ def check(s: Scenario) -> list[Problem]:
     _check_access(s, out)
     _check_workload(s, out)
     _check_faults(s, out)
+    _check_updates(s, out)
     out += footprint.problems(s)
     return out
 
@@ -365,13 +366,28 @@ def _check_workload(s: Scenario, out: list[Problem]) -> None:
         _ref(s, wp + ("subscription",), wave.subscription, "subscription", out)
         versions = _resolve(s, wp + ("image",), wave.image, out, allow_latest=True)
         if versions is not None:
-            _check_servable(wave.image, wave.region, versions, wp, out)
+            _check_servable(wave.image, wave.region, versions, wp, out, _added(s))
         if wave.at > s.horizon:
             out.append(_late(wp + ("at",), "this wave", wave.at, s.horizon))
 
 
+def _added(s: Scenario) -> dict[int, set[str]]:
+    """Regions each version (by id) gains from updates."""
+    gained: dict[int, set[str]] = defaultdict(set)
+    for u in s.updates:
+        for x in s.versions():
+            if x.ref == u.version:
+                gained[id(x.version)] |= {t.region for t in u.add_regions}
+    return gained
+
+
 def _check_servable(
-    ref: str, region: str, versions: list[ImageVersion], wp: Path, out: list[Problem]
+    ref: str,
+    region: str,
+    versions: list[ImageVersion],
+    wp: Path,
+    out: list[Problem],
+    added: dict[int, set[str]] | None = None,
 ) -> None:
     """Warn where every request of a wave is bound to fail: a runtime failure, so not an error."""
     if ref.endswith("/latest"):
@@ -384,7 +400,9 @@ def _check_servable(
             )
             out.append(problem(wp + ("image",), "NotTargeted", "warning", what=what))
             return
-    if region not in {t.region for v in versions for t in v.regions}:
+    targeted = {t.region for v in versions for t in v.regions}
+    targeted |= {r for v in versions for r in (added or {}).get(id(v), set())}
+    if region not in targeted:
         what = (
             f"no version that '{ref}' can mean replicates to '{region}': every request there "
             "fails as 'not available in region'"
@@ -407,8 +425,83 @@ def _check_faults(s: Scenario, out: list[Problem]) -> None:
                 versions = _resolve(s, fp + ("version",), f.version, out, allow_latest=False)
             else:
                 versions = [x.version for x in s.versions()]
-            if versions and f.region not in {t.region for v in versions for t in v.regions}:
+            gained, regions = _added(s), set()
+            for v in versions or []:
+                regions |= {t.region for t in v.regions} | gained.get(id(v), set())
+            if versions and f.region not in regions:
                 what = f"no version it names replicates to '{f.region}': this fault does nothing"
                 out.append(problem(fp + ("region",), "NotTargeted", "warning", what=what))
         if f.at is not None and f.at > s.horizon:
             out.append(_late(fp + ("at",), "this fault", f.at, s.horizon))
+
+
+def _check_updates(s: Scenario, out: list[Problem]) -> None:
+    """Updates in time order: what each may add, remove or resize, given those before it."""
+    targets: dict[str, dict[str, str]] = {}  # version ref -> region -> storage, as updated
+    order = sorted(range(len(s.updates)), key=lambda i: (s.updates[i].at, i))
+    for ui in order:
+        u, up = s.updates[ui], ("updates", ui)
+        found = _resolve(s, up + ("version",), u.version, out, allow_latest=False)
+        if not found:
+            continue
+        v = found[0]
+        gallery = s.find_image(*u.version.split("/")[:2])[0]
+        now = targets.setdefault(u.version, {t.region: v.storage_in(t) for t in v.regions})
+        at = format_duration(u.at)
+        if u.at < v.publish_at:
+            when = format_duration(v.publish_at)
+            out.append(
+                problem(up + ("at",), "UpdateBeforePublish", at=at, version=u.version, publish=when)
+            )
+        if u.at > s.horizon:
+            out.append(_late(up + ("at",), "this update", u.at, s.horizon))
+        for ri, region in enumerate(u.remove_regions):
+            rp = up + ("remove_regions", ri)
+            if region not in now:
+                what = "there is nothing to remove"
+                out.append(
+                    problem(rp, "UpdateNotTargeted", region=region, version=u.version, what=what)
+                )
+            elif region == gallery.region:
+                regions = ", ".join(r for r in now if r != region)
+                out.append(problem(rp, "SourceRegionNotTargeted", region=region, regions=regions))
+            now.pop(region, None)
+        for ri, t in enumerate(u.add_regions):
+            rp = up + ("add_regions", ri)
+            if t.region in now:
+                out.append(
+                    problem(rp + ("region",), "AlreadyTargeted", region=t.region, version=u.version)
+                )
+            if v.storage_in(t) == "Standard_ZRS" and not catalog.REGIONS[t.region].has_zones:
+                out.append(problem(rp + ("region",), "ZrsNotSupported", region=t.region))
+            if v.replication_mode == "Shallow":
+                detail = f"an update adds '{t.region}'"
+                out.append(
+                    problem(
+                        rp + ("region",), "ShallowTooWide", region=gallery.region, detail=detail
+                    )
+                )
+            now[t.region] = v.storage_in(t)
+        for ri, t in enumerate(u.replicas):
+            rp = up + ("replicas", ri)
+            if t.region not in now:
+                what = "add it with add_regions instead"
+                out.append(
+                    problem(
+                        rp + ("region",),
+                        "UpdateNotTargeted",
+                        region=t.region,
+                        version=u.version,
+                        what=what,
+                    )
+                )
+            elif t.storage is not None and t.storage != now[t.region]:
+                out.append(
+                    problem(
+                        rp + ("storage",),
+                        "StorageNotUpdatable",
+                        region=t.region,
+                        current=now[t.region],
+                        given=t.storage,
+                    )
+                )

@@ -21,6 +21,7 @@ from acgsim import __version__
 from acgsim.sim import attribution, catalog, footprint
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
+from acgsim.sim.egress import SourceCapacity
 from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.footprint import RunTooLarge
 from acgsim.sim.gallery import GalleryState, RegionCopy
@@ -33,6 +34,7 @@ from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, Wave
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
+from acgsim.sim.updates import run_update
 
 BUCKETS = {
     "arm_write": catalog.ARM_BUCKETS["write"],
@@ -90,6 +92,7 @@ def build_simulation(
         SELECTIONS[p.replica_selection],
     )
     m.outages = Outages(env, m.sync, m.sync)
+    m.gallery.clock = lambda: env.now
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
     copies = [
         c for c in m.gallery.copies() if subset is None or (c.version, c.region) in subset.copies
@@ -98,11 +101,14 @@ def build_simulation(
         ref: simpy.Resource(env, p.replication.parallel_regions)
         for ref in sorted(m.gallery.versions)
     }
-    for copy in copies:
-        m.copies.setdefault(copy.region, []).append(copy)
+    sources = SourceCapacity(env, p.replication.source_copy_slots)
+
+    def start(copy: RegionCopy, grow: int = 0) -> simpy.Process:
         state = m.gallery.versions[copy.version]
         name = f"{copy.version}/{copy.region}"
-        env.process(
+        if grow or copy.start_at != state.version.publish_at:  # an update's: its own streams
+            name += f"/{'grow' if grow else 'added'}@{env.now:.3f}"
+        return env.process(
             replicate(
                 env,
                 state,
@@ -112,8 +118,17 @@ def build_simulation(
                 failures.for_copy(copy, state.gallery.region, m.streams.rng(f"faults/{name}")),
                 m.complete,
                 lanes[copy.version],
+                sources.of(state.gallery.region),
+                grow,
             )
         )
+
+    for copy in copies:
+        m.copies.setdefault(copy.region, []).append(copy)
+        copy.process = start(copy)
+    if subset is None:  # the planner's parts leave updates out
+        for update in scenario.updates:
+            env.process(run_update(m, update, start))
     for fault in scenario.faults:
         if isinstance(fault, (ZoneOutage, RegionOutage)):
             env.process(m.outages.run(fault))
@@ -251,7 +266,7 @@ def _summarise(m: Simulation, result: RunResult) -> None:
         total.add(
             f.busy_area, f.capacity_area, f.queue_area, f.longest_queue, f.peak_busy, f.capacity
         )
-        times = [c.completed for c in m.copies.get(region, [])]
+        times = [c.completed for c in m.copies.get(region, []) if not c.removed]
         done[region] = max(times) if times and None not in times else None
     every = list(done.values())
     result.simulated_end_s = end
@@ -280,7 +295,8 @@ def _summarise(m: Simulation, result: RunResult) -> None:
     result.replication_log = [
         _replication_record(c)
         for c in sorted(
-            (c for cs in m.copies.values() for c in cs), key=lambda c: (c.version, c.region)
+            (c for cs in m.copies.values() for c in cs if not c.removed),
+            key=lambda c: (c.version, c.region),
         )
     ]
     result.timeseries = m.series

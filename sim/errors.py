@@ -91,6 +91,27 @@ REFUSALS: dict[str, Refusal] = {
         "'{region}' only; got {detail}",
         source="SIG; AZURE_FACTS 1",
     ),
+    "StorageNotUpdatable": Refusal(
+        "the storage type of '{region}' is {current} and cannot change on an update (got "
+        "{given}); publish a new version with the new storage type",
+        "Global storage account type does not match the storage account type in the existing "
+        "TargetRegion: '{region}'. Please specify '{current}' as the storage account type for "
+        "this region.",
+        source="SPEC; azure-powershell 9911",
+    ),
+    "AlreadyTargeted": Refusal(
+        "'{region}' is already a target region of {version} when this update comes; to retry a "
+        "Failed region, remove it in one update and add it back in a later one",
+        docs="If retry does not work, then please do an update by removing the failed regions "
+        "and update again by adding them back.",
+        source="TS; azure-cli 15539",
+    ),
+    "UpdateNotTargeted": Refusal(
+        "'{region}' is not a target region of {version} when this update comes: {what}"
+    ),
+    "UpdateBeforePublish": Refusal(
+        "the update at {at} comes before {version} is published at {publish}"
+    ),
     "ScaleSetTooLarge": Refusal(
         "a scale set from a gallery image holds at most {limit} instances; got {value}",
         docs="With Compute Gallery, you can deploy up to 1,000 VM instances in a scale set.",
@@ -351,6 +372,13 @@ RUNTIME: dict[str, ServiceError] = {
         "The gallery image {image} is not available in {region} region. Please contact "
         "image owner to replicate to this region, or change your requested region.",
         "TS",
+        "none",
+    ),
+    "GalleryImageNotFound": ServiceError(
+        404,
+        "GalleryImageNotFound",
+        "The gallery image {image} is not available in {region} region.",
+        "AgentBaker PR 8373 (right after the region completed replicating)",
         "none",
     ),
     "NoLatestVersion": ServiceError(

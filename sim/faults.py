@@ -22,6 +22,8 @@ from acgsim.sim.gallery import RegionCopy
 from acgsim.sim.scenario import RegionOutage, ReplicationFailure, Scenario, ZoneOutage
 
 ALL_ZONES = None  # a region outage: every replica, zonal or not
+FailureAt = Callable[..., "tuple[float, str, float] | None"]
+"""(attempt start, planned end, until=None) -> (failure time, reason, fault clears at) or None."""
 
 
 class Outages:
@@ -80,13 +82,12 @@ class ReplicationFaults:
             elif isinstance(f, RegionOutage):
                 self.windows.append((f.region, None, f.at, f.at + f.duration, "region outage"))
 
-    def for_copy(
-        self, copy: RegionCopy, source: str, rng: np.random.Generator
-    ) -> Callable[[float, float], tuple[float, str] | None]:
-        """A function (attempt start, end) -> (failure time, reason) or None for this copy.
-
-        An outage of the source region fails copies into every region: they copy from it [ACG].
-        """
+    def for_copy(self, copy: RegionCopy, source: str, rng: np.random.Generator) -> FailureAt:
+        """A function (attempt start, planned end, until) -> (failure time, reason, the time the
+        fault clears) or None for this copy. Windows count up to `until` (default: the planned
+        end; a copy slowed by contention runs past its plan), a probability draw falls within
+        the plan. An outage of the source region fails copies into every region: they copy from
+        it [ACG]. A failure by probability clears at once."""
 
         def applies(region: str, version: str | None) -> bool:
             return region == copy.region and version in (None, copy.version)
@@ -103,11 +104,20 @@ class ReplicationFaults:
                 survive *= 1.0 - p
         chance = 1.0 - survive
 
-        def failure_at(start: float, end: float) -> tuple[float, str] | None:
-            hits = [(max(a, start), why) for a, b, why in windows if a < end and b > start]
+        def failure_at(
+            start: float, end: float, until: float | None = None
+        ) -> tuple[float, str, float] | None:
+            last = end if until is None else until
+            hits = [(max(a, start), why, b) for a, b, why in windows if a < last and b > start]
             draw, where = rng.random(), rng.random()  # always two draws: streams stay aligned
             if draw < chance:
-                hits.append((start + where * (end - start), "replication failed (probability)"))
-            return min(hits) if hits else None
+                at = start + where * (end - start)
+                hits.append((at, "replication failed (probability)", at))
+            if not hits:
+                return None
+            at, why, _ = min(hits)
+            # the fault clears when every window in force at that moment has ended
+            clears = max([b for a, b, _ in windows if a <= at < b], default=at)
+            return at, why, clears
 
         return failure_at

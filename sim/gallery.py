@@ -6,6 +6,18 @@ patch) that is not excluded from latest in that region (a region's own flag over
 [ACG]) and has completed replication there. If every version is excluded: "There is no latest image
 version exists". End of life never blocks a deployment [SIG].
 
+Propagation: for `replication.propagation_delay` after a region first shows Completed, a request
+resolved to that version there fails with GalleryImageNotFound ("... is not available in <region>
+region"), as AgentBaker's pipelines saw right after replication reported success (AgentBaker PR
+8373); `latest` picks the version by its Completed state, so it too meets the delay (the gallery
+says Completed, the serving side has not caught up). An assumption, labelled in sim.params.
+
+Updates (sim.updates): while regions or replicas are being added the version is Updating; a region
+that already serves keeps serving from its completed replicas (new replicas join when their copies
+finish), and `latest` keeps resolving to it there; an added region serves only once it completes
+(Azure: once replication to a region is complete you can deploy there [ACG]; AgentBaker PR 6741
+shows versions in the Updating state). A removed region is gone at once.
+
 Access [ACG][share-gallery*.md]: the gallery's own subscription may deploy; so may a subscription
 with a role assignment (Reader or above) on the gallery, the definition or the version, directly or
 through its tenant; so may a subscription or tenant the gallery is directly shared with; anyone may
@@ -16,6 +28,7 @@ an image shared from another tenant [ACG].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from acgsim.sim.naming import version_key
@@ -33,7 +46,11 @@ class RegionCopy:
     storage: str
     excluded: bool
     source: bool
+    start_at: float = 0.0  # when replication into the region starts (publish or update time)
     status: str = "Unknown"  # Unknown | Replicating | Completed | Failed [SPEC]
+    serving_since: float | None = None  # when the region first completed (its replicas serve)
+    removed: bool = False  # taken out of the version by an update
+    process: object = None  # the replication process running into the region now (simpy.Process)
     attempts: int = 0
     started: float | None = None
     first_copy: float | None = None  # when the last attempt's first replica was in place
@@ -72,6 +89,8 @@ class GalleryState:
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
+        self.clock: Callable[[], float] = lambda: 0.0  # the engine sets the simulation's clock
+        self.propagation = scenario.model.replication.propagation_delay
         self.subs = scenario.subscriptions()
         self.versions: dict[str, VersionState] = {}
         self.by_image: dict[str, list[VersionState]] = {}
@@ -87,6 +106,7 @@ class GalleryState:
                             v.storage_in(t),
                             v.excluded_in(t),
                             t.region == g.region,
+                            v.publish_at,
                         )
                         for t in v.regions
                     }
@@ -109,17 +129,33 @@ class GalleryState:
         if version != "latest":
             state = self.versions[ref]
             copy = state.copies.get(region)
-            if copy is None or copy.status != "Completed":
+            if copy is None or copy.serving_since is None:
                 return None, "NotAvailableInRegion"
-            return state, None
+            return state, self._propagated(copy)
         eligible = [s for s in candidates if not _excluded(s, region)]
         if not eligible:
             return None, "NoLatestVersion"
         for state in eligible:
             copy = state.copies.get(region)
-            if copy is not None and copy.status == "Completed":
-                return state, None
+            if copy is not None and copy.serving_since is not None:
+                return state, self._propagated(copy)
         return None, "NotAvailableInRegion"
+
+    def _propagated(self, copy: RegionCopy) -> str | None:
+        """GalleryImageNotFound while a region that just completed has not yet propagated."""
+        if copy.serving_since is not None and self.clock() < copy.serving_since + self.propagation:
+            return "GalleryImageNotFound"
+        return None
+
+    def add_region(self, ref: str, copy: RegionCopy) -> None:
+        """An update adds (or adds back) a target region to a version."""
+        self.versions[ref].copies[copy.region] = copy
+
+    def remove_region(self, ref: str, region: str) -> RegionCopy:
+        """An update removes a target region from a version: it stops serving at once."""
+        copy = self.versions[ref].copies.pop(region)
+        copy.removed = True
+        return copy
 
     def access(self, subscription: str, ref: str, flexible: bool = False) -> str | None:
         """None if `subscription` may deploy `ref`, else the error key it gets."""

@@ -46,9 +46,18 @@ class Simulation:
 
     def complete(self, copy: RegionCopy) -> None:
         """A region finished replicating: its replicas start serving."""
+        if copy.pool is not None:  # an update's new replicas: they join the serving pool
+            copy.pool.grow(copy.replicas - sum(not r.removed for r in copy.pool.replicas))
+            self.sync(copy.region)
+            return
+        copy.serving_since = self.env.now
         p, state = self.params, self.gallery.versions[copy.version]
         shallow = state.version.replication_mode == "Shallow"
-        capacity = p.shallow_concurrency if shallow else p.concurrency(self.scenario.guidance)
+        capacity = (
+            p.shallow_concurrency
+            if shallow
+            else p.concurrency(self.scenario.guidance, copy.storage)
+        )
         region = catalog.REGIONS[copy.region]
         pool = ReplicaPool(
             self.env,
@@ -58,7 +67,7 @@ class Simulation:
             catalog.STORAGE_TYPES[copy.storage].zone_redundant,
             self.selection(self.streams.rng(f"selection/{copy.version}/{copy.region}")),
         )
-        speedup = p.premium_speedup if catalog.STORAGE_TYPES[copy.storage].premium else 1.0
+        speedup = p.storage.load(copy.storage).disk_speedup
         copy.disk_s = (p.disk.base + p.disk.per_gb * state.version.size_gb) / speedup
         copy.pool = pool
         self.pools.setdefault(copy.region, []).append(pool)

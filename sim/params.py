@@ -91,13 +91,86 @@ class Replication(StrictModel):
     retry_delay: Duration = Field(
         900.0,
         description=(
-            "wait before a failed region is retried; assumed 15 min (Azure's remedy is to retry "
-            "the region; its docs advise waiting up to six hours before retrying a whole version)"
+            "the service retries a failed region every this long; assumed 15 min (Azure's remedy "
+            "is to retry the region [azure-cli 15539]; its docs advise waiting up to six hours "
+            "before retrying a whole version). While the fault that failed the attempt is still "
+            "in force the retry finds it and waits another retry_delay, spending no attempt"
         ),
     )
     max_attempts: int = Field(
-        3, ge=1, description="attempts per region before it stays Failed; assumed 3"
+        3,
+        ge=1,
+        description=(
+            "the service's retry budget: attempts per region before it stays Failed; assumed 3. "
+            "Attempts are not spent while a fault that failed one is still in force (see "
+            "retry_delay), so a fault that ends is recovered from unless other failures use it up"
+        ),
     )
+    source_copy_slots: int = Field(
+        6,
+        ge=1,
+        le=10000,
+        description=(
+            "copies (first copies across regions and in-region replica copies alike) the "
+            "replication service runs at once for all versions published from one source region; "
+            "the source's aggregate copy rate is this many copies at wan_mb_per_s / lan_mb_per_s. "
+            "Assumed 6: a 35-region update with 10-50 replicas each (about 1,000 replicas of a "
+            "30 GB image) then takes about a day and a half, and was still running after a day "
+            "(azure-cli 16632); one region with up to parallel_copies + 1 copies is not slowed"
+        ),
+    )
+    propagation_delay: Duration = Field(
+        60.0,
+        description=(
+            "after a region shows Completed, deployments there still get GalleryImageNotFound "
+            "for this long; assumed 60 s: AgentBaker PR 8373 saw GalleryImageNotFound for ~10 min "
+            "after the version's operation succeeded, mostly regions still replicating, and "
+            "retries once when the region already shows Completed, so the residue is short"
+        ),
+    )
+
+
+class StorageLoad(StrictModel):
+    """How much load one replica on a storage tier takes, relative to the guidance's figures."""
+
+    concurrency_factor: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description="multiplies the disk creations one replica serves at once (at least 1)",
+    )
+    disk_speedup: float = Field(
+        1.0, gt=0, le=100, description="divides the time to create a disk from the replica"
+    )
+
+
+class StorageTiers(StrictModel):
+    """Replica load by storage tier: Standard_LRS and Standard_ZRS are HDD-backed, Premium_LRS is
+    SSD [SPEC][ACG]. Azure publishes no per-tier number; one report saw Standard HDD with one
+    replica time out above 2 concurrent creates while Premium SSD handled 25 (azure-docs 84952)."""
+
+    hdd: StorageLoad = Field(
+        default_factory=StorageLoad,
+        description=(
+            "Standard_LRS / Standard_ZRS: factor 1 and speedup 1, assumed: the guidance's own "
+            "figures [SEED][ACG], which name no storage type, read as the default Standard_LRS; "
+            "one report saw Standard HDD time out above 2 concurrent creates (azure-docs 84952): "
+            "lower the factor to model that"
+        ),
+    )
+    ssd: StorageLoad = Field(
+        default_factory=lambda: StorageLoad(concurrency_factor=1.25, disk_speedup=1.5),
+        description=(
+            "Premium_LRS: concurrency x1.25 (25 concurrent creates where the guidance says 20, "
+            "azure-docs 84952) and disk creation x1.5 faster (assumed: SSD serves the copy's "
+            "reads faster than HDD; half-way to parity with the 2x+ throughput gap between the "
+            "tiers, to stay conservative)"
+        ),
+    )
+
+    def load(self, storage: str) -> StorageLoad:
+        """The load figures for a storage account type."""
+        return self.ssd if catalog.STORAGE_TYPES[storage].premium else self.hdd
 
 
 class Retry(StrictModel):
@@ -130,15 +203,17 @@ class ModelParams(StrictModel):
         ge=1,
         description=(
             "disk creations one replica serves at once; default: the guidance profile's VMs per "
-            "replica (20 seed, 50 current), since Azure publishes no per-replica number"
+            "replica (20 seed, 50 current), since Azure publishes no per-replica number; scaled "
+            "by the replica's storage tier (storage.*.concurrency_factor)"
         ),
     )
     replica_selection: Literal["least_loaded", "round_robin", "random"] = Field(
         "least_loaded", description="how a request picks a replica; Azure does not document it"
     )
     disk: DiskTime = Field(default_factory=DiskTime, description="OS disk creation from a replica")
-    premium_speedup: float = Field(
-        1.0, gt=0, description="disk-time divisor for Premium_LRS replicas; no public number: 1"
+    storage: StorageTiers = Field(
+        default_factory=lambda: StorageTiers(),
+        description="replica load by storage type (Standard HDD vs Premium SSD)",
     )
     boot: Dist = Field(
         default_factory=lambda: Dist(mean=40.0),
@@ -174,17 +249,37 @@ class ModelParams(StrictModel):
         ),
     )
     vmss_batch: int = Field(
-        20, ge=1, description="instances a scale set creates at a time; assumed"
+        20,
+        ge=1,
+        description=(
+            "instances a scale set creates at a time, all from its one replica (acgsim's reading "
+            "of one replica per concurrently created scale set [SEED][ACG23]; older docs: one "
+            "per scale set of up to 600 instances [SIG20]); assumed 20, the seed guidance's VMs "
+            "per replica, so one batch fills one replica's slots. Azure publishes no batch size"
+        ),
+    )
+    guidance_combination: Literal["max", "sum"] = Field(
+        "max",
+        description=(
+            "how the planner combines the VM and scale-set guidance for one region: 'max' (the "
+            "larger of VMs / per-replica and scale sets at once) or 'sum' (both added); the "
+            "guidance states each rule alone [SEED][ACG23], so this is acgsim's choice: 'max' "
+            "since a scale set's replica also serves VMs between its batches"
+        ),
     )
     sample_interval: PositiveDuration = Field(
         60.0, description="time-series sampling step for plots"
     )
 
-    def concurrency(self, guidance: str) -> int:
-        """Disk creations per replica at once: the override, else the guidance profile's number."""
-        if self.replica_concurrency is not None:
-            return self.replica_concurrency
-        return catalog.GUIDANCE[guidance].vms_per_replica
+    def concurrency(self, guidance: str, storage: str | None = None) -> int:
+        """Disk creations per replica at once: the override, else the guidance profile's number;
+        scaled by the storage tier's factor when a storage type is given."""
+        base = self.replica_concurrency
+        if base is None:
+            base = catalog.GUIDANCE[guidance].vms_per_replica
+        if storage is None:
+            return base
+        return max(1, round(base * self.storage.load(storage).concurrency_factor))
 
 
 def assumptions(params: ModelParams, guidance: str) -> list[dict[str, str]]:

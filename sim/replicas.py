@@ -30,7 +30,7 @@ import simpy
 class Replica:
     """One replica: its zone (0 = zone-redundant or no zones), slots in use, who waits for it."""
 
-    __slots__ = ("active", "busy", "index", "peak", "queue", "sets", "up", "zone")
+    __slots__ = ("active", "busy", "index", "peak", "queue", "removed", "sets", "up", "zone")
 
     def __init__(self, index: int, zone: int):
         self.index = index
@@ -39,6 +39,7 @@ class Replica:
         self.peak = 0
         self.sets = 0  # scale sets bound to this replica now
         self.up = True
+        self.removed = False  # taken away by an update that lowered the replica count
         self.queue: deque = deque()  # requests bound to this replica: (seq, event)
         self.active: dict = {}  # request id -> process creating a disk on it now (ordered)
 
@@ -126,8 +127,9 @@ class ReplicaPool:
         self.env = env
         self.capacity = capacity
         self.selection = selection
-        spread = zones and not zone_redundant
-        self.replicas = [Replica(i, zones[i % len(zones)] if spread else 0) for i in range(count)]
+        self.zones = zones if zones and not zone_redundant else ()
+        self.replicas: list[Replica] = []
+        self._add(count)
         self.shared: deque = deque()  # late-bound waiters (least_loaded): (seq, event)
         self.seq = 0
         self.busy = 0
@@ -138,6 +140,41 @@ class ReplicaPool:
         self.capacity_area = 0.0
         self.queue_area = 0.0
         self.up_slots = count * capacity
+
+    def _add(self, count: int) -> list[Replica]:
+        zones, start = self.zones, len(self.replicas)
+        new = [
+            Replica(i, zones[i % len(zones)] if zones else 0) for i in range(start, start + count)
+        ]
+        self.replicas.extend(new)
+        return new
+
+    # --- updates: replicas added or taken away -------------------------------------------------
+
+    def grow(self, count: int) -> None:
+        """`count` new replicas (an update's copies finished) join, down until the caller's sync
+        with the outages in force brings up those whose zone is up (restore_zone)."""
+        for r in self._add(max(0, count)):
+            r.up = False
+
+    def retire(self, count: int) -> None:
+        """An update lowers the replica count: the last `count` serving replicas take no new
+        disk creations (those running finish; those bound to them and waiting are told)."""
+        self._account()
+        for r in [r for r in self.replicas if not r.removed][::-1][: max(0, count)]:
+            r.removed = True
+            if r.up:
+                r.up = False
+                self.up_slots -= self.capacity
+            while r.queue:
+                _, event = r.queue.popleft()
+                self.waiting -= 1
+                event.succeed(None)
+        if self.up_slots == 0:
+            while self.shared:
+                _, event = self.shared.popleft()
+                self.waiting -= 1
+                event.succeed(None)
 
     # --- statistics -------------------------------------------------------------------------
 
@@ -255,7 +292,7 @@ class ReplicaPool:
         """Replicas in `zone` come back and start serving waiters."""
         self._account()
         for r in self.replicas:
-            if r.zone == zone and not r.up:
+            if r.zone == zone and not r.up and not r.removed:
                 r.up = True
                 self.up_slots += self.capacity
                 self._dispatch(r)

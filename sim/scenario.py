@@ -280,6 +280,30 @@ class VersionRef(NamedTuple):
     version: ImageVersion
 
 
+# --- updates of existing versions -------------------------------------------------------------
+
+
+class VersionUpdate(StrictModel):
+    """An update of an existing image version [SIG][SPEC]: target regions and replica counts are
+    updatable, the storage account type is not. Replicated by sim.updates."""
+
+    at: Duration = Field(description="simulation time at which the update is sent")
+    version: ImageRef = Field(description="gallery/image/version: the version updated")
+    add_regions: list[TargetRegion] = Field(
+        [], description="target regions added (or added back after a removal)"
+    )
+    remove_regions: list[RegionName] = Field(
+        [], description="target regions removed; they stop serving at once"
+    )
+    replicas: list[TargetRegion] = Field(
+        [],
+        description=(
+            "new replica counts for regions the version already targets; a storage type that "
+            "differs from the region's is refused, since it is not updatable [SPEC]"
+        ),
+    )
+
+
 # --- faults ----------------------------------------------------------------------------------
 
 
@@ -335,6 +359,9 @@ class Scenario(StrictModel):
     access: list[RoleAssignment] = []
     workload: Workload = Field(default_factory=Workload)
     faults: list[Fault] = []
+    updates: list[VersionUpdate] = Field(
+        [], description="updates of existing versions: regions added or removed, replica counts"
+    )
     model: ModelParams = Field(default_factory=ModelParams)
     objectives: Objectives = Field(default_factory=Objectives)
     prices: Prices | None = None

@@ -91,7 +91,7 @@ def params(draw) -> ModelParams:
             cv=draw(st.floats(0, 5)),
         ),
         boot=Dist(mean=draw(durations), cv=draw(st.floats(0, 5))),
-        premium_speedup=draw(st.floats(0.1, 10)),
+        storage={"ssd": {"disk_speedup": draw(st.floats(0.1, 10))}},
         throttling=draw(st.booleans()),
         arm_limits=draw(st.sampled_from(["bucket", "hourly"])),
         sample_interval=draw(st.floats(1, 1e6)),  # at most 10 million samples in the 1e7 s horizon

@@ -158,3 +158,29 @@ def test_validate_reads_every_library_file():
 
     for name in LIBRARY:
         validate(yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text()), name)
+
+
+def test_many_regions_many_replicas_take_more_than_a_day():
+    log = run("many-regions-many-replicas").replication_log
+    done = sorted(r.completed_s for r in log)
+    assert len(log) == 33 and done[-1] > 24 * 3600 and done[0] > 6 * 3600
+    alone = load(SCENARIOS / "many-regions-many-replicas.yaml")
+    version = alone.galleries[0].images[0].versions[0]
+    version.regions = version.regions[:1]
+    assert simulate(alone).replication_log[0].completed_s < 3 * 3600
+
+
+def test_update_failed_region_is_removed_and_added_back():
+    result = run("update-failed-region", trace=True)
+    outcome = {}
+    for r in result.records:
+        outcome.setdefault(r["wave"], set()).add(r["error"] or r["outcome"])
+    assert outcome == {
+        "weu-during-update": {"succeeded"},
+        "uks-while-failed": {"NotAvailableInRegion"},
+        "uks-too-soon": {"GalleryImageNotFound"},
+        "uks-after": {"succeeded"},
+    }
+    uks = next(r for r in result.replication_log if r.region == "uksouth")
+    assert uks.state == "Completed" and len(uks.failures) == 3
+    assert next(r for r in result.replication_log if r.region == "westeurope").replicas == 6

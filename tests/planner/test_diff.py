@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from acgsim.planner import deployed, search
@@ -180,6 +180,8 @@ def write(state: dict, shape: str, draw) -> object:
 def test_the_diff_is_exactly_the_changes_made(tmp_path_factory, plan, data, shape):
     planned = deployed.of_plan(plan)
     state, made = data.draw(drifts(planned))
+    # a template that deploys no version says nothing about what is deployed: refused, not empty
+    assume(state or shape != "arm")
     path = tmp_path_factory.mktemp("current") / "current.json"
     path.write_text(json.dumps(write(state, shape, data.draw)))
     current = deployed.load(path)

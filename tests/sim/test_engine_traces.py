@@ -65,10 +65,20 @@ def test_waiting_requests_are_served_first_in_first_out():
     assert starts == [1000.0, 1015.5, 1031.0]
 
 
-def test_premium_speedup_divides_disk_time():
+def test_premium_disk_speedup_divides_disk_time():
     data = one_region(count=1, storage="Premium_LRS")
-    [r] = simulate(build(data, premium_speedup=2.0), trace=True).records
+    [r] = simulate(build(data, storage={"ssd": {"disk_speedup": 2.0}}), trace=True).records
     assert r["disk"] == 15.5 / 2
+
+
+def test_premium_is_faster_and_serves_more_at_once_by_default():
+    # 1 GB image: disk 15.5 s on Standard, 15.5 / 1.5 on Premium; 25 VMs on one replica:
+    # Standard serves 20 at once (seed guidance) and 5 wait, Premium serves 25 (20 x 1.25)
+    std = simulate(build(one_region(count=25)), trace=True)
+    prem = simulate(build(one_region(count=25, storage="Premium_LRS")), trace=True)
+    assert {r["disk"] for r in prem.records} == {15.5 / 1.5}
+    assert std.regions[0].longest_queue == 5 and prem.regions[0].longest_queue == 0
+    assert max(r["wait"] for r in std.records) == 15.5
 
 
 def test_in_region_copies_add_to_replication_time():
