@@ -254,6 +254,7 @@ def plan(
     formats = [exports.check_format(f, "--export") for f in export or []]
     if out_dir is not None:
         names = ["plan.json", *(name for f in formats for name in f.files)]
+        names += ["diff.json"] if against is not None else []
         files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
     current = None if against is None else deployed.load(against)  # bad input: before any work
@@ -274,6 +275,7 @@ def plan(
     refused = None
     if out_dir is not None:  # plan.json is written even when its exports are refused
         texts, refused = exports.for_out(result, [f.name for f in formats], force, _warn)
+        texts |= {"diff.json": changes.to_json()} if changes is not None else {}
         files.write_plan(out_dir, result, texts, force)
     shown.show_plan(result, changes, as_json)
     if out_dir is not None and not as_json:

@@ -274,8 +274,10 @@ def test_plan_against_what_is_deployed_exits_0_or_3(tmp_path):
     same = run(*quick, str(DEPLOYED / "az-show.json"))
     assert same.exit_code == 0, same.output
     assert "= unchanged westeurope: 2 replicas Standard_ZRS (ubuntu-web 1.0.0)" in same.stdout
-    drifted = run(*quick, str(DEPLOYED / "az-list-drifted.json"))
+    drifted = run(*quick, str(DEPLOYED / "az-list-drifted.json"), "--out", str(tmp_path / "d"))
     assert drifted.exit_code == 3, drifted.output
+    written = json.loads((tmp_path / "d" / "diff.json").read_text())
+    assert [r["action"] for r in written["regions"]] == ["add", "change", "remove"]
     assert "~ storage westeurope: Standard_LRS -> Standard_ZRS" in drifted.stdout
     assert "warning: replication Failed in westus" in drifted.output
     doc = json.loads(run(*quick, str(DEPLOYED / "az-list-drifted.json"), "--json").stdout)
