@@ -39,7 +39,10 @@ class WaveFigures:
 
 @dataclass
 class Figures:
-    """One candidate's figures for one region over K runs."""
+    """One candidate's figures for one region over K runs. `p95` is over ALL requests (a failed
+    one counts as never running: sim.metrics.quantiles_all), so a candidate where requests fail
+    can never look faster than one where none do; it has no mean when, in any run, more than 5%
+    never ran. `p95_ran` is the successes-only figure, for reports."""
 
     p50: Estimate
     p95: Estimate
@@ -53,6 +56,7 @@ class Figures:
     failure_runs: list[float] = field(default_factory=list)
     bottleneck: Bottleneck | None = None  # what sets the p95 in the run with the median p95
     waves: list[WaveFigures] = field(default_factory=list)
+    p95_ran: Estimate | None = None  # successes only
 
     def improves_on(self, other: Figures) -> bool:
         """Significantly better than `other` on the same runs (common random numbers): the 95%
@@ -206,22 +210,37 @@ def _median_run(rows: list[RegionSummary]) -> RegionSummary:
     return ran[(len(ran) - 1) // 2] if ran else rows[0]
 
 
+def _all_p95(rows: list[RegionSummary]) -> list[float | None]:
+    """Each run's p95 over all requests; None where more than 5% never ran (or none was asked)."""
+    return [r.ttr_all_p95_s for r in rows]
+
+
+def _never_estimate(values: list[float | None], rows: list[RegionSummary]) -> Estimate:
+    """The mean and interval of the runs' all-requests p95, or no mean at all if any run that had
+    requests has none (more than 5% never ran there: dropping that run would flatter)."""
+    if any(v is None and r.requests for v, r in zip(values, rows, strict=True)):
+        return Estimate(None, None, 0)
+    return Estimate.from_samples(values)
+
+
 def _figures(rows: list[RegionSummary], waves: list[WaveSummary]) -> Figures:
     codes: dict[str, int] = {}
     for r in rows:
         for code, n in r.failed_by_code.items():
             codes[code] = codes.get(code, 0) + n
+    every = _all_p95(rows)
     return Figures(
         Estimate.from_samples([r.ttr_p50_s for r in rows]),
-        Estimate.from_samples([r.ttr_p95_s for r in rows]),
+        _never_estimate(every, rows),
         Estimate.from_samples([r.failure_rate for r in rows]),
         rows[0].requests,
         codes,
         sum(r.throttled_429 for r in rows),
         Estimate.from_samples([r.wait_mean_s for r in rows]).mean,
         max(r.longest_queue for r in rows),
-        [r.ttr_p95_s for r in rows],
+        every,
         [r.failure_rate for r in rows],
         _median_run(rows).bottleneck,
         _wave_figures(waves),
+        Estimate.from_samples([r.ttr_p95_s for r in rows]),
     )

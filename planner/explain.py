@@ -88,7 +88,7 @@ def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figur
     missed = []
     p95, fail = best.p95, best.failure
     if goal.misses_p95(best):
-        got = "no VM running" if p95.mean is None else _show(p95)
+        got = "never: over 5% of requests never ran" if p95.mean is None else _show(p95)
         missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
     if goal.misses_failure(best):
         got = "no request" if fail.mean is None else f"{fail.mean:g}"

@@ -29,6 +29,9 @@ SOURCES: dict[str, str] = {  # naming rules are in sim.naming
     "(the project's seed article)",
     "SIG20": "azure-docs: includes/virtual-machines-common-shared-image-galleries.md (2020-04-16)",
     "BATCH": "azure-docs: articles/batch/batch-sig-images.md (considerations for large pools)",
+    "TTE": "azure-docs: virtual-machines/troubleshooting/troubleshooting-throttling-errors.md "
+    "(2018-09-18): 429 headers, Retry-After, request charges",
+    "ERR": "azure-docs: virtual-machines/error-messages.md (compute error codes and messages)",
 }
 
 
@@ -324,6 +327,16 @@ SCALE_SET_READINGS: dict[str, Reading] = {
         ),
     )
 }
+# The VM security types an image definition's SecurityType feature serves: acgsim's reading of
+# [SIG]'s SecurityType table (a '...Supported' image serves both kinds of VM).
+SECURITY_SERVES: dict[str, tuple[str, ...]] = {
+    "Standard": ("Standard",),
+    "TrustedLaunch": ("TrustedLaunch",),
+    "TrustedLaunchSupported": ("Standard", "TrustedLaunch"),
+    "ConfidentialVM": ("ConfidentialVM",),
+    "ConfidentialVMSupported": ("Standard", "ConfidentialVM"),
+    "TrustedLaunchAndConfidentialVmSupported": ("Standard", "TrustedLaunch", "ConfidentialVM"),
+}
 PRODUCTION_MIN_REPLICAS = 3  # keep at least 3 replicas for production images [ACG]
 
 
@@ -359,9 +372,12 @@ COMPUTE_POLICIES: dict[str, ComputePolicy] = {
         ComputePolicy("DeleteVM", _per_min(4, 12), _per_min(500, 1500)),
         ComputePolicy("LowCostGetVM", _per_min(12, 36), _per_min(8000, 24000)),
         ComputePolicy("HighCostGetVM", None, _per_min(300, 900)),
+        ComputePolicy("GetOperation", _per_min(15, 45), _per_min(5000, 15000)),
         ComputePolicy("VMSSPut", _per_min(4, 12), _per_min(125, 375)),
         ComputePolicy("VMSSUpdate", _per_min(4, 12), _per_min(500, 1500)),
         ComputePolicy("VMSSDelete", _per_min(4, 12), _per_min(175, 525)),
+        ComputePolicy("VMSSLowCostGet", _per_min(12, 36), _per_min(800, 2400)),
+        ComputePolicy("VMSSHighCostGet", _per_min(10, 30), _per_min(360, 1080)),
     )
 }
 

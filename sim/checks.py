@@ -11,10 +11,12 @@ in the file is reported, not just the first. A warning is legal but probably not
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
 from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import Problem, problem
 from acgsim.sim.naming import version_key
+from acgsim.sim.params import CLIENT_NAMES
 from acgsim.sim.scenario import ImageVersion, Scenario
 from acgsim.sim.units import format_duration
 
@@ -31,8 +33,65 @@ def check(s: Scenario) -> list[Problem]:
     _check_workload(s, out)
     _check_faults(s, out)
     _check_updates(s, out)
+    _check_clients(s, out)
     out += footprint.problems(s)
     return out
+
+
+def _check_clients(s: Scenario, out: list[Problem]) -> None:
+    """Custom client names must not hide a built-in one; waves must name a known client."""
+    for name in s.clients:
+        if name in CLIENT_NAMES:
+            out.append(problem(("clients", name), "ClientShadowed", value=name))
+    allowed = ", ".join(s.client_names())
+    for w in s.waves():
+        name = w.wave.client
+        if name is not None and name not in CLIENT_NAMES and name not in s.clients:
+            path = ("workload", w.kind, w.index, "client")
+            out.append(problem(path, "UnknownClient", value=name, allowed=allowed))
+
+
+def _check_compatible(s: Scenario, w, wp: Path, versions: list[ImageVersion], out) -> None:
+    """A wave whose VMs the image cannot serve (generation, security type), and end of life."""
+    wave = w.wave
+    found = s.find_image(*wave.image.split("/")[:2])
+    if found is None:
+        return
+    d = found[1]
+    image = "/".join(wave.image.split("/")[:2])
+    if wave.generation is not None and wave.generation != d.hyperv_generation:
+        out.append(
+            problem(
+                wp + ("generation",),
+                "WaveGeneration",
+                "warning",
+                wave=wave.generation,
+                image=image,
+                image_generation=d.hyperv_generation,
+                image_number=d.hyperv_generation[1:],
+            )
+        )
+    serves = catalog.SECURITY_SERVES[d.security_type]
+    if wave.security_type is not None and wave.security_type not in serves:
+        out.append(
+            problem(
+                wp + ("security_type",),
+                "WaveSecurityType",
+                "warning",
+                image=image,
+                image_security=d.security_type,
+                allowed=" or ".join(serves),
+                security=wave.security_type,
+            )
+        )
+    today = date.today()
+    ended = [("image definition", image, d.end_of_life)]
+    ended += [("image version", f"{image}/{v.name}", v.end_of_life) for v in versions]
+    for what, name, when in ended:
+        if when is not None and when <= today:
+            out.append(
+                problem(wp + ("image",), "EndOfLife", "warning", what=what, name=name, date=when)
+            )
 
 
 def _dupes(
@@ -358,6 +417,34 @@ def _check_access(s: Scenario, out: list[Problem]) -> None:
         if a.tenant is not None:
             _ref(s, ap + ("tenant",), a.tenant, "tenant", out)
         _resolve(s, ap + ("scope",), a.scope, out, allow_latest=False, parts_needed=1)
+        _check_cross_tenant(s, ap, a, out)
+
+
+def _check_cross_tenant(s: Scenario, ap: Path, a, out: list[Problem]) -> None:
+    """A role held across tenants without an app in both tenants grants nothing."""
+    if a.cross_tenant != "none":
+        return
+    subs, tenants = s.subscriptions(), {t.name for t in s.tenants}
+    gallery = next((g for g in s.galleries if g.name == a.scope.split("/")[0]), None)
+    if gallery is None or gallery.subscription not in subs:
+        return
+    owner = subs[gallery.subscription][0].name
+    tenant = a.tenant if a.tenant is not None else subs.get(a.subscription, (None,))[0]
+    tenant = tenant if isinstance(tenant, str) else getattr(tenant, "name", None)
+    if tenant is None or tenant not in tenants or tenant == owner:
+        return
+    out.append(
+        problem(
+            ap + ("cross_tenant",),
+            "CrossTenantWithoutApp",
+            "warning",
+            assignee=a.subscription or a.tenant,
+            tenant=tenant,
+            owner=owner,
+            scope=a.scope,
+            subscription=gallery.subscription,
+        )
+    )
 
 
 def _check_workload(s: Scenario, out: list[Problem]) -> None:
@@ -367,6 +454,7 @@ def _check_workload(s: Scenario, out: list[Problem]) -> None:
         versions = _resolve(s, wp + ("image",), wave.image, out, allow_latest=True)
         if versions is not None:
             _check_servable(wave.image, wave.region, versions, wp, out, _added(s))
+            _check_compatible(s, w, wp, versions, out)
         if wave.at > s.horizon:
             out.append(_late(wp + ("at",), "this wave", wave.at, s.horizon))
 

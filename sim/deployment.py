@@ -21,10 +21,12 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from acgsim.sim import catalog
 from acgsim.sim.footprint import check_room
 from acgsim.sim.gallery import RegionCopy, VersionState
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
+from acgsim.sim.params import ClientPolicy
 from acgsim.sim.replicas import Replica, ReplicaPool
 from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import durations
@@ -32,25 +34,74 @@ from acgsim.sim.streams import durations
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
 CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams; also how many
 # requests a wave submits between looks at the memory left (a burst submits them in one step)
+SERVES = catalog.SECURITY_SERVES
 
 
-def _backoff(m: Simulation, retry: int) -> float:
-    r = m.params.retry
-    return min(r.backoff_max, r.backoff_base * 2.0 ** (retry - 1))
+class Client:
+    """A wave's client: its retry policy and deadlines, bound to the simulation."""
+
+    __slots__ = ("deadline", "policy")
+
+    def __init__(self, m: Simulation, name: str | None, scale_set: bool = False):
+        self.policy: ClientPolicy = m.scenario.client(name)
+        self.deadline = self.policy.scale_set_deadline if scale_set else self.policy.deadline
+
+    def backoff(self, retry: int) -> float:
+        p = self.policy
+        return min(p.backoff_max, p.backoff_base * 2.0 ** (retry - 1))
+
+    def may_retry(self, req: Request, throttled: bool) -> bool:
+        """Whether the client sends the request again, counting the retry against its budget: a
+        429 is not counted when max_retries is null (Terraform); other failures count against
+        failure_retries where it is set."""
+        p = self.policy
+        if throttled and p.max_retries is None:
+            return True
+        limit = p.max_retries
+        if not throttled and p.failure_retries is not None:
+            limit = p.failure_retries
+        if limit is not None and req.counted >= limit:
+            return False
+        req.counted += 1
+        return True
 
 
-def put(m: Simulation, req: Request, policy: str) -> Generator[simpy.Event, None, str | None]:
-    """Send the PUT until ARM and the compute RP accept it; the final error key if they never do."""
+def _answer(m: Simulation, req: Request, status: int, policy: str, wait: float) -> None:
+    """A traced request's record of one answer and its remaining-calls headers [TTE][ARM]."""
+    if req.answers is None:
+        return
+    principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
+    writes = m.throttles.remaining("arm_write", principal, ARM_SCOPE)
+    text = f"{m.env.now:.3f}s HTTP {status}"
+    if writes is not None:
+        text += f"; x-ms-ratelimit-remaining-subscription-writes: {writes}"
+    left = m.throttles.remaining(policy, req.subscription, req.region)
+    if left is not None and status != 503:
+        text += f"; x-ms-ratelimit-remaining-resource: Microsoft.Compute/{policy};{left}"
+    if wait:
+        text += f"; Retry-After: {wait:g}"
+    req.answers.append(text)
+
+
+def put(
+    m: Simulation, req: Request, policy: str, client: Client, since: float | None = None
+) -> Generator[simpy.Event, None, str | None]:
+    """Send the PUT until ARM and the compute RP accept it; the final error key if they never do
+    (or the client's deadline, counted from `since` or the request's submission, comes first)."""
     env = m.env
-    retry = m.params.retry
+    floor = m.params.retry.min_retry_after
+    due = None if client.deadline is None else (req.submitted if since is None else since)
+    due = None if due is None else due + client.deadline
+    arm = True  # the first try always passes ARM's front door
     while True:
+        status = 429
         if m.outages.region_down(req.region):
-            error, wait = "RegionUnavailable", 0.0
+            error, wait, status = "RegionUnavailable", 0.0, 503
         else:
             # ARM counts a principal's writes wherever the VM goes (one ARM instance serves it)
             principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
-            wait = m.throttles.take("arm_write", principal, ARM_SCOPE, env.now)
-            if not wait and m.params.arm_principals > 1:
+            wait = m.throttles.take("arm_write", principal, ARM_SCOPE, env.now) if arm else 0.0
+            if not wait and arm and m.params.arm_principals > 1:
                 wait = m.throttles.take(
                     "arm_write_subscription", req.subscription, ARM_SCOPE, env.now
                 )
@@ -59,28 +110,67 @@ def put(m: Simulation, req: Request, policy: str) -> Generator[simpy.Event, None
                 wait = m.throttles.take(policy, req.subscription, req.region, env.now)
                 error = "TooManyRequests"
                 if not wait:
+                    _answer(m, req, 201, policy, 0.0)
                     return None
             m.rec.throttled(req)
-        if req.retries >= retry.max_retries:
+        throttled = error != "RegionUnavailable"
+        if not wait or not client.policy.honour_retry_after:
+            wait = client.backoff(req.retries + 1)
+        elif throttled:
+            wait = max(wait, floor)
+        _answer(m, req, status, policy, wait if throttled else 0.0)
+        if not client.may_retry(req, throttled):
             return error
+        if due is not None and env.now + wait >= due:  # the client gives up first
+            req.held += max(0.0, due - env.now)
+            yield env.timeout(max(0.0, due - env.now))
+            return "ClientTimedOut"
         m.rec.retried(req)
-        if not wait or not retry.honour_retry_after:
-            wait = _backoff(m, req.retries)
-        elif error != "RegionUnavailable":
-            wait = max(wait, retry.min_retry_after)
         req.held += wait
+        # a template deployment's engine retries behind ARM: ARM charged its one request
+        arm = client.policy.arm_charged_per_retry
         yield env.timeout(wait)
 
 
-def _again(m: Simulation, req: Request) -> Generator[simpy.Event, None, bool]:
+def _again(m: Simulation, req: Request, client: Client) -> Generator[simpy.Event, None, bool]:
     """After a lost replica: wait the backoff and say True, or say False when retries ran out."""
-    if req.retries >= m.params.retry.max_retries:
+    if not client.may_retry(req, False):
         return False
     m.rec.retried(req)
-    backoff = _backoff(m, req.retries)
+    backoff = client.backoff(req.retries)
     req.lost += backoff
     yield m.env.timeout(backoff)
     return True
+
+
+def _finish(m: Simulation, req: Request, clock: float, due: float | None) -> None:
+    """Record a request whose VM now runs: running, or failed where Azure's OS-provisioning
+    clock (started at `clock`) or the client's deadline (`due`) ran out first; the failure is
+    recorded at that moment (Azure carries on, the VM may still run: ERR)."""
+    now = m.env.now
+    ends = []
+    timeout = clock + m.params.os_provisioning_timeout
+    if now > timeout:
+        ends.append((timeout, "OSProvisioningTimedOut"))
+    if due is not None and now > due:
+        ends.append((due, "ClientTimedOut"))
+    if ends:
+        at, error = min(ends)
+        m.rec.fail(req, error, at)
+    else:
+        m.rec.succeed(req, now)
+
+
+def refusal(m: Simulation, wave: VmWave | ScaleSetWave | Arrivals) -> str | None:
+    """The error every request of a wave gets because the image cannot serve its VMs: a Hyper-V
+    generation or a security type the image definition does not support [SIG]."""
+    gallery, image = wave.image.split("/")[:2]
+    d = m.gallery.by_image[f"{gallery}/{image}"][0].image
+    if wave.generation is not None and wave.generation != d.hyperv_generation:
+        return "GenerationMismatch"
+    if wave.security_type is not None and wave.security_type not in SERVES[d.security_type]:
+        return "SecurityTypeMismatch"
+    return None
 
 
 def _lost_error(m: Simulation, req: Request) -> str:
@@ -119,13 +209,27 @@ def _create_disk(
     return True
 
 
-def vm(m: Simulation, req: Request, factor: float, boot: float) -> Generator:
+def vm(
+    m: Simulation,
+    req: Request,
+    factor: float,
+    boot: float,
+    client: Client,
+    refused: str | None = None,
+) -> Generator:
     """The SimPy process of one VM request, from submission to running (or failure)."""
     env = m.env
+    if m.rec.trace:
+        req.answers = []
+    due = None if client.deadline is None else req.submitted + client.deadline
     error = m.gallery.access(req.subscription, req.image)
     while error is None:
-        error = yield from put(m, req, "PutVM")
+        error = yield from put(m, req, "PutVM", client)
         if error is not None:
+            break
+        accepted = env.now
+        if refused is not None:
+            error = refused
             break
         state, error = m.gallery.resolve(req.image, req.region)
         if error is not None:
@@ -135,9 +239,9 @@ def vm(m: Simulation, req: Request, factor: float, boot: float) -> Generator:
         if (yield from _create_disk(m, req, copy.pool, copy, factor)):
             req.boot = boot
             yield env.timeout(boot)
-            m.rec.succeed(req, env.now)
+            _finish(m, req, accepted, due)
             return
-        if not (yield from _again(m, req)):
+        if not (yield from _again(m, req, client)):
             error = _lost_error(m, req)
     m.rec.fail(req, error, env.now)
 
@@ -150,11 +254,14 @@ def _instance(
     factor: float,
     boot: float,
     disk_done: simpy.Event,
+    client: Client,
+    due: float | None,
 ) -> Generator:
     """One scale-set instance: a disk from the scale set's replica (then `disk_done`), then boot.
     The last instance of a batch to have its disk (or to give up) is left in holder[1]: where
     its time since the batch started went is where the next batches' instances waited."""
     pool = copy.pool
+    clock = m.env.now  # Azure's OS-provisioning clock starts with the instance's batch
     while True:
         pin = holder[0]
         if pin is None or not pin.up:
@@ -164,9 +271,9 @@ def _instance(
             disk_done.succeed()
             req.boot = boot
             yield m.env.timeout(boot)
-            m.rec.succeed(req, m.env.now)
+            _finish(m, req, clock, due)
             return
-        if not (yield from _again(m, req)):
+        if not (yield from _again(m, req, client)):
             holder[1] = req
             disk_done.succeed()
             m.rec.fail(req, _lost_error(m, req), m.env.now)
@@ -193,10 +300,14 @@ def scale_set(
         n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now, source
     )
     call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
+    client = Client(m, wave.client, scale_set=True)
+    due = None if client.deadline is None else env.now + client.deadline
     state: VersionState | None = None
     error = m.gallery.access(wave.subscription, wave.image, wave.orchestration == "Flexible")
+    if error is None:  # one VMSSPut token for the set [CTL]
+        error = yield from put(m, call, "VMSSPut", client)
     if error is None:
-        error = yield from put(m, call, "VMSSPut")
+        error = refusal(m, wave)
     if error is None:
         state, error = m.gallery.resolve(wave.image, wave.region)
     if error is not None or state is None:
@@ -216,7 +327,9 @@ def scale_set(
             req.held, req.batches, req.queued_before, req.lost = call.held, built, queued, lost
             disks.append(env.event())
             env.process(
-                _instance(m, req, copy, holder, float(factors[i]), float(boots[i]), disks[-1])
+                _instance(
+                    m, req, copy, holder, float(factors[i]), float(boots[i]), disks[-1], client, due
+                )
             )
         yield env.all_of(disks)
         last = holder[1]
@@ -242,39 +355,56 @@ def _held(
     source: str,
     factor: float,
     boot: float,
+    client: Client,
+    refused: str | None,
 ) -> Generator:
     """A VM the client sends only when one of its `concurrency` slots is free."""
     with slots.request() as turn:
         yield turn
         req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, m.env.now, source)
-        yield from vm(m, req, factor, boot)
+        yield from vm(m, req, factor, boot, client, refused)
 
 
 def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
-    """Submit a wave's VM requests, spread evenly over `spread`, at most `concurrency` in flight."""
+    """Submit a wave's VM requests, spread evenly over `spread`, at most `concurrency` in flight
+    (the wave's, else its client's: Terraform runs 10 at once)."""
     env = m.env
     name, source = wave.name or f"vms[{index}]", f"vms/{index}"
     factors, boots = _draws(m, m.streams.rng(f"workload/vms/{index}"), wave.count)
     gap = wave.spread / wave.count
-    slots = simpy.Resource(env, wave.concurrency) if wave.concurrency else None
+    client = Client(m, wave.client)
+    refused = refusal(m, wave)
+    limit = wave.concurrency or client.policy.concurrency
+    slots = simpy.Resource(env, limit) if limit else None
     for i in range(wave.count):
         due = wave.at + i * gap
         if due > env.now:
             yield env.timeout(due - env.now)
         if i % CHUNK == CHUNK - 1:
             check_room()
+        f, b = float(factors[i]), float(boots[i])
         if slots is not None:
-            env.process(_held(m, slots, wave, name, source, float(factors[i]), float(boots[i])))
+            env.process(_held(m, slots, wave, name, source, f, b, client, refused))
             continue
         req = m.rec.open("vm", name, wave.region, wave.subscription, wave.image, env.now, source)
-        env.process(vm(m, req, float(factors[i]), float(boots[i])))
+        env.process(vm(m, req, f, b, client, refused))
+
+
+def _held_set(m: Simulation, slots: simpy.Resource, wave: ScaleSetWave, *args) -> Generator:
+    """A scale set the client creates only when one of its `concurrency` slots is free."""
+    with slots.request() as turn:
+        yield turn
+        yield from scale_set(m, wave, *args)
 
 
 def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
-    """Submit a wave's scale sets, spread evenly over `spread`."""
+    """Submit a wave's scale sets, spread evenly over `spread` (at most the client's
+    `concurrency` under way at once)."""
     env = m.env
     rng = m.streams.rng(f"workload/scale_sets/{index}")
     gap = wave.spread / wave.count
+    limit = m.scenario.client(wave.client).concurrency
+    slots = simpy.Resource(env, limit) if limit else None
     for k in range(wave.count):
         due = wave.at + k * gap
         if due > env.now:
@@ -283,7 +413,11 @@ def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:
             check_room()
         factors, boots = _draws(m, rng, wave.instances)
         name = f"{wave.name or f'scale_sets[{index}]'}#{k}"
-        env.process(scale_set(m, wave, name, f"scale_sets/{index}", factors, boots))
+        args = (name, f"scale_sets/{index}", factors, boots)
+        if slots is not None:
+            env.process(_held_set(m, slots, wave, *args))
+        else:
+            env.process(scale_set(m, wave, *args))
 
 
 def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
@@ -291,6 +425,7 @@ def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
     env = m.env
     rng = m.streams.rng(f"workload/arrivals/{index}")
     name, source = a.name or f"arrivals[{index}]", f"arrivals/{index}"
+    client, refused = Client(m, a.client), refusal(m, a)
     mean_gap, end, t = 60.0 / a.rate_per_min, a.at + a.duration, a.at
     while True:
         check_room()
@@ -303,4 +438,4 @@ def arrival_stream(m: Simulation, a: Arrivals, index: int) -> Generator:
             if t > env.now:
                 yield env.timeout(t - env.now)
             req = m.rec.open("vm", name, a.region, a.subscription, a.image, env.now, source)
-            env.process(vm(m, req, float(factors[j]), float(boots[j])))
+            env.process(vm(m, req, float(factors[j]), float(boots[j]), client, refused))

@@ -122,6 +122,39 @@ REFUSALS: dict[str, Refusal] = {
         "security_type: Standard)",
         source="SIG (SecurityType table); trusted-launch.md",
     ),
+    "WaveGeneration": Refusal(
+        "the VMs boot Hyper-V generation {wave} but '{image}' is {image_generation}: every "
+        "request fails",
+        "The selected VM size '<size>' cannot boot Hypervisor Generation '{image_number}'. If "
+        "this was a Create operation please check that the Hypervisor Generation of the Image "
+        "matches the Hypervisor Generation of the selected VM Size.",
+        source="compute RP's answer, as public deployment logs show it",
+    ),
+    "WaveSecurityType": Refusal(
+        "'{image}' has security type {image_security}, which serves {allowed} VMs, not "
+        "{security}: every request fails",
+        source="SIG (SecurityType table)",
+    ),
+    "CrossTenantWithoutApp": Refusal(
+        "'{assignee}' is in tenant '{tenant}' and the gallery in '{owner}': with cross_tenant "
+        "'none' the role alone does not let it deploy, every request fails",
+        "The client has permission to perform action "
+        "'Microsoft.Compute/galleries/images/versions/read' on scope {scope}, however the "
+        "current tenant {tenant} is not authorized to access linked subscription {subscription}",
+        docs="Cross-tenant use needs an app registration present in both tenants.",
+        source="TS; ACG",
+    ),
+    "EndOfLife": Refusal(
+        "{what} '{name}' reached its end of life on {date}: deployments still succeed [SIG], "
+        "but plan a newer version"
+    ),
+    "UnknownClient": Refusal(
+        "'{value}' is not a client profile: use {allowed}, or define it under `clients`"
+    ),
+    "ClientShadowed": Refusal(
+        "'{value}' is a built-in client profile: change it under model.clients, or give the "
+        "custom profile another name"
+    ),
     # --- limits per subscription and region [ACG] ---
     "LimitExceeded": Refusal(
         "subscription '{subscription}' would hold {count} {what} in '{region}'",
@@ -416,6 +449,41 @@ RUNTIME: dict[str, ServiceError] = {
         "replica of the version in the region could take over before retries ran out",
         "ACG",
         "backoff",
+        model=True,
+    ),
+    "OSProvisioningTimedOut": ServiceError(
+        200,
+        "OSProvisioningTimedOut",
+        "OS Provisioning for VM '<vm>' did not finish in the allotted time. The VM may still "
+        "finish provisioning successfully. Please check provisioning state later.",
+        "ERR (the allotted time is not published: model.os_provisioning_timeout)",
+        "none",
+    ),
+    "ClientTimedOut": ServiceError(
+        0,
+        None,
+        "the client stopped waiting at its deadline and reported the create as failed (Terraform: "
+        "'context deadline exceeded'); Azure carries on and the VM may still run",
+        "client profile (model.clients.*.deadline); Terraform azurerm Timeouts",
+        "none",
+        model=True,
+    ),
+    "GenerationMismatch": ServiceError(
+        400,
+        "BadRequest",
+        "The selected VM size '<size>' cannot boot Hypervisor Generation '<generation>'. If this "
+        "was a Create operation please check that the Hypervisor Generation of the Image "
+        "matches the Hypervisor Generation of the selected VM Size.",
+        "compute RP's answer as seen in public deployment logs",
+        "none",
+    ),
+    "SecurityTypeMismatch": ServiceError(
+        400,
+        None,
+        "the VM's security type is not one the image definition supports (its SecurityType "
+        "feature): a Trusted launch or confidential VM needs an image that supports it",
+        "SIG (SecurityType table)",
+        "none",
         model=True,
     ),
     "RegionUnavailable": ServiceError(

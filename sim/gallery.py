@@ -22,8 +22,9 @@ Access [ACG][share-gallery*.md]: the gallery's own subscription may deploy; so m
 with a role assignment (Reader or above) on the gallery, the definition or the version, directly or
 through its tenant; so may a subscription or tenant the gallery is directly shared with; anyone may
 deploy from a community gallery. Without access the request fails with AuthorizationFailed, or
-LinkedAuthorizationFailed when the gallery lives in another tenant. A Flexible scale set cannot use
-an image shared from another tenant [ACG].
+LinkedAuthorizationFailed when the gallery lives in another tenant; so does a role held across
+tenants without an app registered in both tenants (or an auxiliary token): `cross_tenant: none`.
+A Flexible scale set cannot use an image shared from another tenant [ACG].
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class GalleryState:
             if a.subscription not in (None, subscription) or a.tenant not in (None, tenant):
                 continue
             # `latest` needs the definition: a version-level role is not enough
-            if a.scope in scopes:
+            if a.scope in scopes and not (cross_tenant and a.cross_tenant == "none"):
                 return refused
         return "LinkedAuthorizationFailed" if cross_tenant else "AuthorizationFailed"
 

@@ -43,6 +43,8 @@ class Request:
     batches: float = 0.0  # a scale-set instance: its set's earlier batches creating their disks
     lost: float = 0.0  # disk work lost with a replica, and the backoff before trying again
     queued_before: float = 0.0  # a scale-set instance: its set's earlier batches queuing
+    counted: int = 0  # retries counted against the client's budget (a 429 is not, for some)
+    answers: list[str] | None = None  # traced: each answer with its remaining-calls headers
 
     def parts(self) -> tuple[float, float, float, float, float, float]:
         """Where the time to running went, in the order of sim.attribution.PARTS; they sum to it."""
@@ -209,6 +211,27 @@ def quantiles(values: array | np.ndarray) -> dict[str, float | None]:
     }
 
 
+def quantiles_all(values: array | np.ndarray, never: int) -> dict[str, float | None]:
+    """p50, p95 and p99 over every request: the `values` of those that ran, and `never` more that
+    did not (failed, or still in flight at the end) counted as never running (+inf). A percentile
+    that falls among those is None ("never"); so is every one of an empty sample. Where nothing
+    failed they equal `quantiles`' figures; otherwise each is at least the successes-only one."""
+    a = np.frombuffer(values, dtype=np.float64) if isinstance(values, array) else values
+    n = len(a) + never
+    out: dict[str, float | None] = {"p50": None, "p95": None, "p99": None}
+    if n == 0 or len(a) == 0:
+        return out
+    m = len(a)
+    for key, q in (("p50", 50), ("p95", 95), ("p99", 99)):
+        pos = q / 100 * (n - 1)  # numpy's default (linear) rule, over all n values
+        if int(np.ceil(pos)) >= m:
+            continue  # it falls on a request that never ran
+        # the same position among the m that ran: numpy's own interpolation, so that with
+        # nothing failed the figure is exactly quantiles' one
+        out[key] = _r(np.percentile(a, min(100.0, 100 * pos / (m - 1))) if m > 1 else a[0])
+    return out
+
+
 def percentiles(values: array) -> list[float] | None:
     """The 0th to 100th percentiles of a sample (101 values, for a CDF plot), or None if empty."""
     if len(values) == 0:
@@ -257,6 +280,7 @@ def region_summary(
 ) -> dict:
     """Key figures of one region (or of all, with region='all')."""
     ttr = quantiles(stats.ttr)
+    every = quantiles_all(stats.ttr, stats.requests - stats.succeeded)
     waits = np.frombuffer(stats.waits, dtype=np.float64) if len(stats.waits) else None
     failed = sum(stats.failed.values())
     return {
@@ -273,6 +297,9 @@ def region_summary(
         "ttr_max_s": ttr["max"],
         "ttr_mean_s": ttr["mean"],
         "ttr_percentiles_s": percentiles(stats.ttr),
+        "ttr_all_p50_s": every["p50"],
+        "ttr_all_p95_s": every["p95"],
+        "ttr_all_p99_s": every["p99"],
         "wait_mean_s": _r(waits.mean()) if waits is not None else None,
         "waited_share": _r(float((waits > 0).mean())) if waits is not None else None,
         "throttled_429": stats.throttled,

@@ -91,6 +91,11 @@ class WaveSummary(_Out):
     failure_rate: Share
     ttr_p50_s: Seconds | None
     ttr_p95_s: Seconds | None
+    ttr_all_p95_s: Seconds | None = Field(
+        None,
+        description="p95 over all its requests, a failed one counting as never running (None: "
+        "more than 5% never ran)",
+    )
     parts_mean_s: Parts = Field(description="mean of each part over the requests that ran")
     tail_requests: NonNegative = Field(
         description="its requests at or above its region's p95 (the tail that sets it)"
@@ -112,6 +117,19 @@ class RegionSummary(_Out):
     ttr_p99_s: Seconds | None
     ttr_max_s: Seconds | None
     ttr_mean_s: Seconds | None
+    ttr_all_p50_s: Seconds | None = Field(
+        None,
+        description=(
+            "time to running over ALL requests: a failed one (or one still in flight at the end) "
+            "counts as never running; None when more than half never ran"
+        ),
+    )
+    ttr_all_p95_s: Seconds | None = Field(
+        None, description="likewise; None ('never') when more than 5% never ran"
+    )
+    ttr_all_p99_s: Seconds | None = Field(
+        None, description="likewise; None ('never') when more than 1% never ran"
+    )
     ttr_percentiles_s: Annotated[list[Seconds], Field(min_length=101, max_length=101)] | None = (
         Field(None, description="percentiles 0..100 of time to running (for the CDF plot)")
     )

@@ -44,7 +44,7 @@ from acgsim.sim.fields import (
     _OrString,
 )
 from acgsim.sim.objectives import Objectives, Prices
-from acgsim.sim.params import ModelParams
+from acgsim.sim.params import CLIENT_NAMES, ClientPolicy, ModelParams
 from acgsim.sim.units import Duration
 
 # --- tenants and subscriptions --------------------------------------------------------------
@@ -203,6 +203,15 @@ class RoleAssignment(StrictModel):
     subscription: str | None = Field(None, description="assignee: a subscription name")
     tenant: str | None = Field(None, description="assignee: every subscription of a tenant")
     scope: str = Field(description="gallery, gallery/image or gallery/image/version")
+    cross_tenant: Literal["app_in_both_tenants", "auxiliary_token", "none"] = Field(
+        "app_in_both_tenants",
+        description=(
+            "for an assignee in another tenant than the gallery: how the deploying identity "
+            "reaches it. Azure needs an app registration present in both tenants (or a token "
+            "for the gallery's tenant sent as an auxiliary token) [ACG][share-gallery.md]; "
+            "'none': the role alone, which fails with LinkedAuthorizationFailed"
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_assignee(self) -> RoleAssignment:
@@ -214,12 +223,29 @@ class RoleAssignment(StrictModel):
 # --- workload --------------------------------------------------------------------------------
 
 
+VmSecurityType = Literal["Standard", "TrustedLaunch", "ConfidentialVM"]
+
+
 class _Wave(StrictModel):
     name: str | None = None
     at: Duration = Field(0.0, description="simulation time of the first request")
     region: RegionName
     subscription: str
     image: ImageRef
+    client: str | None = Field(
+        None,
+        description=(
+            "the deploying client's profile: azure-cli (the default), python-sdk, terraform, "
+            "arm-template, or a name under the scenario's `clients`"
+        ),
+    )
+    security_type: VmSecurityType | None = Field(
+        None, description="the VMs' security type; checked against the image's [SIG]"
+    )
+    generation: Literal["V1", "V2"] | None = Field(
+        None,
+        description="the Hyper-V generation the VM size boots; must match the image's",
+    )
 
 
 class VmWave(_Wave):
@@ -362,9 +388,27 @@ class Scenario(StrictModel):
     updates: list[VersionUpdate] = Field(
         [], description="updates of existing versions: regions added or removed, replica counts"
     )
+    clients: dict[Label, ClientPolicy] = Field(
+        {}, description="custom client profiles by name, for the waves' `client`"
+    )
     model: ModelParams = Field(default_factory=ModelParams)
     objectives: Objectives = Field(default_factory=Objectives)
     prices: Prices | None = None
+
+    def client(self, name: str | None) -> ClientPolicy:
+        """The client policy a wave with this `client` uses (none named: `model.retry`)."""
+        if name is None:
+            return self.model.retry
+        if name in self.clients:
+            return self.clients[name]
+        found = self.model.clients.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def client_names(self) -> list[str]:
+        """Every client profile a wave may name."""
+        return [*CLIENT_NAMES, *sorted(self.clients)]
 
     def subscriptions(self) -> dict[str, tuple[Tenant, Subscription]]:
         """Every subscription by name, with its tenant."""

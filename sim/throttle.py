@@ -8,10 +8,15 @@ assumes one ARM instance serves a client, so a principal's writes count together
 the VMs go to, and the subscription as a whole gets 15x one principal's bucket.
 
 Assumptions (labelled): Retry-After is the whole number of seconds until the next token, at least
-`retry.min_retry_after` (Azure's examples range from 6 s to 1,200 s and the compute FAQ speaks of a
-one-minute window; the exact header is not documented); a subscription deploys through
-`arm_principals` principals. Per-resource compute buckets do not bind here: each new VM is a
-different resource.
+`retry.min_retry_after` (6 s by default: the shortest Azure has been seen to send for a compute
+operation; its documented sample sends 1,200 s); a subscription deploys through `arm_principals`
+principals. Per-resource compute buckets do not bind here: each new VM is a different resource.
+A scale set's PUT takes one VMSSPut token: the documented policy is per create call [CTL]; the
+batched-VM policies a scale set's instances may also charge (VMScaleSetBatchedVMRequests, with a
+request charge above 1 [TTE]) have no published limit and are not modelled.
+
+Every answer carries the remaining-calls headers [TTE][ARM]: `remaining` gives the whole tokens
+left, which traces show as x-ms-ratelimit-remaining-resource / -subscription-writes.
 """
 
 from __future__ import annotations
@@ -62,3 +67,8 @@ class Throttles:
         if bucket is None:
             bucket = self.buckets[key] = TokenBucket.full(self.specs[policy])
         return bucket.take(now)
+
+    def remaining(self, policy: str, subscription: str, region: str) -> int | None:
+        """Whole tokens left in a bucket after its last answer (None: never used, or no limits)."""
+        bucket = self.buckets.get((policy, subscription, region))
+        return None if bucket is None else int(bucket.tokens)

@@ -132,7 +132,7 @@ def test_throttling_is_named_with_the_limit():
 def test_a_slow_disk_and_a_slow_boot_are_named_as_assumptions():
     big = one_region(count=5, replicas=1, at="5h", size_gb=300)  # replicated by then
     assert _cause(big).part == "disk"
-    b = _cause(one_region(count=5, replicas=5, at="20m"), boot={"dist": "fixed", "mean": "20m"})
+    b = _cause(one_region(count=5, replicas=5, at="20m"), boot={"dist": "fixed", "mean": "15m"})
     assert b.part == "boot" and "assumption boot" in b.text
 
 

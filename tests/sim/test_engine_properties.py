@@ -101,9 +101,13 @@ def test_unlimited_capacity_and_no_throttling_means_no_waiting(w):
 @given(waves, st.integers(1, 4))
 def test_more_replicas_never_raise_p95(w, extra):
     w = dict(w, policy="least_loaded", horizon="6h")  # late binding: a pooled FCFS queue
+    """The law holds for the p95 over ALL requests: with fewer replicas more VMs may time out
+    (OSProvisioningTimedOut), which drops the slowest from the successes-only figure."""
     fewer = simulate(_scenario(w)).overall
     more = simulate(_scenario(dict(w, replicas=w["replicas"] + extra))).overall
-    assert more.ttr_p95_s <= fewer.ttr_p95_s
+    inf = float("inf")
+    assert (more.ttr_all_p95_s or inf) <= (fewer.ttr_all_p95_s or inf)
+    assert more.failed <= fewer.failed
     assert more.wait_mean_s <= fewer.wait_mean_s
 
 
