@@ -52,7 +52,7 @@ def json_items(path: Path, text: str) -> Iterator[tuple[str, Any]]:
     in_array = pos < n and text[pos] == "["
     if in_array:
         pos = _skip(text, pos + 1)
-    index = 0
+    index, line, counted = 0, 1, 0  # lines are counted as the reading moves on, not from the top
     while pos < n:
         if in_array and text[pos] == "]":
             if _skip(text, pos + 1) < n:
@@ -62,7 +62,9 @@ def json_items(path: Path, text: str) -> Iterator[tuple[str, Any]]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise _json_error(path, text, exc.pos, exc.msg) from None
-        yield f"{path}: line {text.count(chr(10), 0, pos) + 1} (item {index})", item
+        line += text.count("\n", counted, pos)
+        counted = pos
+        yield f"{path}: line {line} (item {index})", item
         index += 1
         pos = _skip(text, end)
         if in_array:
