@@ -175,7 +175,9 @@ def calibrate(obs: Observations, scenario: Scenario) -> Calibration:
     dumped = params.model_dump(mode="json")
     for path, source in TIME_PARAMETERS.items():
         if path not in fitted and not any(k == path for k, _, _ in cal.kept):
-            cal.kept.append((path, str(_get(dumped, path)), f"needs {source}"))
+            value = _get(dumped, path)
+            shown = "the guidance's" if value is None else str(value)
+            cal.kept.append((path, shown, f"needs {source}"))
     cal.warnings += [w for c in cal.comparisons if (w := c.warning())]
     return cal
 
