@@ -150,6 +150,7 @@ def _pair(events: list[dict], obs: Observations) -> None:
             throttled=bool(throttled),
             image=image,
             where=starts[0]["where"],
+            resource=end["resource"],
         )
     )
 

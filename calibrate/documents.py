@@ -17,7 +17,7 @@ from typing import Any
 
 from acgsim.sim.errors import InputError
 
-MAX_BYTES = 512 * 1024 * 1024  # a 14-day activity log of a busy resource group is tens of MB
+MAX_BYTES = 256 * 1024 * 1024  # 50,000 events (az's --max-events) are about 100 MB
 _TIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$"
 )

@@ -142,17 +142,28 @@ class _Context:
 
 def clean_creates(creates: list[Timed], ctx: _Context) -> tuple[list[Timed], int, int]:
     """The creates that met no 429 and found a free slot (in flight, counting themselves, no more
-    than their region's replica slots), and how many were throttled and possibly queued."""
+    than their region's replica slots), and how many were throttled and possibly queued. A create
+    whose region is unknown counts against every region (conservative: more are left out)."""
     throttled = sum(1 for t in creates if t.throttled)
-    ends = [(t.start, t.start + t.duration_s, t.region) for t in creates]
+    flights: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # region -> sorted starts, ends
+
+    def in_flight(t: Timed) -> int:
+        if t.region not in flights:
+            near = [c for c in creates if not t.region or not c.region or c.region == t.region]
+            flights[t.region] = (
+                np.sort([c.start for c in near]),
+                np.sort([c.start + c.duration_s for c in near]),
+            )
+        starts, ends = flights[t.region]  # started at or before t.start, not ended by then
+        return int(
+            np.searchsorted(starts, t.start, "right") - np.searchsorted(ends, t.start, "right")
+        )
+
     keep, queued = [], 0
     for t in creates:
         if t.throttled:
             continue
-        in_flight = sum(
-            1 for s, e, r in ends if s <= t.start < e and (not t.region or not r or r == t.region)
-        )
-        if in_flight > ctx.slots(t):
+        if in_flight(t) > ctx.slots(t):
             queued += 1
             continue
         keep.append(t)

@@ -23,6 +23,7 @@ class Timed:
     image: str = ""  # the gallery image version's resource id, when the source names it
     size_gb: float | None = None  # the image's occupied size, when the source gives it
     where: str = ""  # file:line
+    resource: str = ""  # the resource id, when the source gives one
 
 
 @dataclass(frozen=True)
