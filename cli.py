@@ -631,6 +631,8 @@ def calibrate(
     scenario = _load(scenario_file)
     if output is not None:
         files.check_target(output, force)
+    if report_dir is not None:
+        files.check_folder(report_dir, force, "a calibration report")
     sizes = {v.ref.lower(): v.version.size_gb for v in scenario.versions()}
     cal = estimate.calibrate(inputs.read(observations, sizes, subscription_id), scenario)
     sys.stdout.write(calibration.text(cal))

@@ -129,7 +129,7 @@ def _pair(events: list[dict], obs: Observations) -> None:
         if not starts:
             obs.ignored["operations without a Started or Accepted event (not timed)"] += 1
             return
-        obs.ignored["timed from Accepted (no Started event; counted, still used)"] += 1
+        obs.caveats["timed from Accepted (no Started event: up to a second or two short)"] += 1
     throttled = [e for e in events if _throttled(e)]
     for t in throttled:
         nxt = next((e for e in events if e["status"] == "started" and e["t"] > t["t"]), None)

@@ -77,6 +77,7 @@ class Calibration:
     comparisons: list[Comparison]
     params: ModelParams
     ignored: Counter
+    caveats: Counter
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     retry_gaps: list[float] = field(default_factory=list)
@@ -175,7 +176,9 @@ def calibrate(obs: Observations, scenario: Scenario) -> Calibration:
     params = scenario.model
     ctx = _Context(scenario, params)
     rng = np.random.default_rng(SEED)
-    cal = Calibration([], [], [], params, Counter(obs.ignored), list(obs.notes))
+    cal = Calibration(
+        [], [], [], params, Counter(obs.ignored), Counter(obs.caveats), list(obs.notes)
+    )
     cal.retry_gaps = sorted(g.seconds for g in obs.retry_gaps)
     updates: dict[str, float] = {}
     _disk(obs, ctx, cal, updates, rng)

@@ -61,7 +61,8 @@ class Observations:
     timed: list[Timed] = field(default_factory=list)
     regions: list[RegionReplication] = field(default_factory=list)
     retry_gaps: list[RetryGap] = field(default_factory=list)
-    ignored: Counter = field(default_factory=Counter)  # reason -> rows
+    ignored: Counter = field(default_factory=Counter)  # reason -> rows set aside
+    caveats: Counter = field(default_factory=Counter)  # reason -> rows used, with a caveat
     notes: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Timed]:
@@ -74,4 +75,5 @@ class Observations:
         self.regions += other.regions
         self.retry_gaps += other.retry_gaps
         self.ignored.update(other.ignored)
+        self.caveats.update(other.caveats)
         self.notes += other.notes

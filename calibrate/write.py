@@ -13,7 +13,14 @@ from pathlib import Path
 import yaml
 
 from acgsim.calibrate.estimate import Calibration
+from acgsim.sim.errors import printable
 from acgsim.sim.scenario import Scenario
+
+
+def _one_line(text: str) -> str:
+    """A file name as comment text: no line break can end the comment (printable shows the
+    other control characters)."""
+    return printable(text).replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _number(value: float) -> float:
@@ -41,7 +48,7 @@ def calibrated_yaml(scenario: Scenario, cal: Calibration, sources: list[Path]) -
             f"was {_number(e.default)}{unit}"
         )
     header = [
-        f"# Calibrated by `acgsim calibrate` from {', '.join(p.name for p in sources)}.",
+        f"# Calibrated by `acgsim calibrate` from {', '.join(_one_line(p.name) for p in sources)}.",
         "# Fitted values carry their provenance below (model:); these stayed at their values:",
     ]
     header += [f"#   {path} = {value}: {why}" for path, value, why in cal.kept]

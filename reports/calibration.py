@@ -85,6 +85,9 @@ def text(cal: Calibration) -> str:
             f"retry.min_retry_after, left at its value)"
         )
     out += cal.notes
+    if cal.caveats:
+        out.append("Used with a caveat:")
+        out += [f"  {n:>6}  {why}" for why, n in sorted(cal.caveats.items())]
     if cal.ignored:
         out.append("Set aside:")
         out += [f"  {n:>6}  {why}" for why, n in sorted(cal.ignored.items())]
@@ -111,6 +114,7 @@ def write(cal: Calibration, out: Path, svg: bool = False) -> list[Path]:
     warnings = "".join(f"<p><strong>warning:</strong> {html.escape(w)}</p>" for w in cal.warnings)
     kept = [[p, v, why] for p, v, why in cal.kept]
     ignored = [[str(n), why] for why, n in sorted(cal.ignored.items())]
+    ignored += [[str(n), f"used: {why}"] for why, n in sorted(cal.caveats.items())]
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>calibration'
         f"</title><style>{STYLE}</style></head><body><h1>Calibration</h1>{warnings}"

@@ -99,3 +99,23 @@ def test_a_misspecified_case_warns_on_stderr(tmp_path):
     result = runner.invoke(app, ["calibrate", str(log), "-s", QUICKSTART])
     assert result.exit_code == 0
     assert "warning: the model cannot reproduce the VM creates" in result.output
+
+
+def test_a_file_name_with_a_line_break_stays_in_its_comment(tmp_path):
+    log, _ = _files(tmp_path)
+    odd = tmp_path / "log\nmodel: broken.json"
+    odd.write_bytes(log.read_bytes())
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["calibrate", str(odd), "-s", QUICKSTART, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load(out).model.boot.mean != load(QUICKSTART).model.boot.mean
+    assert out.read_text().splitlines()[0].endswith("log\\nmodel: broken.json.")
+
+
+def test_a_report_folder_with_files_needs_force(tmp_path):
+    log, _ = _files(tmp_path)
+    rep = tmp_path / "rep"
+    rep.mkdir()
+    (rep / "notes.txt").write_text("mine")
+    refused = runner.invoke(app, ["calibrate", str(log), "-s", QUICKSTART, "--report", str(rep)])
+    assert refused.exit_code == 2 and "holds files already" in refused.output
