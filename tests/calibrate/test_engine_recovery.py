@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from acgsim.calibrate import estimate, inputs
+from acgsim.calibrate import creates, estimate, inputs
 from acgsim.sim.engine import simulate
 from acgsim.sim.loader import validate
 
@@ -100,8 +100,8 @@ def test_the_fit_keeps_only_creates_that_were_disk_plus_boot_and_recovers_boot(t
         path = tmp_path / f"log{seed}.json"
         path.write_text(json.dumps(_activity_log(result.records, seed)))
         obs = inputs.read([path], {})
-        ctx = estimate._Context(scenario, scenario.model)
-        kept, throttled, queued = estimate.clean_creates(obs.of("vm_create"), ctx)
+        ctx = creates.Facts(scenario, scenario.model)
+        kept, throttled, queued = creates.clean_creates(obs.of("vm_create"), ctx)
         assert throttled > 0 and queued > 0, "the workload must exercise both filters"
         for t in kept:
             r = records[int(t.resource.rsplit("-", 1)[1])]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from acgsim.calibrate import estimate, inputs, write
+from acgsim.calibrate import creates, estimate, inputs, write
 from acgsim.calibrate.observations import Observations, Timed
 from acgsim.sim.loader import load
 
@@ -24,21 +24,19 @@ def _burst(region: str, n: int, start: float = 0.0) -> list[Timed]:
 
 @pytest.mark.parametrize(("region", "clean"), [("westeurope", 30), ("northeurope", 20), ("", 20)])
 def test_creates_that_may_have_queued_for_a_replica_are_left_out(region, clean):
-    ctx = estimate._Context(QUICKSTART, QUICKSTART.model)
-    keep, throttled, queued = estimate.clean_creates(_burst(region, 30), ctx)
+    ctx = creates.Facts(QUICKSTART, QUICKSTART.model)
+    keep, throttled, queued = creates.clean_creates(_burst(region, 30), ctx)
     assert (len(keep), throttled, queued) == (clean, 0, 30 - clean)
 
 
 def test_in_flight_counts_only_overlapping_creates_of_the_region():
-    ctx = estimate._Context(QUICKSTART, QUICKSTART.model)
-    creates = _burst("northeurope", 15) + _burst(
-        "northeurope", 15, start=100.0
-    )  # one after another
-    creates += _burst("westeurope", 15, start=50.0)  # elsewhere
-    keep, _, queued = estimate.clean_creates(creates, ctx)
+    ctx = creates.Facts(QUICKSTART, QUICKSTART.model)
+    burst = _burst("northeurope", 15) + _burst("northeurope", 15, start=100.0)  # one after another
+    burst += _burst("westeurope", 15, start=50.0)  # elsewhere
+    keep, _, queued = creates.clean_creates(burst, ctx)
     assert len(keep) == 45 and queued == 0
     throttled = [Timed("vm_create", 0.0, 100.0, "westeurope", throttled=True)]
-    keep, n, _ = estimate.clean_creates(creates + throttled, ctx)
+    keep, n, _ = creates.clean_creates(burst + throttled, ctx)
     assert n == 1 and len(keep) == 45
 
 
