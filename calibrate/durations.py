@@ -16,8 +16,8 @@ import numpy as np
 
 from acgsim.calibrate.likelihood import Fit, log_pdf, maximise, start_from_moments, unit_factors
 
-GRID = 256  # quantile points standing for the disk factor F
-CHUNK = 4096  # creates per block of the integrand: 4096 x 256 doubles, 8 MB
+GRID = 96  # quantile points standing for the disk factor F (the boot time smooths its steps)
+CHUNK = 8192  # creates per block of the integrand: 8192 x 96 doubles, 6 MB
 
 
 def lognormal_times(x: np.ndarray) -> Fit:

@@ -12,8 +12,10 @@ Which observation informs what (the most direct source wins):
   next token, floored at retry.min_retry_after), not fitted.
 Maximum likelihood, not a fit on quantiles: the model's distributions for these clean operations
 are known in closed form (or one integral away), so the likelihood is exact and uses every
-observation, and its curvature gives the intervals; a quantile fit would need choosing quantiles
-and weights, and bootstrapping for intervals.
+observation, and its profile gives the intervals (calibrate.likelihood); a quantile fit would
+need choosing quantiles and weights, and bootstrapping for intervals. Fitting the whole simulated
+distribution (throttling and queues included) by simulation was not chosen: it would make the fit
+depend on the throttling and replica assumptions it does not estimate, and cost thousands of runs.
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""Maximum likelihood with Wald intervals on the log scale, and the lognormal pieces the fits use.
+"""Maximum likelihood with profile-likelihood intervals, and the lognormal pieces the fits use.
 
 Every fitted assumption is positive (a mean, a CV, a throughput), so it is estimated as its log:
 the likelihood is maximised by Nelder-Mead (no gradients needed, robust to the quadrature's small
-roughness), the observed information is the numerical Hessian of the negative log-likelihood at
-the maximum, and the 95% interval is exp(log-estimate +- 1.96 standard errors). On the log scale
-the likelihood of these models is close to quadratic from a few dozen observations on, which is
-where the Wald interval is accurate; the recovery test measures its coverage.
+roughness). Each 95% interval is the profile-likelihood interval: the values of one parameter
+where the likelihood, maximised over the others, is within chi-squared(1)/2 = 1.92 of its
+maximum. It follows the likelihood's own shape where it is skewed (a CV from few observations),
+unlike the Wald interval (estimate +- 1.96 standard errors from the Hessian), which only seeds
+the search here. A Hessian that is not positive definite means the data cannot pin the
+parameters down: the fit says so. The recovery tests measure the intervals' coverage.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import brentq, minimize, minimize_scalar
 from scipy.special import ndtr, ndtri
 
 Z95 = 1.959963984540054
+CHI2_95 = 3.841458820694124  # the 95% point of chi-squared with one degree of freedom
 
 
 @dataclass(frozen=True)
@@ -31,29 +34,67 @@ class Fit:
 
 
 def maximise(neg_log_lik: Callable[[np.ndarray], float], start: np.ndarray) -> Fit:
-    """Minimise `neg_log_lik` over log-parameters from `start` (logs); Wald intervals."""
+    """Minimise `neg_log_lik` over log-parameters from `start` (logs); profile-likelihood
+    intervals, searched for from the Wald ones."""
     res = minimize(
         neg_log_lik,
         start,
         method="Nelder-Mead",
         options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000, "maxfev": 8000},
     )
-    theta = res.x
+    theta, best = res.x, float(res.fun)
     h = _hessian(neg_log_lik, theta)
     try:
         cov = np.linalg.inv(h)
-        se = np.sqrt(np.diag(cov))
-        ok = bool(np.all(np.isfinite(se)) and np.all(np.diag(cov) > 0))
+        ok = bool(np.all(np.isfinite(cov)) and np.all(np.diag(cov) > 0))
     except np.linalg.LinAlgError:
-        se, ok = np.full(len(theta), np.inf), False
+        ok = False
     if not ok:
-        se = np.full(len(theta), np.inf)
-    return Fit(
-        tuple(float(v) for v in np.exp(theta)),
-        tuple(float(v) for v in np.exp(theta - Z95 * se)),
-        tuple(float(v) for v in np.exp(theta + Z95 * se)),
-        ok,
-    )
+        inf = tuple(float("inf") for _ in theta)
+        return Fit(tuple(float(v) for v in np.exp(theta)), (0.0,) * len(theta), inf, False)
+    se = np.sqrt(np.diag(cov))
+    low, high = [], []
+    for i in range(len(theta)):
+        lo, hi = (_endpoint(neg_log_lik, theta, best, i, se, side) for side in (-1, 1))
+        low.append(float(np.exp(lo)))
+        high.append(float(np.exp(hi)))
+    return Fit(tuple(float(v) for v in np.exp(theta)), tuple(low), tuple(high), True)
+
+
+def _profile(f: Callable[[np.ndarray], float], theta: np.ndarray, i: int, x: float) -> float:
+    """The negative log-likelihood with parameter i fixed at x, the others at their best."""
+    if len(theta) == 1:
+        return f(np.array([x]))
+    rest = np.delete(theta, i)
+
+    def at(others: np.ndarray) -> float:
+        return f(np.insert(np.asarray(others, dtype=float), i, x))
+
+    if len(rest) == 1:
+        r = minimize_scalar(
+            lambda y: at(np.array([y])), bracket=(rest[0] - 0.05, rest[0]), tol=1e-4
+        )
+        return float(r.fun)
+    return float(minimize(at, rest, method="Nelder-Mead").fun)
+
+
+def _endpoint(f, theta: np.ndarray, best: float, i: int, se: np.ndarray, side: int) -> float:
+    """Where the profile rises CHI2_95 / 2 above the maximum, on one side of parameter i (log
+    scale); the Wald end point is the first guess, widened until the profile crosses."""
+    target = best + CHI2_95 / 2
+
+    def excess(x: float) -> float:
+        return _profile(f, theta, i, x) - target
+
+    step = Z95 * se[i]
+    far = theta[i] + side * step
+    for _ in range(8):
+        if excess(far) > 0:
+            break
+        far += side * step
+    else:
+        return float("inf") * side
+    return float(brentq(excess, theta[i], far, xtol=1e-3))
 
 
 def _hessian(f: Callable[[np.ndarray], float], x: np.ndarray, step: float = 1e-3) -> np.ndarray:

@@ -93,7 +93,7 @@ class _Regions:
 
 
 def fit(regions: list[RegionReplication], p: Replication) -> Fit:
-    """WAN throughput (MB/s) and jitter CV by maximum likelihood; Wald intervals."""
+    """WAN throughput (MB/s) and jitter CV by maximum likelihood; profile-likelihood intervals."""
     data = _Regions(regions, p)
     mid = np.where(np.isinf(data.high), data.low * 1.5, (data.low + data.high) / 2)
     remote = data.remote & (mid > p.overhead)
