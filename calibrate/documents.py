@@ -29,20 +29,25 @@ def refuse(where: str, field: str, what: str) -> InputError:
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or InputError naming it (missing, too large, not UTF-8)."""
+    """The file's text, or InputError naming it (missing, not a regular file, too large, not
+    UTF-8). At most MAX_BYTES + 1 bytes are read, whatever the file says its size is."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: {size} bytes is more than {MAX_BYTES} (split the file)")
-        return path.read_text(encoding="utf-8-sig")
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder, not a file")
+        if path.exists() and not path.is_file():
+            raise InputError(f"{path}: is not a regular file (a pipe or device?); give a file")
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MB (split the file)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def json_items(path: Path, text: str) -> Iterator[tuple[str, Any]]:
@@ -62,6 +67,10 @@ def json_items(path: Path, text: str) -> Iterator[tuple[str, Any]]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise _json_error(path, text, exc.pos, exc.msg) from None
+        except RecursionError:
+            raise _json_error(path, text, pos, "nested too deeply") from None
+        except ValueError as exc:  # an integer of thousands of digits, say
+            raise _json_error(path, text, pos, str(exc)) from None
         line += text.count("\n", counted, pos)
         counted = pos
         yield f"{path}: line {line} (item {index})", item

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from acgsim.calibrate.documents import refuse, timestamp
 from acgsim.calibrate.observations import Observations, RegionReplication, Timed
+from acgsim.sim.errors import InputError
 
 REQUIRED = ("time", "operation", "region", "duration_s", "outcome")
 OPERATIONS = ("vm_create", "disk_create", "boot", "replication")
@@ -33,6 +34,13 @@ def looks_like(text: str) -> bool:
 
 def read(path: Path, text: str) -> Observations:
     """The timed operations in one CSV file."""
+    try:
+        return _read(path, text)
+    except csv.Error as exc:  # a field past csv's size limit, a NUL byte
+        raise InputError(f"{path}: not a CSV file csv can read: {exc}") from None
+
+
+def _read(path: Path, text: str) -> Observations:
     obs = Observations()
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]

@@ -256,3 +256,40 @@ def test_a_bad_csv_row_names_its_line_and_column(tmp_path, row, expected):
         _read(tmp_path, text + row + "\n", name="t.csv")
     assert err.value.lines == [err.value.lines[0]] and expected in err.value.lines[0]
     assert err.value.lines[0].startswith(str(tmp_path / "t.csv"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 1: not valid JSON: nested too deeply"),
+        ('[{"operationName": ' + "9" * 5000 + "}]", "line 1: not valid JSON: Exceeds the limit"),
+        ('[{"operationName": {"value": "x"}} {"a": 1}]', "expected ',' or ']'"),
+        ('[{"operationName": {"value": "x"}}', "the array is not closed"),
+        ('[{"operationName": {"value": "x"}}] trailing', "text after the array"),
+    ],
+)
+def test_hostile_json_is_refused_with_a_line(tmp_path, text, expected):
+    with pytest.raises(InputError, match=expected):
+        _read(tmp_path, text)
+
+
+def test_a_pipe_or_a_folder_is_refused_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        inputs.read([fifo], {})
+    with pytest.raises(InputError, match="is a folder"):
+        inputs.read([tmp_path], {})
+
+
+def test_a_csv_that_csv_cannot_read_is_refused(tmp_path):
+    text = (
+        "time,operation,region,duration_s,outcome\n"
+        + '"'
+        + "x" * 200_000
+        + '",boot,a,1,succeeded\n'
+    )
+    with pytest.raises(InputError, match=r"t\.csv: not a CSV file csv can read: field larger"):
+        _read(tmp_path, text, name="t.csv")
