@@ -2,7 +2,7 @@
 tests' realistic noise: throttled retries, missing events, other resource types), read, paired and
 fitted against the quickstart scenario. Prints one JSON line:
 
-  python benchmarks/bench_calibrate.py                  # 20,000 creates (about 90 MB of JSON)
+  python benchmarks/bench_calibrate.py                  # 10,000 creates (about 85 MB of JSON)
   python benchmarks/bench_calibrate.py --creates 2000
 """
 
@@ -26,7 +26,7 @@ from tests.calibrate import synthetic  # noqa: E402  (the generator the recovery
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--creates", type=int, default=20_000)
+    parser.add_argument("--creates", type=int, default=10_000)
     args = parser.parse_args()
     scenario = load(ROOT / "scenarios" / "quickstart.yaml")
     with tempfile.TemporaryDirectory() as d:
