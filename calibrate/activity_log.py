@@ -15,8 +15,9 @@ operation counts as throttled, and the gap to the retry is a Retry-After observa
 
 Read: Microsoft.Compute/virtualMachines/write (VM creates) and Microsoft.Compute/disks/write (disks
 created from a gallery image). A write whose status codes say 200 OK and never 201 Created updated
-an existing resource: not a create. Everything else (other resource types, other categories,
-failed or unfinished operations, a duplicated eventDataId) is counted under a reason and set aside.
+an existing resource: not a create (the HTTP status is read from properties.statusCode and
+subStatus). Everything else (other resource types, other categories, failed or unfinished
+operations, a duplicated eventDataId) is counted under a reason and set aside.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def _throttled(e: dict) -> bool:
 
 def _pair(events: list[dict], obs: Observations) -> None:
     """One operation's events (time order) -> a Timed, or a reason it was set aside."""
-    codes = {e["code"] for e in events if e["code"]}
+    # the HTTP status is in properties.statusCode, and in subStatus on many events ("Created")
+    codes = {c for e in events for c in (e["code"], e["sub_status"]) if c}
     if codes and "created" not in codes and "201" not in codes and codes & {"ok", "200"}:
         obs.ignored["updates of existing resources (200 OK, no 201 Created)"] += 1
         return

@@ -293,3 +293,16 @@ def test_a_csv_that_csv_cannot_read_is_refused(tmp_path):
     )
     with pytest.raises(InputError, match=r"t\.csv: not a CSV file csv can read: field larger"):
         _read(tmp_path, text, name="t.csv")
+
+
+def test_a_create_known_by_its_sub_status_alone(tmp_path):
+    events = _events(
+        ("Started", 0.0),
+        ("Accepted", 0.5, {"sub_status": "Created"}),
+        ("Succeeded", 50.0, {"code": "OK"}),
+        ("Started", 9.0, {"corr": "c-3", "res": RES + "y"}),
+        ("Succeeded", 19.0, {"corr": "c-3", "res": RES + "y", "sub_status": "OK"}),
+    )
+    obs = _read(tmp_path, events)
+    assert [t.duration_s for t in obs.timed] == [pytest.approx(50.0)]
+    assert obs.ignored["updates of existing resources (200 OK, no 201 Created)"] == 1
