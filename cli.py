@@ -600,3 +600,47 @@ def show_assumptions(
     Example: acgsim assumptions scenarios/quickstart.yaml
     """
     console.print_assumptions(None if file is None else _load(file), as_json)
+
+
+@app.command()
+def calibrate(
+    observations: Annotated[
+        list[Path], typer.Argument(help="Activity-log JSON, replication-status samples, CSV.")
+    ],
+    scenario_file: Annotated[Path, typer.Option("--scenario", "-s", help="Scenario to calibrate.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the calibrated scenario here.")
+    ] = None,
+    subscription_id: Annotated[
+        str | None, typer.Option(help="Use this subscription's operations (default: the most).")
+    ] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report", help="Folder for calibration.html and the plot.")
+    ] = None,
+    force: OverwriteFile = False,
+) -> None:
+    """Fit the model's assumptions to your own Azure: activity logs, replication status, timings.
+
+    Each fitted value comes with a 95% interval and the observations behind it; the rest stay at
+    their values. The fit is checked against the data (quantiles, KS test) with a warning when
+    the model cannot reproduce it. See the README ("Calibrate to your own Azure").
+
+    Example: acgsim calibrate activity-log.json --scenario quickstart -o calibrated.yaml
+    """
+    from acgsim.calibrate import estimate, inputs, write
+    from acgsim.reports import calibration
+
+    scenario = _load(scenario_file)
+    if output is not None:
+        files.check_target(output, force)
+    if report_dir is not None:
+        files.check_folder(report_dir, force, "a calibration report")
+    sizes = {v.ref.lower(): v.version.size_gb for v in scenario.versions()}
+    cal = estimate.calibrate(inputs.read(observations, sizes, subscription_id), scenario)
+    sys.stdout.write(calibration.text(cal))
+    for w in cal.warnings:
+        _warn(f"warning: {w}")
+    if report_dir is not None:
+        _say(f"wrote {calibration.write(cal, report_dir)[0]}")
+    if output is not None:
+        _print_or_write(write.calibrated_yaml(scenario, cal, observations), output, force)

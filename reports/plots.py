@@ -346,3 +346,29 @@ def save(fig: Figure, path, svg: bool = False) -> list[Path]:
     finally:
         plt.close(fig)
     return written
+
+
+@plain_text
+def calibration_fit(comparisons: list) -> Figure:
+    """Observed against simulated (the calibrated model) for each kind of operation calibrate
+    compared: the two distribution functions, with the KS statistic and its p-value."""
+    n = max(1, len(comparisons))
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 1, 4.2), layout="constrained", squeeze=False)
+    for ax, c in zip(axes[0], comparisons, strict=False):
+        for i, (label, values) in enumerate((("observed", c.observed), ("model", c.simulated))):
+            xs = sorted(_minutes(v) for v in values)
+            ys = [(k + 1) / len(xs) for k in range(len(xs))]
+            ax.step(xs, ys, where="post", lw=2, label=f"{label} ({len(xs):,})", **_style(i))
+        verdict = "reproduced" if c.reproduced else "NOT reproduced"
+        ax.set(
+            title=f"{c.what}\nKS D={c.ks:.3f}, p={c.p_value:.2g}: {verdict}",
+            xlabel="minutes",
+            ylabel="share at or below",
+            ylim=(0, 1.02),
+        )
+        ax.title.set_fontsize("small")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", fontsize="small")
+    if not comparisons:
+        _empty(axes[0][0], "nothing was fitted, so nothing to compare")
+    return fig

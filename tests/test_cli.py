@@ -29,6 +29,7 @@ COMMANDS = [
     "regions",
     "schema",
     "assumptions",
+    "calibrate",
     "scenarios list",
     "scenarios show",
     "scenarios copy",
