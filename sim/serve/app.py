@@ -81,7 +81,7 @@ class Server:
             verdict.code,
             verdict.message.format(after=after),
             details=details if verdict.inner else None,
-            headers={"Retry-After": str(after)},
+            headers={**verdict.headers, "Retry-After": str(after)},
         )
 
     async def handle(self, request: Request) -> Response:
