@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from acgsim.sim.serve import arm, compute, galleries
+from acgsim.sim.serve import arm, compute, galleries, identity
 from acgsim.sim.serve.clock import Clock
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.lro import Operations
@@ -227,6 +227,8 @@ def create_app(server: Server) -> Starlette:
     async def everything(request: Request) -> Response:
         if request.url.path.lower().startswith("/acgsim/"):
             return await arm.acgsim_endpoint(server, request)
+        if identity.is_identity(request.url.path):
+            return await identity.identity_endpoint(request)
         return await server.handle(request)
 
     methods = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"]

@@ -207,10 +207,12 @@ def image_from_body(body: dict, name: str, api_version: str) -> tuple[ImageDefin
         "publisher": ident.get("publisher"),
         "offer": ident.get("offer"),
         "sku": ident.get("sku"),
-        "os_type": props.get("osType"),
-        "os_state": props.get("osState"),
-        "hyperv_generation": props.get("hyperVGeneration", "V2" if new else "V1"),
-        "architecture": props.get("architecture", "x64"),
+        "os_type": _canon(props.get("osType"), ("Linux", "Windows")),
+        "os_state": _canon(props.get("osState"), ("Generalized", "Specialized")),
+        "hyperv_generation": _canon(
+            props.get("hyperVGeneration", "V2" if new else "V1"), ("V1", "V2")
+        ),
+        "architecture": _canon(props.get("architecture", "x64"), ("x64", "Arm64")),
         "security_type": security or ("TrustedLaunchSupported" if new else "Standard"),
         "description": props.get("description", ""),
         "end_of_life": _date(props.get("endOfLifeDate")),
@@ -285,7 +287,7 @@ def version_from_body(
             {
                 "region": t.get("name"),
                 "replicas": t.get("regionalReplicaCount"),
-                "storage": t.get("storageAccountType"),
+                "storage": _canon(t.get("storageAccountType"), STORAGE),
                 "exclude_from_latest": t.get("excludeFromLatest"),
             }
         )
@@ -299,9 +301,9 @@ def version_from_body(
     data = {
         "name": name,
         "size_gb": size,
-        "replication_mode": pub.get("replicationMode", "Full"),
+        "replication_mode": _canon(pub.get("replicationMode", "Full"), ("Full", "Shallow")),
         "replicas": pub.get("replicaCount", 1),
-        "storage": pub.get("storageAccountType", catalog.DEFAULT_STORAGE),
+        "storage": _canon(pub.get("storageAccountType", catalog.DEFAULT_STORAGE), STORAGE),
         "regions": [{k: v for k, v in r.items() if v is not None} for r in regions],
         "exclude_from_latest": pub.get("excludeFromLatest", False),
         "end_of_life": _date(pub.get("endOfLifeDate")),
@@ -447,6 +449,18 @@ def tags_of(body: dict) -> dict:
     ):
         raise bad("tags: at most 50 name/value pairs of strings", "tags")
     return tags
+
+
+STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
+
+
+def _canon(value: Any, allowed: tuple[str, ...]) -> Any:
+    """ARM's enums are case-insensitive (az sends standard_zrs): the canonical spelling."""
+    if isinstance(value, str):
+        for name in allowed:
+            if value.lower() == name.lower():
+                return name
+    return value
 
 
 def _date(value: Any) -> Any:
