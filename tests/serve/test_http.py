@@ -357,3 +357,21 @@ def test_the_trace_is_bounded_and_holds_no_headers(tmp_path):
     lines = (tmp_path / "t.jsonl").read_text().splitlines()
     assert len(lines) == 6 and json.loads(lines[-1]) == {"stopped": 5}
     assert [r["path"] for r in trace.recent] == ["/p5", "/p6", "/p7"]
+
+
+def test_the_class_lesson_serves_its_gallery_and_its_failing_region():
+    from acgsim import scenarios
+    from acgsim.sim.loader import load
+
+    c, _ = client(load(scenarios.resolve("class-serve")), step=300.0)
+    url = (
+        "/subscriptions/0c0a0000-0000-4000-8000-00000000000a/resourceGroups/rg-class/providers/"
+        f"Microsoft.Compute/galleries/classGallery/images/ubuntu-web/versions/1.0.0{Q}"
+        "&$expand=ReplicationStatus"
+    )
+    seen = []
+    for _ in range(40):  # 40 x 5 minutes
+        summary = c.get(url).json()["properties"]["replicationStatus"]["summary"]
+        seen.append({s["region"]: s["state"] for s in summary}["northeurope"])
+    assert "Failed" in seen and seen[-1] == "Completed"
+    assert seen.index("Failed") < seen.index("Completed")  # failed, retried by the service, done
