@@ -375,3 +375,13 @@ def test_the_class_lesson_serves_its_gallery_and_its_failing_region():
         seen.append({s["region"]: s["state"] for s in summary}["northeurope"])
     assert "Failed" in seen and seen[-1] == "Completed"
     assert seen.index("Failed") < seen.index("Completed")  # failed, retried by the service, done
+
+
+def test_the_class_lesson_predicts_a_queue_on_one_replica():
+    from acgsim import scenarios
+    from acgsim.sim.engine import simulate
+    from acgsim.sim.loader import load
+
+    overall = simulate(load(scenarios.resolve("class-serve"))).overall
+    assert overall.succeeded == 120 and overall.ttr_p95_s > 180
+    assert overall.longest_queue > 20 and overall.wait_mean_s > 30  # queued for the replica
