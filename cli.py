@@ -644,3 +644,37 @@ def calibrate(
         _say(f"wrote {calibration.write(cal, report_dir)[0]}")
     if output is not None:
         _print_or_write(write.calibrated_yaml(scenario, cal, observations), output, force)
+
+
+def serve(
+    file: Annotated[
+        Path | None, typer.Argument(help="Scenario: tenants, galleries, model.")
+    ] = None,
+    speed: Annotated[float, typer.Option(help="Simulated seconds per wall second.")] = 60.0,
+    step: Annotated[
+        float | None, typer.Option(help="Instead: each request advances time this many s.")
+    ] = None,
+    buckets: Annotated[str, typer.Option(help="Token buckets on 'wall' or 'sim' time.")] = "wall",
+    port: Annotated[int, typer.Option(help="HTTPS port.")] = 8443,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    allow_remote: Annotated[bool, typer.Option(help="Allow a non-loopback --host.")] = False,
+    state_dir: Annotated[Path | None, typer.Option(help="Certificate and trace folder.")] = None,
+    size_gb: Annotated[float, typer.Option(help="Image size without the tag.")] = 30.0,
+) -> None:
+    """A local HTTPS endpoint speaking Azure's REST API for Compute Gallery, timed by the model.
+
+    Example: acgsim serve --speed 120 --port 8443 (then point the Azure SDK or az at it)
+    """
+    try:
+        from acgsim.sim.serve import server
+    except ImportError as exc:  # starlette, uvicorn or cryptography missing
+        raise InputError(
+            f"acgsim serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'acgsim[serve]'"
+        ) from None
+    if buckets not in ("wall", "sim") or not (0 < size_gb <= 32768):
+        raise InputError("--buckets: wall or sim; --size-gb: a size in (0, 32768]")
+    options = server.Options(
+        speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb
+    )
+    server.run(None if file is None else _load(file), options, _say)

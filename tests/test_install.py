@@ -77,6 +77,7 @@ def test_bundled_scenarios_are_the_files_in_scenarios():
             ["numpy", "simpy", "matplotlib", "acgsim.planner"],
         ),
         (["limits"], HEAVY),
+        (["serve", "--help"], [*HEAVY, "starlette", "uvicorn", "cryptography"]),
     ],
 )
 def test_start_up_loads_no_model(args, heavy, tmp_path):

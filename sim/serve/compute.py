@@ -1,0 +1,260 @@
+"""Handlers for virtual machines from gallery images, and for long-running operations.
+
+A VM PUT names its image by `imageReference.id` (a gallery image version, or the image
+definition for `latest`), `sharedGalleryImageId` (/SharedGalleries/{uniqueName}/Images/..., a
+gallery shared with Groups) or `communityGalleryImageId` (/CommunityGalleries/{publicName}/...).
+On arrival it takes the compute RP's PutVM token (429 with Retry-After if the bucket is empty
+[CTL]), then the image is checked as Azure checks it before accepting: access (RBAC, sharing,
+tenants: sim.gallery) and the version's state in the VM's region ("not available in region",
+GalleryImageNotFound while the region propagates, "no latest"), refused at once with the model's
+error (sim.errors.RUNTIME). Accepted, it answers 201 Creating with an operation to poll; the VM
+then waits for a replica slot, has its OS disk created from the replica and boots, on the model's
+clock (sim.deployment.vm). Marketplace images, networking and VM sizes are not simulated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from acgsim.sim.serve import lro, resources
+from acgsim.sim.serve.context import Ctx, Reply
+from acgsim.sim.serve.galleries import version_answer
+from acgsim.sim.serve.resources import ArmError
+from acgsim.sim.serve.world import VmRec
+
+GALLERY_ID = re.compile(
+    r"/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.compute/galleries/"
+    r"(?P<g>[^/]+)/images/(?P<i>[^/]+)(?:/versions/(?P<v>[^/]+))?/?",
+    re.IGNORECASE,
+)
+SHARED_ID = re.compile(
+    r"/sharedgalleries/(?P<u>[^/]+)/images/(?P<i>[^/]+)(?:/versions/(?P<v>[^/]+))?/?", re.IGNORECASE
+)
+COMMUNITY_ID = re.compile(
+    r"/communitygalleries/(?P<c>[^/]+)/images/(?P<i>[^/]+)(?:/versions/(?P<v>[^/]+))?/?",
+    re.IGNORECASE,
+)
+VM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def _image_ref(ctx: Ctx, image: dict) -> str:
+    """gallery/image/version (or .../latest) that the VM's imageReference names."""
+    w = ctx.world
+    for field, pattern, mode in (
+        ("id", GALLERY_ID, None),
+        ("sharedGalleryImageId", SHARED_ID, "groups"),
+        ("communityGalleryImageId", COMMUNITY_ID, "community"),
+    ):
+        text = image.get(field)
+        if not isinstance(text, str):
+            continue
+        match = pattern.fullmatch(text)
+        if match is None:
+            break
+        found = None
+        if field == "id":
+            found = w.by_name.get(match["g"].lower())
+        elif field == "sharedGalleryImageId":
+            found = w.by_name.get(match["u"].split("-", 5)[-1].lower())
+        else:
+            found = next(
+                (
+                    k
+                    for k, g in sorted(w.galleries.items())
+                    if resources.public_name(g.model) == match["c"].lower()
+                ),
+                None,
+            )
+        g = w.galleries.get(found) if found else None
+        if g is None or (mode is not None and g.model.sharing.mode != mode):
+            break
+        img = g.images.get(match["i"].lower())
+        version = match["v"] or "latest"
+        if img is None or (version != "latest" and version not in img.versions):
+            break
+        return f"{g.model.name}/{img.model.name}/{version}"
+    else:
+        raise ArmError(
+            400,
+            "InvalidParameter",
+            "acgsim serve creates VMs from gallery images only: give storageProfile."
+            "imageReference.id, sharedGalleryImageId or communityGalleryImageId",
+            "properties.storageProfile.imageReference",
+        )
+    raise ArmError(
+        404,
+        "GalleryImageNotFound",
+        f"The gallery image {text} is not found (acgsim serve holds no such image or version).",
+        "properties.storageProfile.imageReference",
+    )
+
+
+def _vm_key(ctx: Ctx) -> tuple[str, str, str]:
+    p = ctx.path
+    return (p["sub"].lower(), p["rg"].lower(), p["vm"].lower())
+
+
+def _vm_body(ctx: Ctx, rec: VmRec) -> dict:
+    props = dict(rec.props, timeCreated=ctx.world.stamp(rec.request.submitted))
+    return resources.vm_body(
+        rec.sub_id,
+        rec.rg,
+        rec.name,
+        rec.location,
+        rec.tags,
+        props,
+        ctx.world.vm_state(rec),
+        rec.vm_id,
+    )
+
+
+def put_vm(ctx: Ctx) -> Reply:
+    w, p = ctx.world, ctx.path
+    existing = w.vms.get(_vm_key(ctx))
+    if existing is not None:
+        return ctx.reply(200, _vm_body(ctx, existing))
+    if not VM_NAME.fullmatch(p["vm"]) or p["vm"][-1] in ".-":
+        raise ArmError(
+            400,
+            "InvalidParameter",
+            f"The VM name '{p['vm']}' is invalid: 1-64 letters, digits, '_', '.', '-', not "
+            "ending with '.' or '-'",
+            "name",
+        )
+    body = ctx.body
+    location = resources.location_of(body)
+    props = body.get("properties")
+    if not isinstance(props, dict):
+        raise ArmError(400, "InvalidParameter", "'properties' must be a JSON object", "properties")
+    subscription = w.subscription(p["sub"])
+    ctx.admit_compute("PutVM", location, p["sub"])
+    kept = resources.vm_properties(props)
+    ref = _image_ref(ctx, kept["storageProfile"]["imageReference"])
+    w.resolve_image(ref, location, subscription)
+    w.group(p["sub"], p["rg"], location)
+    rec = w.add_vm(
+        {
+            "sub_id": p["sub"],
+            "rg": p["rg"],
+            "name": p["vm"],
+            "location": location,
+            "props": kept,
+            "tags": resources.tags_of(body),
+        },
+        ref,
+        subscription,
+    )
+    op = ctx.server.ops.start(p["sub"], location, "vm", _vm_key(ctx), ctx.now, ctx.api_version)
+    headers = lro.urls(ctx.base_url, op)
+    expected = w.m.params.disk.base + w.m.params.boot.mean
+    headers["Retry-After"] = lro.poll_after(ctx.server.clock.wall_for_sim(expected))
+    return ctx.reply(201, _vm_body(ctx, rec), headers)
+
+
+def get_vm(ctx: Ctx) -> Reply:
+    rec = ctx.world.vms.get(_vm_key(ctx))
+    if rec is None:
+        p = ctx.path
+        raise ArmError(
+            404,
+            "ResourceNotFound",
+            f"The Resource 'Microsoft.Compute/virtualMachines/{p['vm']}' under resource group "
+            f"'{p['rg']}' was not found.",
+        )
+    return ctx.reply(200, _vm_body(ctx, rec))
+
+
+def delete_vm(ctx: Ctx) -> Reply:
+    if ctx.world.vms.pop(_vm_key(ctx), None) is None:
+        return ctx.reply(204)
+    return ctx.reply(200)
+
+
+def list_vms(ctx: Ctx) -> Reply:
+    p = ctx.path
+    rg = p.get("rg")
+    found = [
+        r
+        for k, r in sorted(ctx.world.vms.items())
+        if k[0] == p["sub"].lower() and (rg is None or k[1] == rg.lower())
+    ]
+    return ctx.reply(200, {"value": [_vm_body(ctx, r) for r in found]})
+
+
+VM = {"PUT": put_vm, "GET": get_vm, "DELETE": delete_vm}
+
+# --- operations ------------------------------------------------------------------------------
+
+
+def _state(ctx: Ctx, op: lro.Operation) -> tuple[str, float | None, ArmError | None, object]:
+    """(status, end time, error, the resource record or None) of an operation now."""
+    w = ctx.world
+    if op.kind == "vm":
+        rec = w.vms.get(op.key)
+        if rec is None:
+            return "Canceled", w.now, None, None
+        err = w.vm_error(rec)
+        state = w.vm_state(rec)
+        if state == "Creating":
+            return "InProgress", None, None, rec
+        return state, rec.request.finished, err, rec
+    sub, rg, gallery, image, version = op.key
+    g = w.find_gallery(sub, rg, gallery)
+    img = g.images.get(image.lower()) if g else None
+    rec = img.versions.get(version) if img else None
+    if rec is None:
+        return "Canceled", w.now, None, None
+    state, why = w.version_status(rec)
+    if state == "Succeeded":
+        done = [c.completed for c in rec.state.copies.values() if c.completed is not None]
+        return "Succeeded", max(done, default=w.now), None, (g, img, rec)
+    if state == "Failed":
+        err = ArmError(500, "ReplicationFailed", f"Replication failed in regions: {why}")
+        return "Failed", w.now, err, (g, img, rec)
+    return "InProgress", None, None, (g, img, rec)
+
+
+def _retry(ctx: Ctx, op: lro.Operation, rec) -> str:
+    left = ctx.world.remaining(rec[2]) if op.kind == "version" else ctx.world.m.params.boot.mean
+    return lro.poll_after(ctx.server.clock.wall_for_sim(left))
+
+
+def _operation(ctx: Ctx) -> lro.Operation:
+    op = ctx.server.ops.get(ctx.path["op"])
+    if op is None:
+        raise ArmError(404, "NotFound", f"The operation '{ctx.path['op']}' was not found.")
+    return op
+
+
+def operation(ctx: Ctx) -> Reply:
+    """The status URL (Azure-AsyncOperation)."""
+    op = _operation(ctx)
+    status, end, err, rec = _state(ctx, op)
+    w = ctx.world
+    body = lro.status_body(
+        op,
+        status,
+        w.stamp(op.started),
+        w.stamp(end) if end is not None else None,
+        err.body()["error"] if err else None,
+    )
+    headers = {"Retry-After": _retry(ctx, op, rec)} if status == "InProgress" else {}
+    return ctx.reply(200, body, headers)
+
+
+def operation_result(ctx: Ctx) -> Reply:
+    """The result URL (Location): 202 while running, then the resource or the error."""
+    op = _operation(ctx)
+    status, _, err, rec = _state(ctx, op)
+    if status == "InProgress":
+        headers = lro.urls(ctx.base_url, op)
+        return ctx.reply(
+            202, None, {"Location": headers["Location"], "Retry-After": _retry(ctx, op, rec)}
+        )
+    if err is not None:
+        raise err
+    if rec is None:
+        return ctx.reply(204)
+    if op.kind == "vm":
+        return ctx.reply(200, _vm_body(ctx, rec))
+    return ctx.reply(200, version_answer(ctx, *rec))

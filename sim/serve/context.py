@@ -1,0 +1,47 @@
+"""What a handler of `acgsim serve` sees of one request (Ctx) and what it answers (Reply)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from acgsim.sim.serve.world import World
+
+
+@dataclass
+class Reply:
+    """A handler's answer: status, JSON body (None: no body), extra headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    """One request: the server (sim.serve.app.Server), route parts, query, body, times."""
+
+    server: Any
+    method: str
+    path: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    api_version: str
+    base_url: str
+    now: float
+    bucket_now: float
+    headers: dict[str, str] = field(default_factory=dict)  # added to the reply
+
+    @property
+    def world(self) -> World:
+        return self.server.world
+
+    def reply(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
+        return Reply(status, body, headers or {})
+
+    def admit_compute(self, policy: str, region: str, subscription: str) -> None:
+        """The compute RP's bucket for this call; 429 if it is empty."""
+        verdict = self.server.door.admit_compute(policy, subscription, region, self.bucket_now)
+        self.headers.update(verdict.headers)
+        if verdict.retry_after:
+            raise self.server.throttled(verdict)

@@ -1,0 +1,197 @@
+"""The real Azure SDK for Python against acgsim serve: create, replicate, deploy, be throttled.
+
+azure-mgmt-compute (on azure-core: its bearer-token policy, retry policy and ARM LRO poller) talks
+HTTPS to the live server with a static token (accepted and discarded). It creates a gallery, an
+image definition and a version replicated to three regions, waits with its own poller while the
+model replicates, then creates 300 VMs from the version at once: ARM's write bucket (200 tokens,
+10 a second) refuses some with 429 + Retry-After, and the SDK's retry policy waits that long and
+sends them again. Every VM is created in the end.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from .conftest import SUB
+
+pytest.importorskip(
+    "azure.mgmt.compute", reason="the SDK test needs azure-mgmt-compute (test extra)"
+)
+
+from azure.core.credentials import AccessToken
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.compute import models as m
+
+VMS = 300  # more than the 200 tokens of ARM's write bucket, sent faster than 10 a second
+WORKERS = 8  # fewer than the 10 tokens a second refill: with more, some lose every round
+SECRET = "Not-a-real-Passw0rd!"
+
+
+class StaticToken:
+    """A credential that never asks anyone: the token is any string, and acgsim discards it."""
+
+    def get_token(self, *scopes, **kwargs):
+        return AccessToken("static-test-token", int(time.time()) + 3600)
+
+
+class Watch(SansIOHTTPPolicy):
+    """Runs on every attempt (a per-retry policy): counts answers and checks that a retry after a
+    429 waited at least the Retry-After it was given."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.codes: dict[int, int] = {}
+        self.refused: dict[int, tuple[float, float]] = {}  # request -> (when, Retry-After)
+        self.gaps: list[tuple[float, float]] = []  # (waited, Retry-After) of each retry
+
+    def on_request(self, request):
+        key = id(request.http_request)
+        with self.lock:
+            if key in self.refused:
+                when, after = self.refused.pop(key)
+                self.gaps.append((time.monotonic() - when, after))
+
+    def on_response(self, request, response):
+        status = response.http_response.status_code
+        with self.lock:
+            self.codes[status] = self.codes.get(status, 0) + 1
+            if status == 429:
+                after = float(response.http_response.headers["Retry-After"])
+                self.refused[id(request.http_request)] = (time.monotonic(), after)
+
+
+def _client(live, watch=None):
+    return ComputeManagementClient(
+        StaticToken(),
+        SUB,
+        base_url=live.url,
+        credential_scopes=["https://management.azure.com/.default"],
+        connection_verify=str(live.cert),
+        per_retry_policies=[watch] if watch else [],
+        polling_interval=1,
+    )
+
+
+@pytest.fixture(scope="module")
+def version(live):
+    """The SDK publishes 1.0.0 to three regions and waits for replication with its poller."""
+    c = _client(live)
+    gallery = c.galleries.begin_create_or_update(
+        "rg-class", "classgallery", m.Gallery(location="eastus")
+    ).result()
+    image = c.gallery_images.begin_create_or_update(
+        "rg-class",
+        "classgallery",
+        "ubuntu-web",
+        m.GalleryImage(
+            location="eastus",
+            properties=m.GalleryImageProperties(
+                os_type="Linux",
+                os_state="Generalized",
+                identifier=m.GalleryImageIdentifier(publisher="contoso", offer="web", sku="22_04"),
+            ),
+        ),
+    ).result()
+    started = live.server.world.now
+    poller = c.gallery_image_versions.begin_create_or_update(
+        "rg-class",
+        "classgallery",
+        "ubuntu-web",
+        "1.0.0",
+        m.GalleryImageVersion(
+            location="eastus",
+            properties=m.GalleryImageVersionProperties(
+                publishing_profile=m.GalleryImageVersionPublishingProfile(
+                    target_regions=[
+                        m.TargetRegion(name="East US", regional_replica_count=1),
+                        m.TargetRegion(name="westeurope", regional_replica_count=10),
+                        m.TargetRegion(name="westus2", storage_account_type="Standard_ZRS"),
+                    ]
+                ),
+                storage_profile=m.GalleryImageVersionStorageProfile(
+                    source=m.GalleryArtifactVersionFullSource(
+                        id=f"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/"
+                        "images/golden"
+                    )
+                ),
+            ),
+        ),
+    )
+    assert not poller.done()  # replication takes model time: the SDK has to poll
+    result = poller.result()
+    return gallery, image, result, started, c
+
+
+def test_sdk_creates_gallery_image_and_version_and_polls_replication(live, version):
+    gallery, image, result, started, c = version
+    assert gallery.properties.provisioning_state == "Succeeded"
+    assert image.properties.hyper_v_generation == "V2"  # the 2025-03-03+ default [SIG]
+    assert result.properties.provisioning_state == "Succeeded"
+    # replication took the model's time: a first copy across regions is overhead + 30 GB at WAN
+    p = live.server.world.scenario.model.replication
+    lower_bound = p.overhead + 30 * 1024 / p.wan_mb_per_s * 0.5
+    assert live.server.world.now - started > lower_bound
+    got = c.gallery_image_versions.get(
+        "rg-class", "classgallery", "ubuntu-web", "1.0.0", expand="ReplicationStatus"
+    )
+    status = got.properties.replication_status
+    assert status.aggregated_state == "Completed"
+    assert sorted(s.region for s in status.summary) == ["eastus", "westeurope", "westus2"]
+    assert {s.progress for s in status.summary} == {100}
+    polls = [r for r in live.server.trace.recent if "/operations/" in r["path"]]
+    assert len(polls) >= 2  # the SDK's own poller followed Azure-AsyncOperation
+
+
+def test_sdk_vms_are_throttled_and_retried_after_retry_after(live, version):
+    _, _, result, _, _ = version
+    watch = Watch()
+    c = _client(live, watch)
+    before = dict(live.server.door.refused)
+
+    def create(i):
+        vm = m.VirtualMachine(
+            location="westeurope",
+            properties=m.VirtualMachineProperties(
+                hardware_profile=m.HardwareProfile(vm_size="Standard_D2s_v5"),
+                storage_profile=m.StorageProfile(image_reference=m.ImageReference(id=result.id)),
+                os_profile=m.OSProfile(
+                    computer_name=f"web{i}", admin_username="azureuser", admin_password=SECRET
+                ),
+                network_profile=m.NetworkProfile(
+                    network_interfaces=[
+                        m.NetworkInterfaceReference(
+                            id=f"/subscriptions/{SUB}/resourceGroups/rg-class/providers/"
+                            f"Microsoft.Network/networkInterfaces/web{i}-nic"
+                        )
+                    ]
+                ),
+            ),
+        )
+        # no poller per VM: 200 pollers at once would spend ARM's read bucket (25 a second) and
+        # some would run out of retries; the class lists the VMs instead (below)
+        return c.virtual_machines.begin_create_or_update("rg-class", f"web{i}", vm, polling=False)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        accepted = [p.result() for p in pool.map(create, range(VMS))]
+    assert {v.properties.provisioning_state for v in accepted} == {"Creating"}
+    deadline = time.monotonic() + 120
+    while True:
+        states = [v.properties.provisioning_state for v in c.virtual_machines.list("rg-class")]
+        if states.count("Succeeded") == VMS or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert states.count("Succeeded") == VMS
+    assert watch.codes.get(201) == VMS  # every VM was accepted once, in the end
+    refused = live.server.door.refused["arm"] - before["arm"]
+    assert refused > 0 and watch.codes.get(429) == refused  # the client saw each 429 we sent
+    assert watch.gaps and all(waited >= after - 0.05 for waited, after in watch.gaps)
+    vm_puts = [r for r in live.server.trace.recent if "/virtualMachines/" in r["path"]]
+    assert any(r["status"] == 429 and r["code"] == "SubscriptionRequestsThrottled" for r in vm_puts)
+    # the admin password reached the server and went nowhere
+    assert SECRET not in repr(c.virtual_machines.get("rg-class", "web0").as_dict())
+    assert SECRET not in repr(vars(live.server.world.vms[(SUB, "rg-class", "web0")]))
