@@ -28,6 +28,14 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+QUIET = False  # --quiet: no notes, warnings or progress on stderr (errors still are)
+VERBOSE = False  # --verbose: also what a run assumed
+
+
+def set_verbosity(quiet: bool, verbose: bool) -> None:
+    global QUIET, VERBOSE
+    QUIET, VERBOSE = quiet, verbose and not quiet
+    err.quiet = quiet
 
 
 def scenario_summary(s: Scenario) -> str:
@@ -126,6 +134,16 @@ def print_assumptions(scenario: Scenario | None, fmt: str | bool) -> None:
     title = "Model assumptions (override under `model:` in a scenario)"
     table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
     emit(fmt, rows, title, ["parameter", "value", "rationale"], table, wrap=["value", "rationale"])
+
+
+def print_assumptions_used(rows: list[dict], fmt: str) -> None:
+    """With --verbose, after a run's tables: the assumptions it ran with."""
+    if VERBOSE and fmt == "table" and rows:
+        table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
+        show_table("Assumptions this run used:", ["parameter", "value", "rationale"], table, WRAP)
+
+
+WRAP = ["value", "rationale"]
 
 
 def print_limits(fmt: str | bool) -> None:
@@ -231,7 +249,7 @@ def region_pair(r: catalog.Region) -> str:
 
 def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
     """A progress bar with ETA on a terminal (stderr); the plain items elsewhere."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         return items
     return rich_track(items, description=what, console=err, total=total)
 
@@ -240,7 +258,7 @@ def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
 def ticker(horizon_s: float) -> Iterator:
     """A run's progress bar (simulated time, requests finished) on a terminal, shown from the
     first tick, so a short run shows none; yields the engine's tick callback (None elsewhere)."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         yield None
         return
     from rich.progress import Progress
@@ -261,7 +279,7 @@ def ticker(horizon_s: float) -> Iterator:
 @contextmanager
 def status(what: str) -> Iterator:
     """A spinner with the latest message on a terminal; yields the callback (None elsewhere)."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         yield None
         return
     with err.status(what) as spinner:

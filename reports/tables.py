@@ -324,6 +324,8 @@ def _figure(figure: str, x: float | None, signed: bool = False) -> str:
         return "-"
     unit = "s" if figure.endswith("_s") else UNITS.get(figure, "")
     sign = ("+" if x > 0 else "-" if x < 0 else "") if signed else ""
+    if figure == "monthly_cost":
+        return sign + plan_rows.money(abs(x) if signed else x)
     return sign + readable(abs(x) if signed else x, unit)
 
 
@@ -349,7 +351,9 @@ def print_comparison(
             continue
         rows = [
             [
-                FIGURE_NAMES.get(name, name),
+                f"replicas, {f['currency']}/month"
+                if name == "monthly_cost"
+                else FIGURE_NAMES[name],
                 _figure(name, f["a"]),
                 _figure(name, f["b"]),
                 _figure(name, f["diff"], signed=True),
