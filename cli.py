@@ -552,6 +552,42 @@ def recommend(
     console.print_recommendation(answer, _fmt(fmt, as_json))
 
 
+@app.command()
+def explain(
+    file: ScenarioArg,
+    vm: Annotated[
+        str, typer.Option(metavar="N", help="Request N (1: the first), slowest, median or failed.")
+    ] = "slowest",
+    seed: Seed = None,
+    sets: Sets = None,
+    faults: Faults = None,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+) -> None:
+    """Tell one VM's story step by step: its PUT, 429s, queue for a replica, disk, boot.
+
+    From a traced run of the scenario (the same run acgsim run shows for that seed).
+
+    Example: acgsim explain seed-120-vms-1-replica --vm 100
+    """
+    from acgsim.reports import narrate
+    from acgsim.sim.engine import simulate
+
+    scenario = _load(file, max_requests, max_memory, 1, True, (sets, faults))
+    result = simulate(scenario, seed, trace=True)
+    _fail_if_broken([result], file)
+    records = result.records or []
+    n = narrate.pick(records, vm.strip().lower())
+    if not 1 <= n <= len(records):
+        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
+    summaries = {s.region: s for s in result.regions}
+    capacity = summaries[records[n - 1]["region"]].replica_capacity
+    console.say(f"{result.scenario}, seed {result.seed}: request {n} of {len(records)}")
+    console.show_table(
+        "", ["time", "what happens"], narrate.story(records, n, capacity), ["what happens"]
+    )
+
+
 library = typer.Typer(
     help="The bundled scenario library: list, show, copy.\n\nExample: acgsim scenarios list",
     no_args_is_help=True,
