@@ -589,7 +589,7 @@ def explain(
 
 
 library = typer.Typer(
-    help="The bundled scenario library: list, show, copy.\n\nExample: acgsim scenarios list",
+    help="The bundled lessons: list, show, copy, check.\n\nExample: acgsim scenarios list",
     no_args_is_help=True,
 )
 app.add_typer(library, name="scenarios")
@@ -617,6 +617,38 @@ def library_show(
     from acgsim import scenarios
 
     sys.stdout.write(scenarios.path(name).read_text(encoding="utf-8"))
+
+
+@library.command("check")
+def library_check(
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="NAMES", help="Lessons (default: all).")
+    ] = None,
+) -> None:
+    """Each lesson's exercises with their answers, verified by running them (exit 1 if not).
+
+    Example: acgsim scenarios check zone-outage-lrs
+    """
+    from acgsim import api
+    from acgsim.scenarios import exercises as lessons
+    from acgsim.sim import whatif
+
+    for name in names or []:
+        api.library.path(name)  # an unknown name: exit 2 naming the known ones
+    cache: dict = {}
+
+    def run(lesson: str, changes):
+        key = (lesson, repr(changes))
+        if key not in cache:
+            scenario = whatif.apply(api.load(lesson), *(changes or (None, None)))
+            cache[key] = api.simulate(scenario)
+        return cache[key]
+
+    chosen = [ex for ex in lessons.exercises() if not names or ex.lesson in names]
+    checked = [(ex, lessons.verify(ex, partial(run, ex.lesson))) for ex in chosen]
+    console.print_exercises(checked)
+    if any(wrong for _, wrong in checked):
+        raise typer.Exit(1)
 
 
 @library.command("copy")

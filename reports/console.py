@@ -118,9 +118,22 @@ def print_recommendation(answer: dict, fmt: str | bool) -> None:
 
 
 def print_lessons(rows: list[dict], fmt: str | bool) -> None:
-    title = f"{len(rows)} bundled scenarios (acgsim scenarios show NAME)"
-    table = [[r["name"], r["lesson"]] for r in rows]
-    emit(fmt, rows, title, ["name", "the point"], table, wrap=["the point"])
+    title = (
+        f"{len(rows)} bundled lessons (acgsim scenarios show NAME; exercises with answers: "
+        "acgsim scenarios check NAME)"
+    )
+    table = [[r["name"], r["lesson"], str(r["exercises"])] for r in rows]
+    emit(fmt, rows, title, ["name", "the point", "exercises"], table, wrap=["the point"])
+
+
+def print_exercises(checked: list) -> None:
+    """Each exercise: its question, the command that shows it, its answer, and whether the run
+    bore the answer out."""
+    for ex, wrong in checked:
+        say(f"{ex.lesson}: {ex.question}")
+        say(f"try: {ex.command}", indent="  ", hang="    ")
+        say(f"answer: {ex.answer}", indent="  ", hang="    ")
+        say("verified by running it" if not wrong else "NOT borne out: " + "; ".join(wrong), "  ")
 
 
 def print_assumptions(scenario: Scenario | None, fmt: str | bool) -> None:
