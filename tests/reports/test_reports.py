@@ -71,7 +71,7 @@ def test_plan_figures(a_plan, tmp_path, name):
 def test_figures_carry_titles_units_and_the_objective(run_result):
     fig = plots.ttr_cdf(run_result, objective_s=600)
     ax = fig.axes[0]
-    assert "time from request to running" in ax.get_title() and "minutes" in ax.get_xlabel()
+    assert "time from request to running" in fig.get_suptitle() and "minutes" in ax.get_xlabel()
     assert any("objective" in t.get_text() for t in fig.legends[0].get_texts())
     fig = plots.over_time(run_result)
     assert len(fig.axes[0].patches) >= 1  # the zone outage is shaded
