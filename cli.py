@@ -232,7 +232,9 @@ def run(
 
     Example: acgsim run quickstart --runs 5
 
-    Example: acgsim run quickstart --set storage=Standard_LRS --fault zone:westeurope:1@0s+1h
+    Example: acgsim run zone-outage-zrs --set storage=Standard_LRS
+
+    Example: acgsim run quickstart --fault zone:westeurope:1@0s+1h
     """
     from acgsim.reports import tables
     from acgsim.sim.engine import simulate, simulate_many
@@ -445,7 +447,7 @@ def report(
 
     From a run's result.json, a plan's plan.json, or a scenario (which is run first).
 
-    Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
+    Example: acgsim report zone-outage-lrs --out reports/zone
     """
     from acgsim import scenarios
     from acgsim.planner import export as exports
@@ -490,7 +492,7 @@ def sweep(
     Rows are written as they arrive (rows.jsonl); Ctrl-C loses nothing and --resume finishes the
     sweep. Every cell uses the same seeds, so results do not depend on workers or engine.
 
-    Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out sw
+    Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out s
     """
     from acgsim import scenarios
     from acgsim.reports.journal import Journal
