@@ -144,15 +144,19 @@ def print_assumptions(scenario: Scenario | None, fmt: str | bool) -> None:
         rows = assumptions(ModelParams(), catalog.DEFAULT_GUIDANCE)
     else:
         rows = assumptions(scenario.model, scenario.guidance)
+    from acgsim.reports.sources import public
+
     title = "Model assumptions (override under `model:` in a scenario)"
-    table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
+    table = [[r["parameter"], r["value"], public(r["rationale"])] for r in rows]
     emit(fmt, rows, title, ["parameter", "value", "rationale"], table, wrap=["value", "rationale"])
 
 
 def print_assumptions_used(rows: list[dict], fmt: str) -> None:
     """With --verbose, after a run's tables: the assumptions it ran with."""
     if VERBOSE and fmt == "table" and rows:
-        table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
+        from acgsim.reports.sources import public
+
+        table = [[r["parameter"], r["value"], public(r["rationale"])] for r in rows]
         show_table("Assumptions this run used:", ["parameter", "value", "rationale"], table, WRAP)
 
 
@@ -179,11 +183,13 @@ def print_limits(fmt: str | bool) -> None:
 
 def bibliography(keys: Sequence[str]) -> None:
     """The sources a table cites: each id with its title, one wrapped line each."""
+    from acgsim.reports import sources
+
     known = [k for k in keys if k in catalog.SOURCES]
     if known:
         out.print("Sources:", markup=False)
-    for k in known:
-        say(f"[{k}] {catalog.SOURCES[k]}", indent="  ", hang="    ")
+    for k, title, _ in sources.entries(known):  # addresses: in the reports, as links
+        say(f"[{k}] {title}", indent="  ", hang="    ")
 
 
 def print_regions(zones: bool, fmt: str | bool) -> None:

@@ -83,8 +83,8 @@ def _bibliography(text: str) -> tuple[str, str]:
         + "</li>"
         for k, title, url in found
     )
-    md = "".join(
-        f"- [{k}] {_md(title)}" + (f" <{url}>" if url else "") + "\n" for k, title, url in found
+    md = "".join(  # addresses as plain text: Markdown viewers link them; nothing is markup
+        f"- {_md(f'[{k}] {title}')}" + (f": {url}" if url else "") + "\n" for k, title, url in found
     )
     return f"<ul>{items}</ul>", "\nSources:\n\n" + md
 

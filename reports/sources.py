@@ -29,7 +29,7 @@ FACTS = {
     "1": "[SIG]",
     "5": "public observations: AgentBaker PR 742, packer-plugin-azure issue 313, azure-cli "
     "issue 16632",
-    "8": "Azure's public list prices for managed disk snapshots",
+    "8": "Azure's pricing of managed disk snapshots",
 }
 _FACTS = re.compile(r"AZURE_FACTS(?: section)? (\d+)")
 _ID = re.compile(r"\b(" + "|".join(sorted(catalog.SOURCES, key=len, reverse=True)) + r")\b")

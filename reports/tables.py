@@ -12,6 +12,7 @@ import sys
 from acgsim.planner.plan import Plan
 from acgsim.reports import breakdown, plan_rows
 from acgsim.reports.console import emit, fmt_of, note, out, say, show_table
+from acgsim.reports.sources import public
 from acgsim.sim.errors import RUNTIME
 from acgsim.sim.results import RunResult
 from acgsim.sim.stats import aggregate
@@ -307,7 +308,7 @@ def print_plan(p: Plan) -> None:
         f"{plan_rows.money(t.monthly_cost_usd)} {money} a month (rules: "
         f"{plan_rows.money(t.baseline_monthly_cost_usd)}), "
         f"{plan_rows.money(t.egress_one_time_usd)} {money} egress once. Prices as of "
-        f"{p.prices.as_of}: {p.prices.source}. {readable(p.simulations)} simulations, "
+        f"{p.prices.as_of}: {public(p.prices.source)}. {readable(p.simulations)} simulations, "
         f"{readable(p.simulated_requests)} simulated requests."
     )
     for w in p.warnings:

@@ -123,7 +123,7 @@ def test_run_report(run_result, tmp_path):
     assert "| westeurope | 300 |" in md
     # the assumptions it ran with, and the sources they cite, by title and address
     assert "| boot.dist | lognormal |" in md and "Sources:" in md
-    assert "- [ACG] azure-compute-docs" in md and "<https://learn.microsoft.com/azure/" in md
+    assert "- \\[ACG\\] azure-compute-docs" in md and ": https://learn.microsoft.com/azure/" in md
     assert "AZURE_FACTS" not in md and "AZURE_FACTS" not in (tmp_path / "report.html").read_text()
 
 
