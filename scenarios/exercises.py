@@ -13,8 +13,9 @@ import operator
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
-from acgsim import scenarios
 from acgsim.sim.errors import InputError
 
 OPS = {
@@ -46,10 +47,15 @@ class Exercise:
         return " ".join(["acgsim compare", self.lesson, *changes])
 
 
+def _folder() -> Path:
+    """The bundled files' folder (read here without importing the package: no import cycle)."""
+    return Path(str(resources.files("acgsim.scenarios")))
+
+
 def point(name: str) -> str:
     """A lesson's point: its `# Lesson:` comment (with its continuation lines)."""
     lines, taking = [], False
-    for line in scenarios.path(name).read_text(encoding="utf-8").splitlines():
+    for line in (_folder() / f"{name}.yaml").read_text(encoding="utf-8").splitlines():
         text = line.removeprefix("#").strip()
         if line.startswith("# Lesson:"):
             taking, text = True, text.removeprefix("Lesson:").strip()
@@ -65,7 +71,7 @@ def point(name: str) -> str:
 
 def exercises(name: str | None = None) -> list[Exercise]:
     """Every exercise (of one lesson)."""
-    data = tomllib.loads((scenarios.folder() / "exercises.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((_folder() / "exercises.toml").read_text(encoding="utf-8"))
     return [
         Exercise(lesson, **entry)
         for lesson, entries in data.items()
