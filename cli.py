@@ -12,13 +12,14 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from acgsim import __version__
 from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
+from acgsim.reports.layout import FORMATS
 from acgsim.sim import footprint  # light: the ceilings, before any model loads
 from acgsim.sim.errors import InputError, printable  # light: no pydantic, no numpy
 
@@ -35,13 +36,22 @@ class _Commands(TyperGroup):
             raise typer.Exit(exc.status) from None
 
 
+def _usage_name(self) -> str:
+    """An argument in a usage line as people write it: FILE, [B], FILES... (not {file})."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+TyperArgument._usage_display_name = _usage_name  # typer's own: {name}
+TyperArgument.display_type_rich = lambda self, ctx: None  # the metavar says it: no <path>
+
 app = typer.Typer(
     name="acgsim",
     cls=_Commands,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=None,  # plain help: no boxes, wrapped between words at any width
 )
 
 
@@ -56,25 +66,56 @@ def main(
     version: Annotated[
         bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Version.")
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes or progress.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also the assumptions a run used.")
+    ] = False,
 ) -> None:
     """Offline simulator and capacity planner for Azure Compute Gallery.
 
-    Scenarios are YAML or JSON files, or the name of a bundled one (`acgsim scenarios list`).
+    Scenarios are YAML or JSON files, or the name of a bundled one (acgsim scenarios list).
+    Shell completion: acgsim --install-completion.
 
     Example: acgsim run quickstart
     """
+    console.set_verbosity(quiet, verbose)
 
 
 # --- options several commands share --------------------------------------------------------
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML, JSON) or bundled name.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ScenarioArg = Annotated[
+    Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML, JSON) or bundled name.")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+Format = Annotated[Literal[FORMATS], typer.Option("--format", "-f", help="Output format.")]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", metavar="PATH=VALUE", help="Change a field (sweep's PATH; storage, replicas)."
+    ),
+]
+Faults = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fault",
+        metavar="FAULT",
+        help="Add a fault: zone:REGION:ZONE@START+DURATION or region:REGION@START+DURATION.",
+    ),
+]
 OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 ALL_CORES = os.cpu_count() or 1
-Workers = Annotated[int, typer.Option(min=1, help="Processes for the runs (default: all cores).")]
-OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
-OutDir = Annotated[Path | None, typer.Option("--out", help="Folder to write the results into.")]
+Workers = Annotated[
+    int, typer.Option(min=1, metavar="N", help="Processes for the runs (default: all cores).")
+]
+OutputFile = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
+]
+Seed = Annotated[
+    int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
+]
+OutDir = Annotated[
+    Path | None, typer.Option("--out", metavar="DIR", help="Folder to write the results into.")
+]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite files in --out; export if unfit.")]
 Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
 Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
@@ -85,31 +126,42 @@ VARY = (
     "galleries[0].images[web].versions[1.0.0].replicas"
 )
 MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
-MaxRequests = Annotated[int, typer.Option(min=1, help=footprint.REQUESTS_HELP)]
-MaxMemory = Annotated[float, typer.Option(min=0.01, help=footprint.MEMORY_HELP)]
+MaxRequests = Annotated[int, typer.Option(min=1, metavar="N", help=footprint.REQUESTS_HELP)]
+MaxMemory = Annotated[float, typer.Option(min=0.01, metavar="GB", help=footprint.MEMORY_HELP)]
 
 
 def _runs(low: int, what: str):
     """--runs/-k, runs on child seeds (--replications: its older name), at most MAX_RUNS."""
-    return typer.Option("--runs", "-k", "--replications", min=low, max=MAX_RUNS, help=what)
+    return typer.Option(
+        "--runs", "-k", "--replications", min=low, max=MAX_RUNS, metavar="K", help=what
+    )
 
 
 def _say(text: str, err: bool = False) -> None:
-    """A line on stdout (or stderr); paths and names in it come from the user: shown printable."""
-    typer.echo(printable(text), err=err)
+    """A line on stdout (or stderr, unless --quiet); paths and names in it come from the user:
+    shown printable."""
+    if not (err and console.QUIET):
+        typer.echo(printable(text), err=err)
 
 
 _warn = partial(_say, err=True)
 
 
-def _load(path: Path, max_requests=None, max_memory=None, runs=1, trace=False):
-    """The scenario a file or bundled name holds (warnings to stderr), refused past a ceiling."""
+def _fmt(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def _load(path: Path, max_requests=None, max_memory=None, runs=1, trace=False, changes=None):
+    """The scenario a file or bundled name holds (warnings to stderr), with the what-ifs
+    (--set, --fault) applied, refused past a ceiling."""
     from acgsim import scenarios
+    from acgsim.sim import whatif
     from acgsim.sim.loader import load_scenario
 
     scenario, warnings = load_scenario(scenarios.resolve(path))
     for w in warnings:
         _warn(str(w))
+    scenario = whatif.apply(scenario, *(changes or (None, None)))
     if max_requests is not None:
         footprint.check([scenario], runs, footprint.Ceiling(max_requests, max_memory), trace=trace)
     return scenario
@@ -140,6 +192,7 @@ def validate(
     paths: Annotated[
         list[Path], typer.Argument(metavar="FILES", help="Scenario files or bundled names.")
     ],
+    fmt: Format = "table",
     as_json: AsJson = False,
 ) -> None:
     """Check scenario files: every problem Azure would refuse, and every dangling reference.
@@ -147,11 +200,11 @@ def validate(
     Prints one line per problem as FILE: field.path: message, and exits with status 2 if any
     file has an error (warnings alone exit 0).
 
-    Example: acgsim validate scenarios/quickstart.yaml scenarios/*.yaml
+    Example: acgsim validate quickstart zone-outage-lrs
     """
     from acgsim import scenarios
 
-    if not console.print_validation(paths, scenarios.resolve, as_json):
+    if not console.print_validation(paths, scenarios.resolve, _fmt(fmt, as_json)):
         raise typer.Exit(2)
 
 
@@ -160,6 +213,9 @@ def run(
     file: ScenarioArg,
     seed: Seed = None,
     runs: Annotated[int, _runs(1, "Runs on child seeds.")] = 1,
+    sets: Sets = None,
+    faults: Faults = None,
+    fmt: Format = "table",
     as_json: AsJson = False,
     out_dir: OutDir = None,
     trace: Annotated[bool, typer.Option(help="Keep one record per request.")] = False,
@@ -172,14 +228,18 @@ def run(
     """Simulate a scenario: time to running, throttling, failures, replicas, replication.
 
     With --runs K the scenario runs on K child seeds and each key figure shows its mean with a
-    95% confidence interval.
+    95% confidence interval. --set and --fault run a variant without editing the file.
 
-    Example: acgsim run scenarios/quickstart.yaml --runs 5
+    Example: acgsim run quickstart --runs 5
+
+    Example: acgsim run zone-outage-zrs --set storage=Standard_LRS
+
+    Example: acgsim run quickstart --fault zone:westeurope:1@0s+1h
     """
     from acgsim.reports import tables
     from acgsim.sim.engine import simulate, simulate_many
 
-    scenario = _load(file, max_requests, max_memory, runs, trace)
+    scenario = _load(file, max_requests, max_memory, runs, trace, (sets, faults))
     if report and out_dir is None:
         raise InputError("--report needs --out DIR to write into")
     if out_dir is not None:
@@ -193,8 +253,9 @@ def run(
     _fail_if_broken(results, file)
     if out_dir is not None:
         files.write_results(out_dir, results, force)
-    tables.print_results(results, as_json)
-    if not as_json and out_dir is not None:
+    tables.print_results(results, _fmt(fmt, as_json), scenario)
+    console.print_assumptions_used(results[0].assumptions, _fmt(fmt, as_json))
+    if _fmt(fmt, as_json) == "table" and out_dir is not None:
         _say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
         from acgsim.reports import html
@@ -209,10 +270,15 @@ def run(
 def plan(
     file: ScenarioArg,
     guidance: Annotated[
-        str | None,
-        typer.Option(help="seed (20 VMs per replica) or current (50); default: the scenario's."),
+        Literal["seed", "current"] | None,
+        typer.Option(help="seed: 20 VMs per replica; current: 50 (default: the scenario's)."),
     ] = None,
-    objective: Annotated[list[str] | None, typer.Option("--objective", "-o", help=GOALS)] = None,
+    objective: Annotated[
+        list[str] | None, typer.Option("--objective", metavar="GOAL=VALUE", help=GOALS)
+    ] = None,
+    old_objective: Annotated[list[str] | None, typer.Option("-o", hidden=True)] = None,
+    sets: Sets = None,
+    faults: Faults = None,
     runs: Annotated[int, _runs(2, "Runs per candidate.")] = 20,
     seed: Seed = None,
     below_guidance: Annotated[
@@ -220,16 +286,21 @@ def plan(
     ] = False,
     premium: Premium = False,
     alternatives: Annotated[bool, typer.Option(help=ALTERNATIVES)] = False,
-    prices: Annotated[Path | None, typer.Option(help="Price overrides (YAML or JSON).")] = None,
+    prices: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Price overrides (YAML or JSON).")
+    ] = None,
     against: Annotated[
-        Path | None, typer.Option(help="What is deployed: plan.json, ARM, or az sig JSON.")
+        Path | None,
+        typer.Option(metavar="FILE", help="What is deployed: plan.json, ARM, or az sig JSON."),
     ] = None,
     workers: Workers = ALL_CORES,
+    fmt: Format = "table",
     as_json: AsJson = False,
     out_dir: OutDir = None,
     report: Report = False,
     export: Annotated[
-        list[str] | None, typer.Option(help="Also write arm, bicep, terraform or azcli to --out.")
+        list[str] | None,
+        typer.Option(metavar="FORMAT", help="Also write arm, bicep, terraform or azcli to --out."),
     ] = None,
     force: Force = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
@@ -241,14 +312,19 @@ def plan(
     fewest that meet the objectives. Exits 1 if some objective cannot be met. With --against it
     also shows what applying the plan changes there, and exits 3 if anything (0 if nothing).
 
-    Example: acgsim plan scenarios/quickstart.yaml --objective p95=2m --out plans/
+    Example: acgsim plan quickstart --objective p95=2m --out plans/
     """
     from acgsim.planner import cost, deployed, diff
     from acgsim.planner import export as exports
     from acgsim.planner.search import plan as make_plan
     from acgsim.reports import diff as shown
 
-    scenario = _load(file).with_options(guidance=guidance, objectives=objective or [])
+    if old_objective:
+        _warn(
+            "warning: -o for --objective is deprecated (-o is --output everywhere): use --objective"
+        )
+    goals = [*(objective or []), *(old_objective or [])]
+    scenario = _load(file, changes=(sets, faults)).with_options(guidance=guidance, objectives=goals)
     if (export or report) and out_dir is None:
         raise InputError("--export and --report need --out DIR to write into")
     formats = [exports.check_format(f, "--export") for f in export or []]
@@ -277,8 +353,8 @@ def plan(
         texts, refused = exports.for_out(result, [f.name for f in formats], force, _warn)
         texts |= {"diff.json": changes.to_json()} if changes is not None else {}
         files.write_plan(out_dir, result, texts, force)
-    shown.show_plan(result, changes, as_json)
-    if out_dir is not None and not as_json:
+    shown.show_plan(result, changes, _fmt(fmt, as_json))
+    if out_dir is not None and _fmt(fmt, as_json) == "table":
         _say(f"wrote {out_dir / 'plan.json'}")
     if report and out_dir is not None:
         from acgsim.reports import html
@@ -293,8 +369,13 @@ def plan(
 
 @app.command(name="export")
 def export_command(
-    source: Annotated[Path, typer.Argument(help="plan.json, a scenario or a bundled name.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="arm, bicep, terraform or azcli.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="plan.json, a scenario or a bundled name.")
+    ],
+    fmt: Annotated[
+        Literal["arm", "bicep", "terraform", "azcli"],
+        typer.Option("--format", "-f", help="What to write."),
+    ],
     output: OutputFile = None,
     force: Annotated[bool, typer.Option(help="Overwrite files; export an unfit plan too.")] = False,
 ) -> None:
@@ -303,7 +384,7 @@ def export_command(
     From a plan, the plan's replicas and storage per region; from a scenario, its own target
     regions. A plan that misses its objectives or budget is refused (exit 4) unless --force.
 
-    Example: acgsim export plans/plan.json --format terraform -o main.tf
+    Example: acgsim export plans/plan.json --format arm -o azuredeploy.json
     """
     from acgsim import scenarios
     from acgsim.planner import export as exports
@@ -323,17 +404,24 @@ def export_command(
 @app.command(name="import")
 def import_command(
     source: Annotated[
-        Path, typer.Argument(help="ARM template, az sig JSON, terraform show -json.")
+        Path,
+        typer.Argument(metavar="FILE", help="ARM template, az sig JSON, terraform show -json."),
     ],
-    parameters: Annotated[Path | None, typer.Option(help="ARM parameters JSON file.")] = None,
-    sets: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE; repeatable.")] = None,
-    location: Annotated[str | None, typer.Option(help="The resource group's region.")] = None,
+    parameters: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="ARM parameters JSON file.")
+    ] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", metavar="NAME=VALUE", help="An ARM parameter.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option(metavar="REGION", help="The resource group's region.")
+    ] = None,
     output: OutputFile = None,
     force: OverwriteFile = False,
 ) -> None:
     """Start a scenario from ARM (Bicep's too), az sig or Terraform JSON: see docs/import.md.
 
-    Example: acgsim import azuredeploy.json --parameters azuredeploy.parameters.json -o s.yaml
+    Example: acgsim import azuredeploy.json -o imported.yaml
     """
     from acgsim.planner.export import inputs
     from acgsim.sim.loader import dump_yaml
@@ -346,8 +434,12 @@ def import_command(
 
 @app.command()
 def report(
-    source: Annotated[Path, typer.Argument(help="result.json, plan.json or a scenario to run.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and plots.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="result.json, plan.json or a scenario to run.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for report.html and plots.")
+    ],
     svg: Annotated[bool, typer.Option(help="Also write the plots as SVG.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing report.")] = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
@@ -357,7 +449,7 @@ def report(
 
     From a run's result.json, a plan's plan.json, or a scenario (which is run first).
 
-    Example: acgsim report scenarios/zone-outage-lrs.yaml --out reports/zone
+    Example: acgsim report zone-outage-lrs --out reports/zone
     """
     from acgsim import scenarios
     from acgsim.planner import export as exports
@@ -378,17 +470,22 @@ def report(
 @app.command()
 def sweep(
     file: ScenarioArg,
-    vary: Annotated[list[str], typer.Option("--vary", help=VARY)],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for rows, summary and plot.")],
+    vary: Annotated[list[str], typer.Option("--vary", metavar="PATH=VALUES", help=VARY)],
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for rows, summary and plot.")
+    ],
     runs: Annotated[int, _runs(1, "Runs per cell.")] = 5,
     workers: Workers = ALL_CORES,
     scheduler: Annotated[
-        str | None, typer.Option(help="Run on Dask: 'local' (a LocalCluster) or tcp://host:8786.")
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Run on Dask: 'local' or tcp://host:8786."),
     ] = None,
     resume: Annotated[bool, typer.Option(help="Run only what an earlier run left.")] = False,
     force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
-    plot: Annotated[str, typer.Option(help="The figure to plot.")] = "ttr_p95_s",
-    max_runs: Annotated[int, typer.Option(min=1, help="Refuse a sweep of more runs.")] = 10_000,
+    plot: Annotated[str, typer.Option(metavar="FIGURE", help="The figure to plot.")] = "ttr_p95_s",
+    max_runs: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Refuse a sweep of more runs.")
+    ] = 10_000,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
 ) -> None:
@@ -397,7 +494,7 @@ def sweep(
     Rows are written as they arrive (rows.jsonl); Ctrl-C loses nothing and --resume finishes the
     sweep. Every cell uses the same seeds, so results do not depend on workers or engine.
 
-    Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out sw
+    Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out s
     """
     from acgsim import scenarios
     from acgsim.reports.journal import Journal
@@ -425,13 +522,20 @@ def sweep(
 
 @app.command()
 def recommend(
-    vms: Annotated[int, typer.Option(min=0, help="VMs created at the same time.")] = 0,
-    scale_sets: Annotated[int, typer.Option(min=0, help="Scale sets created at once.")] = 0,
-    region: Annotated[str | None, typer.Option(help="Azure region (for the storage type).")] = None,
+    vms: Annotated[int, typer.Option(min=0, metavar="N", help="VMs created at the same time.")] = 0,
+    scale_sets: Annotated[
+        int, typer.Option(min=0, metavar="N", help="Scale sets created at once.")
+    ] = 0,
+    region: Annotated[
+        str | None, typer.Option(metavar="REGION", help="Azure region (for the storage type).")
+    ] = None,
     production: Annotated[bool, typer.Option(help="A production image (>= 3 replicas).")] = False,
-    guidance: Annotated[str, typer.Option(help="seed (20 per replica) or current (50).")] = "seed",
+    guidance: Annotated[
+        Literal["seed", "current"], typer.Option(help="seed: 20 VMs per replica; current: 50.")
+    ] = "seed",
     zone_resilience: Annotated[bool, typer.Option(help="Replicas survive a zone loss.")] = False,
     premium: Premium = False,
+    fmt: Format = "table",
     as_json: AsJson = False,
 ) -> None:
     """Replicas and storage for a burst, from Azure's guidance alone (no scenario needed).
@@ -449,30 +553,66 @@ def recommend(
         zone_resilience=zone_resilience,
         premium=premium,
     )
-    console.print_recommendation(answer, as_json)
+    console.print_recommendation(answer, _fmt(fmt, as_json))
+
+
+@app.command()
+def explain(
+    file: ScenarioArg,
+    vm: Annotated[
+        str, typer.Option(metavar="N", help="Request N (1: the first), slowest, median or failed.")
+    ] = "slowest",
+    seed: Seed = None,
+    sets: Sets = None,
+    faults: Faults = None,
+    max_requests: MaxRequests = footprint.MAX_REQUESTS,
+    max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+) -> None:
+    """Tell one VM's story step by step: its PUT, 429s, queue for a replica, disk, boot.
+
+    From a traced run of the scenario (the same run acgsim run shows for that seed).
+
+    Example: acgsim explain seed-120-vms-1-replica --vm 100
+    """
+    from acgsim.reports import narrate
+    from acgsim.sim.engine import simulate
+
+    scenario = _load(file, max_requests, max_memory, 1, True, (sets, faults))
+    result = simulate(scenario, seed, trace=True)
+    _fail_if_broken([result], file)
+    records = result.records or []
+    n = narrate.pick(records, vm.strip().lower())
+    if not 1 <= n <= len(records):
+        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
+    summaries = {s.region: s for s in result.regions}
+    capacity = summaries[records[n - 1]["region"]].replica_capacity
+    console.say(f"{result.scenario}, seed {result.seed}: request {n} of {len(records)}")
+    console.show_table(
+        "", ["time", "what happens"], narrate.story(records, n, capacity), ["what happens"]
+    )
 
 
 library = typer.Typer(
-    help="The bundled scenario library: list, show, copy.\n\nExample: acgsim scenarios list",
+    help="The bundled lessons: list, show, copy, check.\n\nExample: acgsim scenarios list",
     no_args_is_help=True,
 )
 app.add_typer(library, name="scenarios")
 
 
 @library.command("list")
-def library_list(as_json: AsJson = False) -> None:
-    """Every bundled scenario with the first sentence of what it teaches.
+def library_list(fmt: Format = "table", as_json: AsJson = False) -> None:
+    """Every bundled scenario with the point it makes.
 
     Example: acgsim scenarios list
     """
     from acgsim import scenarios
 
-    console.print_lessons(scenarios.lessons(), as_json)
+    console.print_lessons(scenarios.lessons(), _fmt(fmt, as_json))
 
 
 @library.command("show")
 def library_show(
-    name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name from scenarios list.")],
 ) -> None:
     """Print a bundled scenario, comments and all.
 
@@ -483,10 +623,44 @@ def library_show(
     sys.stdout.write(scenarios.path(name).read_text(encoding="utf-8"))
 
 
+@library.command("check")
+def library_check(
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="NAMES", help="Lessons (default: all).")
+    ] = None,
+) -> None:
+    """Each lesson's exercises with their answers, verified by running them (exit 1 if not).
+
+    Example: acgsim scenarios check zone-outage-lrs
+    """
+    from acgsim import api
+    from acgsim.scenarios import exercises as lessons
+    from acgsim.sim import whatif
+
+    for name in names or []:
+        api.library.path(name)  # an unknown name: exit 2 naming the known ones
+    cache: dict = {}
+
+    def run(lesson: str, changes):
+        key = (lesson, repr(changes))
+        if key not in cache:
+            scenario = whatif.apply(api.load(lesson), *(changes or (None, None)))
+            cache[key] = api.simulate(scenario)
+        return cache[key]
+
+    chosen = [ex for ex in lessons.exercises() if not names or ex.lesson in names]
+    checked = [(ex, lessons.verify(ex, partial(run, ex.lesson))) for ex in chosen]
+    console.print_exercises(checked)
+    if any(wrong for _, wrong in checked):
+        raise typer.Exit(1)
+
+
 @library.command("copy")
 def library_copy(
-    name: Annotated[str, typer.Argument(help="A name from `scenarios list`.")],
-    dest: Annotated[str, typer.Argument(help="File, or folder (ending in /) to copy it into.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name from scenarios list.")],
+    dest: Annotated[
+        str, typer.Argument(metavar="DEST", help="File, or folder (ending in /) to copy it into.")
+    ],
     force: OverwriteFile = False,
 ) -> None:
     """Copy a bundled scenario to change it.
@@ -503,11 +677,18 @@ def library_copy(
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="Scenario A (the baseline): a file or a name.")],
-    b: Annotated[Path, typer.Argument(help="Scenario B (the variant): a file or a name.")],
+    a: Annotated[Path, typer.Argument(metavar="A", help="The baseline: a file or a name.")],
+    b: Annotated[
+        Path | None, typer.Argument(metavar="B", help="The variant (default: A with --set).")
+    ] = None,
+    sets: Sets = None,
+    faults: Faults = None,
     runs: Annotated[int, _runs(2, "Runs of each, on shared seeds.")] = 10,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: A's).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, metavar="N", help="Seed (default: A's).")
+    ] = None,
     regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
+    fmt: Format = "table",
     as_json: AsJson = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
@@ -515,35 +696,49 @@ def compare(
     """Run two scenarios on common random numbers and compare their key figures.
 
     Run i of A and of B use the same child seed, so each difference B - A is paired; its 95%
-    confidence interval says whether the difference is significant.
+    confidence interval says whether the difference is significant. --set and --fault change
+    B, or without B a copy of A; the replicas' cost a month is compared too.
 
     Example: acgsim compare zone-outage-lrs zone-outage-zrs
-    """
-    from acgsim.reports import tables
-    from acgsim.sim.engine import simulate_many
-    from acgsim.sim.stats import paired
 
-    first, second = _load(a), _load(b)
+    Example: acgsim compare quickstart --set storage=Standard_LRS
+    """
+    from acgsim.reports import compare as shown
+    from acgsim.sim.engine import simulate_many
+
+    if b is None and not sets and not faults:
+        raise InputError("compare: give B, or --set/--fault to compare A with its variant")
+    first, second = _load(a), _load(b or a, changes=(sets, faults))
     footprint.check([first, second], runs, footprint.Ceiling(max_requests, max_memory))
     seed = first.seed if seed is None else seed
     ra, rb = simulate_many(first, runs, seed), simulate_many(second, runs, seed)
     _fail_if_broken(ra, a)
-    _fail_if_broken(rb, b)
-    tables.print_comparison(paired(ra, rb), first.name, second.name, runs, seed, regions, as_json)
+    _fail_if_broken(rb, b or a)
+    names = shown.names(first, second, b is None, sets, faults)
+    shown.show(first, second, ra, rb, names, seed, regions, _fmt(fmt, as_json))
 
 
 @app.command()
 def init(
-    file: Annotated[Path, typer.Argument(help="The scenario file to write.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The scenario file to write.")],
     region: Annotated[
         list[str] | None,
         typer.Option(
-            "--region", "--regions", "-r", help="Regions (repeat, or a,b); first: gallery's."
+            "--region",
+            "--regions",
+            "-r",
+            metavar="REGION",
+            help="Regions (repeat, or a,b); first: gallery's.",
         ),
     ] = None,
-    vms: Annotated[int, typer.Option(min=0, max=100_000, help="VMs at once in each region.")] = 40,
+    vms: Annotated[
+        int, typer.Option(min=0, max=100_000, metavar="N", help="VMs at once in each region.")
+    ] = 40,
     scale_sets: Annotated[
-        int, typer.Option(min=0, max=1000, help="Scale sets of 100 created at once in each region.")
+        int,
+        typer.Option(
+            min=0, max=1000, metavar="N", help="Scale sets of 100 at once in each region."
+        ),
     ] = 0,
     force: OverwriteFile = False,
 ) -> None:
@@ -559,24 +754,25 @@ def init(
 
 
 @app.command()
-def limits(as_json: AsJson = False) -> None:
+def limits(fmt: Format = "table", as_json: AsJson = False) -> None:
     """Azure Compute Gallery limits acgsim enforces, with their sources.
 
-    Example: acgsim limits --json
+    Example: acgsim limits --format csv
     """
-    console.print_limits(as_json)
+    console.print_limits(_fmt(fmt, as_json))
 
 
 @app.command()
 def regions(
     zones: Annotated[bool, typer.Option("--zones", help="Only regions with zones.")] = False,
+    fmt: Format = "table",
     as_json: AsJson = False,
 ) -> None:
     """Azure regions acgsim knows: availability zones, pair, access restriction [REG].
 
     Example: acgsim regions --zones
     """
-    console.print_regions(zones, as_json)
+    console.print_regions(zones, _fmt(fmt, as_json))
 
 
 @app.command()
@@ -592,14 +788,17 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
 
 @app.command(name="assumptions")
 def show_assumptions(
-    file: Annotated[Path | None, typer.Argument(help="A scenario whose `model:` to apply.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(metavar="SCENARIO", help="A scenario whose model: to apply.")
+    ] = None,
+    fmt: Format = "table",
     as_json: AsJson = False,
 ) -> None:
     """Model parameters that are assumptions (not Azure facts): value in force and rationale.
 
-    Example: acgsim assumptions scenarios/quickstart.yaml
+    Example: acgsim assumptions quickstart
     """
-    console.print_assumptions(None if file is None else _load(file), as_json)
+    console.print_assumptions(None if file is None else _load(file), _fmt(fmt, as_json))
 
 
 @app.command()
@@ -625,7 +824,7 @@ def calibrate(
     their values. The fit is checked against the data (quantiles, KS test) with a warning when
     the model cannot reproduce it. See the README ("Calibrate to your own Azure").
 
-    Example: acgsim calibrate activity-log.json --scenario quickstart -o calibrated.yaml
+    Example: acgsim calibrate activity-log.json -s quickstart -o calibrated.yaml
     """
     from acgsim.calibrate import estimate, inputs, write
     from acgsim.reports import calibration
@@ -646,6 +845,7 @@ def calibrate(
         _print_or_write(write.calibrated_yaml(scenario, cal, observations), output, force)
 
 
+@app.command()
 def serve(
     file: Annotated[
         Path | None, typer.Argument(help="Scenario: tenants, galleries, model.")
@@ -663,7 +863,7 @@ def serve(
 ) -> None:
     """A local HTTPS endpoint speaking Azure's REST API for Compute Gallery, timed by the model.
 
-    Example: acgsim serve --speed 120 --port 8443 (then point the Azure SDK or az at it)
+    Example: acgsim serve class-serve --speed 120 --port 8443
     """
     try:
         from acgsim.sim.serve import server

@@ -125,3 +125,14 @@ def monthly_storage(replicas: int, size_gb: float, storage: str, table: PriceTab
 def egress(size_gb: float, source_region: str, region: str, table: PriceTable) -> float:
     """One-time cost of the first copy into `region` (nothing in the source region)."""
     return 0.0 if region == source_region else size_gb * table.egress_per_gb
+
+
+def scenario_monthly(scenario, table: PriceTable) -> float:
+    """What the scenario's own replicas cost a month: every version in every target region."""
+    return sum(
+        monthly_storage(v.replicas_in(t), v.size_gb, v.storage_in(t), table)
+        for g in scenario.galleries
+        for d in g.images
+        for v in d.versions
+        for t in v.regions
+    )

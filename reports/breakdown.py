@@ -9,7 +9,7 @@ from __future__ import annotations
 from acgsim.planner.plan import Plan, WavePlan
 from acgsim.sim.results import RunResult, WaveSummary
 from acgsim.sim.stats import Estimate
-from acgsim.sim.units import human_duration
+from acgsim.sim.units import readable
 
 WAVE_COLUMNS = ["wave", "region", "size", "p50", "p95", "failed", "tail"]
 RUN_WAVES_TITLE = "Waves (tail: the wave's share of its region's slowest 5%, which set the p95):"
@@ -32,7 +32,7 @@ PART_NAMES = {
 
 
 def _t(x: float | None) -> str:
-    return "-" if x is None else human_duration(x)
+    return readable(x, "s")
 
 
 def _pm(mean: float | None, half: float | None) -> str:
@@ -61,7 +61,7 @@ def run_wave_rows(result: RunResult) -> list[list[str]]:
             size(w.scale_sets, w.instances, w.requests),
             _t(w.ttr_p50_s),
             _t(w.ttr_p95_s),
-            f"{100 * w.failure_rate:.1f}%",
+            readable(w.failure_rate, "%"),
             f"{100 * w.tail_requests / tails[w.region]:.0f}%" if tails[w.region] else "-",
         ]
         for w in result.waves
@@ -122,7 +122,7 @@ def estimate_rows(waves: list[WavePlan]) -> list[list[str]]:
 def _rate(e: Estimate) -> str:
     if e.mean is None:
         return "-"
-    return f"{100 * e.mean:.1f}%" + ("" if not e.half_width else f"±{100 * e.half_width:.1f}%")
+    return readable(e.mean, "%") + ("" if not e.half_width else f"±{readable(e.half_width, '%')}")
 
 
 def parts_line(parts: dict[str, float]) -> str:

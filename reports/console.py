@@ -9,14 +9,16 @@ planner/ prints). It imports no model (numpy, SimPy, the planner), so `acgsim va
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import track as rich_track
-from rich.table import Table
+from rich.text import Text
 
+from acgsim.reports import layout
 from acgsim.sim import catalog
 
 if TYPE_CHECKING:
@@ -26,6 +28,14 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+QUIET = False  # --quiet: no notes, warnings or progress on stderr (errors still are)
+VERBOSE = False  # --verbose: also what a run assumed
+
+
+def set_verbosity(quiet: bool, verbose: bool) -> None:
+    global QUIET, VERBOSE
+    QUIET, VERBOSE = quiet, verbose and not quiet
+    err.quiet = quiet
 
 
 def scenario_summary(s: Scenario) -> str:
@@ -67,47 +77,66 @@ def validation_entry(path, scenario: Scenario | None, problems: list) -> dict:
     return entry
 
 
-def print_validation(paths: list, resolve, as_json: bool) -> bool:
+def print_validation(paths: list, resolve, fmt: str | bool) -> bool:
     """Validate each file (or bundled name) and show every problem; False if any has an error."""
     from acgsim.sim.errors import ScenarioError
     from acgsim.sim.loader import load_scenario
 
-    report, ok = [], True
+    fmt, report, ok = fmt_of(fmt), [], True
     for path in paths:
         try:
             scenario, problems = load_scenario(resolve(path))
         except ScenarioError as exc:
             scenario, problems, ok = None, exc.problems, False
         report.append(validation_entry(path, scenario, problems))
-        if not as_json:
-            if scenario is not None:
+        if fmt == "table":
+            if scenario is not None:  # FILE: lines stay whole, as editors and CI read them
                 out.print(f"{path}: ok ({report[-1]['summary']})", markup=False)
             for p in problems:
                 err.print(str(p), markup=False)
-    if as_json:
-        print(json.dumps(report, indent=2))
+    if fmt != "table":
+        records = [
+            {"file": e["file"], "ok": e["ok"], **({"path": "", "message": ""} | p)}
+            for e in report
+            for p in (e["problems"] or [{}])
+        ]
+        emit(fmt, report, "", [], [], records=records)
     return ok
 
 
-def print_recommendation(answer: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(answer, indent=2))
+def print_recommendation(answer: dict, fmt: str | bool) -> None:
+    fmt = fmt_of(fmt)
+    if fmt != "table":
+        emit(fmt, answer, "", [], [], records=[answer])
         return
     count = answer["replicas"]
-    out.print(f"{count} replica{'s' if count != 1 else ''}, {answer['storage']}", markup=False)
+    say(f"{count} replica{'s' if count != 1 else ''}, {answer['storage']}")
     for r in answer["reasons"]:
-        out.print(f"  - {r}", markup=False)
+        say(f"- {r}", indent="  ")
     for w in answer["warnings"]:
-        err.print(f"warning: {w}", markup=False)
+        note(f"warning: {w}")
 
 
-def print_lessons(rows: list[dict], as_json: bool) -> None:
-    title = f"{len(rows)} bundled scenarios (acgsim scenarios show NAME)"
-    table = [[r["name"], r["lesson"]] for r in rows]
-    emit(as_json, rows, title, ["name", "what it is about"], table)
+def print_lessons(rows: list[dict], fmt: str | bool) -> None:
+    title = (
+        f"{len(rows)} bundled lessons (acgsim scenarios show NAME; exercises with answers: "
+        "acgsim scenarios check NAME)"
+    )
+    table = [[r["name"], r["lesson"], str(r["exercises"])] for r in rows]
+    emit(fmt, rows, title, ["name", "the point", "exercises"], table, wrap=["the point"])
 
 
-def print_assumptions(scenario: Scenario | None, as_json: bool) -> None:
+def print_exercises(checked: list) -> None:
+    """Each exercise: its question, the command that shows it, its answer, and whether the run
+    bore the answer out."""
+    for ex, wrong in checked:
+        say(f"{ex.lesson}: {ex.question}")
+        say(f"try: {ex.command}", indent="  ", hang="    ")
+        say(f"answer: {ex.answer}", indent="  ", hang="    ")
+        say("verified by running it" if not wrong else "NOT borne out: " + "; ".join(wrong), "  ")
+
+
+def print_assumptions(scenario: Scenario | None, fmt: str | bool) -> None:
     """The model assumptions in force: the defaults, or a scenario's with its overrides."""
     from acgsim.sim.params import ModelParams, assumptions
 
@@ -115,27 +144,73 @@ def print_assumptions(scenario: Scenario | None, as_json: bool) -> None:
         rows = assumptions(ModelParams(), catalog.DEFAULT_GUIDANCE)
     else:
         rows = assumptions(scenario.model, scenario.guidance)
+    from acgsim.reports.sources import public
+
     title = "Model assumptions (override under `model:` in a scenario)"
-    table = [[r["parameter"], r["value"], r["rationale"]] for r in rows]
-    emit(as_json, rows, title, ["parameter", "value", "rationale"], table)
+    if fmt_of(fmt) != "table":  # json, csv, tsv: one list, full names
+        emit(fmt, rows, title, ["parameter", "value", "rationale"], [], wrap=WRAP)
+        return
+    model = [r for r in rows if not r["parameter"].startswith("clients.")]
+    clients = [r for r in rows if r["parameter"].startswith("clients.")]
+    table = [[r["parameter"], r["value"], public(r["rationale"])] for r in model]
+    emit(fmt, model, title, ["parameter", "value", "rationale"], table, wrap=WRAP)
+    if clients:  # their full names are long: shown without the common `clients.`
+        table = [
+            [r["parameter"].removeprefix("clients."), r["value"], public(r["rationale"])]
+            for r in clients
+        ]
+        say("")
+        show_table(
+            "Client profiles (override under `model: clients:`, or define your own under "
+            "`clients:`):",
+            ["clients.", "value", "rationale"],
+            table,
+            WRAP,
+        )
 
 
-def print_limits(as_json: bool) -> None:
+def print_assumptions_used(rows: list[dict], fmt: str) -> None:
+    """With --verbose, after a run's tables: the assumptions it ran with."""
+    if VERBOSE and fmt == "table" and rows:
+        from acgsim.reports.sources import public
+
+        table = [[r["parameter"], r["value"], public(r["rationale"])] for r in rows]
+        show_table("Assumptions this run used:", ["parameter", "value", "rationale"], table, WRAP)
+
+
+WRAP = ["value", "rationale"]
+
+
+def print_limits(fmt: str | bool) -> None:
+    from acgsim.sim.units import readable
+
     rows = [lim.__dict__ for lim in catalog.LIMITS.values()]
-    table = [[r["what"], f"{r['value']:,}", r["scope"], r["source"], r["note"]] for r in rows]
+    table = [[r["what"], readable(r["value"]), r["scope"], r["source"], r["note"]] for r in rows]
     emit(
-        as_json,
+        fmt,
         rows,
         "Azure Compute Gallery limits",
         ["limit", "value", "per", "source", "note"],
         table,
+        wrap=["limit", "per", "note"],
     )
-    if not as_json:
-        sources = "; ".join(f"{k} = {v}" for k, v in catalog.SOURCES.items())
-        out.print(f"Sources: {sources}", markup=False)
+    if fmt_of(fmt) == "table":
+        cited = {k for r in rows for k in r["source"].replace(",", ";").split(";")}
+        bibliography(sorted(k.strip() for k in cited if k.strip()))
 
 
-def print_regions(zones: bool, as_json: bool) -> None:
+def bibliography(keys: Sequence[str]) -> None:
+    """The sources a table cites: each id with its title, one wrapped line each."""
+    from acgsim.reports import sources
+
+    known = [k for k in keys if k in catalog.SOURCES]
+    if known:
+        out.print("Sources:", markup=False)
+    for k, title, _ in sources.entries(known):  # addresses: in the reports, as links
+        say(f"[{k}] {title}", indent="  ", hang="    ")
+
+
+def print_regions(zones: bool, fmt: str | bool) -> None:
     chosen = [r for r in catalog.REGIONS.values() if r.has_zones or not zones]
     data = [
         {"name": r.name, "zones": list(r.zones), "pair": r.pair, "restricted": r.restricted}
@@ -151,22 +226,56 @@ def print_regions(zones: bool, as_json: bool) -> None:
         for r in chosen
     ]
     title = f"{len(chosen)} Azure regions (source: {catalog.SOURCES['REG']})"
-    emit(as_json, data, title, ["region", "zones", "pair", "access"], table)
+    emit(fmt, data, title, ["region", "zones", "pair", "access"], table, wrap=["pair"])
+
+
+def fmt_of(fmt: str | bool) -> str:
+    """--format's value; True and False are the older --json flag's."""
+    return "json" if fmt is True else "table" if fmt is False else fmt
 
 
 def emit(
-    as_json: bool, data: object, title: str, columns: list[str], rows: list[list[str]]
+    fmt: str | bool,
+    data: object,
+    title: str,
+    columns: list[str],
+    rows: list[list[str]],
+    wrap: Sequence[str] = (),
+    records: list[dict] | None = None,
 ) -> None:
-    """Print `data` as JSON, or `rows` as a table."""
-    if as_json:
+    """`data` as JSON, `records` (default: `data`) as CSV or TSV, or `rows` as a table."""
+    fmt = fmt_of(fmt)
+    if fmt == "json":
         print(json.dumps(data, indent=2))
-        return
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for i, c in enumerate(columns):
-        table.add_column(c, overflow="fold", no_wrap=i == 0)
-    for r in rows:
-        table.add_row(*r)
-    out.print(table)
+    elif fmt in ("csv", "tsv"):
+        chosen = records if records is not None else data
+        if not isinstance(chosen, list):
+            chosen = [dict(zip(columns, r, strict=False)) for r in rows]
+        sys.stdout.write(layout.delimited([layout.flat(r) for r in chosen], fmt))
+    else:
+        show_table(title, columns, rows, wrap)
+
+
+def show_table(title: str, columns: Sequence[str], rows: list[list[str]], wrap=()) -> None:
+    """A title (wrapped) over a table that fits the width: bold header on a terminal."""
+    if title:
+        say(title)
+    head, body = layout.table(columns, rows, wrap)
+    for line in head:
+        out.print(Text(line, style="bold"))
+    for line in body:
+        out.print(line, markup=False)
+
+
+def say(text: str, indent: str = "", hang: str = "  ", to=None) -> None:
+    """A paragraph wrapped between words within the width (never inside a word or number)."""
+    for line in layout.paragraph(text, indent, hang):
+        (to or out).print(line, markup=False)
+
+
+def note(text: str) -> None:
+    """A warning or remark on stderr, wrapped like every paragraph."""
+    say(text, to=err)
 
 
 def region_pair(r: catalog.Region) -> str:
@@ -177,7 +286,7 @@ def region_pair(r: catalog.Region) -> str:
 
 def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
     """A progress bar with ETA on a terminal (stderr); the plain items elsewhere."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         return items
     return rich_track(items, description=what, console=err, total=total)
 
@@ -186,7 +295,7 @@ def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
 def ticker(horizon_s: float) -> Iterator:
     """A run's progress bar (simulated time, requests finished) on a terminal, shown from the
     first tick, so a short run shows none; yields the engine's tick callback (None elsewhere)."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         yield None
         return
     from rich.progress import Progress
@@ -207,7 +316,7 @@ def ticker(horizon_s: float) -> Iterator:
 @contextmanager
 def status(what: str) -> Iterator:
     """A spinner with the latest message on a terminal; yields the callback (None elsewhere)."""
-    if not err.is_terminal:
+    if QUIET or not err.is_terminal:
         yield None
         return
     with err.status(what) as spinner:

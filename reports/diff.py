@@ -12,7 +12,7 @@ import sys
 from acgsim.planner.diff import Diff, RegionChange
 from acgsim.planner.plan import Plan
 from acgsim.reports import tables
-from acgsim.reports.console import err, out
+from acgsim.reports.console import emit, err, fmt_of, out
 
 NEW_VERSION = "needs a new version: storageAccountType cannot be updated [SPEC]"
 
@@ -127,10 +127,23 @@ def json_text(plan: Plan, d: Diff) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def show_plan(plan: Plan, changes: Diff | None, as_json: bool) -> None:
-    """The plan and, given one, its diff against what is deployed: tables, or one JSON document."""
-    if as_json:
+def plan_records(plan: Plan) -> list[dict]:
+    """CSV rows of a plan: one per version and region, figures raw."""
+    return [
+        {"scenario": plan.scenario, **r.model_dump(mode="json", exclude={"candidates"})}
+        for r in plan.regions
+    ]
+
+
+def show_plan(plan: Plan, changes: Diff | None, fmt: str | bool) -> None:
+    """The plan and, given one, its diff against what is deployed: tables, one JSON document,
+    or the plan's rows as CSV or TSV."""
+    fmt = fmt_of(fmt)
+    if fmt == "json":
         sys.stdout.write(plan.to_json() if changes is None else json_text(plan, changes))
+        return
+    if fmt in ("csv", "tsv"):
+        emit(fmt, None, "", [], [], records=plan_records(plan))
         return
     tables.print_plan(plan)
     if changes is not None:

@@ -1,6 +1,7 @@
-"""Self-contained reports: one HTML file (images embedded, no script, no network) and a Markdown
-summary beside it, for a run or a plan. A plan's report shows the exported files its caller
-rendered (file name -> text); reports never run an exporter themselves.
+"""Self-contained reports: one HTML file (images embedded, no network: its Content Security Policy
+allows none; a run's page has one inline script, its timeline) and a Markdown summary beside it,
+for a run or a plan, each with a bibliography of the sources it cites. A plan's report shows the
+exported files its caller rendered (file name -> text); reports never run an exporter themselves.
 
 Everything a report shows may come from a file someone else wrote, so text is escaped for its
 medium: html.escape in the page; in the Markdown, the characters that start raw HTML, entities,
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from acgsim.planner.plan import Plan
-from acgsim.reports import breakdown, plan_rows, plots
+from acgsim.reports import breakdown, plan_rows, plots, sources, tables, timeline
 from acgsim.reports.files import write_atomic
 from acgsim.reports.tables import PLAN_COLUMNS, duration, plan_rows_of, plan_title
 from acgsim.sim.errors import InputError
@@ -68,15 +69,40 @@ def _md_table(columns: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+
+
+def _bibliography(text: str) -> tuple[str, str]:
+    """The sources `text` cites, as a page section's HTML and as Markdown lines."""
+    found = sources.entries(sources.cited(text))
+    if not found:
+        return "", ""
+    items = "".join(
+        f"<li>[{html.escape(k)}] {html.escape(title)}"
+        + (f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else "")
+        + "</li>"
+        for k, title, url in found
+    )
+    md = "".join(  # addresses as plain text: Markdown viewers link them; nothing is markup
+        f"- {_md(f'[{k}] {title}')}" + (f": {url}" if url else "") + "\n" for k, title, url in found
+    )
+    return f"<ul>{items}</ul>", "\nSources:\n\n" + md
+
+
 def _page(title: str, sections: list[tuple[str, str]]) -> str:
+    cites, _ = _bibliography(" ".join(html.unescape(v) for _, v in sections))
+    sections = [(k, sources.public(v)) for k, v in sections]
+    if cites:
+        sections.append(("sources", cites))
     body = "".join(
         f'<section id="{html.escape(k)}"><h2>{html.escape(k.replace("-", " ").title())}'
         f"</h2>{v}</section>"
         for k, v in sections
     )
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
-        f"{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>'
+        f"{html.escape(title)}</title><style>{STYLE}{timeline.STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )
 
@@ -177,21 +203,20 @@ def run_report(
     waves_page, waves_md = _where_time_goes(
         breakdown.RUN_WAVES_TITLE, breakdown.run_wave_rows(result), breakdown.run_causes(result)
     )
-    failures = "".join(
-        f"<li>{html.escape(code)}: {n:,}</li>"
-        for code, n in (result.overall.failed_by_code if result.overall else {}).items()
-    )
+    errors = tables.runtime_errors(result)
+    failures = "".join(f"<li>{html.escape(line)}</li>" for line in errors)
     summary = (
         f"<p>Scenario <b>{html.escape(result.scenario)}</b> (SHA-256 "
         f"<code>{html.escape(result.scenario_sha256[:12])}</code>), seed {result.seed}, simulated "
         f"{_t(result.simulated_end_s)}, acgsim {html.escape(result.acgsim_version)}.</p>"
-        + (f"<p>Failures by code:</p><ul>{failures}</ul>" if failures else "")
+        + (f"<p>Failures:</p><ul>{failures}</ul>" if failures else "")
     )
     page = _page(
         f"acgsim run: {result.scenario}",
         [
             ("scenario", summary),
             ("key-figures", _table(columns, rows) + waves_page),
+            ("timeline", timeline.section(result)),
             ("plots", images),
             ("plan", '<p class="note">A run has no plan: see <code>acgsim plan</code>.</p>'),
             ("assumptions", _assumptions(result.assumptions)),
@@ -207,9 +232,18 @@ def run_report(
         f"{_t(result.simulated_end_s)}.\n\n"
         + _md_table(columns, rows)
         + waves_md
+        + "".join(f"\n- {_md_item(line)}" for line in errors)
+        + ("\n" if errors else "")
         + "\nPlots: "
         + ", ".join(p.name for p in written)
-        + "\n"
+        + "\n\nAssumptions this run used:\n\n"
+        + _md_table(
+            ["parameter", "value", "rationale"],
+            [
+                [r["parameter"], r["value"], sources.public(r["rationale"])]
+                for r in result.assumptions
+            ],
+        )
     )
     return _write(out, page, md) + written
 
@@ -306,6 +340,8 @@ def _save_figures(figures: dict, out: Path, svg: bool) -> tuple[dict[str, Path],
 
 
 def _write(out: Path, page: str, md: str) -> list[Path]:
+    """The page and the Markdown, which gets the page's bibliography."""
+    md = sources.public(md) + _bibliography(html.unescape(re.sub(r"<[^>]+>", " ", page)))[1]
     write_atomic(out / "report.html", page, force=True)
     write_atomic(out / "report.md", md, force=True)
     return [out / "report.html", out / "report.md"]

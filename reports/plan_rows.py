@@ -8,7 +8,7 @@ or else the rule's.
 from __future__ import annotations
 
 from acgsim.planner.plan import RegionPlan
-from acgsim.sim.units import human_duration
+from acgsim.sim.units import readable
 
 PARTS = {
     "throttled": "throttling (429)",
@@ -29,16 +29,24 @@ def replicas(r: RegionPlan) -> str:
     return f"{r.scenario_replicas} -> {r.replicas}"
 
 
-def p95(r: RegionPlan) -> str:
-    """'1m37s±2.0s <=10m00s', '12m57s±13s >10m00s', or '-' where nothing ran."""
+def p95(r: RegionPlan, shared_goal: bool = False) -> str:
+    """'1m37s±2.0s <=10m00s', '12m57s±13s >10m00s', or '-' where nothing ran; with a goal
+    every region shares (the title names it), '1m37s±2.0s' or '12m57s±13s >'."""
     e = r.p95_s
     if e is None or e.mean is None:
         return "-"
-    text = human_duration(e.mean) + (f"±{human_duration(e.half_width)}" if e.half_width else "")
+    text = readable(e.mean, "s") + (f"±{readable(e.half_width, 's')}" if e.half_width else "")
     if r.objective_p95_s is None:
         return text
-    sign = "<=" if e.upper is not None and e.upper <= r.objective_p95_s else ">"
-    return f"{text} {sign}{human_duration(r.objective_p95_s)}"
+    met = e.upper is not None and e.upper <= r.objective_p95_s
+    if shared_goal:
+        return text if met else f"{text} >"
+    return f"{text} {'<=' if met else '>'}{readable(r.objective_p95_s, 's')}"
+
+
+def money(x: float) -> str:
+    """An amount of money: always two decimals, thousands separated (1,234.50)."""
+    return f"{x:,.2f}"
 
 
 def storage(name: str) -> str:
@@ -48,7 +56,7 @@ def storage(name: str) -> str:
 
 def failed(r: RegionPlan) -> str:
     e = r.failure_rate
-    return "-" if e is None or e.mean is None else f"{100 * e.mean:.1f}%"
+    return "-" if e is None or e.mean is None else readable(e.mean, "%")
 
 
 def reason(r: RegionPlan) -> str:
@@ -73,9 +81,9 @@ def zone_outage(a) -> str:
         return "yes"
     fail = a.zone_outage_failure_rate
     if fail is not None and fail.mean:
-        return f"no: {100 * fail.mean:.1f}% fail"
+        return f"no: {readable(fail.mean, '%')} fail"
     p95 = a.zone_outage_p95_s
-    return "no" if p95 is None or p95.mean is None else f"no: p95 {human_duration(p95.mean)}"
+    return "no" if p95 is None or p95.mean is None else f"no: p95 {readable(p95.mean, 's')}"
 
 
 def alternative_rows(p) -> list[list[str]]:
@@ -85,9 +93,9 @@ def alternative_rows(p) -> list[list[str]]:
         if a.p95_s is None:
             continue
         e = a.p95_s
-        shown = "-" if e.mean is None else human_duration(e.mean)
+        shown = "-" if e.mean is None else readable(e.mean, "s")
         if e.half_width:
-            shown += f"±{human_duration(e.half_width)}"
+            shown += f"±{readable(e.half_width, 's')}"
         storage_cell = storage(a.storage) + ("" if a.not_allowed is None else "*")
         rows.append(
             [
@@ -96,9 +104,9 @@ def alternative_rows(p) -> list[list[str]]:
                 storage_cell,
                 str(a.replicas),
                 shown,
-                "-" if a.failure_rate is None else f"{100 * (a.failure_rate.mean or 0):.1f}%",
+                "-" if a.failure_rate is None else readable(a.failure_rate.mean or 0, "%"),
                 zone_outage(a),
-                f"{a.monthly_cost_usd:,.2f}",
+                money(a.monthly_cost_usd),
             ]
         )
     return rows
@@ -106,12 +114,12 @@ def alternative_rows(p) -> list[list[str]]:
 
 def alternative_totals(p) -> list[str]:
     """One line per storage type: replicas, cost, objectives, budget, zone outages lost."""
-    money = p.prices.currency
+    currency = p.prices.currency
     lines = []
     for t in p.alternative_totals:
         lost = ", ".join(t.zone_outage_lost_in) or "none"
         lines.append(
-            f"{t.storage}: {t.replicas} replicas, {t.monthly_cost_usd:,.2f} {money} a month, "
+            f"{t.storage}: {t.replicas} replicas, {money(t.monthly_cost_usd)} {currency} a month, "
             f"objectives {'met' if t.meets_objectives else 'missed'}, "
             f"{'within' if t.within_budget else 'over'} budget; a zone outage breaks: {lost}"
         )

@@ -64,6 +64,36 @@ def _empty(ax, text: str) -> None:
     ax.set_yticks([])
 
 
+def plural(n: int, word: str) -> str:
+    """'1 replica', '3 replicas'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def activity(result: RunResult) -> tuple[float, float] | None:
+    """The minutes the run was busy (requests in flight or queued, a fault, replication), padded
+    by a twentieth on each side; None if it was busy most of the horizon (nothing to zoom)."""
+    series, spans = result.timeseries, []
+    if series and series.t:
+        for rows in series.regions.values():
+            busy = [
+                t
+                for t, a, q in zip(series.t, rows["in_flight"], rows["queue"], strict=True)
+                if a or q
+            ]
+            spans += busy[:1] + busy[-1:]
+    for f in result.faults:
+        if f.get("at") is not None and f.get("duration") is not None:
+            spans += [f["at"], f["at"] + f["duration"]]
+    if not spans:
+        return None
+    lo, hi = min(spans), max(spans)
+    end = result.simulated_end_s or result.horizon_s
+    if hi - lo > 0.8 * end:
+        return None
+    pad = max(60.0, (hi - lo) / 20)
+    return _minutes(max(0.0, lo - pad)), _minutes(min(end, hi + pad))
+
+
 def _shade_faults(ax, result: RunResult) -> bool:
     """Shade every fault window on a minutes axis; True if there was any."""
     shaded = False
@@ -103,8 +133,8 @@ def ttr_cdf(result: RunResult, objective_s: float | None = None) -> Figure:
             label=f"objective: p95 {human_duration(objective_s)}",
         )
         ax.axhline(0.95, color="#777777", ls=":", lw=1)
+    fig.suptitle(f"{result.scenario}: time from request to running VM")
     ax.set(
-        title=f"{result.scenario}: time from request to running VM",
         xlabel="minutes from request to running",
         ylabel="share of requests running",
         ylim=(0, 1.02),
@@ -143,8 +173,16 @@ def over_time(result: RunResult) -> Figure:
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
         faults = _shade_faults(ax, result) or faults
-    axes[-1].set_xlabel("simulated minutes")
-    axes[0].set_title(f"{result.scenario}: over time" + (" (shaded: faults)" if faults else ""))
+    for ax in (axes[0], axes[2], axes[3]):  # counts: whole numbers
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    window = activity(result)
+    horizon = human_duration(result.simulated_end_s or result.horizon_s)
+    if window is not None:
+        axes[-1].set_xlim(*window)
+        axes[-1].set_xlabel(f"simulated minutes (zoomed to the activity; the run lasted {horizon})")
+    else:
+        axes[-1].set_xlabel("simulated minutes")
+    fig.suptitle(f"{result.scenario}: over time" + (" (shaded: faults)" if faults else ""))
     handles, names = axes[0].get_legend_handles_labels()
     if faults:
         handles.append(Patch(color=FAULT_COLOUR, alpha=0.3))
@@ -175,7 +213,7 @@ def replication_gantt(result: RunResult) -> Figure:
     else:
         ax.set_yticks(
             range(len(log)),
-            [f"{r.region} ({r.version}, {r.replicas} replicas)" for r in reversed(log)],
+            [f"{r.region} ({r.version}, {plural(r.replicas, 'replica')})" for r in reversed(log)],
             fontsize="small",
         )
     faults = _shade_faults(ax, result)
@@ -311,10 +349,9 @@ def plan_cost(plan: Plan) -> Figure:
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     ax.set_xticks(range(len(regions)), regions, rotation=30, ha="right")
     ax.margins(y=0.12)
-    ax.set(
-        title=f"{plan.scenario}: monthly replica storage (prices as of {plan.prices.as_of})",
-        ylabel=f"{plan.prices.currency} per month",
-    )
+    # the figure's title, not the axes': above the legend beside the axes, never under it
+    fig.suptitle(f"{plan.scenario}: monthly replica storage (prices as of {plan.prices.as_of})")
+    ax.set(ylabel=f"{plan.prices.currency} per month")
     ax.grid(axis="y", alpha=0.3)
     used = sorted({r.storage for r in plan.regions})
     fig.legend(
@@ -328,7 +365,8 @@ def plan_cost(plan: Plan) -> Figure:
             ),
             Patch(facecolor="white", edgecolor="#333333", label="verified plan (right bar)"),
         ],
-        loc="outside right upper",
+        loc="outside lower center",
+        ncol=3,
         fontsize="small",
     )
     return fig

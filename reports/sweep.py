@@ -62,8 +62,24 @@ def sweep_plot(summary: list[dict], axes: list, figure: str) -> Figure:
             for y in ys
         ]
         fig, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
-        values = [[float("nan") if v is None else v for v in row] for row in grid]
+        minutes = figure.endswith("_s")  # durations read in minutes, as on the other plots
+        values = [
+            [float("nan") if v is None else v / 60 if minutes else v for v in row] for row in grid
+        ]
         image = ax.imshow(values, cmap="viridis", aspect="auto", origin="lower")
+        for j, row in enumerate(values):
+            for i, v in enumerate(row):
+                if v == v:  # each cell's value written in it (nan: nothing ran)
+                    ax.text(
+                        i,
+                        j,
+                        f"{v:.1f}" if minutes else f"{v:.3g}",
+                        ha="center",
+                        va="center",
+                        color="white",
+                        fontsize="small",
+                    )
+        label = label.replace("(s)", "(minutes)")
         ax.set_xticks(range(len(xs)), [str(x) for x in xs], rotation=30, ha="right")
         ax.set_yticks(range(len(ys)), [str(y) for y in ys])
         rest = f" (mean over {', '.join(paths[2:])})" if len(axes) > 2 else ""

@@ -1,7 +1,7 @@
 """What the command line shows for runs, plans and comparisons: figures formatted once, here.
 
-Tables use rich (through reports.console's consoles); every figure a user reads is formatted in
-this module, nowhere else.
+Tables are laid out by reports.layout (through reports.console); every figure is formatted by
+sim.units.readable, one style for a column, a table and a report.
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 import sys
 
-from rich.table import Table
-
 from acgsim.planner.plan import Plan
 from acgsim.reports import breakdown, plan_rows
-from acgsim.reports.console import emit, err, out
+from acgsim.reports.console import emit, fmt_of, note, out, say, show_table
+from acgsim.reports.sources import public
 from acgsim.sim.errors import RUNTIME
 from acgsim.sim.results import RunResult
 from acgsim.sim.stats import aggregate
-from acgsim.sim.units import human_duration
+from acgsim.sim.units import readable
 
 FIGURE_NAMES = {
     "requests": "requests",
@@ -33,6 +32,9 @@ FIGURE_NAMES = {
 }
 
 
+BUSY = ["busy mean", "busy peak"]
+
+
 def results_json(results: list[RunResult]) -> str:
     """One run's RunResult JSON, or every run with the summary of their key figures."""
     if len(results) == 1:
@@ -43,36 +45,54 @@ def results_json(results: list[RunResult]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def print_results(results: list[RunResult], as_json: bool) -> None:
-    """Every run as JSON, or one run's tables, or the key figures of several."""
-    if as_json:
+def run_records(results: list[RunResult]) -> list[dict]:
+    """CSV rows of runs: one per run and region ('all' too), figures raw (seconds, shares)."""
+    rows = []
+    for i, r in enumerate(results):
+        for s in [*r.regions, *([r.overall] if r.overall else [])]:
+            data = s.model_dump(mode="json", exclude={"ttr_percentiles_s", "bottleneck"})
+            rows.append({"scenario": r.scenario, "run": i, "seed": r.seed, **data})
+    return rows
+
+
+def print_results(results: list[RunResult], fmt: str | bool, scenario=None) -> None:
+    """Every run as JSON or CSV, or one run's tables, or the key figures of several."""
+    fmt = fmt_of(fmt)
+    if fmt == "json":
         sys.stdout.write(results_json(results))
+    elif fmt in ("csv", "tsv"):
+        emit(fmt, None, "", [], [], records=run_records(results))
     elif len(results) == 1:
-        print_run(results[0])
+        print_run(results[0], scenario)
     else:
         print_many(results)
 
 
 def duration(seconds: float | None) -> str:
-    return "-" if seconds is None else human_duration(seconds)
+    return readable(seconds, "s")
 
 
-def print_run(result: RunResult) -> None:
+def peak_busy(s) -> str:
+    """The busiest replica's busiest moment: disk creations at once over what it serves."""
+    if not s.replica_capacity:
+        return "-"
+    return readable(s.peak_replica_busy / s.replica_capacity, "%")
+
+
+def print_run(result: RunResult, scenario=None) -> None:
     summaries = [*result.regions, result.overall]
-    emit(
-        False,
-        None,
+    show_table(
         f"{result.scenario}: seed {result.seed}, simulated "
-        f"{human_duration(result.simulated_end_s or 0)}. Time from request to running VM "
+        f"{duration(result.simulated_end_s or 0)}. Time from request to running VM "
         "(p50-p99 over the requests that ran; p95 all counts a failed one as never running):",
-        ["region", "requests", "ok", "failed", "in flight", "p50", "p95", "p95 all", "p99", "max"],
+        ["region", "VMs", "ok", "failed", "in flight", "p50", "p95", "p95 all", "p99", "max"],
         [
             [
                 s.region,
-                f"{s.requests:,}",
-                f"{s.succeeded:,}",
-                f"{s.failed:,}",
-                f"{s.in_flight:,}",
+                readable(s.requests),
+                readable(s.succeeded),
+                readable(s.failed),
+                readable(s.in_flight),
                 duration(s.ttr_p50_s),
                 duration(s.ttr_p95_s),
                 never(s, s.ttr_all_p95_s),
@@ -82,54 +102,83 @@ def print_run(result: RunResult) -> None:
             for s in summaries
         ],
     )
-    emit(
-        False,
-        None,
-        "Replicas and throttling:",
-        ["region", "mean wait", "waited", "longest queue", "replica busy", "429s", "retries"],
+    show_table(
+        "Replicas and throttling (replica busy: mean over the run, and the busiest replica at "
+        "its peak):",
+        ["region", "mean wait", "waited", "longest queue", *BUSY, "429s", "retries"],
         [
             [
                 s.region,
                 duration(s.wait_mean_s),
-                percent(s.waited_share),
-                str(s.longest_queue),
-                percent(s.replica_utilisation),
-                f"{s.throttled_429:,}",
-                f"{s.retries:,}",
+                readable(s.waited_share, "%"),
+                readable(s.longest_queue),
+                readable(s.replica_utilisation, "%"),
+                peak_busy(s),
+                readable(s.throttled_429),
+                readable(s.retries),
             ]
             for s in summaries
         ],
     )
     grid(breakdown.RUN_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.run_wave_rows(result))
     print_causes(breakdown.run_causes(result))
-    emit(
-        False,
-        None,
-        "Replication:",
-        ["region", "state", "replicas", "storage", "attempts", "done at", "version"],
+    galleries = {c.version.split("/")[0] for c in result.replication_log}
+    short = len(galleries) == 1
+    show_table(
+        f"Replication (gallery {galleries.pop()}):" if short else "Replication:",
+        ["version", "region", "state", "replicas", "storage", "attempts", "done at"],
         [
             [
+                c.version.split("/", 1)[1] if short else c.version,
                 c.region,
                 c.state,
-                str(c.replicas),
+                readable(c.replicas),
                 c.storage,
-                str(c.attempts),
+                readable(c.attempts),
                 duration(c.completed_s),
-                c.version,
             ]
             for c in result.replication_log
         ],
     )
-    codes = result.overall.failed_by_code if result.overall else {}
-    for code, n in codes.items():
-        e = RUNTIME[code]
-        label = e.code or code
-        kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
-        message = e.message.format(
-            image="<image>", region="<region>", tenant="<tenant>", subscription="<subscription>"
-        )
-        http = f"HTTP {e.status}" if e.status else "client-side"
-        out.print(f"{n:,} failed with {label} ({http}): {message} ({kind})", markup=False)
+    for line in runtime_errors(result, scenario):
+        say(line)
+
+
+def runtime_errors(result: RunResult, scenario=None) -> list[str]:
+    """One line per error the run's requests failed with, in the scenario's own names: the
+    images and regions of the waves that failed (and their tenant and subscription)."""
+    lines = []
+    for s in result.regions:
+        for code, n in s.failed_by_code.items():
+            e = RUNTIME[code]
+            waves = [w for w in result.waves if w.region == s.region and w.failed]
+            names = _names(waves, scenario) or {"image": "?", "tenant": "?", "subscription": "?"}
+            message = e.message.format(region=s.region, **names)
+            kind = "acgsim's own words: Azure publishes none" if e.model else f"Azure, {e.source}"
+            http = f"HTTP {e.status}" if e.status else "client-side"
+            lines.append(
+                f"{readable(n)} failed in {s.region} with {e.code or code} ({http}): "
+                f"{message} ({kind})"
+            )
+    return lines
+
+
+def _names(waves: list, scenario) -> dict[str, str]:
+    """The image, tenant and subscription the failing waves used (joined when several)."""
+    if not waves:
+        return {}
+    images = dict.fromkeys(w.image for w in waves)
+    subs: dict = {}
+    if scenario is not None:
+        owners = scenario.subscriptions()
+        for w in waves:
+            name = scenario.wave(w.key).wave.subscription
+            subs[name] = owners[name][0].name if name in owners else "?"
+    return {
+        "image": ", ".join(images),
+        "subscription": ", ".join(subs) or "?",
+        "tenant": ", ".join(dict.fromkeys(subs.values())) or "?",
+    }
 
 
 def never(s, seconds: float | None) -> str:
@@ -138,33 +187,31 @@ def never(s, seconds: float | None) -> str:
 
 
 def percent(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+    return readable(x, "%")
 
 
 def print_many(results: list[RunResult]) -> None:
     figures = aggregate(results)
-    shown = [
-        "ttr_p50_s",
-        "ttr_p95_s",
-        "failure_rate",
-        "wait_mean_s",
-        "throttled_429",
-        "replica_utilisation",
-    ]
+    shown = {
+        "ttr_p50_s": "s",
+        "ttr_p95_s": "s",
+        "failure_rate": "%",
+        "wait_mean_s": "s",
+        "throttled_429": "",
+        "replica_utilisation": "%",
+    }
     rows = []
     for region, f in figures.items():
         cells = []
-        for key in shown:
+        for key, unit in shown.items():
             m, h = f[key]["mean"], f[key]["half_width"]
-            fmt = duration if key.endswith("_s") else (lambda x: f"{x:,.3g}")
-            cells.append("-" if m is None else fmt(m) + ("" if h is None else f" ± {fmt(h)}"))
+            half = "" if h is None or m is None else f"±{readable(h, unit)}"
+            cells.append(readable(m, unit) + half)
         rows.append([region, *cells])
-    emit(
-        False,
-        None,
+    show_table(
         f"{results[0].scenario}: {len(results)} runs on child seeds of seed "
         f"{results[0].seed} (mean ± 95% CI half-width)",
-        ["region", "p50", "p95", "failure rate", "mean wait", "429s", "replica util"],
+        ["region", "p50", "p95", "failure rate", "mean wait", "429s", "busy mean"],
         rows,
     )
     waves = breakdown.wave_estimates(results)
@@ -176,18 +223,12 @@ def print_many(results: list[RunResult]) -> None:
 def estimate(e) -> str:
     if e is None or e.mean is None:
         return "-"
-    return duration(e.mean) + ("" if e.half_width is None else f" ± {duration(e.half_width)}")
+    return duration(e.mean) + ("" if e.half_width is None else f"±{duration(e.half_width)}")
 
 
 def grid(title: str, columns: list[str], rows: list[list[str]]) -> None:
     """A table without rules whose cells never break: it reads in a pipe and at 80 columns."""
-    out.print(title, markup=False)
-    table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, header_style="bold")
-    for c in columns:
-        table.add_column(c, no_wrap=True, overflow="ellipsis")
-    for r in rows:
-        table.add_row(*r)
-    out.print(table)
+    show_table(title, columns, rows)
 
 
 def print_causes(causes: list[tuple[str, str, list[str]]]) -> None:
@@ -195,12 +236,18 @@ def print_causes(causes: list[tuple[str, str, list[str]]]) -> None:
     if causes:
         out.print("What sets p95:", markup=False)
     for region, text, levers in causes:
-        out.print(f"  {region}: {text}", markup=False)
+        say(f"{region}: {text}", indent="  ")
         if levers:
-            out.print(f"    options: {'; '.join(levers)}", markup=False)
+            say(f"options: {'; '.join(levers)}", indent="    ")
 
 
 PLAN_COLUMNS = ["version", "region", "replicas", "storage", "p95", "failed"]
+
+
+def plan_goal(p: Plan) -> float | None:
+    """The p95 objective when every region has the same one (the title says it once)."""
+    goals = {r.objective_p95_s for r in p.regions}
+    return goals.pop() if len(goals) == 1 else None
 
 
 def plan_rows_of(p: Plan) -> tuple[str, list[str], list[list[str]]]:
@@ -210,15 +257,16 @@ def plan_rows_of(p: Plan) -> tuple[str, list[str], list[list[str]]]:
     galleries = {r.version.split("/")[0] for r in p.regions}
     short = len(galleries) == 1  # one gallery: name versions image/version
     names = [r.version.split("/", 1)[1] if short else r.version for r in p.regions]
+    goal = plan_goal(p)
     rows = [
         [
             name,
             r.region,
             plan_rows.replicas(r),
             plan_rows.storage(r.storage),
-            plan_rows.p95(r),
+            plan_rows.p95(r, shared_goal=goal is not None),
             plan_rows.failed(r),
-            f"{r.monthly_cost_usd:,.2f}",
+            plan_rows.money(r.monthly_cost_usd),
         ]
         for name, r in zip(names, p.regions, strict=True)
     ]
@@ -227,19 +275,27 @@ def plan_rows_of(p: Plan) -> tuple[str, list[str], list[list[str]]]:
 
 def plan_title(p: Plan, gallery: str) -> str:
     where = f" in {gallery}" if gallery else ""
+    goal = plan_goal(p)
+    against = (
+        ""
+        if goal is None and all(r.objective_p95_s is None for r in p.regions)
+        else f", > where it misses the objective {duration(goal)}"
+        if goal is not None
+        else ", against each region's objective"
+    )
     return (
         f"Plan for {p.scenario}{where} ({p.guidance} guidance, {p.runs} runs per candidate; "
-        "p95: time to running, mean ± 95% CI, against the objective)"
+        f"p95: time to running, mean ± 95% CI{against})"
     )
 
 
 def print_plan(p: Plan) -> None:
     money = p.prices.currency
     gallery, names, rows = plan_rows_of(p)
-    grid(plan_title(p, gallery) + ":", [*PLAN_COLUMNS, money + "/month"], rows)
+    show_table(plan_title(p, gallery) + ":", [*PLAN_COLUMNS, money + "/month"], rows)
     out.print("Why:", markup=False)
     for name, r in zip(names, p.regions, strict=True):
-        out.print(f"  {name} {r.region}: {plan_rows.reason(r)}", markup=False)
+        say(f"{name} {r.region}: {plan_rows.reason(r)}", indent="  ")
     if p.waves:
         out.print()
         grid(breakdown.PLAN_WAVES_TITLE, breakdown.WAVE_COLUMNS, breakdown.plan_wave_rows(p))
@@ -253,57 +309,69 @@ def print_plan(p: Plan) -> None:
             plan_rows.alternative_rows(p),
         )
         for line in [*plan_rows.alternative_totals(p), *p.alternative_notes]:
-            out.print(f"  {line}", markup=False)
+            say(line, indent="  ")
     t = p.totals
-    out.print(
-        f"Total: {t.replicas} replicas (rules: {t.baseline_replicas}), "
-        f"{t.monthly_cost_usd:,.2f} {money} a month (rules: {t.baseline_monthly_cost_usd:,.2f}), "
-        f"{t.egress_one_time_usd:,.2f} {money} egress once. Prices as of {p.prices.as_of}: "
-        f"{p.prices.source}. {p.simulations:,} simulations, {p.simulated_requests:,} "
-        "simulated requests.",
-        markup=False,
+    say(
+        f"Total: {readable(t.replicas)} replicas (rules: {readable(t.baseline_replicas)}), "
+        f"{plan_rows.money(t.monthly_cost_usd)} {money} a month (rules: "
+        f"{plan_rows.money(t.baseline_monthly_cost_usd)}), "
+        f"{plan_rows.money(t.egress_one_time_usd)} {money} egress once. Prices as of "
+        f"{p.prices.as_of}: {public(p.prices.source)}. {readable(p.simulations)} simulations, "
+        f"{readable(p.simulated_requests)} simulated requests."
     )
     for w in p.warnings:
-        err.print(f"warning: {w}", markup=False)
+        note(f"warning: {w}")
     for msg in p.infeasible:
-        err.print(f"cannot meet the objectives: {msg}", markup=False)
+        note(f"cannot meet the objectives: {msg}")
+
+
+UNITS = {"failure_rate": "%", "replica_utilisation": "%"}
 
 
 def _figure(figure: str, x: float | None, signed: bool = False) -> str:
     if x is None:
         return "-"
+    unit = "s" if figure.endswith("_s") else UNITS.get(figure, "")
     sign = ("+" if x > 0 else "-" if x < 0 else "") if signed else ""
-    if figure.endswith("_s"):
-        return sign + duration(abs(x) if signed else x)
-    if figure in ("failure_rate", "replica_utilisation"):
-        return sign + f"{100 * (abs(x) if signed else x):.1f}%"
-    return sign + f"{abs(x) if signed else x:,.3g}"
+    if figure == "monthly_cost":
+        return sign + plan_rows.money(abs(x) if signed else x)
+    return sign + readable(abs(x) if signed else x, unit)
+
+
+def comparison_records(table: dict) -> list[dict]:
+    """CSV rows of a comparison: one per region and figure, raw values."""
+    return [
+        {"region": region, "figure": name, **f}
+        for region, figures in table.items()
+        for name, f in figures.items()
+    ]
 
 
 def print_comparison(
-    table: dict, a: str, b: str, k: int, seed: int, regions: bool, as_json: bool = False
+    table: dict, a: str, b: str, k: int, seed: int, regions: bool, fmt: str | bool = "table"
 ) -> None:
-    if as_json:
-        print(json.dumps(table, indent=2))
-        return
     """The paired comparison of two scenarios, region 'all' (and each region if asked)."""
+    fmt = fmt_of(fmt)
+    if fmt != "table":
+        emit(fmt, table, "", [], [], records=comparison_records(table))
+        return
     for region, figures in table.items():
         if region != "all" and not regions:
             continue
         rows = [
             [
-                FIGURE_NAMES[name],
+                f"replicas, {f['currency']}/month"
+                if name == "monthly_cost"
+                else FIGURE_NAMES[name],
                 _figure(name, f["a"]),
                 _figure(name, f["b"]),
                 _figure(name, f["diff"], signed=True),
-                "-" if f["half_width"] is None else "± " + _figure(name, f["half_width"]),
+                "-" if f["half_width"] is None else "±" + _figure(name, f["half_width"]),
                 {True: "yes", False: "no", None: "n/a"}[f["significant"]],
             ]
             for name, f in figures.items()
         ]
-        emit(
-            False,
-            None,
+        show_table(
             f"{region}: B ({b}) against A ({a}), {k} paired runs on child seeds of seed {seed}",
             ["figure", "A", "B", "B - A", "95% CI", "significant"],
             rows,

@@ -45,12 +45,13 @@ def resolve(arg: str | Path) -> Path:
 
 
 def lessons() -> list[dict[str, str]]:
-    """Every bundled scenario's name with the first sentence of what it teaches."""
-    from acgsim.sim.loader import load_scenario
+    """Every bundled scenario's name with its point (its `# Lesson:` comment) and how many
+    exercises it has."""
+    from acgsim.scenarios.exercises import exercises, point
 
-    rows = []
-    for name in names():
-        scenario, _ = load_scenario(path(name))
-        first = scenario.description.strip().split(". ")[0].rstrip(".") + "."
-        rows.append({"name": name, "lesson": " ".join(first.split())})
-    return rows
+    counted: dict[str, int] = {}
+    for ex in exercises():
+        counted[ex.lesson] = counted.get(ex.lesson, 0) + 1
+    return [
+        {"name": name, "lesson": point(name), "exercises": counted.get(name, 0)} for name in names()
+    ]

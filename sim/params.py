@@ -240,8 +240,8 @@ class Retry(ClientPolicy):
             "shortest Retry-After the compute RP and ARM send on HTTP 429, for every client; "
             "assumed 6 s: the shortest Azure has been seen to send for a Microsoft.Compute "
             "operation ('Please try again after 6 seconds', azure-docs issue 105248); its "
-            "documented 429 sample sends 1,200 s for a 30-minute window (troubleshooting-"
-            "throttling-errors.md). acgsim otherwise sends the time to the bucket's next token"
+            "documented 429 sample sends 1,200 s for a 30-minute window [TTE]. acgsim otherwise "
+            "sends the time to the bucket's next token"
         ),
     )
 

@@ -61,15 +61,56 @@ def format_duration(seconds: float) -> str:
     return f"{Decimal(repr(float(seconds))):f}s"
 
 
+def readable(value: float | None, unit: str = "") -> str:
+    """Every figure a person reads, formatted one way (tables, reports, narration, plots).
+
+    unit "s": a duration rounded for reading: 3.2s, 45s, 1m05s, 1h12m, 2d03h (59.7 -> 1m00s, never
+    60s); "%": a share of 1 as a percentage, 12.3%; "": a count or a figure, 1,420 or 44.7 or 0.125,
+    never in exponent notation. None is "-".
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if unit == "s":
+        return _duration(float(value))
+    if unit == "%":
+        return f"{100 * value:.1f}%"
+    return _number(value)
+
+
+def _duration(seconds: float) -> str:
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    if round(seconds, 1) < 10:
+        return f"{sign}{seconds:.1f}s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{sign}{whole}s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{sign}{minutes}m{secs:02d}s"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if hours < 24:
+        return f"{sign}{hours}h{minutes:02d}m"
+    days, hours = divmod(round(seconds / 3600), 24)
+    return f"{sign}{days}d{hours:02d}h"
+
+
+def _number(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    size = abs(x)
+    if size >= 100:
+        return f"{x:,.0f}"
+    if size >= 10:
+        return f"{x:.1f}"
+    if size >= 1:
+        return f"{x:.2f}"
+    digits = min(6, 2 - math.floor(math.log10(size)))  # three significant digits, at most 6
+    return f"{x:.{digits}f}"
+
+
 def human_duration(seconds: float) -> str:
     """A readable rounding for tables: 4321 -> '1h12m', 75.4 -> '1m15s', 3.2 -> '3.2s'."""
-    if seconds < 60:
-        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
-    minutes, secs = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+    return readable(seconds, "s")
 
 
 def _validate(value: object, info: ValidationInfo) -> float:

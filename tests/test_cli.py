@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from acgsim import __version__
 from acgsim.cli import app
 
-from .helpers import SCENARIOS
+from .helpers import ROOT, SCENARIOS
 
 runner = CliRunner()
 QUICKSTART = str(SCENARIOS / "quickstart.yaml")
@@ -533,9 +534,9 @@ def test_a_bundled_name_works_where_a_scenario_file_does(tmp_path):
         (["run", "no-such-lesson"], "no-such-lesson: (top level): no such file, and no bundled"),
         (["validate", "no/such/file.yaml"], "no/such/file.yaml"),
         (["plan", "quickstart", "--objective", "p95"], "--objective p95: write KEY=VALUE"),
-        (["plan", "quickstart", "--guidance", "loose"], "--guidance: 'loose' is not"),
+        (["plan", "quickstart", "--guidance", "loose"], "'loose' is not one of 'seed', 'current'"),
         (["plan", "quickstart", "--export", "pulumi", "--out", "x"], "--export: 'pulumi'"),
-        (["export", "quickstart", "--format", "pulumi"], "--format: 'pulumi' is not one of arm"),
+        (["export", "quickstart", "--format", "pulumi"], "'-f': Value error, 'pulumi'"),
         (["recommend", "--vms", "10", "--region", "atlantis"], "--region: unknown Azure region"),
         (["init", "x.yaml", "--region", "westeurope,westeurope"], "westeurope is given twice"),
         (["scenarios", "show", "../quickstart"], "no bundled scenario '../quickstart'"),
@@ -571,7 +572,7 @@ def test_every_command_that_simulates_has_the_ceilings(command):
     wide = runner.invoke(app, [command, "--help"], env={"COLUMNS": "300"})
     text = " ".join(wide.output.split())
     assert "--max-requests" in text and "--max-memory" in text and "before it starts" in text
-    assert "[default: 2000000]" in text and "[default: 2.0]" in text
+    assert "[default: 2000000;" in text and "[default: 2.0;" in text
 
 
 def test_a_run_past_its_ceiling_exits_2_in_one_line_before_any_work(tmp_path):
@@ -581,3 +582,197 @@ def test_a_run_past_its_ceiling_exits_2_in_one_line_before_any_work(tmp_path):
     assert "these 5 runs would simulate 300 requests" in result.output
     assert "--max-requests 300" in result.output and not any(tmp_path.iterdir())
     assert run("run", QUICKSTART, "--runs", "5", "--max-requests", "300").exit_code == 0
+
+
+# --- reading at any width, what-ifs, lessons (issue 17) ---------------------------------------
+
+
+def _examples():
+    """Every `Example:` line of every command's help, in the order the commands are listed."""
+    from typer.main import get_command
+
+    group = get_command(app)
+    found = []
+
+    def walk(cmd, path):
+        for line in (cmd.help or "").splitlines():
+            if line.strip().startswith("Example:"):
+                found.append((" ".join(path) or "acgsim", line.strip()))
+        if hasattr(cmd, "list_commands"):  # a group (typer ships its own click)
+            ctx = cmd.context_class(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), [*path, name])
+
+    walk(group, [])
+    return found
+
+
+def test_every_help_example_fits_80_columns_and_runs_as_written(tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    # calibrate's example reads the activity log the README shows (docs/calibration/)
+    shutil.copy(ROOT / "docs" / "calibration" / "activity-log.json", tmp_path)
+    examples = _examples()
+    assert len(examples) >= 20
+    for where, line in examples:
+        assert len(line) + 2 <= 80, f"{where}: {line}"  # help indents it by two
+        words = shlex.split(line.removeprefix("Example:"))
+        assert words[0] == "acgsim", line
+        if words[1] == "serve":  # a server runs until stopped: its options are checked instead
+            words = [*words, "--help"]
+        result = runner.invoke(app, words[1:], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+
+
+def test_help_shows_names_people_read():
+    text = run("plan", "--help", "--json").output + run("import", "--help").output
+    text += run("compare", "--help").output
+    for shown in ("SCENARIO", "PATH=VALUE", "GOAL=VALUE", "<table|json|csv|tsv>", "FILE"):
+        assert shown in text
+    for raw in ("<list[str]>", "{file}", "<path>", "╭"):
+        assert raw not in text
+
+
+def _lines(result) -> list[str]:
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "quickstart"],
+        ["limits"],
+        ["compare", "zone-outage-lrs", "zone-outage-zrs", "--runs", "2"],
+        ["scenarios", "list"],
+        ["assumptions"],
+        ["regions"],
+        ["explain", "seed-120-vms-1-replica", "--vm", "100"],
+    ],
+)
+def test_output_fits_80_columns_in_a_pipe_without_boxes(args):
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    for line in _lines(result):
+        assert len(line) <= 80, line
+        assert not set(line) & set("┏┃━│└┘┌┐╭╮"), line
+
+
+def test_run_tables_keep_words_and_versions_whole():
+    out = runner.invoke(app, ["run", "quickstart"], env={"COLUMNS": "80"}).stdout
+    for whole in ("Completed", "Standard_ZRS", "ubuntu-web/1.0.0", "busy peak"):
+        assert whole in out
+
+
+@pytest.mark.parametrize("command", [["limits"], ["run", "quickstart"], ["scenarios", "list"]])
+def test_format_csv_and_tsv_give_one_header_and_rows(command):
+    import csv
+    import io
+
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        result = run(*command, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(result.stdout), delimiter=sep))
+        assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_json_is_an_alias_of_format_json():
+    assert run("limits", "--json").stdout == run("limits", "-f", "json").stdout
+
+
+def test_a_what_if_is_one_command_and_prices_both_sides():
+    result = run("compare", "quickstart", "--set", "storage=Standard_LRS", "-k", "2", "--json")
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["all"]["monthly_cost"]
+    assert cost["b"] < cost["a"], "LRS snapshots cost less than ZRS"
+    shown = run("compare", "quickstart", "--set", "storage=Standard_LRS", "-k", "2").stdout
+    assert "quickstart with storage=Standard_LRS" in shown and "USD/month" in shown
+
+
+def test_a_fault_on_the_command_line_acts_like_one_in_the_file():
+    args = ["run", "zone-outage-zrs", "--set", "storage=Standard_LRS", "--json"]
+    lrs = json.loads(run(*args).stdout)["overall"]["failed"]
+    assert lrs > 0
+    calm = ["run", "quickstart", "--set", "storage=Standard_LRS", "--set", "replicas=1"]
+    outage = json.loads(run(*calm, "--fault", "zone:westeurope:1@0s+4h", "--json").stdout)
+    assert outage["overall"]["failed"] == 40 and outage["faults"][0]["zone"] == 1
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["run", "quickstart", "--set", "storage"], "--set 'storage': write PATH=VALUE"),
+        (["run", "quickstart", "--set", "storage=Standard_XRS"], "--set storage=Standard_XRS:"),
+        (["run", "quickstart", "--set", "nothing.here=1"], "unknown field 'nothing'"),
+        (["plan", "quickstart", "--fault", "zone:westeurope@5m+1h"], "--fault 'zone:westeurope@"),
+        (["compare", "quickstart", "--fault", "zone:westeurope:4@0s+1h"], "--fault: faults[0]"),
+        (["compare", "quickstart"], "give B, or --set/--fault"),
+        (["explain", "quickstart", "--vm", "999"], "--vm '999': this run has requests 1..60"),
+    ],
+)
+def test_bad_what_ifs_exit_2_naming_the_option(args, says):
+    result = run(*args)
+    _no_traceback(result)
+    assert result.exit_code == 2 and says in result.output, result.output
+
+
+def test_plan_minus_o_still_means_objective_with_a_warning():
+    result = run("plan", "quickstart", "-o", "p95=10m", "-k", "2", "--json")
+    assert result.exit_code == 0 and "-o for --objective is deprecated" in result.stderr
+    assert json.loads(result.stdout)["objectives"]["p95"] == "10m"
+
+
+def test_quiet_keeps_stderr_for_errors_only():
+    quiet = runner.invoke(app, ["-q", "plan", "quickstart", "-o", "p95=10m", "-k", "2", "--json"])
+    assert "deprecated" not in quiet.stderr
+    assert runner.invoke(app, ["-q", "run", "nowhere.yaml"]).exit_code == 2
+
+
+def test_verbose_lists_the_assumptions_a_run_used():
+    text = runner.invoke(app, ["--verbose", "run", "quickstart"]).stdout
+    assert "Assumptions this run used:" in text and "replica_concurrency" in text
+
+
+def test_runtime_errors_name_the_scenarios_own_image_tenant_and_subscription():
+    text = run("run", "acquisition-cross-tenant").stdout
+    assert "<image>" not in text and "<tenant>" not in text
+    assert "failed in" in text and "contoso" in text.lower()
+
+
+def test_explain_tells_a_queued_vm_its_place():
+    text = runner.invoke(
+        app, ["explain", "seed-120-vms-1-replica", "--vm", "100"], env={"COLUMNS": "200"}
+    ).stdout
+    assert "queued for replica 1" in text and "99 others waiting ahead" in text
+    assert "20 of 20 slots busy" in text and "booted in" in text
+
+
+def test_explain_tells_a_throttled_vm_its_429s():
+    text = runner.invoke(app, ["explain", "put-vm-burst", "--vm", "1501"], env={"COLUMNS": "200"})
+    assert "HTTP 429" in text.stdout and "Retry-After" in text.stdout
+
+
+def test_scenarios_list_shows_the_point_and_check_verifies_answers():
+    listed = json.loads(run("scenarios", "list", "--json").stdout)
+    seed = next(r for r in listed if r["name"] == "seed-120-vms-1-replica")
+    assert seed["lesson"].startswith("One replica serves only so many VMs at once")
+    assert all(r["exercises"] >= 1 for r in listed), "every lesson has an exercise"
+    checked = run("scenarios", "check", "zone-outage-lrs", "seed-120-vms-1-replica")
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.count("verified by running it") == 4
+
+
+def test_a_wrong_answer_fails_the_check(monkeypatch):
+    from acgsim.scenarios import exercises
+
+    real = exercises.exercises
+
+    def wrong(name=None):
+        found = real(name)
+        for ex in found:
+            ex.checks = ["failed == 12345"]
+        return found
+
+    monkeypatch.setattr(exercises, "exercises", wrong)
+    result = run("scenarios", "check", "quickstart")
+    assert result.exit_code == 1 and "NOT borne out: failed == 12345: got 0" in result.stdout

@@ -474,7 +474,7 @@ class World:
 
     def add_vm(self, rec_args: dict, ref: str, subscription: str) -> VmRec:
         """Create a VM now: a replica slot, the disk, the boot, as sim.deployment.vm does."""
-        from acgsim.sim.deployment import vm
+        from acgsim.sim.deployment import Client, vm
 
         if len(self.vms) >= MAX_VMS:
             raise ArmError(409, "OperationNotAllowed", f"acgsim serve holds {MAX_VMS} VMs")
@@ -485,7 +485,9 @@ class World:
         disk, boot = m.params.disk, m.params.boot
         factor = float(durations(rng, disk.dist, 1.0, disk.cv, 1)[0])
         boot_s = float(durations(rng, boot.dist, boot.mean, boot.cv, 1)[0])
-        m.env.process(vm(m, req, factor, boot_s))
+        # the real client retries 429s itself, at the front door: the model's default client only
+        # sees a request the server has already accepted (its deadline is the model's)
+        m.env.process(vm(m, req, factor, boot_s, Client(m, None)))
         rec = VmRec(image=ref, request=req, vm_id=stable_uuid(name), **rec_args)
         self.vms[(rec.sub_id.lower(), rec.rg.lower(), rec.name.lower())] = rec
         return rec

@@ -25,7 +25,8 @@ from ..helpers import SCENARIOS, build
 from ..planner.test_cost import EUR
 from ..sim.engine_cases import one_region
 
-SECTIONS = ["scenario", "key-figures", "plots", "plan", "assumptions", "exports"]
+SECTIONS = ["scenario", "key-figures", "plots", "plan", "assumptions", "exports", "sources"]
+RUN_SECTIONS = [*SECTIONS[:2], "timeline", *SECTIONS[2:]]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_plan_figures(a_plan, tmp_path, name):
 def test_figures_carry_titles_units_and_the_objective(run_result):
     fig = plots.ttr_cdf(run_result, objective_s=600)
     ax = fig.axes[0]
-    assert "time from request to running" in ax.get_title() and "minutes" in ax.get_xlabel()
+    assert "time from request to running" in fig.get_suptitle() and "minutes" in ax.get_xlabel()
     assert any("objective" in t.get_text() for t in fig.legends[0].get_texts())
     fig = plots.over_time(run_result)
     assert len(fig.axes[0].patches) >= 1  # the zone outage is shaded
@@ -85,7 +86,7 @@ class _Checker(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if "id" in attrs:
+        if tag == "section":
             self.ids.append(attrs["id"])
         if tag == "img":
             self.images.append(attrs.get("src", ""))
@@ -97,27 +98,33 @@ class _Checker(html.parser.HTMLParser):
             self.errors.append(tag)
 
 
-def _check_html(path) -> _Checker:
+def _check_html(path, sections=SECTIONS) -> _Checker:
     checker = _Checker()
-    checker.feed(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    checker.feed(text)
     assert checker.errors == [] and checker.stack == []  # well-formed: every tag closed in order
-    assert checker.ids == SECTIONS
+    assert checker.ids == sections
     assert checker.images and all(
         src.startswith("data:image/png;base64,") for src in checker.images
     )
-    assert "<script" not in path.read_text() and "http" not in path.read_text().split("<details>")[
-        0
-    ].replace("https://schema.management.azure.com", "")
+    # the timeline's inline script is the only one; addresses only in the bibliography
+    assert text.count("<script>") == ("timeline" in sections)
+    before = text.split("<details>")[0].split('<section id="sources">')[0]
+    assert "http:" not in before and "https:" not in before.replace("https://schema.management", "")
     return checker
 
 
 def test_run_report(run_result, tmp_path):
     written = html_report.run_report(run_result, tmp_path, objective_s=600)
     assert (tmp_path / "report.html") in written and (tmp_path / "report.md") in written
-    assert len(_check_html(tmp_path / "report.html").images) == 3
+    assert len(_check_html(tmp_path / "report.html", RUN_SECTIONS).images) == 3
     md = (tmp_path / "report.md").read_text()
     assert "| region | requests | running | failed | p50 | p95 |" in md
     assert "| westeurope | 300 |" in md
+    # the assumptions it ran with, and the sources they cite, by title and address
+    assert "| boot.dist | lognormal |" in md and "Sources:" in md
+    assert "- \\[ACG\\] azure-compute-docs" in md and ": https://learn.microsoft.com/azure/" in md
+    assert "AZURE_FACTS" not in md and "AZURE_FACTS" not in (tmp_path / "report.html").read_text()
 
 
 def test_plan_report(a_plan, tmp_path):
@@ -129,7 +136,9 @@ def test_plan_report(a_plan, tmp_path):
     assert "raised from 1 to 10" in text and "template.json" in text
     assert html.escape(template) in text
     md = (tmp_path / "report.md").read_text()
-    assert "| web/1.0.0 | westeurope | 1 -\\> 10 | ZRS | 1m11s \\<=1m11s | 0.0% | 0.62 |" in md
+    # the one objective every region shares is named once, in the title
+    assert "| web/1.0.0 | westeurope | 1 -\\> 10 | ZRS | 1m11s | 0.0% | 0.62 |" in md
+    assert "misses the objective 1m11s" in md
 
 
 def test_currency_labels_follow_the_price_table(tmp_path, capsys, monkeypatch):

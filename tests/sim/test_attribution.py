@@ -82,7 +82,9 @@ def test_the_parts_of_every_request_sum_to_its_time_to_running(m):
         assert sum(w.failed for w in waves) == region.failed
         if region.succeeded:
             assert set(region.p95_parts_s) == set(PARTS)
-            assert abs(sum(region.p95_parts_s.values()) - region.ttr_p95_s) < region.ttr_p95_s
+            # the tail's mean time to running: at least the p95, at most the slowest request
+            tail = sum(region.p95_parts_s.values())
+            assert region.ttr_p95_s - 0.01 <= tail <= region.ttr_max_s + 0.01
             assert sum(w.tail_requests for w in waves) >= 1
             assert region.bottleneck is not None
         else:
