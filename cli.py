@@ -826,8 +826,8 @@ def calibrate(
 
     Example: acgsim calibrate activity-log.json -s quickstart -o calibrated.yaml
     """
-    from acgsim.calibrate import estimate, inputs, write
     from acgsim.reports import calibration
+    from acgsim.sim.calibrate import estimate, inputs, write
 
     scenario = _load(scenario_file)
     if output is not None:

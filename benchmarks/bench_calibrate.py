@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from acgsim.calibrate import estimate, inputs  # noqa: E402
+from acgsim.sim.calibrate import estimate, inputs  # noqa: E402
 from acgsim.sim.loader import load  # noqa: E402
 from tests.calibrate import synthetic  # noqa: E402  (the generator the recovery tests use)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from acgsim.calibrate.estimate import Calibration
 from acgsim.reports import plots
 from acgsim.reports.files import write_atomic
+from acgsim.sim.calibrate.estimate import Calibration
 from acgsim.sim.units import human_duration
 
 FITTED = ["parameter", "value", "95% interval", "was", "observations", "from", "method"]

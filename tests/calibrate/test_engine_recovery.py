@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 
-from acgsim.calibrate import creates, estimate, inputs
+from acgsim.sim.calibrate import creates, estimate, inputs
 from acgsim.sim.engine import simulate
 from acgsim.sim.loader import validate
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from acgsim.calibrate import creates, estimate, inputs, write
-from acgsim.calibrate.observations import Observations, Timed
+from acgsim.sim.calibrate import creates, estimate, inputs, write
+from acgsim.sim.calibrate.observations import Observations, Timed
 from acgsim.sim.loader import load
 
 from ..helpers import SCENARIOS

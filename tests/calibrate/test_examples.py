@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from acgsim.calibrate import estimate, inputs
+from acgsim.sim.calibrate import estimate, inputs
 from acgsim.sim.loader import load
 
 from ..helpers import ROOT, SCENARIOS

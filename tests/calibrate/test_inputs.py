@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acgsim.calibrate import inputs
+from acgsim.sim.calibrate import inputs
 from acgsim.sim.errors import InputError
 
 from . import synthetic

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from acgsim.calibrate import estimate, inputs
+from acgsim.sim.calibrate import estimate, inputs
 from acgsim.sim.loader import load
 from acgsim.sim.params import Replication
 from acgsim.sim.streams import durations

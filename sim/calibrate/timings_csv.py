@@ -17,8 +17,8 @@ import io
 import math
 from pathlib import Path
 
-from acgsim.calibrate.documents import refuse, timestamp
-from acgsim.calibrate.observations import Observations, RegionReplication, Timed
+from acgsim.sim.calibrate.documents import refuse, timestamp
+from acgsim.sim.calibrate.observations import Observations, RegionReplication, Timed
 from acgsim.sim.errors import InputError
 
 REQUIRED = ("time", "operation", "region", "duration_s", "outcome")

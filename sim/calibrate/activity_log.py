@@ -27,8 +27,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from acgsim.calibrate.documents import json_items, refuse, text_of, timestamp
-from acgsim.calibrate.observations import Observations, RetryGap, Timed
+from acgsim.sim.calibrate.documents import json_items, refuse, text_of, timestamp
+from acgsim.sim.calibrate.observations import Observations, RetryGap, Timed
 
 KINDS = {
     "microsoft.compute/virtualmachines/write": "vm_create",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from acgsim.calibrate.likelihood import Fit, log_pdf, maximise, start_from_moments, unit_factors
+from acgsim.sim.calibrate.likelihood import Fit, log_pdf, maximise, start_from_moments, unit_factors
 
 GRID = 96  # quantile points standing for the disk factor F (the boot time smooths its steps)
 CHUNK = 8192  # creates per block of the integrand: 8192 x 96 doubles, 6 MB

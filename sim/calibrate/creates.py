@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from acgsim.calibrate.observations import Timed
+from acgsim.sim.calibrate.observations import Timed
 from acgsim.sim.params import ModelParams
 from acgsim.sim.scenario import Scenario
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from acgsim.calibrate import activity_log, replication_status, timings_csv
-from acgsim.calibrate.documents import json_items, read_text
-from acgsim.calibrate.observations import Observations
+from acgsim.sim.calibrate import activity_log, replication_status, timings_csv
+from acgsim.sim.calibrate.documents import json_items, read_text
+from acgsim.sim.calibrate.observations import Observations
 from acgsim.sim.errors import InputError
 
 FORMATS = (

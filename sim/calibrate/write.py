@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from acgsim.calibrate.estimate import Calibration
+from acgsim.sim.calibrate.estimate import Calibration
 from acgsim.sim.errors import printable
 from acgsim.sim.scenario import Scenario
 

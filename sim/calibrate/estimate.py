@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from acgsim.calibrate import durations, replication_fit
-from acgsim.calibrate.creates import Facts, clean_creates
-from acgsim.calibrate.documents import day
-from acgsim.calibrate.goodness import PER_OBSERVATION, Comparison, compare
-from acgsim.calibrate.likelihood import Fit
-from acgsim.calibrate.observations import Observations
+from acgsim.sim.calibrate import durations, replication_fit
+from acgsim.sim.calibrate.creates import Facts, clean_creates
+from acgsim.sim.calibrate.documents import day
+from acgsim.sim.calibrate.goodness import PER_OBSERVATION, Comparison, compare
+from acgsim.sim.calibrate.likelihood import Fit
+from acgsim.sim.calibrate.observations import Observations
 from acgsim.sim.params import ModelParams
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.streams import durations as draw

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from acgsim.calibrate.likelihood import Fit, cdf, log_pdf, maximise
-from acgsim.calibrate.observations import RegionReplication
+from acgsim.sim.calibrate.likelihood import Fit, cdf, log_pdf, maximise
+from acgsim.sim.calibrate.observations import RegionReplication
 from acgsim.sim.params import Replication
 from acgsim.sim.replication import MB_PER_GB, copy_plan, makespan
 
