@@ -1,0 +1,328 @@
+"""The exact fast path: a run's workload computed without SimPy's event loop, same bytes out.
+
+Where a run is eligible, the engine runs SimPy only for what is cheap and intricate (replication
+into every region, the sampler's clock and replication progress) and computes the requests here:
+submission times and draws from the same named streams (sim.submissions), FIFO multi-slot queueing
+at each replica pool on a heap of slot-free times (sim.slots), then the recorder, the pools'
+statistics, the time series and the trace filled as the SimPy processes would have left them, so
+sim.engine summarises both engines with the same code and the RunResult JSON is byte-identical.
+
+Eligible (`static_reason` and `Ineligible` say why not):
+- replica_selection least_loaded; no zone or region outages; no updates;
+- VM waves without client concurrency and arrival streams only (no scale sets);
+- every wave starts after its image's copies in its region completed and propagated (the
+  gallery cannot change under it), and its requests may deploy the image;
+- throttling cannot bind: every token bucket is proved to hold a token for every request, from
+  the requests' times (min over earlier takes of size - takes + refill x elapsed >= 1);
+- no two events whose order SimPy would settle by its event ids fall at one instant (a slot freed
+  as a request arrives, two disk creations or two finishes at once, one at a sample time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from acgsim.sim import footprint
+from acgsim.sim.metrics import Request, WaveStats
+from acgsim.sim.model import Simulation
+from acgsim.sim.scenario import Arrivals, RegionOutage, Scenario, VmWave, ZoneOutage
+from acgsim.sim.slots import Served, serve
+from acgsim.sim.submissions import Coincident, Submissions, arrivals, step_order, vm_wave
+from acgsim.sim.throttle import Throttles
+
+MARGIN = 1e-6  # tokens to spare, per token of bucket size, for a bucket to count as never empty
+
+
+class Ineligible(Exception):
+    """The run needs SimPy; the message says why."""
+
+
+def static_reason(scenario: Scenario, waves: list, updates: bool) -> str | None:
+    """Why the scenario as written cannot take the fast path, or None."""
+    p = scenario.model
+    if p.replica_selection != "least_loaded":
+        return f"replica_selection is {p.replica_selection} (the fast path: least_loaded)"
+    if updates and scenario.updates:
+        return "updates change the gallery during the run"
+    if any(isinstance(f, (ZoneOutage, RegionOutage)) for f in scenario.faults):
+        return "zone or region outages"
+    for w in waves:
+        if w.kind == "scale_sets":
+            return f"scale sets ({w.key})"
+        if isinstance(w.wave, VmWave) and w.wave.concurrency:
+            return f"client concurrency ({w.key})"
+    return None
+
+
+@dataclass
+class _Wave:
+    key: str
+    name: str
+    wave: VmWave | Arrivals
+    sub: Submissions
+    version: str = ""
+    pool: object = None
+    disk_s: float = 0.0
+
+
+def run(m: Simulation, waves: list) -> None:
+    """Fill `m` (SimPy has run replication and the sampler to the horizon, no workload) with the
+    workload's outcome; raise Ineligible where the result could differ from SimPy's."""
+    horizon = m.env.now
+    p = m.params
+    ws = _submissions(m, waves, horizon)
+    ticks = _ticks(m)
+    try:
+        ranks = step_order([w.sub.step_times for w in ws] + [ticks[1:]])
+    except Coincident as exc:
+        raise Ineligible(str(exc)) from None
+    # every request in the order SimPy opens them: by its step's rank, then within the wave
+    step_rank = np.concatenate(
+        [r[w.sub.step_of] for r, w in zip(ranks, ws, strict=False)] or [np.empty(0, np.int64)]
+    )
+    order = np.argsort(step_rank, kind="stable")
+    wave_of = np.concatenate([np.full(len(w.sub.times), i) for i, w in enumerate(ws)] or [[]])
+    wave_of = wave_of.astype(np.int64)
+    times = np.concatenate([w.sub.times for w in ws] or [[]])
+    n = len(times)
+    pos = np.empty(n, dtype=np.int64)  # request -> its place in the opening order (id - 1)
+    pos[order] = np.arange(n)
+    if not m.throttles.unlimited:
+        _throttles_cannot_bind(m.throttles, p.arm_principals, ws, wave_of[order], times[order])
+    footprint.check_room()
+    served = _serve(ws, wave_of, order, times, horizon)
+    boots = np.concatenate([w.sub.boots for w in ws] or [[]])
+    disks = np.concatenate(
+        [w.disk_s * w.sub.factors for w in ws] or [[]]
+    )  # as copy.disk_s * factor
+    granted, waited, _, released = served
+    done = np.where(released < horizon, released + boots, np.inf)
+    finished = done < horizon
+    _no_ties(done[finished], "two requests finish at one instant")
+    tick_set = ticks[1:]
+    if (
+        np.isin(released[released < horizon], tick_set).any()
+        or np.isin(done[finished], tick_set).any()
+    ):
+        raise Ineligible("an event falls on a sample time")
+    _record(m, ws, wave_of, pos, times, done, finished, waited, granted, disks, boots)
+    _series(m, ws, wave_of, pos, times, ticks, ranks[-1], step_rank, served, done, finished)
+    if m.rec.trace:
+        _trace(m, ws, wave_of, order, times, served, disks, boots, done)
+
+
+def _submissions(m: Simulation, waves: list, horizon: float) -> list[_Wave]:
+    out = []
+    for w in waves:
+        make = vm_wave if w.kind == "vms" else arrivals
+        sub = make(w.wave, w.index, m.streams, m.params, horizon)
+        x = _Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, sub)
+        if len(sub.times):
+            _resolve(m, x)
+        out.append(x)
+    return out
+
+
+def _resolve(m: Simulation, w: _Wave) -> None:
+    """The version and pool every request of the wave gets: the gallery cannot change under it."""
+    x, first = w.wave, float(w.sub.times[0])
+    gallery, image, _ = x.image.split("/")
+    for state in m.gallery.by_image[f"{gallery}/{image}"]:
+        c = state.copies.get(x.region)
+        if c is not None and c.serving_since is not None and not c.serving_since < first:
+            raise Ineligible(f"{w.key} starts before replication to {x.region} completes")
+    error = m.gallery.access(x.subscription, x.image)
+    clock = m.gallery.clock
+    m.gallery.clock = lambda: first
+    try:
+        state, resolved = m.gallery.resolve(x.image, x.region)
+    finally:
+        m.gallery.clock = clock
+    error = error or resolved
+    if error is not None or state is None:
+        raise Ineligible(f"requests of {w.key} fail ({error or 'unresolved'})")
+    copy = state.copies[x.region]
+    if copy.pool is None or copy.pool.capacity < 1:
+        raise Ineligible(f"{w.key}: no replica slots in {x.region}")
+    w.version, w.pool, w.disk_s = state.ref, copy.pool, copy.disk_s
+
+
+def _ticks(m: Simulation) -> np.ndarray:
+    """The sampler's clock readings (its record holds them rounded)."""
+    k = len(m.series.t)
+    step = m.params.sample_interval
+    ticks = np.cumsum(np.concatenate(([0.0], np.full(max(k - 1, 0), step))))[:k]
+    if [round(t, 3) for t in ticks.tolist()] != m.series.t:
+        raise Ineligible("the sample times differ from the sampler's")
+    return ticks
+
+
+def _no_ties(values: np.ndarray, why: str) -> None:
+    s = np.sort(values)
+    if len(s) > 1 and np.any(s[1:] == s[:-1]):
+        raise Ineligible(why)
+
+
+def _throttles_cannot_bind(
+    throttles: Throttles, principals: int, ws: list[_Wave], wave_of: np.ndarray, t: np.ndarray
+) -> None:
+    """Prove every bucket a request takes from holds a token when it does (requests in opening
+    order: `wave_of` and times `t`). A bucket starts full; before its j-th take it holds
+    min over i <= j of (size - (j - i) + refill x (t_j - t_i))."""
+    subs = sorted({w.wave.subscription for w in ws})
+    places = sorted({(w.wave.subscription, w.wave.region) for w in ws})
+    sub_of = np.array([subs.index(w.wave.subscription) for w in ws] or [0])[wave_of]
+    place_of = np.array([places.index((w.wave.subscription, w.wave.region)) for w in ws] or [0])[
+        wave_of
+    ]
+    ids = np.arange(1, len(t) + 1)
+    keys = [("arm_write", sub_of * principals + ids % principals)]
+    if principals > 1:
+        keys.append(("arm_write_subscription", sub_of))
+    keys.append(("PutVM", place_of))
+    for policy, key in keys:
+        spec = throttles.specs[policy]
+        by = np.argsort(key, kind="stable")  # each bucket's takes, in order
+        k = key[by]
+        cuts = np.flatnonzero(k[1:] != k[:-1]) + 1
+        for group in np.split(by, cuts):
+            tk = t[group]
+            j = np.arange(len(tk), dtype=np.float64)
+            rt = spec.refill_per_s * tk
+            tokens = spec.size - j + rt + np.minimum.accumulate(j - rt)
+            if len(tk) and tokens.min() < 1.0 + MARGIN * max(1.0, spec.size):
+                raise Ineligible(f"throttling may bind ({policy})")
+
+
+def _serve(
+    ws: list[_Wave], wave_of: np.ndarray, order: np.ndarray, times: np.ndarray, horizon: float
+) -> Served:
+    """Every pool's requests through its slots; results per request (in wave-concatenated order)."""
+    n = len(times)
+    granted, released = np.full(n, np.inf), np.full(n, np.inf)
+    waited, replica = np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+    disks = np.concatenate([w.disk_s * w.sub.factors for w in ws] or [[]])
+    pools: dict[int, list[int]] = {}
+    for i, w in enumerate(ws):
+        if w.pool is not None:
+            pools.setdefault(id(w.pool), []).append(i)
+    ordered_wave = wave_of[order]
+    for members in pools.values():
+        pool = ws[members[0]].pool
+        mine = order[np.isin(ordered_wave, members)]
+        try:
+            s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon)
+        except Coincident as exc:
+            raise Ineligible(str(exc)) from None
+        granted[mine], waited[mine], replica[mine], released[mine] = (
+            s.granted,
+            s.waited,
+            s.replica,
+            s.released,
+        )
+    return Served(granted, waited, replica, released)
+
+
+def _record(m, ws, wave_of, pos, times, done, finished, waited, granted, disks, boots) -> None:
+    """The recorder as SimPy leaves it: counts, and per region and wave the finished requests'
+    figures in the order they finished."""
+    rec = m.rec
+    n = len(times)
+    rec.next_id = n
+    wait = np.where(waited & (granted < np.inf), granted - times, 0.0)
+    first_open = {}
+    for i in range(len(ws)):
+        mine = np.flatnonzero(wave_of == i)
+        if len(mine):
+            first_open[i] = int(pos[mine].min())
+    for i in sorted(first_open, key=first_open.get):  # waves appear as their first request opens
+        w = ws[i]
+        stats = rec.waves[w.key] = WaveStats(w.wave.region)
+        stats.requests = int((wave_of == i).sum())
+        region = rec.regions[w.wave.region]
+        region.requests += stats.requests
+        region.in_flight += stats.requests
+    fin = np.flatnonzero(finished)
+    fin = fin[np.argsort(done[fin], kind="stable")]
+    ttr = done[fin] - times[fin]
+    for region, stats in rec.regions.items():
+        regions = np.array([w.wave.region == region for w in ws] or [False])
+        mine = fin[regions[wave_of[fin]]] if len(ws) else fin[:0]
+        if not len(mine):
+            continue
+        stats.succeeded += len(mine)
+        stats.in_flight -= len(mine)
+        stats.ttr.frombytes((done[mine] - times[mine]).tobytes())
+        stats.waits.frombytes(wait[mine].tobytes())
+    del ttr
+    for i, w in enumerate(ws):
+        mine = fin[wave_of[fin] == i]
+        if not len(mine):
+            continue
+        stats = rec.waves[w.key]
+        stats.succeeded = len(mine)
+        stats.ttr.frombytes((done[mine] - times[mine]).tobytes())
+        zero = np.zeros(len(mine))
+        parts = np.stack([zero, zero, wait[mine] + 0.0, disks[mine], zero, boots[mine]], axis=1)
+        stats.parts.frombytes(parts.astype(np.float32).tobytes())
+
+
+def _series(m, ws, wave_of, pos, times, ticks, tick_ranks, step_rank, served, done, finished):
+    """In flight, busy slots and queue at each sample, as the sampler saw them."""
+    granted, waited, _, released = served
+    # requests opened before each sample: those whose step ran before it
+    ranked = np.sort(step_rank)
+    opened = np.concatenate(([0], np.searchsorted(ranked, tick_ranks)))
+    for region, row in m.series.regions.items():
+        mine = np.flatnonzero(
+            np.array([w.wave.region == region for w in ws] or [False])[wave_of]
+            if len(ws)
+            else np.zeros(0, dtype=bool)
+        )
+        if not len(mine):
+            continue
+        at = np.sort(pos[mine])
+        arrived = np.searchsorted(at, opened, side="left")
+        now_granted = np.sort(pos[mine][~waited[mine] & (granted[mine] < np.inf)])
+        later = np.sort(granted[mine][waited[mine] & (granted[mine] < np.inf)])
+        got = np.searchsorted(now_granted, opened, side="left") + np.searchsorted(
+            later, ticks, side="left"
+        )
+        freed = np.searchsorted(np.sort(released[mine]), ticks, side="left")
+        ended = np.searchsorted(np.sort(done[mine][finished[mine]]), ticks, side="left")
+        row["in_flight"] = (arrived - ended).tolist()
+        row["busy"] = (got - freed).tolist()
+        row["queue"] = (arrived - got).tolist()
+
+
+def _trace(m, ws, wave_of, order, times, served, disks, boots, done) -> None:
+    """Every request's record, in the order they were opened, as far as it got by the horizon."""
+    granted, waited, replica, released = served
+    horizon = m.env.now
+    records = []
+    for k, i in enumerate(order.tolist(), start=1):
+        w = ws[wave_of[i]]
+        x = w.wave
+        req = Request(
+            k,
+            "vm",
+            w.name,
+            x.region,
+            x.subscription,
+            x.image,
+            float(times[i]),
+            source=w.key,
+        )
+        req.version = w.version
+        if granted[i] < horizon and waited[i]:
+            req.wait = 0.0 + (float(granted[i]) - float(times[i]))
+        if released[i] < horizon:
+            req.disk = 0.0 + float(disks[i])
+            req.replica = int(replica[i])
+            req.boot = float(boots[i])
+            if done[i] < horizon:
+                req.finished, req.outcome = float(done[i]), "succeeded"
+        records.append(req)
+    m.rec.records = records
