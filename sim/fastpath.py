@@ -92,7 +92,7 @@ def run(m: Simulation, waves: list) -> None:
     if not m.throttles.unlimited:
         _throttles_cannot_bind(m.throttles, p.arm_principals, ws, wave_of[order], times[order])
     footprint.check_room()
-    served = _serve(ws, wave_of, order, times, horizon)
+    served = _serve(m, ws, wave_of, order, times, horizon)
     boots = np.concatenate([w.sub.boots for w in ws] or [[]])
     disks = np.concatenate(
         [w.disk_s * w.sub.factors for w in ws] or [[]]
@@ -197,7 +197,12 @@ def _throttles_cannot_bind(
 
 
 def _serve(
-    ws: list[_Wave], wave_of: np.ndarray, order: np.ndarray, times: np.ndarray, horizon: float
+    m: Simulation,
+    ws: list[_Wave],
+    wave_of: np.ndarray,
+    order: np.ndarray,
+    times: np.ndarray,
+    horizon: float,
 ) -> Served:
     """Every pool's requests through its slots; results per request (in wave-concatenated order)."""
     n = len(times)
@@ -210,10 +215,16 @@ def _serve(
             pools.setdefault(id(w.pool), []).append(i)
     ordered_wave = wave_of[order]
     for members in pools.values():
-        pool = ws[members[0]].pool
+        pool, region = ws[members[0]].pool, ws[members[0]].wave.region
         mine = order[np.isin(ordered_wave, members)]
+        since = next(c.serving_since for c in m.copies[region] if c.pool is pool)
+        syncs = sorted(
+            c.serving_since
+            for c in m.copies[region]
+            if c.serving_since is not None and c.serving_since > since
+        )
         try:
-            s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon)
+            s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon, since, syncs)
         except Coincident as exc:
             raise Ineligible(str(exc)) from None
         granted[mine], waited[mine], replica[mine], released[mine] = (

@@ -33,9 +33,18 @@ class Served(NamedTuple):
     released: np.ndarray
 
 
-def serve(pool: ReplicaPool, arrivals: list[float], disks: list[float], horizon: float) -> Served:
+def serve(
+    pool: ReplicaPool,
+    arrivals: list[float],
+    disks: list[float],
+    horizon: float,
+    since: float,
+    syncs: list[float],
+) -> Served:
     """Run the pool's requests (arrival times non-decreasing, in FIFO order; disk seconds) to the
-    horizon; leave the pool's statistics and replicas as SimPy would at the horizon."""
+    horizon; leave the pool's statistics and replicas as SimPy would at the horizon. The pool
+    serves from `since`; `syncs` are the later times its region's other copies completed (each
+    brings the pool's statistics up to date, sim.model.Simulation.sync)."""
     cap = pool.capacity
     replicas = pool.replicas
     busy = [r.busy for r in replicas]
@@ -52,20 +61,34 @@ def serve(pool: ReplicaPool, arrivals: list[float], disks: list[float], horizon:
     queue: deque = deque()
     total = waiting = longest = 0
     up = pool.up_slots
-    changed, busy_area, cap_area, queue_area = pool.changed, 0.0, 0.0, 0.0
+    changed, busy_area, cap_area, queue_area = since, 0.0, 0.0, 0.0
     push, pop = heapq.heappush, heapq.heappop
+    syncs = [t for t in syncs if t < horizon] + [INF]
+    si = 0
 
-    def finish_one() -> None:
-        nonlocal total, waiting, changed, busy_area, cap_area, queue_area
-        now, j = pop(heap)
-        if heap and heap[0][0] == now:
-            raise Coincident("two disk creations end at one instant")
+    def account(now: float) -> None:
+        nonlocal si, changed, busy_area, cap_area, queue_area
+        while syncs[si] <= now:
+            dt = syncs[si] - changed
+            if dt:
+                busy_area += total * dt
+                cap_area += up * dt
+                queue_area += waiting * dt
+                changed = syncs[si]
+            si += 1
         dt = now - changed
         if dt:
             busy_area += total * dt
             cap_area += up * dt
             queue_area += waiting * dt
             changed = now
+
+    def finish_one() -> None:
+        nonlocal total, waiting
+        now, j = pop(heap)
+        if heap and heap[0][0] == now:
+            raise Coincident("two disk creations end at one instant")
+        account(now)
         r = where[j]
         busy[r] -= 1
         total -= 1
@@ -90,12 +113,7 @@ def serve(pool: ReplicaPool, arrivals: list[float], disks: list[float], horizon:
             finish_one()
         if heap and heap[0][0] == a:
             raise Coincident("a slot frees at the instant a request arrives")
-        dt = a - changed
-        if dt:
-            busy_area += total * dt
-            cap_area += up * dt
-            queue_area += waiting * dt
-            changed = a
+        account(a)
         r = -1
         if not queue:
             while free:
@@ -126,6 +144,8 @@ def serve(pool: ReplicaPool, arrivals: list[float], disks: list[float], horizon:
                 longest = waiting
     while heap and heap[0][0] < horizon:
         finish_one()
+    while syncs[si] < horizon:
+        account(syncs[si])
     for j in [j for _, j in heap]:  # still creating its disk at the horizon
         released[j] = INF
     for r, x in zip(replicas, range(len(replicas)), strict=True):
