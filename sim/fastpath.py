@@ -28,7 +28,7 @@ from acgsim.sim import footprint
 from acgsim.sim.metrics import Request, WaveStats
 from acgsim.sim.model import Simulation
 from acgsim.sim.scenario import Arrivals, RegionOutage, Scenario, VmWave, ZoneOutage
-from acgsim.sim.slots import Served, serve
+from acgsim.sim.slots import Served, serve, serve_pooled
 from acgsim.sim.submissions import Coincident, Submissions, arrivals, step_order, vm_wave
 from acgsim.sim.throttle import Throttles
 
@@ -224,7 +224,13 @@ def _serve(
             if c.serving_since is not None and c.serving_since > since
         )
         try:
-            s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon, since, syncs)
+            s = (
+                None
+                if m.rec.trace
+                else serve_pooled(pool, times[mine], disks[mine], horizon, since, syncs)
+            )
+            if s is None:  # the replicas' own figures are needed
+                s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon, since, syncs)
         except Coincident as exc:
             raise Ineligible(str(exc)) from None
         granted[mine], waited[mine], replica[mine], released[mine] = (

@@ -33,6 +33,65 @@ class Served(NamedTuple):
     released: np.ndarray
 
 
+def serve_pooled(
+    pool: ReplicaPool,
+    arrivals: np.ndarray,
+    disks: np.ndarray,
+    horizon: float,
+    since: float,
+    syncs: list[float],
+) -> Served | None:
+    """`serve` for a pool that fills up at some moment, without following its replicas: all
+    capacity-c replicas being up, the pool is one FIFO queue of k x c slots, so each request's
+    grant is max(arrival, the earliest slot-free time) on a heap of k x c times (one heap step a
+    request), and once every slot was busy each replica's peak is c. The time-weighted
+    statistics are summed, in time order, over the same instants as ReplicaPool._account.
+    None if the pool never fills (its replicas' peaks need `serve`)."""
+    slots = pool.capacity * len(pool.replicas)
+    if any(not r.up for r in pool.replicas) or pool.shared or pool.busy:
+        raise ValueError("the fast path serves a fresh pool with every replica up")
+    free = [since] * slots
+    swap = heapq.heapreplace
+    got = [0.0] * len(arrivals)
+    for i, (a, d) in enumerate(zip(arrivals.tolist(), disks.tolist(), strict=True)):
+        m = free[0]
+        g = m if m > a else a
+        got[i] = g
+        swap(free, g + d)
+    granted = np.array(got)
+    waits = granted > arrivals
+    done = granted + disks  # as SimPy's clock reads it: now + disk
+    gone = done < horizon
+    ends = np.sort(done[gone])
+    if np.any(ends[1:] == ends[:-1]) or np.isin(arrivals, ends).any():
+        raise Coincident("a slot frees as a request arrives, or two slots free, at one instant")
+    starts = np.sort(granted[granted < horizon])
+    # every instant the pool's statistics are brought up to date, and the counts just after
+    syncs = [t for t in syncs if t < horizon]
+    times = np.unique(np.concatenate((arrivals, ends, np.array(syncs, dtype=np.float64))))
+    arrived = np.searchsorted(arrivals, times, side="right")
+    started = np.searchsorted(starts, times, side="right")
+    busy = started - np.searchsorted(ends, times, side="right")
+    waiting = arrived - started
+    if busy.max(initial=0) < slots:
+        return None
+    dt = np.diff(times, prepend=since)
+    was_busy = np.concatenate(([0], busy[:-1]))
+    was_waiting = np.concatenate(([0], waiting[:-1]))
+    up = pool.up_slots
+    pool.busy_area = float(np.add.accumulate(was_busy * dt)[-1])
+    pool.capacity_area = float(np.add.accumulate(up * dt)[-1])
+    pool.queue_area = float(np.add.accumulate(was_waiting * dt)[-1])
+    pool.changed = float(times[-1])
+    pool.busy, pool.waiting = int(busy[-1]), int(waiting[-1])
+    pool.max_queue = int(waiting.max())
+    for r in pool.replicas:
+        r.peak = pool.capacity
+    granted[granted >= horizon] = INF
+    done[~gone] = INF
+    return Served(granted, waits, np.full(len(arrivals), -1, dtype=np.int64), done)
+
+
 def serve(
     pool: ReplicaPool,
     arrivals: list[float],
@@ -52,103 +111,101 @@ def serve(
     if any(not r.up for r in replicas) or pool.shared or pool.busy:
         raise ValueError("the fast path serves a fresh pool with every replica up")
     n = len(arrivals)
-    granted = [INF] * n
+    granted = [INF] * n  # only for those that waited: the others got theirs as they arrived
     waited = [False] * n
     where = [-1] * n
-    released = [INF] * n
     free = [(0, i) for i in range(len(replicas))]  # (busy, index): least busy, lowest index
-    heap: list[tuple[float, int]] = []  # (disk done, request)
+    heap: list[tuple[float, int]] = []  # (disk done, replica)
     queue: deque = deque()
     total = waiting = longest = 0
     up = pool.up_slots
     changed, busy_area, cap_area, queue_area = since, 0.0, 0.0, 0.0
-    push, pop = heapq.heappush, heapq.heappop
+    push, pop, swap = heapq.heappush, heapq.heappop, heapq.heapreplace
+    popleft, append = queue.popleft, queue.append
     syncs = [t for t in syncs if t < horizon] + [INF]
-    si = 0
-
-    def account(now: float) -> None:
-        nonlocal si, changed, busy_area, cap_area, queue_area
-        while syncs[si] <= now:
-            dt = syncs[si] - changed
-            if dt:
-                busy_area += total * dt
-                cap_area += up * dt
-                queue_area += waiting * dt
-                changed = syncs[si]
-            si += 1
+    si, next_sync = 0, syncs[0]
+    arrivals = [*arrivals, INF]
+    i, a = 0, arrivals[0]
+    top = INF  # the next disk creation to end
+    while True:
+        # the next event: a disk creation ending, or a request arriving (never at one instant)
+        ending = top < a
+        now = top if ending else a
+        if now >= horizon:
+            break
+        if next_sync <= now:  # another copy completed: the statistics are brought up to date
+            while next_sync <= now:
+                dt = next_sync - changed
+                if dt:
+                    busy_area += total * dt
+                    cap_area += up * dt
+                    queue_area += waiting * dt
+                    changed = next_sync
+                si += 1
+                next_sync = syncs[si]
         dt = now - changed
         if dt:
             busy_area += total * dt
             cap_area += up * dt
             queue_area += waiting * dt
             changed = now
-
-    def finish_one() -> None:
-        nonlocal total, waiting
-        now, j = pop(heap)
-        if heap and heap[0][0] == now:
-            raise Coincident("two disk creations end at one instant")
-        account(now)
-        r = where[j]
-        busy[r] -= 1
-        total -= 1
-        if queue:  # the longest waiter takes the freed slot on this replica
-            k = queue.popleft()
-            waiting -= 1
-            busy[r] += 1
-            total += 1
-            if busy[r] > peak[r]:
-                peak[r] = busy[r]
-            granted[k] = now
-            where[k] = r
-            done = now + disks[k]
-            released[k] = done
-            push(heap, (done, k))
-        else:
-            push(free, (busy[r], r))
-
-    for i in range(n):
-        a = arrivals[i]
-        while heap and heap[0][0] < a:
-            finish_one()
-        if heap and heap[0][0] == a:
+        if ending:
+            if queue:  # the longest waiter takes the freed slot on the same replica
+                r = heap[0][1]
+                k = popleft()
+                waiting -= 1
+                granted[k] = now
+                where[k] = r
+                swap(heap, (now + disks[k], r))
+            else:
+                _, r = pop(heap)
+                busy[r] -= 1
+                total -= 1
+                push(free, (busy[r], r))
+            top = heap[0][0] if heap else INF
+            if top == now:
+                raise Coincident("two disk creations end at one instant")
+            continue
+        if top == a:
             raise Coincident("a slot frees at the instant a request arrives")
-        account(a)
         r = -1
         if not queue:
             while free:
                 b, r = free[0]
-                if b != busy[r] or b >= cap:  # stale, or full: look again
-                    pop(free)
-                    r = -1
-                    continue
-                break
+                if b == busy[r] and b < cap:
+                    break
+                pop(free)  # stale, or full: look again
+                r = -1
         if r >= 0:
-            pop(free)
-            busy[r] += 1
+            b = busy[r] = b + 1
             total += 1
-            if busy[r] > peak[r]:
-                peak[r] = busy[r]
-            granted[i] = a
+            if b > peak[r]:
+                peak[r] = b
+            if b < cap:
+                swap(free, (b, r))
+            else:
+                pop(free)
             where[i] = r
-            done = a + disks[i]
-            released[i] = done
-            push(heap, (done, i))
-            if busy[r] < cap:
-                push(free, (busy[r], r))
+            push(heap, (a + disks[i], r))
+            top = heap[0][0]
         else:
             waited[i] = True
-            queue.append(i)
+            append(i)
             waiting += 1
             if waiting > longest:
                 longest = waiting
-    while heap and heap[0][0] < horizon:
-        finish_one()
-    while syncs[si] < horizon:
-        account(syncs[si])
-    for j in [j for _, j in heap]:  # still creating its disk at the horizon
-        released[j] = INF
-    for r, x in zip(replicas, range(len(replicas)), strict=True):
+        i += 1
+        a = arrivals[i]
+    while next_sync < horizon:
+        dt = next_sync - changed
+        if dt:
+            busy_area += total * dt
+            cap_area += up * dt
+            queue_area += waiting * dt
+            changed = next_sync
+        si += 1
+        next_sync = syncs[si]
+    for x, r in enumerate(replicas):
         r.busy, r.peak = busy[x], peak[x]
     pool.busy, pool.waiting, pool.max_queue = total, waiting, longest
     pool.changed, pool.busy_area, pool.capacity_area, pool.queue_area = (
@@ -157,9 +214,9 @@ def serve(
         cap_area,
         queue_area,
     )
-    return Served(
-        np.array(granted, dtype=np.float64),
-        np.array(waited, dtype=bool),
-        np.array(where, dtype=np.int64),
-        np.array(released, dtype=np.float64),
-    )
+    waits = np.array(waited, dtype=bool)
+    got = np.where(waits, np.array(granted, dtype=np.float64), arrivals[:-1])
+    done = got + np.asarray(disks, dtype=np.float64)  # as SimPy's clock reads it: now + disk
+    done[(got >= horizon) | (done >= horizon)] = INF  # not granted, or not done, by the horizon
+    got[got >= horizon] = INF
+    return Served(got, waits, np.array(where, dtype=np.int64), done)
