@@ -9,6 +9,7 @@ RunResult JSON (wall time is recorded only on request, since it is not reproduci
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -54,6 +55,13 @@ BUCKETS = {
 }
 
 
+def _throttles(p) -> Throttles:
+    buckets = dict(BUCKETS)
+    if p.arm_limits == "hourly":
+        buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
+    return Throttles(buckets, unlimited=not p.throttling)
+
+
 def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
     if subset is None:
         used = {t.region for x in s.versions() for t in x.version.regions}
@@ -87,15 +95,12 @@ def build_simulation(
     Without `workload`, no wave starts (the fast path computes the requests itself)."""
     env = simpy.Environment()
     p = scenario.model
-    buckets = dict(BUCKETS)
-    if p.arm_limits == "hourly":
-        buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
     m = Simulation(
         env,
         scenario,
         p,
         Streams(seed),
-        Throttles(buckets, unlimited=not p.throttling),
+        _throttles(p),
         GalleryState(scenario),
         Recorder(_regions(scenario, subset), trace),
         SELECTIONS[p.replica_selection],
@@ -145,7 +150,7 @@ def build_simulation(
     for w in scenario.waves():
         if workload and (subset is None or w.key in subset.waves):
             env.process(starts[w.kind](m, w.wave, w.index))
-    env.process(m.sample())
+    env.process(m.sample() if workload else fastpath.sampler(m))
     for key, x, _ in scenario.waves():
         if subset is not None and key not in subset.waves:
             continue
@@ -170,13 +175,14 @@ def simulate(
     timing: bool = False,
     subset: Subset | None = None,
     tick: Tick | None = None,
-    engine: str = "auto",
+    engine: str | None = None,
 ) -> RunResult:
     """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed);
     `tick`, if given, hears how far the run has got every TICK_EVERY events. `engine`: "auto"
     takes the exact fast path where the run is eligible (sim.fastpath), "simpy" never does,
-    "fast" must (NotEligible, an InputError, names why it cannot)."""
+    "fast" must (NotEligible, an InputError, names why it cannot); None: $ACGSIM_ENGINE or auto."""
     seed = scenario.seed if seed is None else seed
+    engine = engine or os.environ.get(ENGINE_VARIABLE) or "auto"
     started = time.perf_counter()
     result = RunResult(
         acgsim_version=__version__,
@@ -218,6 +224,7 @@ class NotEligible(InputError):
 
 
 ENGINES = ("auto", "simpy", "fast")
+ENGINE_VARIABLE = "ACGSIM_ENGINE"  # the default engine (the CLI's --engine sets it for workers)
 
 
 def _simulated(
@@ -238,10 +245,11 @@ def _simulated(
         else fastpath.static_reason(scenario, waves, subset is None)
     )
     if why is None:
-        m = build_simulation(scenario, seed, trace, subset, workload=False)
-        _run(m, scenario.horizon, tick)
         try:
-            fastpath.run(m, waves)
+            prep = fastpath.prepare(scenario, Streams(seed), waves, _throttles(scenario.model))
+            m = build_simulation(scenario, seed, trace, subset, workload=False)
+            _run(m, scenario.horizon, tick)
+            fastpath.run(m, prep)
             return m, EngineUsed(name="fast")
         except fastpath.Ineligible as exc:
             why = str(exc)
@@ -294,7 +302,7 @@ def simulate_many(
     timing: bool = False,
     trace: bool = False,
     progress: Progress | None = None,
-    engine: str = "auto",
+    engine: str | None = None,
 ) -> list[RunResult]:
     """K runs on the child seeds of one seed: run i is `simulate(scenario, seed, i)`."""
     indices: Iterable[int] = range(runs) if progress is None else progress(range(runs))

@@ -20,6 +20,7 @@ Eligible (`static_reason` and `Ineligible` say why not):
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from acgsim.sim.metrics import Request, WaveStats
 from acgsim.sim.model import Simulation
 from acgsim.sim.scenario import Arrivals, RegionOutage, Scenario, VmWave, ZoneOutage
 from acgsim.sim.slots import Served, serve, serve_pooled
+from acgsim.sim.streams import Streams
 from acgsim.sim.submissions import Coincident, Submissions, arrivals, step_order, vm_wave
 from acgsim.sim.throttle import Throttles
 
@@ -67,13 +69,32 @@ class _Wave:
     disk_s: float = 0.0
 
 
-def run(m: Simulation, waves: list) -> None:
-    """Fill `m` (SimPy has run replication and the sampler to the horizon, no workload) with the
-    workload's outcome; raise Ineligible where the result could differ from SimPy's."""
-    horizon = m.env.now
-    p = m.params
-    ws = _submissions(m, waves, horizon)
-    ticks = _ticks(m)
+@dataclass
+class Prepared:
+    """What the fast path computes before SimPy runs: the requests, their opening order (`order`:
+    request indices in the order SimPy opens them; `pos`: each request's place in it), the
+    sampler's clock readings and the rank of each of its steps among the waves' steps."""
+
+    waves: list[_Wave]
+    ticks: np.ndarray
+    tick_ranks: np.ndarray
+    step_rank: np.ndarray
+    order: np.ndarray
+    pos: np.ndarray
+    wave_of: np.ndarray
+    times: np.ndarray
+
+
+def prepare(scenario: Scenario, streams: Streams, waves: list, throttles: Throttles) -> Prepared:
+    """The requests and their order, and the proof that throttling cannot bind; Ineligible
+    if it cannot be given. Needs no replication: it is done before SimPy runs."""
+    horizon, p = scenario.horizon, scenario.model
+    ws = []
+    for w in waves:
+        make = vm_wave if w.kind == "vms" else arrivals
+        sub = make(w.wave, w.index, streams, p, horizon)
+        ws.append(_Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, sub))
+    ticks = tick_times(p.sample_interval, horizon)
     try:
         ranks = step_order([w.sub.step_times for w in ws] + [ticks[1:]])
     except Coincident as exc:
@@ -89,8 +110,51 @@ def run(m: Simulation, waves: list) -> None:
     n = len(times)
     pos = np.empty(n, dtype=np.int64)  # request -> its place in the opening order (id - 1)
     pos[order] = np.arange(n)
-    if not m.throttles.unlimited:
-        _throttles_cannot_bind(m.throttles, p.arm_principals, ws, wave_of[order], times[order])
+    if not throttles.unlimited:
+        _throttles_cannot_bind(throttles, p.arm_principals, ws, wave_of[order], times[order])
+    return Prepared(ws, ticks, ranks[-1], step_rank, order, pos, wave_of, times)
+
+
+def sampler(m: Simulation) -> Generator:
+    """The SimPy process that samples a run the fast path computes: `m.sample()` until nothing
+    is left to happen before the horizon (replication done, no workload in SimPy), then the same
+    row at each remaining sample time, copied rather than recorded (the fast path fills in the
+    requests' columns afterwards)."""
+    env, horizon, step = m.env, m.scenario.horizon, m.params.sample_interval
+    inner = m.sample()
+    while True:
+        wake = next(inner)  # a row recorded now, and the timeout to the next sample
+        # SimPy's pending events (its queue; no public view): only ours, or past the horizon
+        if all(e is wake or t >= horizon for t, _, _, e in env._queue):
+            break
+        yield wake
+    t, later = env.now, []
+    while (t := t + step) < horizon:
+        later.append(round(t, 3))
+    m.series.t.extend(later)
+    for row in m.series.regions.values():
+        for values in row.values():
+            values.extend([values[-1]] * len(later))
+
+
+def tick_times(step: float, horizon: float) -> np.ndarray:
+    """The sampler's clock readings before the horizon: 0, then each the last plus `step`."""
+    k = int(horizon // step) + 2
+    ticks = np.cumsum(np.concatenate(([0.0], np.full(k, step))))
+    return ticks[ticks < horizon]
+
+
+def run(m: Simulation, prep: Prepared) -> None:
+    """Fill `m` (SimPy has run replication and the sampler to the horizon, no workload) with the
+    workload's outcome; raise Ineligible where the result could differ from SimPy's."""
+    horizon = m.env.now
+    ws, ticks, step_rank, order, pos = prep.waves, prep.ticks, prep.step_rank, prep.order, prep.pos
+    wave_of, times = prep.wave_of, prep.times
+    if [round(t, 3) for t in ticks.tolist()] != m.series.t:
+        raise Ineligible("the sample times differ from the sampler's")
+    for w in ws:
+        if len(w.sub.times):
+            _resolve(m, w)
     footprint.check_room()
     served = _serve(m, ws, wave_of, order, times, horizon)
     boots = np.concatenate([w.sub.boots for w in ws] or [[]])
@@ -108,21 +172,9 @@ def run(m: Simulation, waves: list) -> None:
     ):
         raise Ineligible("an event falls on a sample time")
     _record(m, ws, wave_of, pos, times, done, finished, waited, granted, disks, boots)
-    _series(m, ws, wave_of, pos, times, ticks, ranks[-1], step_rank, served, done, finished)
+    _series(m, ws, wave_of, pos, times, ticks, prep.tick_ranks, step_rank, served, done, finished)
     if m.rec.trace:
         _trace(m, ws, wave_of, order, times, served, disks, boots, done)
-
-
-def _submissions(m: Simulation, waves: list, horizon: float) -> list[_Wave]:
-    out = []
-    for w in waves:
-        make = vm_wave if w.kind == "vms" else arrivals
-        sub = make(w.wave, w.index, m.streams, m.params, horizon)
-        x = _Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, sub)
-        if len(sub.times):
-            _resolve(m, x)
-        out.append(x)
-    return out
 
 
 def _resolve(m: Simulation, w: _Wave) -> None:
@@ -147,16 +199,6 @@ def _resolve(m: Simulation, w: _Wave) -> None:
     if copy.pool is None or copy.pool.capacity < 1:
         raise Ineligible(f"{w.key}: no replica slots in {x.region}")
     w.version, w.pool, w.disk_s = state.ref, copy.pool, copy.disk_s
-
-
-def _ticks(m: Simulation) -> np.ndarray:
-    """The sampler's clock readings (its record holds them rounded)."""
-    k = len(m.series.t)
-    step = m.params.sample_interval
-    ticks = np.cumsum(np.concatenate(([0.0], np.full(max(k - 1, 0), step))))[:k]
-    if [round(t, 3) for t in ticks.tolist()] != m.series.t:
-        raise Ineligible("the sample times differ from the sampler's")
-    return ticks
 
 
 def _no_ties(values: np.ndarray, why: str) -> None:
