@@ -63,7 +63,9 @@ class _Wave:
     key: str
     name: str
     wave: VmWave | Arrivals
-    sub: Submissions
+    start: int  # its requests are start:stop in the run's arrays
+    stop: int
+    first: float  # its first request's submission time
     version: str = ""
     pool: object = None
     disk_s: float = 0.0
@@ -71,48 +73,63 @@ class _Wave:
 
 @dataclass
 class Prepared:
-    """What the fast path computes before SimPy runs: the requests, their opening order (`order`:
-    request indices in the order SimPy opens them; `pos`: each request's place in it), the
-    sampler's clock readings and the rank of each of its steps among the waves' steps."""
+    """What the fast path computes before SimPy runs: every request's submission time, disk
+    factor and boot time and its wave (the waves' requests one after another), the order SimPy
+    opens them in (`order`: request indices; `pos`: each request's place), the sampler's clock
+    readings and how many requests were opened before each of its samples."""
 
     waves: list[_Wave]
-    ticks: np.ndarray
-    tick_ranks: np.ndarray
-    step_rank: np.ndarray
+    times: np.ndarray
+    factors: np.ndarray | None
+    boots: np.ndarray
+    wave_of: np.ndarray
     order: np.ndarray
     pos: np.ndarray
-    wave_of: np.ndarray
-    times: np.ndarray
+    ticks: np.ndarray
+    opened: np.ndarray
 
 
 def prepare(scenario: Scenario, streams: Streams, waves: list, throttles: Throttles) -> Prepared:
     """The requests and their order, and the proof that throttling cannot bind; Ineligible
     if it cannot be given. Needs no replication: it is done before SimPy runs."""
     horizon, p = scenario.horizon, scenario.model
-    ws = []
+    ws: list[_Wave] = []
+    subs: list[Submissions] = []
+    at = 0
     for w in waves:
         make = vm_wave if w.kind == "vms" else arrivals
         sub = make(w.wave, w.index, streams, p, horizon)
-        ws.append(_Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, sub))
+        n = len(sub.times)
+        if n and sub.step_of[0] < 0:
+            raise Ineligible("requests at time 0, before any replication")
+        first = float(sub.times[0]) if n else 0.0
+        ws.append(_Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, at, at + n, first))
+        subs.append(sub)
+        at += n
     ticks = tick_times(p.sample_interval, horizon)
     try:
-        ranks = step_order([w.sub.step_times for w in ws] + [ticks[1:]])
+        ranks = step_order([s.step_times for s in subs] + [ticks[1:]])
     except Coincident as exc:
         raise Ineligible(str(exc)) from None
     # every request in the order SimPy opens them: by its step's rank, then within the wave
     step_rank = np.concatenate(
-        [r[w.sub.step_of] for r, w in zip(ranks, ws, strict=False)] or [np.empty(0, np.int64)]
+        [r[s.step_of] for r, s in zip(ranks, subs, strict=False)] or [np.empty(0, np.int64)]
     )
     order = np.argsort(step_rank, kind="stable")
-    wave_of = np.concatenate([np.full(len(w.sub.times), i) for i, w in enumerate(ws)] or [[]])
-    wave_of = wave_of.astype(np.int64)
-    times = np.concatenate([w.sub.times for w in ws] or [[]])
-    n = len(times)
+    step_rank.sort()  # requests opened before each sample: those whose step ran before it
+    opened = np.concatenate(([0], np.searchsorted(step_rank, ranks[-1])))
+    del step_rank
+    n = at
     pos = np.empty(n, dtype=np.int64)  # request -> its place in the opening order (id - 1)
     pos[order] = np.arange(n)
+    wave_of = np.repeat(np.arange(len(ws), dtype=np.int32), [w.stop - w.start for w in ws])
+    times = np.concatenate([s.times for s in subs] or [[]])
+    factors = np.concatenate([s.factors for s in subs] or [[]])
+    boots = np.concatenate([s.boots for s in subs] or [[]])
+    del subs
     if not throttles.unlimited:
         _throttles_cannot_bind(throttles, p.arm_principals, ws, wave_of[order], times[order])
-    return Prepared(ws, ticks, ranks[-1], step_rank, order, pos, wave_of, times)
+    return Prepared(ws, times, factors, boots, wave_of, order, pos, ticks, opened)
 
 
 def sampler(m: Simulation) -> Generator:
@@ -148,38 +165,34 @@ def run(m: Simulation, prep: Prepared) -> None:
     """Fill `m` (SimPy has run replication and the sampler to the horizon, no workload) with the
     workload's outcome; raise Ineligible where the result could differ from SimPy's."""
     horizon = m.env.now
-    ws, ticks, step_rank, order, pos = prep.waves, prep.ticks, prep.step_rank, prep.order, prep.pos
-    wave_of, times = prep.wave_of, prep.times
+    ws, ticks, order, pos = prep.waves, prep.ticks, prep.order, prep.pos
+    wave_of, times, boots = prep.wave_of, prep.times, prep.boots
     if [round(t, 3) for t in ticks.tolist()] != m.series.t:
         raise Ineligible("the sample times differ from the sampler's")
     for w in ws:
-        if len(w.sub.times):
+        if w.stop > w.start:
             _resolve(m, w)
     footprint.check_room()
-    served = _serve(m, ws, wave_of, order, times, horizon)
-    boots = np.concatenate([w.sub.boots for w in ws] or [[]])
-    disks = np.concatenate(
-        [w.disk_s * w.sub.factors for w in ws] or [[]]
-    )  # as copy.disk_s * factor
+    disks, prep.factors = prep.factors, None
+    for w in ws:  # as the SimPy engine computes it: copy.disk_s * factor
+        disks[w.start : w.stop] = w.disk_s * disks[w.start : w.stop]
+    served = _serve(m, ws, wave_of, order, times, disks, horizon)
+    if not m.rec.trace:
+        order = prep.order = None  # no longer needed: let it go
     granted, waited, _, released = served
-    done = np.where(released < horizon, released + boots, np.inf)
+    _off_ticks(m, released[released < horizon], "a slot frees at a sample time")
+    done = released + boots  # inf where the disk was not done by the horizon
+    footprint.check_room()
+    _record(m, ws, pos, times, done, waited, granted, disks, boots)
     finished = done < horizon
-    _no_ties(done[finished], "two requests finish at one instant")
-    tick_set = ticks[1:]
-    if (
-        np.isin(released[released < horizon], tick_set).any()
-        or np.isin(done[finished], tick_set).any()
-    ):
-        raise Ineligible("an event falls on a sample time")
-    _record(m, ws, wave_of, pos, times, done, finished, waited, granted, disks, boots)
-    _series(m, ws, wave_of, pos, times, ticks, prep.tick_ranks, step_rank, served, done, finished)
+    _series(m, ws, wave_of, pos, ticks, prep.opened, served, done, finished)
     if m.rec.trace:
         _trace(m, ws, wave_of, order, times, served, disks, boots, done)
 
 
 def _resolve(m: Simulation, w: _Wave) -> None:
     """The version and pool every request of the wave gets: the gallery cannot change under it."""
-    x, first = w.wave, float(w.sub.times[0])
+    x, first = w.wave, w.first
     gallery, image, _ = x.image.split("/")
     for state in m.gallery.by_image[f"{gallery}/{image}"]:
         c = state.copies.get(x.region)
@@ -199,12 +212,6 @@ def _resolve(m: Simulation, w: _Wave) -> None:
     if copy.pool is None or copy.pool.capacity < 1:
         raise Ineligible(f"{w.key}: no replica slots in {x.region}")
     w.version, w.pool, w.disk_s = state.ref, copy.pool, copy.disk_s
-
-
-def _no_ties(values: np.ndarray, why: str) -> None:
-    s = np.sort(values)
-    if len(s) > 1 and np.any(s[1:] == s[:-1]):
-        raise Ineligible(why)
 
 
 def _throttles_cannot_bind(
@@ -244,13 +251,14 @@ def _serve(
     wave_of: np.ndarray,
     order: np.ndarray,
     times: np.ndarray,
+    disks: np.ndarray,
     horizon: float,
 ) -> Served:
     """Every pool's requests through its slots; results per request (in wave-concatenated order)."""
     n = len(times)
     granted, released = np.full(n, np.inf), np.full(n, np.inf)
-    waited, replica = np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
-    disks = np.concatenate([w.disk_s * w.sub.factors for w in ws] or [[]])
+    waited = np.zeros(n, dtype=bool)
+    replica = np.full(n, -1, dtype=np.int64) if m.rec.trace else None  # only the trace shows it
     pools: dict[int, list[int]] = {}
     for i, w in enumerate(ws):
         if w.pool is not None:
@@ -275,65 +283,79 @@ def _serve(
                 s = serve(pool, times[mine].tolist(), disks[mine].tolist(), horizon, since, syncs)
         except Coincident as exc:
             raise Ineligible(str(exc)) from None
-        granted[mine], waited[mine], replica[mine], released[mine] = (
-            s.granted,
-            s.waited,
-            s.replica,
-            s.released,
-        )
+        granted[mine], waited[mine], released[mine] = s.granted, s.waited, s.released
+        if replica is not None:
+            replica[mine] = s.replica
     return Served(granted, waited, replica, released)
 
 
-def _record(m, ws, wave_of, pos, times, done, finished, waited, granted, disks, boots) -> None:
+def _record(m, ws, pos, times, done, waited, granted, disks, boots) -> None:
     """The recorder as SimPy leaves it: counts, and per region and wave the finished requests'
-    figures in the order they finished."""
-    rec = m.rec
-    n = len(times)
-    rec.next_id = n
-    wait = np.where(waited & (granted < np.inf), granted - times, 0.0)
-    first_open = {}
-    for i in range(len(ws)):
-        mine = np.flatnonzero(wave_of == i)
-        if len(mine):
-            first_open[i] = int(pos[mine].min())
-    for i in sorted(first_open, key=first_open.get):  # waves appear as their first request opens
+    figures in the order they finished (a wave's requests are one slice of the arrays)."""
+    rec, horizon = m.rec, m.env.now
+    rec.next_id = len(times)
+    opening = [(int(pos[w.start : w.stop].min()), i) for i, w in enumerate(ws) if w.stop > w.start]
+    for _, i in sorted(opening):  # waves appear as their first request opens
         w = ws[i]
         stats = rec.waves[w.key] = WaveStats(w.wave.region)
-        stats.requests = int((wave_of == i).sum())
+        stats.requests = w.stop - w.start
         region = rec.regions[w.wave.region]
         region.requests += stats.requests
         region.in_flight += stats.requests
-    fin = np.flatnonzero(finished)
-    fin = fin[np.argsort(done[fin], kind="stable")]
-    ttr = done[fin] - times[fin]
     for region, stats in rec.regions.items():
-        regions = np.array([w.wave.region == region for w in ws] or [False])
-        mine = fin[regions[wave_of[fin]]] if len(ws) else fin[:0]
-        if not len(mine):
+        mine = [w for w in ws if w.wave.region == region and w.stop > w.start]
+        if not mine:
             continue
-        stats.succeeded += len(mine)
-        stats.in_flight -= len(mine)
-        stats.ttr.frombytes((done[mine] - times[mine]).tobytes())
-        stats.waits.frombytes(wait[mine].tobytes())
-    del ttr
-    for i, w in enumerate(ws):
-        mine = fin[wave_of[fin] == i]
-        if not len(mine):
+        index = np.concatenate([np.arange(w.start, w.stop) for w in mine])
+        index = index[done[index] < horizon]
+        index = index[np.argsort(done[index], kind="stable")]  # in the order they finished
+        ended = done[index]
+        _distinct(ended, "two requests of a region finish at one instant")
+        _off_ticks(m, ended, "a request finishes at a sample time")
+        stats.succeeded += len(index)
+        stats.in_flight -= len(index)
+        stats.ttr.frombytes((ended - times[index]).tobytes())
+        stats.waits.frombytes(_waits(waited, granted, times, index).tobytes())
+    for w in ws:
+        at = np.arange(w.start, w.stop)
+        index = at[done[w.start : w.stop] < horizon]
+        if not len(index):
             continue
+        index = index[np.argsort(done[index], kind="stable")]
         stats = rec.waves[w.key]
-        stats.succeeded = len(mine)
-        stats.ttr.frombytes((done[mine] - times[mine]).tobytes())
-        zero = np.zeros(len(mine))
-        parts = np.stack([zero, zero, wait[mine] + 0.0, disks[mine], zero, boots[mine]], axis=1)
+        stats.succeeded = len(index)
+        stats.ttr.frombytes((done[index] - times[index]).tobytes())
+        parts = np.zeros((len(index), 6))
+        parts[:, 2] = _waits(waited, granted, times, index) + 0.0  # wait + queued_before
+        parts[:, 3] = disks[index]
+        parts[:, 5] = boots[index]
         stats.parts.frombytes(parts.astype(np.float32).tobytes())
 
 
-def _series(m, ws, wave_of, pos, times, ticks, tick_ranks, step_rank, served, done, finished):
+def _waits(waited, granted, times, index) -> np.ndarray:
+    """Time queued for a slot: `0.0 + (granted - submitted)` for those that waited, else 0.0."""
+    return np.where(waited[index], granted[index] - times[index], 0.0)
+
+
+def _distinct(sorted_values: np.ndarray, why: str) -> None:
+    if len(sorted_values) > 1 and np.any(sorted_values[1:] == sorted_values[:-1]):
+        raise Ineligible(why)
+
+
+def _off_ticks(m: Simulation, values: np.ndarray, why: str) -> None:
+    """Ineligible if any value is one of the sampler's clock readings (SimPy would order them)."""
+    step = m.params.sample_interval
+    ticks = tick_times(step, m.env.now)
+    if not len(values) or not len(ticks):
+        return
+    k = np.clip(np.rint(values / step).astype(np.int64), 0, len(ticks) - 1)
+    if np.any(ticks[k] == values):
+        raise Ineligible(why)
+
+
+def _series(m, ws, wave_of, pos, ticks, opened, served, done, finished):
     """In flight, busy slots and queue at each sample, as the sampler saw them."""
     granted, waited, _, released = served
-    # requests opened before each sample: those whose step ran before it
-    ranked = np.sort(step_rank)
-    opened = np.concatenate(([0], np.searchsorted(ranked, tick_ranks)))
     for region, row in m.series.regions.items():
         mine = np.flatnonzero(
             np.array([w.wave.region == region for w in ws] or [False])[wave_of]
