@@ -28,6 +28,7 @@ import numpy as np
 from acgsim.sim import footprint
 from acgsim.sim.metrics import Request, WaveStats
 from acgsim.sim.model import Simulation
+from acgsim.sim.results import Series
 from acgsim.sim.scenario import Arrivals, RegionOutage, Scenario, VmWave, ZoneOutage
 from acgsim.sim.slots import Served, serve, serve_pooled
 from acgsim.sim.streams import Streams
@@ -133,14 +134,29 @@ def prepare(scenario: Scenario, streams: Streams, waves: list, throttles: Thrott
 
 
 def sampler(m: Simulation) -> Generator:
-    """The SimPy process that samples a run the fast path computes: `m.sample()` until nothing
-    is left to happen before the horizon (replication done, no workload in SimPy), then the same
-    row at each remaining sample time, copied rather than recorded (the fast path fills in the
-    requests' columns afterwards)."""
+    """The SimPy process that samples a run the fast path computes: the rows `m.sample()` would
+    record with no request in SimPy (the requests' columns 0, filled in afterwards; available
+    slots and replication progress as they are), and once nothing is left to happen before the
+    horizon (replication done), the same row at each remaining sample time, copied. The law in
+    tests/sim/test_fastpath.py holds it to `m.sample()`'s series."""
     env, horizon, step = m.env, m.scenario.horizon, m.params.sample_interval
-    inner = m.sample()
+    rows = {
+        region: m.series.regions.setdefault(region, {k: [] for k in Series.FIELDS})
+        for region in m.rec.regions
+    }
+    idle = [k for k in Series.FIELDS if k not in ("capacity", "replication_progress")]
     while True:
-        wake = next(inner)  # a row recorded now, and the timeout to the next sample
+        now = env.now
+        m.series.t.append(round(now, 3))
+        for region, row in rows.items():
+            for k in idle:
+                row[k].append(0)
+            row["capacity"].append(sum(p.up_slots for p in m.pools.get(region, [])))
+            copies = m.copies.get(region, [])
+            row["replication_progress"].append(
+                round(sum(c.progress(now) for c in copies) / len(copies), 2) if copies else 0.0
+            )
+        wake = env.timeout(step)
         # SimPy's pending events (its queue; no public view): only ours, or past the horizon
         if all(e is wake or t >= horizon for t, _, _, e in env._queue):
             break
@@ -149,7 +165,7 @@ def sampler(m: Simulation) -> Generator:
     while (t := t + step) < horizon:
         later.append(round(t, 3))
     m.series.t.extend(later)
-    for row in m.series.regions.values():
+    for row in rows.values():
         for values in row.values():
             values.extend([values[-1]] * len(later))
 
