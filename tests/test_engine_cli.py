@@ -70,3 +70,26 @@ def test_the_planner_tells_listeners_each_candidate_and_uses_the_fast_path():
         p = plan(scenario, runs=2)
     assert sum(heard) * 2 == p.simulations  # every candidate, K runs each
     assert expected_candidates(scenario, 2, False, False) >= 1
+
+
+def test_sweeps_and_plans_show_counts_and_an_eta_on_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from acgsim.reports import console
+
+    screen = io.StringIO()
+    monkeypatch.setattr(console, "err", Console(file=screen, force_terminal=True, width=120))
+    assert list(console.track(range(3), "sweep")) == [0, 1, 2]
+    with console.counted("planning", 4) as bar:  # an estimate that turns out short
+        bar.say("searching westeurope")
+        for _ in range(5):
+            bar.count()
+    shown = screen.getvalue()
+    assert "3/3" in shown and "searching westeurope" in shown and "5/5" in shown
+    assert shown.count("eta") >= 2
+    monkeypatch.setattr(console, "err", Console(file=io.StringIO(), force_terminal=False))
+    with console.counted("planning", 4) as bar:  # in a pipe: nothing, and no error
+        bar.say("verifying")
+        bar.count()
