@@ -3,13 +3,15 @@
 Where a run is eligible, the engine runs SimPy only for what is cheap and intricate (replication
 into every region, the sampler's clock and replication progress) and computes the requests here:
 submission times and draws from the same named streams (sim.submissions), FIFO multi-slot queueing
-at each replica pool on a heap of slot-free times (sim.slots), then the recorder, the pools'
+at each replica pool on a heap of slot-free times (sim.slots; sim.pinned where scale sets bind to
+a replica), then the recorder, the pools'
 statistics, the time series and the trace filled as the SimPy processes would have left them, so
 sim.engine summarises both engines with the same code and the RunResult JSON is byte-identical.
 
 Eligible (`static_reason` and `Ineligible` say why not):
 - replica_selection least_loaded; no zone or region outages; no updates;
-- VM waves without client concurrency and arrival streams only (no scale sets);
+- VM waves without client concurrency, arrival streams and scale sets (sim.pinned: bound to
+  one replica, built in batches);
 - every wave starts after its image's copies in its region completed and propagated (the
   gallery cannot change under it), and its requests may deploy the image;
 - throttling cannot bind: every token bucket is proved to hold a token for every request, from
@@ -28,11 +30,26 @@ import numpy as np
 from acgsim.sim import footprint
 from acgsim.sim.metrics import Request, WaveStats
 from acgsim.sim.model import Simulation
+from acgsim.sim.pinned import Job, serve_jobs
 from acgsim.sim.results import Series
-from acgsim.sim.scenario import Arrivals, RegionOutage, Scenario, VmWave, ZoneOutage
+from acgsim.sim.scenario import (
+    Arrivals,
+    RegionOutage,
+    ScaleSetWave,
+    Scenario,
+    VmWave,
+    ZoneOutage,
+)
 from acgsim.sim.slots import Served, serve, serve_pooled
 from acgsim.sim.streams import Streams
-from acgsim.sim.submissions import Coincident, Submissions, arrivals, step_order, vm_wave
+from acgsim.sim.submissions import (
+    Coincident,
+    Submissions,
+    arrivals,
+    scale_set_wave,
+    step_order,
+    vm_wave,
+)
 from acgsim.sim.throttle import Throttles
 
 MARGIN = 1e-6  # tokens to spare, per token of bucket size, for a bucket to count as never empty
@@ -52,8 +69,6 @@ def static_reason(scenario: Scenario, waves: list, updates: bool) -> str | None:
     if any(isinstance(f, (ZoneOutage, RegionOutage)) for f in scenario.faults):
         return "zone or region outages"
     for w in waves:
-        if w.kind == "scale_sets":
-            return f"scale sets ({w.key})"
         if isinstance(w.wave, VmWave) and w.wave.concurrency:
             return f"client concurrency ({w.key})"
     return None
@@ -63,10 +78,12 @@ def static_reason(scenario: Scenario, waves: list, updates: bool) -> str | None:
 class _Wave:
     key: str
     name: str
-    wave: VmWave | Arrivals
+    wave: VmWave | Arrivals | ScaleSetWave
     start: int  # its requests are start:stop in the run's arrays
     stop: int
     first: float  # its first request's submission time
+    step_of: np.ndarray | None = None  # a scale-set wave's: each instance's step
+    sets: np.ndarray | None = None  # a scale-set wave's: each instance's set
     version: str = ""
     pool: object = None
     disk_s: float = 0.0
@@ -97,14 +114,17 @@ def prepare(scenario: Scenario, streams: Streams, waves: list, throttles: Thrott
     ws: list[_Wave] = []
     subs: list[Submissions] = []
     at = 0
+    makers = {"vms": vm_wave, "arrivals": arrivals, "scale_sets": scale_set_wave}
     for w in waves:
-        make = vm_wave if w.kind == "vms" else arrivals
-        sub = make(w.wave, w.index, streams, p, horizon)
+        sub = makers[w.kind](w.wave, w.index, streams, p, horizon)
         n = len(sub.times)
         if n and sub.step_of[0] < 0:
             raise Ineligible("requests at time 0, before any replication")
         first = float(sub.times[0]) if n else 0.0
-        ws.append(_Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, at, at + n, first))
+        x = _Wave(w.key, w.wave.name or f"{w.kind}[{w.index}]", w.wave, at, at + n, first)
+        if sub.sets is not None:
+            x.step_of, x.sets = sub.step_of, sub.sets
+        ws.append(x)
         subs.append(sub)
         at += n
     ticks = tick_times(p.sample_interval, horizon)
@@ -192,18 +212,19 @@ def run(m: Simulation, prep: Prepared) -> None:
     disks, prep.factors = prep.factors, None
     for w in ws:  # as the SimPy engine computes it: copy.disk_s * factor
         disks[w.start : w.stop] = w.disk_s * disks[w.start : w.stop]
-    served = _serve(m, ws, wave_of, order, times, disks, horizon)
+    served, batched = _serve(m, ws, wave_of, order, times, disks, horizon)
+    arrived = times if batched is None else batched.arrived
     if not m.rec.trace:
         order = prep.order = None  # no longer needed: let it go
     granted, waited, _, released = served
     _off_ticks(m, released[released < horizon], "a slot frees at a sample time")
     done = released + boots  # inf where the disk was not done by the horizon
     footprint.check_room()
-    _record(m, ws, pos, times, done, waited, granted, disks, boots)
+    _record(m, ws, pos, times, arrived, done, waited, granted, disks, boots, batched)
     finished = done < horizon
-    _series(m, ws, wave_of, pos, ticks, prep.opened, served, done, finished)
+    _series(m, ws, wave_of, pos, times, arrived, ticks, prep.opened, served, done, finished)
     if m.rec.trace:
-        _trace(m, ws, wave_of, order, times, served, disks, boots, done)
+        _trace(m, ws, wave_of, order, times, served, disks, boots, done, batched)
 
 
 def _resolve(m: Simulation, w: _Wave) -> None:
@@ -214,7 +235,8 @@ def _resolve(m: Simulation, w: _Wave) -> None:
         c = state.copies.get(x.region)
         if c is not None and c.serving_since is not None and not c.serving_since < first:
             raise Ineligible(f"{w.key} starts before replication to {x.region} completes")
-    error = m.gallery.access(x.subscription, x.image)
+    flexible = isinstance(x, ScaleSetWave) and x.orchestration == "Flexible"
+    error = m.gallery.access(x.subscription, x.image, flexible)
     clock = m.gallery.clock
     m.gallery.clock = lambda: first
     try:
@@ -233,32 +255,63 @@ def _resolve(m: Simulation, w: _Wave) -> None:
 def _throttles_cannot_bind(
     throttles: Throttles, principals: int, ws: list[_Wave], wave_of: np.ndarray, t: np.ndarray
 ) -> None:
-    """Prove every bucket a request takes from holds a token when it does (requests in opening
-    order: `wave_of` and times `t`). A bucket starts full; before its j-th take it holds
+    """Prove every bucket a PUT takes from holds a token when it does (requests in opening
+    order: `wave_of` and times `t`; a VM request's PUT with its id's principal, a scale set's
+    one PUT with principal 0). A bucket starts full; before its j-th take it holds
     min over i <= j of (size - (j - i) + refill x (t_j - t_i))."""
     subs = sorted({w.wave.subscription for w in ws})
     places = sorted({(w.wave.subscription, w.wave.region) for w in ws})
-    sub_of = np.array([subs.index(w.wave.subscription) for w in ws] or [0])[wave_of]
-    place_of = np.array([places.index((w.wave.subscription, w.wave.region)) for w in ws] or [0])[
-        wave_of
-    ]
+    sub_of = np.array([subs.index(w.wave.subscription) for w in ws] or [0])
+    place_of = np.array([places.index((w.wave.subscription, w.wave.region)) for w in ws] or [0])
     ids = np.arange(1, len(t) + 1)
-    keys = [("arm_write", sub_of * principals + ids % principals)]
+    vm = np.array([w.sets is None for w in ws] or [True])[wave_of]
+    vm_t, vm_w, vm_id = t[vm], wave_of[vm], ids[vm]
+    set_t, set_w = [], []
+    for i, w in enumerate(ws):
+        if w.sets is not None and w.stop > w.start:
+            set_t.append(_set_times(w, t, wave_of, i))
+            set_w.append(np.full(len(set_t[-1]), i))
+    st = np.concatenate(set_t) if set_t else np.empty(0)
+    sw = np.concatenate(set_w).astype(np.int64) if set_w else np.empty(0, dtype=np.int64)
+    arm_key = np.concatenate(
+        [sub_of[vm_w] * principals + vm_id % principals, sub_of[sw] * principals]
+    )
+    arm_t = np.concatenate([vm_t, st])
+    takes = [("arm_write", arm_key, arm_t)]
     if principals > 1:
-        keys.append(("arm_write_subscription", sub_of))
-    keys.append(("PutVM", place_of))
-    for policy, key in keys:
+        takes.append(("arm_write_subscription", np.concatenate([sub_of[vm_w], sub_of[sw]]), arm_t))
+    takes.append(("PutVM", place_of[vm_w], vm_t))
+    takes.append(("VMSSPut", place_of[sw], st))
+    for policy, key, when in takes:
         spec = throttles.specs[policy]
-        by = np.argsort(key, kind="stable")  # each bucket's takes, in order
+        by = np.lexsort((when, key))  # each bucket's takes, in time order
         k = key[by]
         cuts = np.flatnonzero(k[1:] != k[:-1]) + 1
         for group in np.split(by, cuts):
-            tk = t[group]
+            tk = when[group]
             j = np.arange(len(tk), dtype=np.float64)
             rt = spec.refill_per_s * tk
             tokens = spec.size - j + rt + np.minimum.accumulate(j - rt)
             if len(tk) and tokens.min() < 1.0 + MARGIN * max(1.0, spec.size):
                 raise Ineligible(f"throttling may bind ({policy})")
+
+
+def _set_times(w: _Wave, t: np.ndarray, wave_of: np.ndarray, i: int) -> np.ndarray:
+    """The submission times of a scale-set wave's sets (its instances carry them)."""
+    mine = t[wave_of == i]  # in opening order, which keeps a wave's own order
+    firsts = np.flatnonzero(np.diff(w.sets, prepend=-1))
+    return mine[firsts]
+
+
+@dataclass
+class Batched:
+    """Per request, where scale sets take part: when it reached its pool (a later batch's
+    instance: when that batch started; inf: never) and its set's earlier batches' disk time and
+    queuing (0 for VM requests)."""
+
+    arrived: np.ndarray
+    batches: np.ndarray
+    queued_before: np.ndarray
 
 
 def _serve(
@@ -269,12 +322,15 @@ def _serve(
     times: np.ndarray,
     disks: np.ndarray,
     horizon: float,
-) -> Served:
+) -> tuple[Served, Batched | None]:
     """Every pool's requests through its slots; results per request (in wave-concatenated order)."""
     n = len(times)
     granted, released = np.full(n, np.inf), np.full(n, np.inf)
     waited = np.zeros(n, dtype=bool)
     replica = np.full(n, -1, dtype=np.int64) if m.rec.trace else None  # only the trace shows it
+    batched = None
+    if any(w.sets is not None for w in ws):
+        batched = Batched(times.copy(), np.zeros(n), np.zeros(n))
     pools: dict[int, list[int]] = {}
     for i, w in enumerate(ws):
         if w.pool is not None:
@@ -290,6 +346,20 @@ def _serve(
             if c.serving_since is not None and c.serving_since > since
         )
         try:
+            if any(ws[i].sets is not None for i in members):
+                jobs = _jobs(ws, wave_of, times, mine)
+                o = serve_jobs(pool, jobs, disks, n, m.params.vmss_batch, horizon, since, syncs)
+                granted[mine], waited[mine], released[mine] = (
+                    o.granted[mine],
+                    o.waited[mine],
+                    o.released[mine],
+                )
+                if replica is not None:
+                    replica[mine] = o.replica[mine]
+                batched.arrived[mine] = o.arrived[mine]
+                batched.batches[mine] = o.batches[mine]
+                batched.queued_before[mine] = o.queued_before[mine]
+                continue
             s = (
                 None
                 if m.rec.trace
@@ -302,10 +372,31 @@ def _serve(
         granted[mine], waited[mine], released[mine] = s.granted, s.waited, s.released
         if replica is not None:
             replica[mine] = s.replica
-    return Served(granted, waited, replica, released)
+    return Served(granted, waited, replica, released), batched
 
 
-def _record(m, ws, pos, times, done, waited, granted, disks, boots) -> None:
+def _jobs(ws: list[_Wave], wave_of: np.ndarray, times: np.ndarray, mine: np.ndarray) -> list[Job]:
+    """A pool's requests (in opening order) as jobs: each VM request alone, each scale set with
+    its instances; a scale set's step is its wave's step (sets of one step bind together)."""
+    jobs: list[Job] = []
+    current: dict[tuple[int, int], Job] = {}
+    for i in mine.tolist():
+        wi = int(wave_of[i])
+        w = ws[wi]
+        if w.sets is None:
+            jobs.append(Job(float(times[i]), (wi, -1 - i), [i], False))
+            continue
+        local = i - w.start
+        key = (wi, int(w.sets[local]))
+        job = current.get(key)
+        if job is None:
+            job = current[key] = Job(float(times[i]), (wi, int(w.step_of[local])), [], True)
+            jobs.append(job)
+        job.members.append(i)
+    return jobs
+
+
+def _record(m, ws, pos, times, arrived, done, waited, granted, disks, boots, batched) -> None:
     """The recorder as SimPy leaves it: counts, and per region and wave the finished requests'
     figures in the order they finished (a wave's requests are one slice of the arrays)."""
     rec, horizon = m.rec, m.env.now
@@ -331,7 +422,7 @@ def _record(m, ws, pos, times, done, waited, granted, disks, boots) -> None:
         stats.succeeded += len(index)
         stats.in_flight -= len(index)
         stats.ttr.frombytes((ended - times[index]).tobytes())
-        stats.waits.frombytes(_waits(waited, granted, times, index).tobytes())
+        stats.waits.frombytes(_waits(waited, granted, arrived, index).tobytes())
     for w in ws:
         at = np.arange(w.start, w.stop)
         index = at[done[w.start : w.stop] < horizon]
@@ -342,15 +433,18 @@ def _record(m, ws, pos, times, done, waited, granted, disks, boots) -> None:
         stats.succeeded = len(index)
         stats.ttr.frombytes((done[index] - times[index]).tobytes())
         parts = np.zeros((len(index), 6))
-        parts[:, 2] = _waits(waited, granted, times, index) + 0.0  # wait + queued_before
+        before = 0.0 if batched is None else batched.queued_before[index]
+        parts[:, 2] = _waits(waited, granted, arrived, index) + before  # + queued_before
+        if batched is not None:
+            parts[:, 1] = batched.batches[index]
         parts[:, 3] = disks[index]
         parts[:, 5] = boots[index]
         stats.parts.frombytes(parts.astype(np.float32).tobytes())
 
 
-def _waits(waited, granted, times, index) -> np.ndarray:
-    """Time queued for a slot: `0.0 + (granted - submitted)` for those that waited, else 0.0."""
-    return np.where(waited[index], granted[index] - times[index], 0.0)
+def _waits(waited, granted, arrived, index) -> np.ndarray:
+    """Time queued for a slot: `0.0 + (granted - asked)` for those that waited, else 0.0."""
+    return np.where(waited[index], granted[index] - arrived[index], 0.0)
 
 
 def _distinct(sorted_values: np.ndarray, why: str) -> None:
@@ -369,8 +463,10 @@ def _off_ticks(m: Simulation, values: np.ndarray, why: str) -> None:
         raise Ineligible(why)
 
 
-def _series(m, ws, wave_of, pos, ticks, opened, served, done, finished):
-    """In flight, busy slots and queue at each sample, as the sampler saw them."""
+def _series(m, ws, wave_of, pos, times, arrived, ticks, opened, served, done, finished):
+    """In flight, busy slots and queue at each sample, as the sampler saw them. A request that
+    reached its pool as it was opened counts from its step's place among the sampler's; one that
+    reached it later (a later batch), and every grant after a wait, from its time."""
     granted, waited, _, released = served
     for region, row in m.series.regions.items():
         mine = np.flatnonzero(
@@ -380,21 +476,24 @@ def _series(m, ws, wave_of, pos, ticks, opened, served, done, finished):
         )
         if not len(mine):
             continue
-        at = np.sort(pos[mine])
-        arrived = np.searchsorted(at, opened, side="left")
-        now_granted = np.sort(pos[mine][~waited[mine] & (granted[mine] < np.inf)])
-        later = np.sort(granted[mine][waited[mine] & (granted[mine] < np.inf)])
-        got = np.searchsorted(now_granted, opened, side="left") + np.searchsorted(
-            later, ticks, side="left"
+        first = arrived[mine] == times[mine]  # reached the pool as it was opened
+        at_once = first & ~waited[mine]  # and took a slot then
+        got_at = granted[mine]
+        came = np.searchsorted(np.sort(pos[mine][first]), opened, side="left") + np.searchsorted(
+            np.sort(arrived[mine][~first]), ticks, side="left"
         )
+        got = np.searchsorted(np.sort(pos[mine][at_once]), opened, side="left") + np.searchsorted(
+            np.sort(got_at[~at_once]), ticks, side="left"
+        )
+        opened_here = np.searchsorted(np.sort(pos[mine]), opened, side="left")
         freed = np.searchsorted(np.sort(released[mine]), ticks, side="left")
         ended = np.searchsorted(np.sort(done[mine][finished[mine]]), ticks, side="left")
-        row["in_flight"] = (arrived - ended).tolist()
+        row["in_flight"] = (opened_here - ended).tolist()
         row["busy"] = (got - freed).tolist()
-        row["queue"] = (arrived - got).tolist()
+        row["queue"] = (came - got).tolist()
 
 
-def _trace(m, ws, wave_of, order, times, served, disks, boots, done) -> None:
+def _trace(m, ws, wave_of, order, times, served, disks, boots, done, batched) -> None:
     """Every request's record, in the order they were opened, as far as it got by the horizon."""
     granted, waited, replica, released = served
     horizon = m.env.now
@@ -402,19 +501,20 @@ def _trace(m, ws, wave_of, order, times, served, disks, boots, done) -> None:
     for k, i in enumerate(order.tolist(), start=1):
         w = ws[wave_of[i]]
         x = w.wave
-        req = Request(
-            k,
-            "vm",
-            w.name,
-            x.region,
-            x.subscription,
-            x.image,
-            float(times[i]),
-            source=w.key,
-        )
-        req.version = w.version
+        kind, name, asked = "vm", w.name, float(times[i])
+        if w.sets is not None:
+            kind, name = "vmss_instance", f"{w.name}#{int(w.sets[i - w.start])}"
+        req = Request(k, kind, name, x.region, x.subscription, x.image, asked, source=w.key)
+        if batched is not None and w.sets is not None:
+            asked = float(batched.arrived[i])
+            if asked < horizon:  # its batch started: the set's earlier batches are known
+                req.version = w.version
+                req.batches = float(batched.batches[i])
+                req.queued_before = float(batched.queued_before[i])
+        else:
+            req.version = w.version
         if granted[i] < horizon and waited[i]:
-            req.wait = 0.0 + (float(granted[i]) - float(times[i]))
+            req.wait = 0.0 + (float(granted[i]) - asked)
         if released[i] < horizon:
             req.disk = 0.0 + float(disks[i])
             req.replica = int(replica[i])

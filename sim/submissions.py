@@ -23,7 +23,7 @@ import numpy as np
 
 from acgsim.sim.deployment import CHUNK
 from acgsim.sim.params import ModelParams
-from acgsim.sim.scenario import Arrivals, VmWave
+from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import Streams, durations
 
 
@@ -37,6 +37,7 @@ class Submissions:
     boots: np.ndarray
     step_of: np.ndarray
     step_times: np.ndarray
+    sets: np.ndarray | None = None  # a scale-set wave's: each instance's set (0, 1, ...)
 
 
 def _draws(rng: np.random.Generator, p: ModelParams, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -119,6 +120,30 @@ def arrivals(
         np.concatenate(bs)[:keep],
         step_of[:keep],
         step_times,
+    )
+
+
+def scale_set_wave(
+    wave: ScaleSetWave, index: int, streams: Streams, p: ModelParams, horizon: float
+) -> Submissions:
+    """A scale-set wave's instances (sim.deployment.scale_set_wave): each set submitted as a VM
+    wave's request is, its instances' factors and boots drawn set after set from one stream;
+    every instance carries its set's submission time and step."""
+    rng = streams.rng(f"workload/scale_sets/{index}")
+    gap = wave.spread / wave.count
+    due = wave.at + np.arange(wave.count, dtype=np.float64) * gap
+    times = clock_times(due)
+    step_of, step_times = _steps(times, due)
+    keep = int(np.searchsorted(times, horizon, side="left"))
+    n = wave.instances
+    draws = [_draws(rng, p, n) for _ in range(keep)]
+    return Submissions(
+        np.repeat(times[:keep], n),
+        np.concatenate([f for f, _ in draws] or [np.empty(0)]),
+        np.concatenate([b for _, b in draws] or [np.empty(0)]),
+        np.repeat(step_of[:keep], n),
+        step_times,
+        np.repeat(np.arange(keep), n),
     )
 
 

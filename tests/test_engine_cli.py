@@ -33,9 +33,9 @@ def test_a_run_says_which_engine_computed_it_and_both_give_the_same_result():
 def test_a_run_the_fast_path_cannot_take_names_why():
     doc = json.loads(_run("run", "zone-outage-lrs", "--json").stdout)
     assert doc["engine"] == {"name": "simpy", "why": "zone or region outages"}
-    forced = _run("run", "vmss-1000-burst", "--engine", "fast")
+    forced = _run("run", "put-vm-burst", "--engine", "fast")
     assert forced.exit_code == 2 and "Traceback" not in forced.output
-    assert "--engine fast" in forced.output and "scale sets" in forced.output
+    assert "--engine fast" in forced.output and "throttling may bind" in forced.output
 
 
 def test_an_unknown_engine_is_refused():

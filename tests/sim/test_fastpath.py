@@ -20,7 +20,8 @@ REGIONS = ["westeurope", "northeurope", "eastus", "uksouth"]
 @st.composite
 def eligible(draw) -> dict:
     """Scenarios in the styles people write that the fast path takes: VM bursts and spreads,
-    Poisson arrivals, one or two versions, `latest` or explicit, once replication is done."""
+    Poisson arrivals, scale sets built in batches, one or two versions, `latest` or explicit,
+    once replication is done."""
     regions = draw(st.lists(st.sampled_from(REGIONS), min_size=1, max_size=3, unique=True))
     versions = [{"name": "1.0.0", "size_gb": draw(st.sampled_from([1, 10, 30])), "regions": []}]
     versions[0]["regions"] = [
@@ -39,7 +40,7 @@ def eligible(draw) -> dict:
                 ),
             }
         )
-    workload: dict = {"vms": [], "arrivals": []}
+    workload: dict = {"vms": [], "arrivals": [], "scale_sets": []}
     for _ in range(draw(st.integers(1, 4))):
         region = draw(st.sampled_from(regions))
         image = draw(st.sampled_from(["gal/web/latest", "gal/web/1.0.0"]))
@@ -49,10 +50,17 @@ def eligible(draw) -> dict:
             "image": image,
             "at": draw(st.sampled_from(["3h", "3h 30s", "3h 1m", "4h"])),
         }
-        if draw(st.booleans()):
+        kind = draw(st.sampled_from(["vms", "arrivals", "scale_sets"]))
+        if kind == "vms":
             wave["count"] = draw(st.integers(1, 120))
             wave["spread"] = draw(st.sampled_from(["0s", "30s", "1m", "7m", "1h"]))
             workload["vms"].append(wave)
+        elif kind == "scale_sets":
+            wave["count"] = draw(st.integers(1, 4))
+            wave["instances"] = draw(st.integers(1, 60))
+            wave["spread"] = draw(st.sampled_from(["0s", "1m", "10m"]))
+            wave["orchestration"] = draw(st.sampled_from(["Uniform", "Flexible"]))
+            workload["scale_sets"].append(wave)
         else:
             wave["rate_per_min"] = draw(st.sampled_from([0.5, 6, 40]))
             wave["duration"] = draw(st.sampled_from(["10m", "1h"]))
@@ -90,6 +98,7 @@ def eligible(draw) -> dict:
         "workload": workload,
         "model": {
             "replica_concurrency": draw(st.integers(1, 20)),
+            "vmss_batch": draw(st.sampled_from([5, 20, 50])),
             "disk": {"dist": draw(dist), "base": "20s", "per_gb": "1s", "cv": 0.6},
             "boot": {"dist": draw(dist), "mean": "40s"},
             "sample_interval": draw(st.sampled_from(["30s", "1m", "5m"])),
@@ -142,20 +151,7 @@ def test_a_cut_subset_of_a_scenario_takes_the_fast_path_and_agrees():
 
 def test_runs_the_fast_path_cannot_compute_exactly_go_to_simpy_and_say_why():
     cases = {
-        "scale sets": one_region(count=20, at="2h")
-        | {
-            "workload": {
-                "scale_sets": [
-                    {
-                        "at": "2h",
-                        "region": "westeurope",
-                        "subscription": "apps",
-                        "image": "gal/web/latest",
-                        "instances": 10,
-                    }
-                ]
-            }
-        },
+        "client concurrency": one_region(count=20, at="2h", concurrency=5),
         "throttling may bind": one_region(count=600, at="2h"),  # 600 PUTs at once: ARM's 200
         "before replication": one_region(count=5, at="1s"),
         "at one instant": one_region(count=50, at="2h"),  # fixed times: every disk ends together
