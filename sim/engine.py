@@ -19,7 +19,7 @@ import numpy as np
 import simpy
 
 from acgsim import __version__
-from acgsim.sim import attribution, catalog, fastpath, footprint
+from acgsim.sim import attribution, catalog, fastpath, fastrecord, footprint
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.egress import SourceCapacity
@@ -150,7 +150,7 @@ def build_simulation(
     for w in scenario.waves():
         if workload and (subset is None or w.key in subset.waves):
             env.process(starts[w.kind](m, w.wave, w.index))
-    env.process(m.sample() if workload else fastpath.sampler(m))
+    env.process(m.sample() if workload else fastrecord.sampler(m))
     for key, x, _ in scenario.waves():
         if subset is not None and key not in subset.waves:
             continue
