@@ -28,7 +28,7 @@ import numpy as np
 
 from acgsim.sim import fastrecord, footprint
 from acgsim.sim.model import Simulation
-from acgsim.sim.pinned import Job, serve_jobs
+from acgsim.sim.pinned import Job, Outcome, serve_jobs
 from acgsim.sim.scenario import (
     Arrivals,
     RegionOutage,
@@ -286,9 +286,19 @@ def _serve(
     granted, released = np.full(n, np.inf), np.full(n, np.inf)
     waited = np.zeros(n, dtype=bool)
     replica = np.full(n, -1, dtype=np.int64) if m.rec.trace else None  # only the trace shows it
-    batched = None
+    batched = out = None
     if any(w.sets is not None for w in ws):
         batched = Batched(times.copy(), np.zeros(n), np.zeros(n))
+        where = replica if replica is not None else np.full(n, -1, dtype=np.int64)
+        out = Outcome(
+            batched.arrived,
+            granted,
+            waited,
+            where,
+            released,
+            batched.batches,
+            batched.queued_before,
+        )
     pools: dict[int, list[int]] = {}
     for i, w in enumerate(ws):
         if w.pool is not None:
@@ -304,19 +314,9 @@ def _serve(
             if c.serving_since is not None and c.serving_since > since
         )
         try:
-            if any(ws[i].sets is not None for i in members):
+            if out is not None and any(ws[i].sets is not None for i in members):
                 jobs = _jobs(ws, wave_of, times, mine)
-                o = serve_jobs(pool, jobs, disks, n, m.params.vmss_batch, horizon, since, syncs)
-                granted[mine], waited[mine], released[mine] = (
-                    o.granted[mine],
-                    o.waited[mine],
-                    o.released[mine],
-                )
-                if replica is not None:
-                    replica[mine] = o.replica[mine]
-                batched.arrived[mine] = o.arrived[mine]
-                batched.batches[mine] = o.batches[mine]
-                batched.queued_before[mine] = o.queued_before[mine]
+                serve_jobs(pool, jobs, disks, out, m.params.vmss_batch, horizon, since, syncs)
                 continue
             s = (
                 None

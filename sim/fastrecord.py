@@ -87,8 +87,8 @@ def record(m, ws, pos, times, arrived, done, waited, granted, disks, boots, batc
         off_ticks(m, ended, "a request finishes at a sample time")
         stats.succeeded += len(index)
         stats.in_flight -= len(index)
-        stats.ttr.frombytes((ended - times[index]).tobytes())
-        stats.waits.frombytes(_waits(waited, granted, arrived, index).tobytes())
+        stats.ttr.frombytes(_raw(ended - times[index]))
+        stats.waits.frombytes(_raw(_waits(waited, granted, arrived, index)))
     for w in ws:
         at = np.arange(w.start, w.stop)
         index = at[done[w.start : w.stop] < horizon]
@@ -97,15 +97,20 @@ def record(m, ws, pos, times, arrived, done, waited, granted, disks, boots, batc
         index = index[np.argsort(done[index], kind="stable")]
         stats = rec.waves[w.key]
         stats.succeeded = len(index)
-        stats.ttr.frombytes((done[index] - times[index]).tobytes())
-        parts = np.zeros((len(index), 6))
+        stats.ttr.frombytes(_raw(done[index] - times[index]))
+        parts = np.zeros((len(index), 6), dtype=np.float32)  # each float64 rounded as array('f')
         before = 0.0 if batched is None else batched.queued_before[index]
         parts[:, 2] = _waits(waited, granted, arrived, index) + before  # + queued_before
         if batched is not None:
             parts[:, 1] = batched.batches[index]
         parts[:, 3] = disks[index]
         parts[:, 5] = boots[index]
-        stats.parts.frombytes(parts.astype(np.float32).tobytes())
+        stats.parts.frombytes(_raw(parts))
+
+
+def _raw(a: np.ndarray) -> memoryview:
+    """An array's bytes without copying them (array.frombytes reads any byte buffer)."""
+    return memoryview(np.ascontiguousarray(a)).cast("B")
 
 
 def _waits(waited, granted, arrived, index) -> np.ndarray:

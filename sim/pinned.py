@@ -57,28 +57,30 @@ def serve_jobs(
     pool: ReplicaPool,
     jobs: list[Job],
     disks: np.ndarray,
-    n: int,
+    out: Outcome,
     batch: int,
     horizon: float,
     since: float,
     syncs: list[float],
-) -> Outcome:
-    """Run the pool's jobs (in the order SimPy opens them) to the horizon; leave the pool's
-    statistics and replicas as SimPy would. `n` is the size of the run's arrays."""
+) -> None:
+    """Run the pool's jobs (in the order SimPy opens them) to the horizon, writing each request's
+    figures into `out` (the run's arrays: inf, False, -1 and 0 where nothing happened); leave the
+    pool's statistics and replicas as SimPy would."""
     cap, replicas = pool.capacity, pool.replicas
     k = len(replicas)
     if any(not r.up for r in replicas) or pool.shared or pool.busy:
         raise ValueError("the fast path serves a fresh pool with every replica up")
     busy, peak, sets = [0] * k, [0] * k, [0] * k
-    own: list[deque] = [deque() for _ in range(k)]  # (seq, request) bound to each replica
+    own: dict[int, deque] = {}  # (seq, request) bound to a replica, made when one first waits
+    none: deque = deque()  # what an untouched replica's own queue reads as
     shared: deque = deque()
-    arrived, granted, released = np.full(n, INF), np.full(n, INF), np.full(n, INF)
-    waited, where = np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
-    built, queued_b = np.zeros(n), np.zeros(n)
-    wait = {}
+    arrived, granted, released, waited = out.arrived, out.granted, out.released, out.waited
+    where, built, queued_b = out.replica, out.batches, out.queued_before
+    n = len(arrived)
+    wait = np.zeros(n)
     heap: list[tuple[float, int]] = []
-    set_of: dict[int, list] = {}  # instance -> its set's state [replica, batches, built, queued]
-    left: dict[int, int] = {}  # id(set state) -> instances of its current batch without a disk
+    states: list[list] = []  # each set's [replica, batches to come, built, queued, disks to go]
+    set_of = np.full(n, -1, dtype=np.int64)  # an instance's set (its index in states)
     st = {"total": 0, "waiting": 0, "longest": 0, "seq": 0, "changed": since}
     areas = [0.0, 0.0, 0.0]
     up = pool.up_slots
@@ -132,22 +134,23 @@ def serve_jobs(
 
     def instance_arrives(i: int, r: int, now: float) -> None:
         arrived[i] = now
-        if busy[r] < cap and not own[r]:
+        if busy[r] < cap and not own.get(r):
             grant(i, r, now)
         else:
-            wait_in(own[r], i)
+            wait_in(own.setdefault(r, deque()), i)
 
-    def start_batch(state: list, now: float) -> None:
+    def start_batch(x: int, now: float) -> None:
+        state = states[x]
         members = state[1].popleft()
-        left[id(state)] = len(members)
+        state[4] = len(members)
         for i in members:
             built[i], queued_b[i] = state[2], state[3]
-            set_of[i] = state
+            set_of[i] = x
         for i in members:
             instance_arrives(i, state[0], now)
 
     def bind() -> int:
-        best = min(range(k), key=lambda r: (sets[r], busy[r] + len(own[r]), r))
+        best = min(range(k), key=lambda r: (sets[r], busy[r] + len(own.get(r, none)), r))
         sets[best] += 1
         return best
 
@@ -159,23 +162,25 @@ def serve_jobs(
         r = where[i]
         busy[r] -= 1
         st["total"] -= 1
-        while busy[r] < cap and (own[r] or shared):  # the longest waiter takes the slot
-            q = own[r] if not shared or (own[r] and own[r][0][0] < shared[0][0]) else shared
+        mine = own.get(r, none)
+        while busy[r] < cap and (mine or shared):  # the longest waiter takes the slot
+            q = mine if not shared or (mine and mine[0][0] < shared[0][0]) else shared
             _, j = q.popleft()
             st["waiting"] -= 1
             wait[j] = now - arrived[j]
             grant(j, r, now)
-        state = set_of.get(i)
-        if state is None:
+        x = int(set_of[i])
+        if x < 0:
             return
-        left[id(state)] -= 1
-        if left[id(state)]:
+        state = states[x]
+        state[4] -= 1
+        if state[4]:
             return
         # the batch's last disk: the next batch starts (or the set lets its replica go)
         state[2] = state[2] + float(disks[i])
-        state[3] = state[3] + float(wait.get(i, 0.0))
+        state[3] = state[3] + float(wait[i])
         if state[1]:
-            start_batch(state, now)
+            start_batch(x, now)
         else:
             sets[state[0]] -= 1
 
@@ -196,15 +201,16 @@ def serve_jobs(
         while j < len(jobs) and jobs[j].step == step:
             group.append(jobs[j])
             j += 1
-        states = []
+        bound = deque()
         for job in group:  # a step's scale sets are all given replicas first
             if job.scale_set:
                 members = job.members
                 batches = deque(members[b : b + batch] for b in range(0, len(members), batch))
-                states.append([bind(), batches, 0.0, 0.0])
+                states.append([bind(), batches, 0.0, 0.0, 0])
+                bound.append(len(states) - 1)
         for job in group:
             if job.scale_set:
-                start_batch(states.pop(0), a)
+                start_batch(bound.popleft(), a)
             else:
                 vm_arrives(job.members[0], a)
     while syncs[si] < horizon:
@@ -217,4 +223,3 @@ def serve_jobs(
     pool.busy, pool.waiting, pool.max_queue = st["total"], st["waiting"], st["longest"]
     pool.changed = st["changed"]
     pool.busy_area, pool.capacity_area, pool.queue_area = areas
-    return Outcome(arrived, granted, waited, where, released, built, queued_b)
