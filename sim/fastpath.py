@@ -289,6 +289,9 @@ def _serve(
     batched = out = None
     if any(w.sets is not None for w in ws):
         batched = Batched(times.copy(), np.zeros(n), np.zeros(n))
+        for w in ws:  # a scale set's instances reach the pool when their batch starts, if ever
+            if w.sets is not None:
+                batched.arrived[w.start : w.stop] = np.inf
         where = replica if replica is not None else np.full(n, -1, dtype=np.int64)
         out = Outcome(
             batched.arrived,

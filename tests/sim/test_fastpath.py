@@ -166,3 +166,21 @@ def test_runs_the_fast_path_cannot_compute_exactly_go_to_simpy_and_say_why():
         with pytest.raises(NotEligible, match=why) as err:
             simulate(scenario, engine="fast")
         assert isinstance(err.value, InputError)  # the CLI's exit status 2
+
+
+def test_a_scale_set_cut_by_the_horizon_mid_build_agrees():
+    """One set of 41 instances from one slot, 5 at a time, stopped after 20 minutes: most
+    batches never start, and the sampler's busy slots must not count them."""
+    data = one_region(count=1, at="3h")
+    data["horizon"] = "3h 20m"
+    data["workload"] = {
+        "scale_sets": [
+            {"at": "3h", "region": "westeurope", "subscription": "apps",
+             "image": "gal/web/latest", "instances": 41}
+        ]
+    }  # fmt: skip
+    data["model"] = {"replica_concurrency": 1, "vmss_batch": 5, "sample_interval": "30s"}
+    for trace in (False, True):
+        slow, fast, engine = _both(build(data), trace)
+        assert engine.name == "fast" and fast == slow
+        assert max(fast["timeseries"]["regions"]["westeurope"]["busy"]) == 1
