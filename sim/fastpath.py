@@ -4,9 +4,9 @@ Where a run is eligible, the engine runs SimPy only for what is cheap and intric
 into every region, the sampler's clock and replication progress) and computes the requests here:
 submission times and draws from the same named streams (sim.submissions), FIFO multi-slot queueing
 at each replica pool on a heap of slot-free times (sim.slots; sim.pinned where scale sets bind to
-a replica), then the recorder, the pools'
-statistics, the time series and the trace filled as the SimPy processes would have left them, so
-sim.engine summarises both engines with the same code and the RunResult JSON is byte-identical.
+a replica), then the recorder, the pools' statistics, the time series and the trace filled as the
+SimPy processes would have left them (sim.fastrecord), so sim.engine summarises both engines with
+the same code and the RunResult JSON is byte-identical.
 
 Eligible (`static_reason` and `Ineligible` say why not):
 - replica_selection least_loaded; no zone or region outages; no updates;
