@@ -128,6 +128,10 @@ VARY = (
 MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
 MaxRequests = Annotated[int, typer.Option(min=1, metavar="N", help=footprint.REQUESTS_HELP)]
 MaxMemory = Annotated[float, typer.Option(min=0.01, metavar="GB", help=footprint.MEMORY_HELP)]
+ENGINES = ("auto", "simpy", "fast")
+Engine = Annotated[
+    str, typer.Option(help="auto (the exact fast path where a run allows it), simpy, or fast.")
+]
 
 
 def _runs(low: int, what: str):
@@ -145,6 +149,14 @@ def _say(text: str, err: bool = False) -> None:
 
 
 _warn = partial(_say, err=True)
+
+
+def _engine(name: str) -> str:
+    """--engine for every run of the command, in this process and the workers it starts."""
+    if name not in ENGINES:
+        raise InputError(f"--engine: '{name}' is not one of {', '.join(ENGINES)}")
+    os.environ["ACGSIM_ENGINE"] = name  # read by acgsim.sim.engine.simulate
+    return name
 
 
 def _fmt(fmt: str, as_json: bool) -> str:
@@ -224,6 +236,7 @@ def run(
     report: Report = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+    engine: Engine = "auto",
 ) -> None:
     """Simulate a scenario: time to running, throttling, failures, replicas, replication.
 
@@ -239,6 +252,7 @@ def run(
     from acgsim.reports import tables
     from acgsim.sim.engine import simulate, simulate_many
 
+    _engine(engine)
     scenario = _load(file, max_requests, max_memory, runs, trace, (sets, faults))
     if report and out_dir is None:
         raise InputError("--report needs --out DIR to write into")
@@ -305,6 +319,7 @@ def plan(
     force: Force = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+    engine: Engine = "auto",
 ) -> None:
     """Recommend replicas and storage per region, verified by simulation and priced.
 
@@ -324,6 +339,7 @@ def plan(
             "warning: -o for --objective is deprecated (-o is --output everywhere): use --objective"
         )
     goals = [*(objective or []), *(old_objective or [])]
+    _engine(engine)
     scenario = _load(file, changes=(sets, faults)).with_options(guidance=guidance, objectives=goals)
     if (export or report) and out_dir is None:
         raise InputError("--export and --report need --out DIR to write into")
@@ -334,7 +350,11 @@ def plan(
         files.check_outputs(out_dir, names, force, report)
     table = cost.price_table(scenario, prices)
     current = None if against is None else deployed.load(against)  # bad input: before any work
-    with console.status("planning") as progress:
+    from acgsim.planner.evaluate import listening
+    from acgsim.planner.progress import expected_candidates
+
+    total = expected_candidates(scenario, runs, premium, alternatives)
+    with console.counted("planning", total) as bar, listening(bar.count):
         result = make_plan(
             scenario,
             runs=runs,
@@ -343,7 +363,7 @@ def plan(
             premium=premium,
             prices=table,
             workers=workers,
-            progress=progress,
+            progress=bar.say,
             ceiling=footprint.Ceiling(max_requests, max_memory),
             alternatives=alternatives,
         )
@@ -488,6 +508,7 @@ def sweep(
     ] = 10_000,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+    engine: Engine = "auto",
 ) -> None:
     """Run a grid of scenario variants, each for K runs, on all cores or on Dask.
 
@@ -507,7 +528,7 @@ def sweep(
         scenarios.resolve(file), vary, runs, max_runs, bool(scheduler), ceiling, workers
     )
     journal = Journal.open(out_dir, spec, resume, force, cells)
-    todo = sw.tasks(cells, runs, journal.done())
+    todo = sw.tasks(cells, runs, journal.done(), _engine(engine))
     _warn(journal.plan_line(len(cells), runs, len(todo)))
     stopped = journal.run(
         todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
@@ -692,6 +713,7 @@ def compare(
     as_json: AsJson = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
+    engine: Engine = "auto",
 ) -> None:
     """Run two scenarios on common random numbers and compare their key figures.
 
@@ -708,6 +730,7 @@ def compare(
 
     if b is None and not sets and not faults:
         raise InputError("compare: give B, or --set/--fault to compare A with its variant")
+    _engine(engine)
     first, second = _load(a), _load(b or a, changes=(sets, faults))
     footprint.check([first, second], runs, footprint.Ceiling(max_requests, max_memory))
     seed = first.seed if seed is None else seed

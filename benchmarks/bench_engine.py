@@ -1,195 +1,99 @@
-"""Engine speed and memory: acgsim against a bare SimPy model of the same arrivals and queues.
+"""Engine speed: acgsim's full SimPy model and its exact fast path, each against bare SimPy.
 
-Reference workload: 100,000 VM requests, Poisson arrivals spread over 10 regions, one image
-version with 5 replicas in each region (50 replicas), 20 disk creations per replica at once. The
-bare model has the same arrivals, pooled replica slots and service times, but no throttling, no
-image resolution, no access checks and no metrics. Each measurement runs in its own process so peak
-RSS is its own. Prints one JSON line:
+Two workloads (benchmarks/workloads.py): `light` (Poisson arrivals, some requests wait) and
+`heavy` (a 10-minute burst, most wait). The bare SimPy model does the same work on the same
+random numbers; the benchmark checks that (same requests, same share that waited, same mean
+wait and time to running) before it reports a ratio. Timings are CPU seconds of interleaved
+repetitions in this one process (bare, full model, fast path, then again, rotating who goes
+first); each ratio is bare time / acgsim time (above 1: acgsim is faster), min and median over
+the pairs. Prints one JSON line:
 
-  python benchmarks/bench_engine.py                       # 100,000 requests, then 1,000,000
-  python benchmarks/bench_engine.py --requests 20000 --no-million
+  python benchmarks/bench_engine.py                      # 100,000 requests, 3 pairs
+  python benchmarks/bench_engine.py --requests 20000 --pairs 5
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
+import statistics
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import simpy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parent.parent
+import workloads
 
-REGIONS = [
-    "westeurope",
-    "northeurope",
-    "eastus",
-    "eastus2",
-    "westus2",
-    "uksouth",
-    "francecentral",
-    "swedencentral",
-    "japaneast",
-    "australiaeast",
-]
-REPLICAS, SLOTS = 5, 20
-SIZE_GB = 30
-DISK_MEAN_S = 15.0 + 0.5 * SIZE_GB  # acgsim's default disk model for a 30 GB image
-BOOT_MEAN_S = 40.0
-RATE_PER_S = 2.5  # per region: about 75% of the 100 slots busy
+from acgsim.sim.engine import simulate
 
 
-def scenario(requests: int):
-    """The reference workload as an acgsim Scenario."""
-    from acgsim.sim.scenario import Scenario
-
-    duration = requests / len(REGIONS) / RATE_PER_S
-    return Scenario.model_validate(
-        {
-            "name": "bench-engine",
-            "horizon": duration + 3600 + 1800,
-            "tenants": [{"name": "t", "subscriptions": [{"name": "s"}]}],
-            "galleries": [
-                {
-                    "name": "g",
-                    "subscription": "s",
-                    "region": REGIONS[0],
-                    "images": [
-                        {
-                            "name": "i",
-                            "publisher": "p",
-                            "offer": "o",
-                            "sku": "k",
-                            "os_type": "Linux",
-                            "os_state": "Generalized",
-                            "versions": [
-                                {
-                                    "name": "1.0.0",
-                                    "size_gb": SIZE_GB,
-                                    "replicas": REPLICAS,
-                                    "storage": "Standard_ZRS",
-                                    "regions": REGIONS,
-                                }
-                            ],
-                        }
-                    ],
-                }
-            ],
-            "workload": {
-                "arrivals": [
-                    {
-                        "at": 3600,
-                        "duration": duration,
-                        "region": r,
-                        "subscription": "s",
-                        "image": "g/i/1.0.0",
-                        "rate_per_min": RATE_PER_S * 60,
-                    }
-                    for r in REGIONS
-                ]
-            },
-            "model": {"replica_concurrency": SLOTS, "arm_principals": 10},
-        }
-    )
-
-
-def run_acgsim(requests: int) -> dict:
-    from acgsim.sim.engine import simulate
-
-    s = scenario(requests)
-    start = time.perf_counter()
-    result = simulate(s)
-    wall = time.perf_counter() - start
-    assert result.error is None, result.error
+def _acgsim(scenario, engine: str) -> dict:
+    r = simulate(scenario, engine=engine)
+    assert r.error is None, r.error
+    assert r.engine is not None and r.engine.name == engine, r.engine
+    o = r.overall
+    assert o.failed == 0 and o.in_flight == 0, (o.failed, o.in_flight)
     return {
-        "wall_s": wall,
-        "requests": result.overall.requests,
-        "succeeded": result.overall.succeeded,
+        "requests": o.succeeded,
+        "waited_share": o.waited_share,
+        "ttr_mean_s": o.ttr_mean_s,
+        "wait_mean_s": o.wait_mean_s,
     }
 
 
-def run_bare(requests: int) -> dict:
-    env = simpy.Environment()
-    rng = np.random.default_rng(1)
-    duration = requests / len(REGIONS) / RATE_PER_S
-    done = [0]
-
-    def request(slots, disk, boot):
-        with slots.request() as turn:
-            yield turn
-            yield env.timeout(disk)
-        yield env.timeout(boot)
-        done[0] += 1
-
-    def arrivals(slots):
-        t = 3600.0
-        yield env.timeout(t)
-        while True:
-            gaps = rng.exponential(1.0 / RATE_PER_S, 4096)
-            disks = DISK_MEAN_S * rng.lognormal(-0.0431, 0.2936, 4096)
-            boots = BOOT_MEAN_S * rng.lognormal(-0.0431, 0.2936, 4096)
-            for g, d, b in zip(gaps, disks, boots, strict=True):
-                t += float(g)
-                if t >= 3600 + duration:
-                    return
-                yield env.timeout(t - env.now)
-                env.process(request(slots, float(d), float(b)))
-
-    for _ in REGIONS:
-        env.process(arrivals(simpy.Resource(env, capacity=REPLICAS * SLOTS)))
-    start = time.perf_counter()
-    env.run(until=duration + 3600 + 1800)
-    return {"wall_s": time.perf_counter() - start, "requests": done[0], "succeeded": done[0]}
+def _same(ours: dict, bare: dict) -> bool:
+    return (
+        ours["requests"] == bare["requests"]
+        and ours["waited_share"] == round(bare["waited_share"], 3)
+        and ours["ttr_mean_s"] == round(bare["ttr_mean_s"], 3)
+        and ours["wait_mean_s"] == round(bare["wait_mean_s"], 3)
+    )
 
 
-def child(kind: str, requests: int) -> None:
-    figures = (run_acgsim if kind == "acgsim" else run_bare)(requests)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(figures))
-
-
-def measure(kind: str, requests: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--requests", str(requests)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def measure(kind: str, requests: int, pairs: int) -> dict:
+    scenario = workloads.scenario(kind, requests)
+    jobs = {
+        "bare": lambda: workloads.bare(kind, requests),
+        "simpy": lambda: _acgsim(scenario, "simpy"),
+        "fast": lambda: _acgsim(scenario, "fast"),
+    }
+    cpu: dict[str, list[float]] = {k: [] for k in jobs}
+    seen: dict[str, dict] = {}
+    names = list(jobs)
+    for i in range(pairs):
+        for name in names[i % 3 :] + names[: i % 3]:  # rotate who goes first
+            start = time.process_time()
+            seen[name] = jobs[name]()
+            cpu[name].append(time.process_time() - start)
+    for name in ("simpy", "fast"):
+        if not _same(seen[name], seen["bare"]):
+            raise SystemExit(f"{kind}: {name} did other work: {seen[name]} {seen['bare']}")
+    ratios = {
+        name: [b / x for b, x in zip(cpu["bare"], cpu[name], strict=True)]
+        for name in ("simpy", "fast")
+    }
+    return {
+        "requests": seen["bare"]["requests"],
+        "waited_share": round(seen["bare"]["waited_share"], 3),
+        "bare_cpu_s": round(min(cpu["bare"]), 3),
+        "full_model_cpu_s": round(min(cpu["simpy"]), 3),
+        "fast_path_cpu_s": round(min(cpu["fast"]), 3),
+        "full_model_vs_bare_min": round(min(ratios["simpy"]), 3),
+        "full_model_vs_bare_median": round(statistics.median(ratios["simpy"]), 3),
+        "fast_path_vs_bare_min": round(min(ratios["fast"]), 3),
+        "fast_path_vs_bare_median": round(statistics.median(ratios["fast"]), 3),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=100_000)
-    ap.add_argument("--no-million", action="store_true", help="skip the 1,000,000-request run")
-    ap.add_argument("--child", choices=["acgsim", "bare"], help=argparse.SUPPRESS)
+    ap.add_argument("--pairs", type=int, default=3, help="interleaved repetitions (at least 3)")
     args = ap.parse_args()
-    if args.child:
-        child(args.child, args.requests)
-        return
-    bare = measure("bare", args.requests)
-    ours = measure("acgsim", args.requests)
-    line = {
-        "benchmark": "engine",
-        "requests": ours["requests"],
-        "acgsim_requests_per_s": round(ours["requests"] / ours["wall_s"]),
-        "bare_simpy_requests_per_s": round(bare["requests"] / bare["wall_s"]),
-        "ratio": round(
-            (ours["requests"] / ours["wall_s"]) / (bare["requests"] / bare["wall_s"]), 3
-        ),
-        "acgsim_peak_rss_mb": round(ours["peak_rss_mb"], 1),
-        "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
-    }
-    if not args.no_million:
-        big = measure("acgsim", 1_000_000)
-        line["million_requests"] = big["requests"]
-        line["million_wall_s"] = round(big["wall_s"], 1)
-        line["million_peak_rss_mb"] = round(big["peak_rss_mb"], 1)
+    line = {"benchmark": "engine", "pairs": max(3, args.pairs)}
+    for kind in ("light", "heavy"):
+        line[kind] = measure(kind, args.requests, max(3, args.pairs))
     print(json.dumps(line))
 
 

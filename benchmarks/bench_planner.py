@@ -1,12 +1,19 @@
-"""Planner cost: the search against brute force on scenarios/global-rollout.yaml.
+"""Planner cost on scenarios/global-rollout.yaml: its search against a fair brute force, and the
+plan's speed with the exact fast path against the SimPy engine forced.
 
-`plan` simulates each candidate 20 times (runs on child seeds). Brute force simulates, in each
-region, every replica count from 1 to the plan's answer (20 runs each) and takes the fewest that
-meet the objectives (no fewer than the guidance, as the plan). Prints one JSON line: wall time,
-simulations and simulated requests of both, whether the answers agree, and the plan's share of
-brute force's simulated requests.
+Brute force: in each region (each group the search plans, simulated alone as the search does),
+every replica count from the guidance floor upward, K runs each, accepted by the same rule as the
+plan (both objectives hold at the upper end of their 95% intervals), stopping at the first that
+is accepted (or at the plan's own answer where nothing is). The plan's requests include its
+verification run of the whole plan; brute force has none. Target: the plan simulates at most
+half of brute force's requests.
 
-  python benchmarks/bench_planner.py [--workers N] [--runs K]
+Speed: the same plan made with ACGSIM_ENGINE=simpy (the SimPy engine for every run) and with the
+default (the fast path wherever a run allows), in interleaved pairs in this one process, one
+worker, CPU seconds; the ratio is simpy / auto (above 1: the fast path makes plans faster), min
+and median over the pairs. Both must give the same plan. Prints one JSON line:
+
+  python benchmarks/bench_planner.py [--runs K] [--pairs N]
 """
 
 from __future__ import annotations
@@ -14,8 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from acgsim.planner import rules
@@ -26,45 +33,54 @@ from acgsim.sim.loader import load
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def brute_force(scenario, answers: dict, runs: int, workers: int) -> dict:
-    """Every count from 1 to the plan's answer in each region; the fewest that meet, per region."""
+def brute_force(scenario, answers: dict, runs: int) -> dict:
+    """From each region's guidance floor upward, the first count the plan's rule accepts."""
     units = rules.baseline(scenario)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    ev = Evaluator(scenario, runs, scenario.seed, pool)
+    ev = Evaluator(scenario, runs, scenario.seed, None)
     found = {}
-    start = time.perf_counter()
+    for group in _groups(scenario, units):
+        [unit] = group.units  # one version and subscription per region in this scenario
+        goal = group.objectives[unit.region]
+        top = max(answers[(unit.version, unit.region)], unit.floor)
+        found[(unit.version, unit.region)] = next(
+            (
+                n
+                for n in range(unit.floor, top + 1)
+                if not goal.asked or goal.met(ev.group(group, (n,))[unit.region])
+            ),
+            None,
+        )
+    return {"simulations": ev.simulations, "requests": ev.requests, "answers": found}
+
+
+def _plan(scenario, runs: int, engine: str):
+    os.environ["ACGSIM_ENGINE"] = engine
     try:
-        for group in _groups(scenario, units):
-            [unit] = group.units  # one version and subscription per region in this scenario
-            answer = answers[(unit.version, unit.region)]
-            goal = group.objectives[unit.region]
-            met = [n for n in range(1, answer + 1) if goal.met(ev.group(group, (n,))[unit.region])]
-            found[(unit.version, unit.region)] = min(
-                [n for n in met if n >= unit.floor], default=None
-            )
+        start = time.process_time()
+        p = plan(scenario, runs=runs, workers=1)
+        return p, time.process_time() - start
     finally:
-        if pool is not None:
-            pool.shutdown()
-    return {
-        "wall_s": time.perf_counter() - start,
-        "simulations": ev.simulations,
-        "requests": ev.requests,
-        "answers": found,
-    }
+        del os.environ["ACGSIM_ENGINE"]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", "--replications", dest="runs", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--runs", "--replications", dest="runs", type=int, default=10)
+    ap.add_argument("--pairs", type=int, default=3, help="interleaved pairs (at least 3)")
     args = ap.parse_args()
     scenario = load(ROOT / "scenarios" / "global-rollout.yaml")
-    start = time.perf_counter()
-    p = plan(scenario, runs=args.runs, workers=args.workers)
-    wall = time.perf_counter() - start
+    cpu: dict[str, list[float]] = {"simpy": [], "auto": []}
+    plans = {}
+    for i in range(max(3, args.pairs)):
+        for engine in ("simpy", "auto") if i % 2 == 0 else ("auto", "simpy"):
+            plans[engine], spent = _plan(scenario, args.runs, engine)
+            cpu[engine].append(spent)
+    p = plans["auto"]
+    same_plan = plans["simpy"].model_dump_json() == p.model_dump_json()
     answers = {(r.version, r.region): r.replicas for r in p.regions}
-    brute = brute_force(scenario, answers, args.runs, args.workers)
+    brute = brute_force(scenario, answers, args.runs)
     searched = {k: v for k, v in answers.items() if k in brute["answers"]}
+    ratios = [s / a for s, a in zip(cpu["simpy"], cpu["auto"], strict=True)]
     print(
         json.dumps(
             {
@@ -72,15 +88,18 @@ def main() -> None:
                 "scenario": "global-rollout",
                 "regions": len(p.regions),
                 "runs": args.runs,
-                "workers": args.workers,
-                "plan_wall_s": round(wall, 1),
+                "pairs": len(ratios),
                 "plan_simulations": p.simulations,
                 "plan_simulated_requests": p.simulated_requests,
-                "brute_wall_s": round(brute["wall_s"], 1),
                 "brute_simulations": brute["simulations"],
                 "brute_simulated_requests": brute["requests"],
                 "request_share": round(p.simulated_requests / brute["requests"], 3),
                 "same_answer": searched == brute["answers"],
+                "plan_cpu_s_simpy": round(min(cpu["simpy"]), 2),
+                "plan_cpu_s_auto": round(min(cpu["auto"]), 2),
+                "plan_speedup_min": round(min(ratios), 3),
+                "plan_speedup_median": round(statistics.median(ratios), 3),
+                "same_plan_both_engines": same_plan,
             }
         )
     )

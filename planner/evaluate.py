@@ -10,7 +10,9 @@ simulation on one child seed; "replication" means only Azure copying a version t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from acgsim.planner import rules
@@ -131,10 +133,25 @@ class Group:
         return sorted({u.region for u in self.units})
 
 
-def _one(args: tuple) -> tuple[str | None, list[RegionSummary], list[WaveSummary]]:
+Listener = Callable[[int], None]
+"""Told each time an Evaluator has simulated one more candidate (K runs): progress displays."""
+_listeners: list[Listener] = []
+
+
+@contextmanager
+def listening(listener: Listener) -> Iterator[None]:
+    """Tell `listener` of every candidate simulated while this lasts (in this process)."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+def _one(args: tuple) -> tuple[str | None, list[RegionSummary], list[WaveSummary], bool]:
     scenario, seed, run, subset = args
-    r = simulate(scenario, seed, run, subset=subset)
-    return r.error, r.regions, r.waves
+    r = simulate(scenario, seed, run, subset=subset)  # the fast path where the run allows
+    return r.error, r.regions, r.waves, r.engine is not None and r.engine.name == "fast"
 
 
 class Evaluator:
@@ -144,6 +161,7 @@ class Evaluator:
         self.scenario, self.runs, self.seed, self.pool = scenario, runs, seed, pool
         self.simulations = 0
         self.requests = 0
+        self.fast = 0  # simulations the exact fast path computed
 
     def group(self, group: Group, counts: tuple[int, ...]) -> dict[str, Figures]:
         """Each region's figures with these replica counts for the group's units."""
@@ -161,7 +179,8 @@ class Evaluator:
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
         by_region: dict[str, list[RegionSummary]] = {}
         waves: dict[str, list[WaveSummary]] = {}
-        for error, regions, run_waves in results:
+        for error, regions, run_waves, fast in results:
+            self.fast += fast
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
             for r in regions:
@@ -175,6 +194,8 @@ class Evaluator:
             self.requests += sum(r.requests for r in rows)
             figures[region] = _figures(rows, waves.get(region, []))
         group.tried[counts] = figures
+        for listener in _listeners:
+            listener(1)
         return figures
 
 

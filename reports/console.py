@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import track as rich_track
 from rich.text import Text
 
 from acgsim.reports import layout
@@ -284,11 +283,72 @@ def region_pair(r: catalog.Region) -> str:
     return r.pair if r.pair in catalog.REGIONS else f"{r.pair} (not in the region list)"
 
 
+def _bar(transient: bool = False):
+    """A rich progress display: what, bar, done of total, elapsed and time left (the ETA)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=transient,
+    )
+
+
 def track(items: Iterable, what: str, total: int | None = None) -> Iterable:
-    """A progress bar with ETA on a terminal (stderr); the plain items elsewhere."""
+    """A progress bar with counts (done of total) and ETA on a terminal (stderr); the plain items
+    elsewhere."""
     if QUIET or not err.is_terminal:
         return items
-    return rich_track(items, description=what, console=err, total=total)
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    return _tracked(items, what, total)
+
+
+def _tracked(items: Iterable, what: str, total: int | None) -> Iterator:
+    with _bar() as bar:
+        yield from bar.track(items, total=total, description=what)
+
+
+class Counter:
+    """What `counted` yields: `say(message)` shows the latest step, `count(n)` adds n done."""
+
+    def __init__(self, bar, task) -> None:
+        self.bar, self.task = bar, task
+
+    def say(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=message)
+
+    def count(self, n: int = 1) -> None:
+        if self.bar is None:
+            return
+        t = self.bar.tasks[self.task]
+        if t.total is not None and t.completed + n > t.total:  # the estimate was short
+            self.bar.update(self.task, total=t.completed + n)
+        self.bar.advance(self.task, n)
+
+
+@contextmanager
+def counted(what: str, total: int | None) -> Iterator[Counter]:
+    """Progress for work whose size is estimated (a plan's candidates): the latest step, done of
+    about `total`, elapsed and ETA on a terminal; a Counter that shows nothing elsewhere."""
+    if not err.is_terminal:
+        yield Counter(None, None)
+        return
+    with _bar(transient=True) as bar:
+        yield Counter(bar, bar.add_task(what, total=total))
 
 
 @contextmanager

@@ -97,7 +97,7 @@ class Journal:
                 pass
         except KeyboardInterrupt:
             return "interrupted"
-        except sw.SweepError:
+        except (sw.SweepError, InputError):  # e.g. --engine fast where a cell cannot take it
             raise
         except Exception as exc:  # a worker died (BrokenProcessPool, a lost Dask worker)
             return f"a worker failed ({type(exc).__name__}: {exc})"

@@ -9,6 +9,8 @@ RunResult JSON (wall time is recorded only on request, since it is not reproduci
 
 from __future__ import annotations
 
+import gc
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -18,10 +20,11 @@ import numpy as np
 import simpy
 
 from acgsim import __version__
-from acgsim.sim import attribution, catalog, footprint
+from acgsim.sim import attribution, catalog, fastpath, fastrecord, footprint
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.egress import SourceCapacity
+from acgsim.sim.errors import InputError
 from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.footprint import RunTooLarge
 from acgsim.sim.gallery import GalleryState, RegionCopy
@@ -30,7 +33,13 @@ from acgsim.sim.model import Simulation
 from acgsim.sim.params import assumptions
 from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.replication import replicate
-from acgsim.sim.results import RegionSummary, ReplicationRecord, RunResult, WaveSummary
+from acgsim.sim.results import (
+    EngineUsed,
+    RegionSummary,
+    ReplicationRecord,
+    RunResult,
+    WaveSummary,
+)
 from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -45,6 +54,13 @@ BUCKETS = {
     "PutVM": catalog.COMPUTE_POLICIES["PutVM"].per_subscription,
     "VMSSPut": catalog.COMPUTE_POLICIES["VMSSPut"].per_subscription,
 }
+
+
+def _throttles(p) -> Throttles:
+    buckets = dict(BUCKETS)
+    if p.arm_limits == "hourly":
+        buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
+    return Throttles(buckets, unlimited=not p.throttling)
 
 
 def _regions(s: Scenario, subset: Subset | None = None) -> list[str]:
@@ -74,19 +90,18 @@ def build_simulation(
     seed: np.random.SeedSequence,
     trace: bool = False,
     subset: Subset | None = None,
+    workload: bool = True,
 ) -> Simulation:
-    """Wire every process of the scenario into a fresh SimPy environment; check before running."""
+    """Wire every process of the scenario into a fresh SimPy environment; check before running.
+    Without `workload`, no wave starts (the fast path computes the requests itself)."""
     env = simpy.Environment()
     p = scenario.model
-    buckets = dict(BUCKETS)
-    if p.arm_limits == "hourly":
-        buckets["arm_write"] = buckets["arm_write_subscription"] = catalog.ARM_HOURLY_WRITES
     m = Simulation(
         env,
         scenario,
         p,
         Streams(seed),
-        Throttles(buckets, unlimited=not p.throttling),
+        _throttles(p),
         GalleryState(scenario),
         Recorder(_regions(scenario, subset), trace),
         SELECTIONS[p.replica_selection],
@@ -134,9 +149,9 @@ def build_simulation(
             env.process(m.outages.run(fault))
     starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
     for w in scenario.waves():
-        if subset is None or w.key in subset.waves:
+        if workload and (subset is None or w.key in subset.waves):
             env.process(starts[w.kind](m, w.wave, w.index))
-    env.process(m.sample())
+    env.process(m.sample() if workload else fastrecord.sampler(m))
     for key, x, _ in scenario.waves():
         if subset is not None and key not in subset.waves:
             continue
@@ -161,10 +176,14 @@ def simulate(
     timing: bool = False,
     subset: Subset | None = None,
     tick: Tick | None = None,
+    engine: str | None = None,
 ) -> RunResult:
     """Run a scenario to its horizon on one seed (or, given `run`, on that run's child seed);
-    `tick`, if given, hears how far the run has got every TICK_EVERY events."""
+    `tick`, if given, hears how far the run has got every TICK_EVERY events. `engine`: "auto"
+    takes the exact fast path where the run is eligible (sim.fastpath), "simpy" never does,
+    "fast" must (NotEligible, an InputError, names why it cannot); None: $ACGSIM_ENGINE or auto."""
     seed = scenario.seed if seed is None else seed
+    engine = engine or os.environ.get(ENGINE_VARIABLE) or "auto"
     started = time.perf_counter()
     result = RunResult(
         acgsim_version=__version__,
@@ -179,9 +198,12 @@ def simulate(
     )
     short: str | None = None
     try:
-        m = build_simulation(scenario, _seed_sequence(seed, run), trace, subset)
-        _run(m, scenario.horizon, tick)
+        m, result.engine = _simulated(
+            scenario, _seed_sequence(seed, run), trace, subset, tick, engine
+        )
         _summarise(m, result)
+    except NotEligible:
+        raise
     except footprint.OutOfRoom as exc:  # stopped before memory ran out: the user's to fix
         short = str(exc)
     except MemoryError:  # ran out all the same (one step took it all)
@@ -196,6 +218,53 @@ def simulate(
     if timing:
         result.wall_time_s = round(time.perf_counter() - started, 3)
     return result
+
+
+class NotEligible(InputError):
+    """--engine fast on a run the fast path cannot compute exactly."""
+
+
+ENGINES = ("auto", "simpy", "fast")
+ENGINE_VARIABLE = "ACGSIM_ENGINE"  # the default engine (the CLI's --engine sets it for workers)
+
+
+def _simulated(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    trace: bool,
+    subset: Subset | None,
+    tick: Tick | None,
+    engine: str,
+) -> tuple[Simulation, EngineUsed]:
+    """The run, computed by the fast path where it may be (and `engine` allows), else by SimPy."""
+    if engine not in ENGINES:
+        raise NotEligible(f"--engine {engine}: one of {', '.join(ENGINES)}")
+    waves = [w for w in scenario.waves() if subset is None or w.key in subset.waves]
+    why = (
+        "asked for"
+        if engine == "simpy"
+        else "--trace: records carry each answer's headers, which SimPy writes"
+        if trace
+        else fastpath.static_reason(scenario, waves, subset is None)
+    )
+    if why is None:
+        prep = m = None
+        try:
+            prep = fastpath.prepare(scenario, Streams(seed), waves, _throttles(scenario.model))
+            m = build_simulation(scenario, seed, trace, subset, workload=False)
+            _run(m, scenario.horizon, tick)
+            fastpath.run(m, prep)
+            fastpath.check_timeouts(m)
+            return m, EngineUsed(name="fast")
+        except fastpath.Ineligible as exc:
+            why = str(exc)
+            prep = m = None
+            gc.collect()  # whose processes hold each other in cycles, go before SimPy runs)
+    if engine == "fast":
+        raise NotEligible(f"{scenario.name}: --engine fast cannot compute this run exactly: {why}")
+    m = build_simulation(scenario, seed, trace, subset)
+    _run(m, scenario.horizon, tick)
+    return m, EngineUsed(name="simpy", why=why)
 
 
 Tick = Callable[[float, int], None]
@@ -240,10 +309,11 @@ def simulate_many(
     timing: bool = False,
     trace: bool = False,
     progress: Progress | None = None,
+    engine: str | None = None,
 ) -> list[RunResult]:
     """K runs on the child seeds of one seed: run i is `simulate(scenario, seed, i)`."""
     indices: Iterable[int] = range(runs) if progress is None else progress(range(runs))
-    return [simulate(scenario, seed, i, trace=trace, timing=timing) for i in indices]
+    return [simulate(scenario, seed, i, trace=trace, timing=timing, engine=engine) for i in indices]
 
 
 def _summarise(m: Simulation, result: RunResult) -> None:

@@ -54,6 +54,9 @@ SET_BYTES = 1_350  # a scale set under way beside its instances: 2,781 B for a s
 DRAW_BYTES = 16  # a scale-set instance's disk factor and boot time, drawn when its set starts
 FINISHED_BYTES = 80  # a finished request's figures: 22 B in a VM wave, 42 B in arrivals, plus
 # 32 B for its wave (time to running, and the six parts of it as float32: sim.attribution)
+FAST_BYTES = 250  # the fast path's arrays for a request (times, draws, slots, parts), held until
+# its results are recorded; a run it hands back to SimPy (a timeout reached) peaks there: 547 kB
+# for limits-at-the-edge's 1,000 requests against 422 kB estimated without them
 TRACED_BYTES = 2_000  # a traced request's record and row: 862 B; 1,947 B of RSS with the JSON
 EVENTS_PER_REQUEST = 12  # SimPy events: 5.4 unthrottled, 12.4 a throttled burst of 100,000
 
@@ -185,7 +188,7 @@ def estimate(s: Scenario, *, trace: bool = False) -> Footprint:
             working += units * (SET_BYTES + i * DRAW_BYTES + min(i, batch) * IN_FLIGHT_BYTES)
         else:
             working += n * IN_FLIGHT_BYTES
-    working += requests * FINISHED_BYTES
+    working += requests * (FINISHED_BYTES + FAST_BYTES)
     kept = samples * SAMPLE_BYTES + (requests * TRACED_BYTES if trace else 0)
     events = requests * EVENTS_PER_REQUEST + samples // max(1, len(regions))
     return Footprint(requests, events, samples, working, kept)

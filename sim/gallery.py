@@ -116,6 +116,8 @@ class GalleryState:
                     states.append(state)
                 states.sort(key=lambda s: s.key, reverse=True)
                 self.by_image[f"{g.name}/{d.name}"] = states
+        self._access: dict[tuple[str, str, bool], str | None] = {}  # access is static: memoised
+        self._candidates: dict[tuple[str, str], list[VersionState] | None] = {}
 
     def copies(self) -> list[RegionCopy]:
         """Every (version, region) copy in a stable order."""
@@ -125,15 +127,16 @@ class GalleryState:
 
     def resolve(self, ref: str, region: str) -> tuple[VersionState | None, str | None]:
         """The version a request gets in a region, or the error key it fails with."""
-        gallery, image, version = ref.split("/")
-        candidates = self.by_image[f"{gallery}/{image}"]
-        if version != "latest":
+        key = (ref, region)
+        if key not in self._candidates:  # which versions may answer: fixed until regions change
+            self._candidates[key] = self._eligible(ref, region)
+        eligible = self._candidates[key]
+        if eligible is None:  # an explicit version
             state = self.versions[ref]
             copy = state.copies.get(region)
             if copy is None or copy.serving_since is None:
                 return None, "NotAvailableInRegion"
             return state, self._propagated(copy)
-        eligible = [s for s in candidates if not _excluded(s, region)]
         if not eligible:
             return None, "NoLatestVersion"
         for state in eligible:
@@ -141,6 +144,13 @@ class GalleryState:
             if copy is not None and copy.serving_since is not None:
                 return state, self._propagated(copy)
         return None, "NotAvailableInRegion"
+
+    def _eligible(self, ref: str, region: str) -> list[VersionState] | None:
+        """`latest`'s candidates in a region, newest first (None for an explicit version)."""
+        gallery, image, version = ref.split("/")
+        if version != "latest":
+            return None
+        return [s for s in self.by_image[f"{gallery}/{image}"] if not _excluded(s, region)]
 
     def _propagated(self, copy: RegionCopy) -> str | None:
         """GalleryImageNotFound while a region that just completed has not yet propagated."""
@@ -151,15 +161,23 @@ class GalleryState:
     def add_region(self, ref: str, copy: RegionCopy) -> None:
         """An update adds (or adds back) a target region to a version."""
         self.versions[ref].copies[copy.region] = copy
+        self._candidates.clear()
 
     def remove_region(self, ref: str, region: str) -> RegionCopy:
         """An update removes a target region from a version: it stops serving at once."""
         copy = self.versions[ref].copies.pop(region)
         copy.removed = True
+        self._candidates.clear()
         return copy
 
     def access(self, subscription: str, ref: str, flexible: bool = False) -> str | None:
         """None if `subscription` may deploy `ref`, else the error key it gets."""
+        key = (subscription, ref, flexible)
+        if key not in self._access:
+            self._access[key] = self._check_access(subscription, ref, flexible)
+        return self._access[key]
+
+    def _check_access(self, subscription: str, ref: str, flexible: bool) -> str | None:
         gallery_name, image, version = ref.split("/")
         gallery = next(g for g in self.scenario.galleries if g.name == gallery_name)
         tenant = self.subs[subscription][0].name

@@ -71,12 +71,18 @@ class LeastLoaded(Selection):
     late_binding = True
 
     def pick(self, replicas: list[Replica]) -> Replica | None:
-        up = [r for r in replicas if r.up]
-        return min(up, key=lambda r: (r.busy + len(r.queue), r.index), default=None)
+        best, low = None, None
+        for r in replicas:  # the least busy (waiters count), lowest index first; no list built
+            if r.up and (best is None or r.busy + len(r.queue) < low):
+                best, low = r, r.busy + len(r.queue)
+        return best
 
     def pick_for_scale_set(self, replicas: list[Replica]) -> Replica | None:
-        up = [r for r in replicas if r.up]
-        return min(up, key=lambda r: (r.sets, r.busy + len(r.queue), r.index), default=None)
+        best, low = None, None
+        for r in replicas:  # the fewest scale sets, then the least busy, then the lowest index
+            if r.up and (best is None or (r.sets, r.busy + len(r.queue)) < low):
+                best, low = r, (r.sets, r.busy + len(r.queue))
+        return best
 
 
 class RoundRobin(Selection):
@@ -100,8 +106,16 @@ class RandomChoice(Selection):
     """Each request (or scale set) a replica drawn uniformly from those that are up."""
 
     def pick(self, replicas: list[Replica]) -> Replica | None:
-        up = [r for r in replicas if r.up]
-        return up[int(self.rng.integers(len(up)))] if up else None
+        up = sum(r.up for r in replicas)
+        if not up:
+            return None
+        k = int(self.rng.integers(up))  # the k-th replica that is up, counted without a list
+        for r in replicas:
+            if r.up:
+                if not k:
+                    return r
+                k -= 1
+        return None
 
 
 SELECTIONS: dict[str, type[Selection]] = {

@@ -206,6 +206,13 @@ class Series(_Out):
         return self
 
 
+class EngineUsed(_Out):
+    """Which engine computed a run: SimPy's event loop, or the exact fast path (sim.fastpath)."""
+
+    name: Literal["simpy", "fast"]
+    why: str | None = Field(None, description="why the run did not take the fast path")
+
+
 class RunResult(_Out):
     """The envelope of one run: provenance, figures, and the exception if the run broke."""
 
@@ -234,6 +241,7 @@ class RunResult(_Out):
     objective_p95_s: Seconds | None = Field(
         None, description="the scenario's overall p95 objective"
     )
+    engine: EngineUsed | None = Field(None, description="the engine that computed the run")
     records: list[dict] | None = None
     error: str | None = None
 

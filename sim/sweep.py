@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from acgsim.sim import footprint
-from acgsim.sim.engine import simulate
+from acgsim.sim.engine import NotEligible, simulate
 from acgsim.sim.errors import InputError, ScenarioError
 from acgsim.sim.loader import read_document, validate
 from acgsim.sim.scenario import Scenario
@@ -202,7 +202,7 @@ def prepare(
 
 def run_task(task: tuple) -> dict:
     """One (cell, run): the row of key figures, or the error. Runs anywhere."""
-    index, params, scenario, run = task
+    index, params, scenario, run, *engine = task  # (a task of acgsim 0.2 has no engine)
     row: dict[str, Any] = {
         "cell": index,
         "run": run,
@@ -211,19 +211,24 @@ def run_task(task: tuple) -> dict:
         "error": "",
     }
     try:
-        result = simulate(scenario, run=run)
+        result = simulate(scenario, run=run, engine=engine[0] if engine else None)
         if result.error:
             row["error"] = result.error.strip().splitlines()[-1]
         else:
             row.update({f: getattr(result.overall, f) for f in FIGURES})
+    except NotEligible:  # --engine fast where a cell cannot take it: the user's to change
+        raise
     except Exception as exc:  # a failing cell is recorded, and the sweep goes on
         row["error"] = "".join(traceback.format_exception_only(exc)).strip()
     return row
 
 
-def tasks(cells: list[Cell], runs: int, done: set[tuple[int, int]]) -> list[tuple]:
+def tasks(
+    cells: list[Cell], runs: int, done: set[tuple[int, int]], engine: str | None = None
+) -> list[tuple]:
+    """The (cell, run) pairs still to run, each with the engine to run it on (None: auto)."""
     return [
-        (c.index, c.params, c.scenario, r)
+        (c.index, c.params, c.scenario, r, engine)
         for c in cells
         for r in range(runs)
         if (c.index, r) not in done
