@@ -35,7 +35,8 @@ def _t(x: float | None) -> str:
     return readable(x, "s")
 
 
-def _pm(mean: float | None, half: float | None) -> str:
+def mean_ci(mean: float | None, half: float | None) -> str:
+    """A duration's mean and 95% half-width: '1m37s±2.0s', '1m37s' (no width, or 0), '-'."""
     if mean is None:
         return "-"
     return _t(mean) + ("" if not half else f"±{_t(half)}")
@@ -110,8 +111,8 @@ def estimate_rows(waves: list[WavePlan]) -> list[list[str]]:
             w.wave,
             w.region,
             size(w.scale_sets, w.instances, w.requests),
-            _pm(w.p50_s.mean, w.p50_s.half_width),
-            _pm(w.p95_s.mean, w.p95_s.half_width),
+            mean_ci(w.p50_s.mean, w.p50_s.half_width),
+            mean_ci(w.p95_s.mean, w.p95_s.half_width),
             _rate(w.failure_rate),
             f"{100 * w.tail_share:.0f}%",
         ]

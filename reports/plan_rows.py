@@ -8,6 +8,7 @@ or else the rule's.
 from __future__ import annotations
 
 from acgsim.planner.plan import RegionPlan
+from acgsim.reports.breakdown import mean_ci
 from acgsim.sim.units import readable
 
 PARTS = {
@@ -35,7 +36,7 @@ def p95(r: RegionPlan, shared_goal: bool = False) -> str:
     e = r.p95_s
     if e is None or e.mean is None:
         return "-"
-    text = readable(e.mean, "s") + (f"±{readable(e.half_width, 's')}" if e.half_width else "")
+    text = mean_ci(e.mean, e.half_width)
     if r.objective_p95_s is None:
         return text
     met = e.upper is not None and e.upper <= r.objective_p95_s
@@ -92,10 +93,7 @@ def alternative_rows(p) -> list[list[str]]:
     for a in p.alternatives:
         if a.p95_s is None:
             continue
-        e = a.p95_s
-        shown = "-" if e.mean is None else readable(e.mean, "s")
-        if e.half_width:
-            shown += f"±{readable(e.half_width, 's')}"
+        shown = mean_ci(a.p95_s.mean, a.p95_s.half_width)
         storage_cell = storage(a.storage) + ("" if a.not_allowed is None else "*")
         rows.append(
             [

@@ -220,12 +220,6 @@ def print_many(results: list[RunResult]) -> None:
     print_causes(breakdown.many_causes(results))
 
 
-def estimate(e) -> str:
-    if e is None or e.mean is None:
-        return "-"
-    return duration(e.mean) + ("" if e.half_width is None else f"±{duration(e.half_width)}")
-
-
 def grid(title: str, columns: list[str], rows: list[list[str]]) -> None:
     """A table without rules whose cells never break: it reads in a pipe and at 80 columns."""
     show_table(title, columns, rows)

@@ -180,15 +180,16 @@ class ReplicaPool:
             if r.up:
                 r.up = False
                 self.up_slots -= self.capacity
-            while r.queue:
-                _, event = r.queue.popleft()
-                self.waiting -= 1
-                event.succeed(None)
+            self._turn_away(r.queue)
         if self.up_slots == 0:
-            while self.shared:
-                _, event = self.shared.popleft()
-                self.waiting -= 1
-                event.succeed(None)
+            self._turn_away(self.shared)
+
+    def _turn_away(self, queue: deque) -> None:
+        """Every request waiting in `queue` is told no replica will serve it (None)."""
+        while queue:
+            _, event = queue.popleft()
+            self.waiting -= 1
+            event.succeed(None)
 
     # --- statistics -------------------------------------------------------------------------
 
@@ -291,15 +292,9 @@ class ReplicaPool:
                 interrupted += 1
                 proc.interrupt("replica lost")
             r.active.clear()
-            while r.queue:
-                _, event = r.queue.popleft()
-                self.waiting -= 1
-                event.succeed(None)
+            self._turn_away(r.queue)
         if self.up_slots == 0:
-            while self.shared:
-                _, event = self.shared.popleft()
-                self.waiting -= 1
-                event.succeed(None)
+            self._turn_away(self.shared)
         return interrupted
 
     def restore_zone(self, zone: int) -> None:
