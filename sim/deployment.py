@@ -120,16 +120,19 @@ def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
     slots = simpy.Resource(env, limit) if limit else None
     open_vm = m.rec.opener("vm", name, wave.region, wave.subscription, wave.image, source)
     sent = Sent(m)
-    for i, (f, b) in enumerate(zip(factors.tolist(), boots.tolist(), strict=True)):
-        due = wave.at + i * gap
-        if due > env.now:
-            yield sent.wait(due - env.now)
-        if i % CHUNK == CHUNK - 1:
-            check_room()
-        if slots is not None:
-            sent.add(_Held(m, slots, wave, name, source, f, b, client, refused).start)
-            continue
-        sent.add(VmRequest(m, open_vm(env.now), f, b, client, refused).start)
+    for first in range(0, wave.count, CHUNK):  # as Python floats, a block at a time
+        block = slice(first, first + CHUNK)
+        draws = zip(factors[block].tolist(), boots[block].tolist(), strict=True)
+        for i, (f, b) in enumerate(draws, first):
+            due = wave.at + i * gap
+            if due > env.now:
+                yield sent.wait(due - env.now)
+            if i % CHUNK == CHUNK - 1:
+                check_room()
+            if slots is not None:
+                sent.add(_Held(m, slots, wave, name, source, f, b, client, refused).start)
+                continue
+            sent.add(VmRequest(m, open_vm(env.now), f, b, client, refused).start)
     sent.flush()
 
 

@@ -41,7 +41,9 @@ class Replica:
         self.up = True
         self.removed = False  # taken away by an update that lowered the replica count
         self.queue: deque = deque()  # requests bound to this replica: (seq, event)
-        self.active: dict = {}  # request id -> process creating a disk on it now (ordered)
+        # request id -> what creates a disk on it now, in order: a scale-set instance's process
+        # or a VM request (sim.vm); either is told of a loss by its interrupt()
+        self.active: dict = {}
 
 
 class Selection:
