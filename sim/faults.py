@@ -42,7 +42,7 @@ class Outages:
         self.regions: Counter = Counter()
 
     def region_down(self, region: str) -> bool:
-        return self.regions[region] > 0
+        return self.regions.get(region, 0) > 0  # get: a Counter's [] of a new key is slow
 
     def lost(self, region: str) -> set[int | None]:
         """Zones whose replicas are down now: ALL_ZONES in a region outage; zone 0 (zone-redundant

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -132,6 +132,27 @@ class Recorder:
             self.records.append(req)
         return req
 
+    def opener(
+        self, kind: str, wave: str, region: str, subscription: str, image: str, source: str
+    ) -> Callable[[float], Request]:
+        """`open` for the requests of one wave, its lookups done once: `opener(...)(now)`."""
+        stats, waves, records = self.regions[region], self.waves, self.records
+
+        def open_one(now: float) -> Request:
+            self.next_id += 1
+            req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
+            w = waves.get(source)
+            if w is None:
+                w = waves[source] = WaveStats(region)
+            w.requests += 1
+            stats.requests += 1
+            stats.in_flight += 1
+            if self.trace:
+                records.append(req)
+            return req
+
+        return open_one
+
     def open_many(
         self,
         n: int,
@@ -185,7 +206,9 @@ class Recorder:
         w = self.waves[req.source]
         w.succeeded += 1
         w.ttr.append(ttr)
-        w.parts.extend(req.parts())
+        w.parts.extend(  # req.parts(), inlined: this runs once a request
+            (req.held, req.batches, req.wait + req.queued_before, req.disk, req.lost, req.boot)
+        )
 
     def fail(self, req: Request, error: str, now: float) -> None:
         req.finished, req.outcome, req.error = now, "failed", error

@@ -3,9 +3,10 @@
 A `Simulation` holds the SimPy environment and everything the processes of one run share: the
 scenario and its model assumptions, the named random streams, the throttles, the gallery's control
 plane state, the recorder, the outages in force, and the replicas serving in each region. It is
-built and run by sim.engine; the processes in sim.deployment and sim.replication act on it. When a
-region finishes replicating its replicas start serving (`complete`); outages take replicas down and
-bring them back (`sync`); `sample` records the time series the plots show.
+built and run by sim.engine; the workload (sim.deployment, sim.vm, sim.scaleset) and
+sim.replication act on it. When a region finishes replicating its replicas start serving
+(`complete`); outages take replicas down and bring them back (`sync`); `sample` records the time
+series the plots show.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Exact queueing at one replica pool where scale sets take part: the fast path's general loop.
 
 It replays sim.replicas.ReplicaPool under least_loaded selection with every replica up, and the
-scale-set processes of sim.deployment, on the same floats in the same order:
+scale-set processes of sim.scaleset, on the same floats in the same order:
 - a VM request takes a free slot on the least busy replica (lowest index first) or waits in the
   pool's shared FIFO queue;
 - a scale set is given a replica when it is submitted (fewest scale sets, then least busy counting

@@ -41,7 +41,9 @@ class Replica:
         self.up = True
         self.removed = False  # taken away by an update that lowered the replica count
         self.queue: deque = deque()  # requests bound to this replica: (seq, event)
-        self.active: dict = {}  # request id -> process creating a disk on it now (ordered)
+        # request id -> what creates a disk on it now, in order: a scale-set instance's process
+        # or a VM request (sim.vm); either is told of a loss by its interrupt()
+        self.active: dict = {}
 
 
 class Selection:
@@ -237,7 +239,13 @@ class ReplicaPool:
         return self._wait(self.shared)
 
     def _grant(self, replica: Replica) -> Replica:
-        self._account()
+        now = self.env.now  # self._account(), inlined: this runs once a request
+        dt = now - self.changed
+        if dt:
+            self.busy_area += self.busy * dt
+            self.capacity_area += self.up_slots * dt
+            self.queue_area += self.waiting * dt
+            self.changed = now
         replica.busy += 1
         self.busy += 1
         if replica.busy > replica.peak:
@@ -245,7 +253,13 @@ class ReplicaPool:
         return replica
 
     def _wait(self, queue: deque) -> simpy.Event:
-        self._account()
+        now = self.env.now  # self._account(), inlined: this runs once a waiting request
+        dt = now - self.changed
+        if dt:
+            self.busy_area += self.busy * dt
+            self.capacity_area += self.up_slots * dt
+            self.queue_area += self.waiting * dt
+            self.changed = now
         event = self.env.event()
         self.seq += 1
         queue.append((self.seq, event))
@@ -256,21 +270,26 @@ class ReplicaPool:
 
     def release(self, replica: Replica) -> None:
         """A disk creation on `replica` finished: free its slot and serve the longest waiter."""
-        self._account()
+        now = self.env.now  # self._account(), inlined: this runs once a request
+        dt = now - self.changed
+        if dt:
+            self.busy_area += self.busy * dt
+            self.capacity_area += self.up_slots * dt
+            self.queue_area += self.waiting * dt
+            self.changed = now
         replica.busy -= 1
         self.busy -= 1
-        self._dispatch(replica)
+        if self.shared or replica.queue:
+            self._dispatch(replica)
 
     def _dispatch(self, replica: Replica) -> None:
-        while replica.up and replica.busy < self.capacity:
-            own = replica.queue[0] if replica.queue else None
-            shared = self.shared[0] if self.shared else None
-            if own is None and shared is None:
-                return
-            if shared is None or (own is not None and own[0] < shared[0]):
-                _, event = replica.queue.popleft()
+        own, shared = replica.queue, self.shared
+        while replica.up and replica.busy < self.capacity and (own or shared):
+            # the longest waiter: bound to this replica, or in the shared queue
+            if not shared or (own and own[0][0] < shared[0][0]):
+                _, event = own.popleft()
             else:
-                _, event = self.shared.popleft()
+                _, event = shared.popleft()
             self.waiting -= 1
             event.succeed(self._grant(replica))
 
