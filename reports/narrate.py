@@ -9,7 +9,7 @@ creating a disk kept the slots busy.
 
 from __future__ import annotations
 
-from acgsim.sim.errors import RUNTIME
+from acgsim.sim.errors import RUNTIME, InputError
 from acgsim.sim.units import readable
 
 KINDS = {"vm": "VM", "vmss_instance": "scale-set instance"}
@@ -181,3 +181,18 @@ def pick(records: list[dict], wanted: str) -> int:
     if not done:
         return 0
     return (done[-1] if wanted == "slowest" else done[(len(done) - 1) // 2])["id"]
+
+
+def tell(result, vm: str) -> None:
+    """`acgsim explain`: request VM's story (a number, slowest, median or failed) of a traced
+    run, as a table of times and steps; InputError when the run has no such request."""
+    from acgsim.reports import console
+
+    records = result.records or []
+    n = pick(records, vm.strip().lower())
+    if not 1 <= n <= len(records):
+        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
+    summaries = {s.region: s for s in result.regions}
+    capacity = summaries[records[n - 1]["region"]].replica_capacity
+    console.say(f"{result.scenario}, seed {result.seed}: request {n} of {len(records)}")
+    console.show_table("", ["time", "what happens"], story(records, n, capacity), ["what happens"])
