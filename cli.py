@@ -20,7 +20,7 @@ from acgsim import __version__
 from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
 from acgsim.reports import options as opt
 from acgsim.reports.commands import engine as use_engine
-from acgsim.reports.commands import fail_if_broken, load, print_or_write, say, warn
+from acgsim.reports.commands import fail_if_broken, load, print_or_write, say, say_wrote, warn
 from acgsim.reports.commands import fmt as _fmt
 from acgsim.reports.options import (
     ALL_CORES,
@@ -279,7 +279,7 @@ def report(
     shown = shown or simulate(load(source, max_requests, max_memory))
     fail_if_broken([shown], source)
     written = html.report(shown, out_dir, svg, exports.for_report)
-    say(f"wrote {', '.join(str(p) for p in written)}")
+    say_wrote(written)
 
 
 @app.command()

@@ -32,6 +32,32 @@ def say(text: str, err: bool = False) -> None:
 warn = partial(say, err=True)
 
 
+def say_wrote(paths) -> None:
+    """'wrote A, B, C' within the width: broken between files, never inside a path."""
+    from acgsim.reports.layout import width
+
+    lines, line, on_line = [], "wrote", 0
+    for i, p in enumerate(map(str, paths)):
+        item = p + ("," if i < len(paths) - 1 else "")
+        if on_line and len(line) + 1 + len(item) > width():
+            lines.append(line)
+            line, on_line = " ", 0
+        line, on_line = f"{line} {item}", on_line + 1
+    say("\n".join([*lines, line]))
+
+
+def say_wrapped(text: str) -> None:
+    """Lines of text, each longer than the width wrapped between words under its own indent."""
+    from acgsim.reports.layout import paragraph, width
+
+    for line in text.splitlines():
+        if len(line) <= width():
+            say(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        say("\n".join(paragraph(line.strip(), indent, "    ")))
+
+
 def engine(name: str) -> str:
     """--engine for every run of the command, in this process and the workers it starts."""
     if name not in ENGINES:
@@ -125,7 +151,7 @@ def export_and_write(exports, source: Path, fmt: str, output: Path | None, force
     if output is None:
         sys.stdout.write(exports.render(fmt, export))
     else:
-        say(f"wrote {', '.join(files.write_all(exports.files(fmt, export, output), force))}")
+        say_wrote(files.write_all(exports.files(fmt, export, output), force))
 
 
 def compare_and_show(a, b, first, second, *, sets, faults, runs, seed, regions, ceiling, fmt):
@@ -174,7 +200,7 @@ def sweep_and_write(
         todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
     )
     if journal.rows:
-        say(f"wrote {', '.join(str(p) for p in journal.write_outputs(axes, plot))}")
+        say_wrote(journal.write_outputs(axes, plot))
     for line in journal.warnings(stopped, len(cells) * runs):
         warn(line)
     if stopped:
@@ -193,7 +219,7 @@ def calibrate_and_write(scenario, observations, subscription_id, output, report_
         files.check_folder(report_dir, force, "a calibration report")
     sizes = {v.ref.lower(): v.version.size_gb for v in scenario.versions()}
     cal = estimate.calibrate(inputs.read(observations, sizes, subscription_id), scenario)
-    sys.stdout.write(calibration.text(cal))
+    say_wrapped(calibration.text(cal))
     for w in cal.warnings:
         warn(f"warning: {w}")
     if report_dir is not None:
