@@ -25,6 +25,15 @@ def _clock(t: float) -> str:
     return f"{int(hours)}:{int(minutes):02d}:{seconds:04.1f}"
 
 
+def zone_name(start: datetime) -> str:
+    """The start's time zone as its offset: UTC, UTC+01:00, UTC-05:00."""
+    offset = start.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign, minutes = ("+" if offset > timedelta(0) else "-"), abs(offset) // timedelta(minutes=1)
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def wall_clock(start: datetime, t: float) -> str:
     """Simulated time as the clock time the scenario's start gives it: 09:01:02.4 (with the
     date on a later day: Dec 02 00:01:02.4)."""

@@ -26,6 +26,7 @@ from matplotlib.ticker import Formatter, Locator, MaxNLocator
 
 from acgsim.planner.plan import Plan
 from acgsim.reports.files import write_atomic
+from acgsim.reports.narrate import zone_name
 from acgsim.sim.results import RunResult
 from acgsim.sim.units import human_duration
 
@@ -119,14 +120,6 @@ class ClockLocator(Locator):
         return [first + k * step for k in range(int((hi - first) // step) + 1)]
 
 
-def _zone(start: datetime) -> str:
-    offset = start.utcoffset() or timedelta(0)
-    if not offset:
-        return "UTC"
-    sign, minutes = ("+" if offset > timedelta(0) else "-"), abs(offset) // timedelta(minutes=1)
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 class ClockFormatter(Formatter):
     """Clock times (09:15) on an axis in minutes from `start`, in its zone; a tick on a later
     day than the one before it (or than the start) carries the date: Dec 02 00:15."""
@@ -158,7 +151,7 @@ def _time_axis(ax, result: RunResult, zoomed: bool) -> None:
     ax.xaxis.set_major_locator(ClockLocator(start))
     ax.xaxis.set_major_formatter(ClockFormatter(start))
     day = f"{start:%a} {start.day} {start:%b %Y}"
-    ax.set_xlabel(f"clock time, {_zone(start)}, from {day} {start:%H:%M}" + note)
+    ax.set_xlabel(f"clock time, {zone_name(start)}, from {day} {start:%H:%M}" + note)
 
 
 def _shade_faults(ax, result: RunResult) -> bool:

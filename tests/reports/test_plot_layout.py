@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.text import Text
 
@@ -116,6 +117,7 @@ def test_no_text_leaves_the_figure_or_sits_under_a_legend(
                 assert not e.overlaps(legend), (
                     f"{name}: the title {title.get_text()!r} is under a legend"
                 )
+        plt.close(fig)
 
 
 def test_the_time_axis_zooms_to_the_activity_and_names_the_horizon(outage):
