@@ -10,44 +10,47 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperArgument
 
 from acgsim import __version__
 from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
-from acgsim.reports.layout import FORMATS
+from acgsim.reports import options as opt
+from acgsim.reports.commands import engine as use_engine
+from acgsim.reports.commands import fail_if_broken, load, print_or_write, say, say_wrote, warn
+from acgsim.reports.commands import fmt as _fmt
+from acgsim.reports.options import (
+    ALL_CORES,
+    AsJson,
+    Engine,
+    Faults,
+    Force,
+    Format,
+    MaxMemory,
+    MaxRequests,
+    OutDir,
+    OutputFile,
+    OverwriteFile,
+    Premium,
+    Report,
+    ScenarioArg,
+    Seed,
+    Sets,
+    Workers,
+)
+from acgsim.reports.options import runs as _runs
 from acgsim.sim import footprint  # light: the ceilings, before any model loads
-from acgsim.sim.errors import InputError, printable  # light: no pydantic, no numpy
+from acgsim.sim.errors import InputError
 
-
-class _Commands(TyperGroup):
-    """Every command's user errors end the same way: the lines on stderr, exit status 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:  # anything else is a bug: a traceback
-            for line in exc.lines:
-                typer.echo(line, err=True)
-            raise typer.Exit(exc.status) from None
-
-
-def _usage_name(self) -> str:
-    """An argument in a usage line as people write it: FILE, [B], FILES... (not {file})."""
-    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
-    return name + ("..." if self.nargs != 1 else "")
-
-
-TyperArgument._usage_display_name = _usage_name  # typer's own: {name}
+TyperArgument._usage_display_name = opt.usage_name  # typer's own: {name}
 TyperArgument.display_type_rich = lambda self, ctx: None  # the metavar says it: no <path>
 
 app = typer.Typer(
     name="acgsim",
-    cls=_Commands,
+    cls=opt.Commands,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -63,13 +66,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[
-        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Version.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes or progress.")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also the assumptions a run used.")
-    ] = False,
+    version: Annotated[bool | None, opt.version(_version)] = None,
+    quiet: opt.Quiet = False,
+    verbose: opt.Verbose = False,
 ) -> None:
     """Offline simulator and capacity planner for Azure Compute Gallery.
 
@@ -79,121 +78,6 @@ def main(
     Example: acgsim run quickstart
     """
     console.set_verbosity(quiet, verbose)
-
-
-# --- options several commands share --------------------------------------------------------
-
-ScenarioArg = Annotated[
-    Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML, JSON) or bundled name.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
-Format = Annotated[Literal[FORMATS], typer.Option("--format", "-f", help="Output format.")]
-Sets = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set", metavar="PATH=VALUE", help="Change a field (sweep's PATH; storage, replicas)."
-    ),
-]
-Faults = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--fault",
-        metavar="FAULT",
-        help="Add a fault: zone:REGION:ZONE@START+DURATION or region:REGION@START+DURATION.",
-    ),
-]
-OverwriteFile = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-ALL_CORES = os.cpu_count() or 1
-Workers = Annotated[
-    int, typer.Option(min=1, metavar="N", help="Processes for the runs (default: all cores).")
-]
-OutputFile = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
-]
-Seed = Annotated[
-    int | None, typer.Option(min=0, metavar="N", help="Seed (default: the scenario's).")
-]
-OutDir = Annotated[
-    Path | None, typer.Option("--out", metavar="DIR", help="Folder to write the results into.")
-]
-Force = Annotated[bool, typer.Option("--force", help="Overwrite files in --out; export if unfit.")]
-Report = Annotated[bool, typer.Option(help="Also write report.html, report.md and plots.")]
-Premium = Annotated[bool, typer.Option(help="Use Premium_LRS replicas.")]
-ALTERNATIVES = "Also plan with each storage type and a zone outage, priced side by side."
-GOALS = "p95=10m, failure_rate=0.01, budget=500, REGION.p95=5m; repeatable; overrides the file's."
-VARY = (
-    "PATH=VALUES, repeatable: the grid is their product. VALUES: 1,2,4 or 1..20; PATH: e.g. "
-    "galleries[0].images[web].versions[1.0.0].replicas"
-)
-MAX_RUNS = 10_000  # runs of one command: a typo (-k 1000000000) is refused, not run out of memory
-MaxRequests = Annotated[int, typer.Option(min=1, metavar="N", help=footprint.REQUESTS_HELP)]
-MaxMemory = Annotated[float, typer.Option(min=0.01, metavar="GB", help=footprint.MEMORY_HELP)]
-ENGINES = ("auto", "simpy", "fast")
-Engine = Annotated[
-    str, typer.Option(help="auto (the exact fast path where a run allows it), simpy, or fast.")
-]
-
-
-def _runs(low: int, what: str):
-    """--runs/-k, runs on child seeds (--replications: its older name), at most MAX_RUNS."""
-    return typer.Option(
-        "--runs", "-k", "--replications", min=low, max=MAX_RUNS, metavar="K", help=what
-    )
-
-
-def _say(text: str, err: bool = False) -> None:
-    """A line on stdout (or stderr, unless --quiet); paths and names in it come from the user:
-    shown printable."""
-    if not (err and console.QUIET):
-        typer.echo(printable(text), err=err)
-
-
-_warn = partial(_say, err=True)
-
-
-def _engine(name: str) -> str:
-    """--engine for every run of the command, in this process and the workers it starts."""
-    if name not in ENGINES:
-        raise InputError(f"--engine: '{name}' is not one of {', '.join(ENGINES)}")
-    os.environ["ACGSIM_ENGINE"] = name  # read by acgsim.sim.engine.simulate
-    return name
-
-
-def _fmt(fmt: str, as_json: bool) -> str:
-    return "json" if as_json else fmt
-
-
-def _load(path: Path, max_requests=None, max_memory=None, runs=1, trace=False, changes=None):
-    """The scenario a file or bundled name holds (warnings to stderr), with the what-ifs
-    (--set, --fault) applied, refused past a ceiling."""
-    from acgsim import scenarios
-    from acgsim.sim import whatif
-    from acgsim.sim.loader import load_scenario
-
-    scenario, warnings = load_scenario(scenarios.resolve(path))
-    for w in warnings:
-        _warn(str(w))
-    scenario = whatif.apply(scenario, *(changes or (None, None)))
-    if max_requests is not None:
-        footprint.check([scenario], runs, footprint.Ceiling(max_requests, max_memory), trace=trace)
-    return scenario
-
-
-def _print_or_write(text: str, output: Path | None, force: bool) -> None:
-    """Text to standard output, or to a file written atomically (never over one unless forced)."""
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        files.write_atomic(output, text, force)
-        _say(f"wrote {output}")
-
-
-def _fail_if_broken(results: list, what: Path) -> None:
-    """A run that broke is a bug in acgsim: show it and exit 1 (never a silent wrong number)."""
-    if broken := [r for r in results if getattr(r, "error", None)]:  # a plan has none
-        _warn(f"{what}: the simulation broke (a bug in acgsim, please report it):")
-        _warn(broken[0].error)
-        raise typer.Exit(1)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -249,73 +133,35 @@ def run(
 
     Example: acgsim run quickstart --fault zone:westeurope:1@0s+1h
     """
-    from acgsim.reports import tables
-    from acgsim.sim.engine import simulate, simulate_many
+    from acgsim.reports.commands import run_and_show
 
-    _engine(engine)
-    scenario = _load(file, max_requests, max_memory, runs, trace, (sets, faults))
-    if report and out_dir is None:
-        raise InputError("--report needs --out DIR to write into")
-    if out_dir is not None:
-        files.check_outputs(out_dir, files.result_files(runs, trace), force, report)
-    if runs == 1:  # one run uses the seed itself, not a child of it
-        with console.ticker(scenario.horizon) as tick:
-            results = [simulate(scenario, seed, trace=trace, timing=timing, tick=tick)]
-    else:
-        bar = lambda items: console.track(items, "runs")  # noqa: E731
-        results = simulate_many(scenario, runs, seed, trace=trace, timing=timing, progress=bar)
-    _fail_if_broken(results, file)
-    if out_dir is not None:
-        files.write_results(out_dir, results, force)
-    tables.print_results(results, _fmt(fmt, as_json), scenario)
-    console.print_assumptions_used(results[0].assumptions, _fmt(fmt, as_json))
-    if _fmt(fmt, as_json) == "table" and out_dir is not None:
-        _say(f"wrote results to {out_dir}")
-    if report and out_dir is not None:
-        from acgsim.reports import html
-
-        written = html.run_report(results[0], out_dir / "report")
-        if runs > 1:
-            _warn("the report shows run 0; summary.json has all of them")
-        _warn(f"report: {written[0]}")
+    use_engine(engine)
+    scenario = load(file, max_requests, max_memory, runs, trace, (sets, faults))
+    shown = dict(out_dir=out_dir, force=force, report=report, fmt=_fmt(fmt, as_json))
+    run_and_show(file, scenario, seed=seed, runs=runs, trace=trace, timing=timing, **shown)
 
 
 @app.command()
 def plan(
     file: ScenarioArg,
-    guidance: Annotated[
-        Literal["seed", "current"] | None,
-        typer.Option(help="seed: 20 VMs per replica; current: 50 (default: the scenario's)."),
-    ] = None,
-    objective: Annotated[
-        list[str] | None, typer.Option("--objective", metavar="GOAL=VALUE", help=GOALS)
-    ] = None,
-    old_objective: Annotated[list[str] | None, typer.Option("-o", hidden=True)] = None,
+    guidance: opt.Guidance = None,
+    objective: opt.Objectives = None,
+    old_objective: opt.OldObjectives = None,
     sets: Sets = None,
     faults: Faults = None,
     runs: Annotated[int, _runs(2, "Runs per candidate.")] = 20,
     seed: Seed = None,
-    below_guidance: Annotated[
-        bool, typer.Option(help="Allow fewer replicas than the guidance if objectives hold.")
-    ] = False,
+    below_guidance: opt.BelowGuidance = False,
     premium: Premium = False,
-    alternatives: Annotated[bool, typer.Option(help=ALTERNATIVES)] = False,
-    prices: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Price overrides (YAML or JSON).")
-    ] = None,
-    against: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="What is deployed: plan.json, ARM, or az sig JSON."),
-    ] = None,
+    alternatives: opt.Alternatives = False,
+    prices: opt.Prices = None,
+    against: opt.Against = None,
     workers: Workers = ALL_CORES,
     fmt: Format = "table",
     as_json: AsJson = False,
     out_dir: OutDir = None,
     report: Report = False,
-    export: Annotated[
-        list[str] | None,
-        typer.Option(metavar="FORMAT", help="Also write arm, bicep, terraform or azcli to --out."),
-    ] = None,
+    export: opt.Exports = None,
     force: Force = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
@@ -329,75 +175,42 @@ def plan(
 
     Example: acgsim plan quickstart --objective p95=2m --out plans/
     """
-    from acgsim.planner import cost, deployed, diff
     from acgsim.planner import export as exports
-    from acgsim.planner.search import plan as make_plan
-    from acgsim.reports import diff as shown
+    from acgsim.reports.planning import plan_and_show
 
     if old_objective:
-        _warn(
+        warn(
             "warning: -o for --objective is deprecated (-o is --output everywhere): use --objective"
         )
     goals = [*(objective or []), *(old_objective or [])]
-    _engine(engine)
-    scenario = _load(file, changes=(sets, faults)).with_options(guidance=guidance, objectives=goals)
-    if (export or report) and out_dir is None:
-        raise InputError("--export and --report need --out DIR to write into")
-    formats = [exports.check_format(f, "--export") for f in export or []]
-    if out_dir is not None:
-        names = ["plan.json", *(name for f in formats for name in f.files)]
-        names += ["diff.json"] if against is not None else []
-        files.check_outputs(out_dir, names, force, report)
-    table = cost.price_table(scenario, prices)
-    current = None if against is None else deployed.load(against)  # bad input: before any work
-    from acgsim.planner.evaluate import listening
-    from acgsim.planner.progress import expected_candidates
-
-    total = expected_candidates(scenario, runs, premium, alternatives)
-    with console.counted("planning", total) as bar, listening(bar.count):
-        result = make_plan(
-            scenario,
-            runs=runs,
-            seed=seed,
-            below_guidance=below_guidance,
-            premium=premium,
-            prices=table,
-            workers=workers,
-            progress=bar.say,
-            ceiling=footprint.Ceiling(max_requests, max_memory),
-            alternatives=alternatives,
-        )
-    changes = None if current is None else diff.diff(result, current)
-    refused = None
-    if out_dir is not None:  # plan.json is written even when its exports are refused
-        texts, refused = exports.for_out(result, [f.name for f in formats], force, _warn)
-        texts |= {"diff.json": changes.to_json()} if changes is not None else {}
-        files.write_plan(out_dir, result, texts, force)
-    shown.show_plan(result, changes, _fmt(fmt, as_json))
-    if out_dir is not None and _fmt(fmt, as_json) == "table":
-        _say(f"wrote {out_dir / 'plan.json'}")
-    if report and out_dir is not None:
-        from acgsim.reports import html
-
-        written = html.plan_report(result, out_dir / "report", exports=exports.for_report(result))
-        _warn(f"report: {written[0]}")
-    if refused is not None:
-        raise refused
-    if result.infeasible or (changes is not None and changes.changed):
-        raise typer.Exit(1 if result.infeasible else 3)
+    use_engine(engine)
+    scenario = load(file, changes=(sets, faults)).with_options(guidance=guidance, objectives=goals)
+    plan_and_show(
+        scenario,
+        exports,
+        runs=runs,
+        seed=seed,
+        below_guidance=below_guidance,
+        premium=premium,
+        alternatives=alternatives,
+        prices=prices,
+        against=against,
+        workers=workers,
+        fmt=_fmt(fmt, as_json),
+        out_dir=out_dir,
+        report=report,
+        export=export,
+        force=force,
+        ceiling=footprint.Ceiling(max_requests, max_memory),
+    )
 
 
 @app.command(name="export")
 def export_command(
-    source: Annotated[
-        Path, typer.Argument(metavar="SOURCE", help="plan.json, a scenario or a bundled name.")
-    ],
-    fmt: Annotated[
-        Literal["arm", "bicep", "terraform", "azcli"],
-        typer.Option("--format", "-f", help="What to write."),
-    ],
+    source: opt.ExportSource,
+    fmt: opt.ExportFormat,
     output: OutputFile = None,
-    force: Annotated[bool, typer.Option(help="Overwrite files; export an unfit plan too.")] = False,
+    force: opt.ExportForce = False,
 ) -> None:
     """Write the galleries, images and versions for a real deployment: ARM, Bicep, Terraform, az.
 
@@ -406,36 +219,18 @@ def export_command(
 
     Example: acgsim export plans/plan.json --format arm -o azuredeploy.json
     """
-    from acgsim import scenarios
     from acgsim.planner import export as exports
+    from acgsim.reports.commands import export_and_write
 
-    exports.check_format(fmt)
-    if output is not None:
-        files.check_target(output, force)
-    export, plan = exports.load_with_plan(scenarios.resolve(source))
-    for line in exports.check_fit(plan, force, str(source)):  # refused (exit 4) unless forced
-        _warn(line)
-    if output is None:
-        sys.stdout.write(exports.render(fmt, export))
-    else:
-        _say(f"wrote {', '.join(files.write_all(exports.files(fmt, export, output), force))}")
+    export_and_write(exports, source, fmt, output, force)
 
 
 @app.command(name="import")
 def import_command(
-    source: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="ARM template, az sig JSON, terraform show -json."),
-    ],
-    parameters: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="ARM parameters JSON file.")
-    ] = None,
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", metavar="NAME=VALUE", help="An ARM parameter.")
-    ] = None,
-    location: Annotated[
-        str | None, typer.Option(metavar="REGION", help="The resource group's region.")
-    ] = None,
+    source: opt.ImportSource,
+    parameters: opt.ArmParameters = None,
+    sets: opt.ArmSets = None,
+    location: opt.Location = None,
     output: OutputFile = None,
     force: OverwriteFile = False,
 ) -> None:
@@ -449,7 +244,7 @@ def import_command(
     if output is not None:
         files.check_target(output, force)
     scenario = inputs.import_file(source, parameters, sets, location)
-    _print_or_write(dump_yaml(scenario), output, force)
+    print_or_write(dump_yaml(scenario), output, force)
 
 
 @app.command()
@@ -481,31 +276,24 @@ def report(
     files.check_folder(out_dir, force, "a report")
     source = scenarios.resolve(source)
     shown = load_plan(source) or load_result(source)
-    shown = shown or simulate(_load(source, max_requests, max_memory))
-    _fail_if_broken([shown], source)
+    shown = shown or simulate(load(source, max_requests, max_memory))
+    fail_if_broken([shown], source)
     written = html.report(shown, out_dir, svg, exports.for_report)
-    _say(f"wrote {', '.join(str(p) for p in written)}")
+    say_wrote(written)
 
 
 @app.command()
 def sweep(
     file: ScenarioArg,
-    vary: Annotated[list[str], typer.Option("--vary", metavar="PATH=VALUES", help=VARY)],
-    out_dir: Annotated[
-        Path, typer.Option("--out", metavar="DIR", help="Folder for rows, summary and plot.")
-    ],
+    vary: opt.Vary,
+    out_dir: opt.SweepOut,
     runs: Annotated[int, _runs(1, "Runs per cell.")] = 5,
     workers: Workers = ALL_CORES,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(metavar="ADDRESS", help="Run on Dask: 'local' or tcp://host:8786."),
-    ] = None,
-    resume: Annotated[bool, typer.Option(help="Run only what an earlier run left.")] = False,
-    force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
-    plot: Annotated[str, typer.Option(metavar="FIGURE", help="The figure to plot.")] = "ttr_p95_s",
-    max_runs: Annotated[
-        int, typer.Option(min=1, metavar="N", help="Refuse a sweep of more runs.")
-    ] = 10_000,
+    scheduler: opt.Scheduler = None,
+    resume: opt.Resume = False,
+    force: opt.StartOver = False,
+    plot: opt.Plot = "ttr_p95_s",
+    max_runs: opt.MaxRuns = 10_000,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
     max_memory: MaxMemory = footprint.MAX_MEMORY_GB,
     engine: Engine = "auto",
@@ -517,44 +305,21 @@ def sweep(
 
     Example: acgsim sweep quickstart --vary model.replica_concurrency=5,10 --out s
     """
-    from acgsim import scenarios
-    from acgsim.reports.journal import Journal
-    from acgsim.sim import sweep as sw
+    from acgsim.reports.commands import sweep_and_write
 
-    if plot not in sw.FIGURES:
-        raise InputError(f"--plot: '{plot}' is not one of {', '.join(sw.FIGURES)}")
     ceiling = footprint.Ceiling(max_requests, max_memory)
-    axes, cells, spec = sw.prepare(
-        scenarios.resolve(file), vary, runs, max_runs, bool(scheduler), ceiling, workers
-    )
-    journal = Journal.open(out_dir, spec, resume, force, cells)
-    todo = sw.tasks(cells, runs, journal.done(), _engine(engine))
-    _warn(journal.plan_line(len(cells), runs, len(todo)))
-    stopped = journal.run(
-        todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
-    )
-    if journal.rows:
-        _say(f"wrote {', '.join(str(p) for p in journal.write_outputs(axes, plot))}")
-    for line in journal.warnings(stopped, len(cells) * runs):
-        _warn(line)
-    if stopped:
-        raise typer.Exit(130 if stopped == "interrupted" else 1)
+    grid = (file, vary, out_dir, runs, workers, scheduler, resume, force, plot, max_runs)
+    sweep_and_write(*grid, ceiling, engine)
 
 
 @app.command()
 def recommend(
-    vms: Annotated[int, typer.Option(min=0, metavar="N", help="VMs created at the same time.")] = 0,
-    scale_sets: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Scale sets created at once.")
-    ] = 0,
-    region: Annotated[
-        str | None, typer.Option(metavar="REGION", help="Azure region (for the storage type).")
-    ] = None,
-    production: Annotated[bool, typer.Option(help="A production image (>= 3 replicas).")] = False,
-    guidance: Annotated[
-        Literal["seed", "current"], typer.Option(help="seed: 20 VMs per replica; current: 50.")
-    ] = "seed",
-    zone_resilience: Annotated[bool, typer.Option(help="Replicas survive a zone loss.")] = False,
+    vms: opt.BurstVms = 0,
+    scale_sets: opt.BurstScaleSets = 0,
+    region: opt.BurstRegion = None,
+    production: opt.Production = False,
+    guidance: opt.RulesGuidance = "seed",
+    zone_resilience: opt.ZoneResilience = False,
     premium: Premium = False,
     fmt: Format = "table",
     as_json: AsJson = False,
@@ -565,24 +330,15 @@ def recommend(
     """
     from acgsim.planner import rules
 
-    answer = rules.recommend(
-        vms,
-        scale_sets,
-        region,
-        production=production,
-        guidance=guidance,
-        zone_resilience=zone_resilience,
-        premium=premium,
-    )
+    rules_of = dict(production=production, guidance=guidance, zone_resilience=zone_resilience)
+    answer = rules.recommend(vms, scale_sets, region, premium=premium, **rules_of)
     console.print_recommendation(answer, _fmt(fmt, as_json))
 
 
 @app.command()
 def explain(
     file: ScenarioArg,
-    vm: Annotated[
-        str, typer.Option(metavar="N", help="Request N (1: the first), slowest, median or failed.")
-    ] = "slowest",
+    vm: opt.Vm = "slowest",
     seed: Seed = None,
     sets: Sets = None,
     faults: Faults = None,
@@ -598,19 +354,10 @@ def explain(
     from acgsim.reports import narrate
     from acgsim.sim.engine import simulate
 
-    scenario = _load(file, max_requests, max_memory, 1, True, (sets, faults))
+    scenario = load(file, max_requests, max_memory, 1, True, (sets, faults))
     result = simulate(scenario, seed, trace=True)
-    _fail_if_broken([result], file)
-    records = result.records or []
-    n = narrate.pick(records, vm.strip().lower())
-    if not 1 <= n <= len(records):
-        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
-    summaries = {s.region: s for s in result.regions}
-    capacity = summaries[records[n - 1]["region"]].replica_capacity
-    console.say(f"{result.scenario}, seed {result.seed}: request {n} of {len(records)}")
-    console.show_table(
-        "", ["time", "what happens"], narrate.story(records, n, capacity), ["what happens"]
-    )
+    fail_if_broken([result], file)
+    narrate.tell(result, vm)
 
 
 library = typer.Typer(
@@ -633,7 +380,7 @@ def library_list(fmt: Format = "table", as_json: AsJson = False) -> None:
 
 @library.command("show")
 def library_show(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A name from scenarios list.")],
+    name: opt.LessonName,
 ) -> None:
     """Print a bundled scenario, comments and all.
 
@@ -646,31 +393,15 @@ def library_show(
 
 @library.command("check")
 def library_check(
-    names: Annotated[
-        list[str] | None, typer.Argument(metavar="NAMES", help="Lessons (default: all).")
-    ] = None,
+    names: opt.LessonNames = None,
 ) -> None:
     """Each lesson's exercises with their answers, verified by running them (exit 1 if not).
 
     Example: acgsim scenarios check zone-outage-lrs
     """
-    from acgsim import api
-    from acgsim.scenarios import exercises as lessons
-    from acgsim.sim import whatif
+    from acgsim.reports.commands import check_lessons
 
-    for name in names or []:
-        api.library.path(name)  # an unknown name: exit 2 naming the known ones
-    cache: dict = {}
-
-    def run(lesson: str, changes):
-        key = (lesson, repr(changes))
-        if key not in cache:
-            scenario = whatif.apply(api.load(lesson), *(changes or (None, None)))
-            cache[key] = api.simulate(scenario)
-        return cache[key]
-
-    chosen = [ex for ex in lessons.exercises() if not names or ex.lesson in names]
-    checked = [(ex, lessons.verify(ex, partial(run, ex.lesson))) for ex in chosen]
+    checked = check_lessons(names)
     console.print_exercises(checked)
     if any(wrong for _, wrong in checked):
         raise typer.Exit(1)
@@ -678,10 +409,8 @@ def library_check(
 
 @library.command("copy")
 def library_copy(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A name from scenarios list.")],
-    dest: Annotated[
-        str, typer.Argument(metavar="DEST", help="File, or folder (ending in /) to copy it into.")
-    ],
+    name: opt.LessonName,
+    dest: opt.CopyDest,
     force: OverwriteFile = False,
 ) -> None:
     """Copy a bundled scenario to change it.
@@ -693,22 +422,18 @@ def library_copy(
     source = scenarios.path(name)
     folder = dest.endswith(("/", os.sep)) or Path(dest).is_dir()  # Path() drops the slash
     target = Path(dest) / source.name if folder else Path(dest)
-    _print_or_write(source.read_text(encoding="utf-8"), target, force)  # checks the target
+    print_or_write(source.read_text(encoding="utf-8"), target, force)  # checks the target
 
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(metavar="A", help="The baseline: a file or a name.")],
-    b: Annotated[
-        Path | None, typer.Argument(metavar="B", help="The variant (default: A with --set).")
-    ] = None,
+    a: opt.Baseline,
+    b: opt.Variant = None,
     sets: Sets = None,
     faults: Faults = None,
     runs: Annotated[int, _runs(2, "Runs of each, on shared seeds.")] = 10,
-    seed: Annotated[
-        int | None, typer.Option(min=0, metavar="N", help="Seed (default: A's).")
-    ] = None,
-    regions: Annotated[bool, typer.Option(help="Also compare region by region.")] = False,
+    seed: opt.SeedOfA = None,
+    regions: opt.ByRegion = False,
     fmt: Format = "table",
     as_json: AsJson = False,
     max_requests: MaxRequests = footprint.MAX_REQUESTS,
@@ -725,44 +450,23 @@ def compare(
 
     Example: acgsim compare quickstart --set storage=Standard_LRS
     """
-    from acgsim.reports import compare as shown
-    from acgsim.sim.engine import simulate_many
+    from acgsim.reports.commands import compare_and_show
 
     if b is None and not sets and not faults:
         raise InputError("compare: give B, or --set/--fault to compare A with its variant")
-    _engine(engine)
-    first, second = _load(a), _load(b or a, changes=(sets, faults))
-    footprint.check([first, second], runs, footprint.Ceiling(max_requests, max_memory))
-    seed = first.seed if seed is None else seed
-    ra, rb = simulate_many(first, runs, seed), simulate_many(second, runs, seed)
-    _fail_if_broken(ra, a)
-    _fail_if_broken(rb, b or a)
-    names = shown.names(first, second, b is None, sets, faults)
-    shown.show(first, second, ra, rb, names, seed, regions, _fmt(fmt, as_json))
+    use_engine(engine)
+    first, second = load(a), load(b or a, changes=(sets, faults))
+    ceiling, changes = footprint.Ceiling(max_requests, max_memory), dict(sets=sets, faults=faults)
+    shown = dict(regions=regions, ceiling=ceiling, fmt=_fmt(fmt, as_json))
+    compare_and_show(a, b, first, second, runs=runs, seed=seed, **changes, **shown)
 
 
 @app.command()
 def init(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The scenario file to write.")],
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--region",
-            "--regions",
-            "-r",
-            metavar="REGION",
-            help="Regions (repeat, or a,b); first: gallery's.",
-        ),
-    ] = None,
-    vms: Annotated[
-        int, typer.Option(min=0, max=100_000, metavar="N", help="VMs at once in each region.")
-    ] = 40,
-    scale_sets: Annotated[
-        int,
-        typer.Option(
-            min=0, max=1000, metavar="N", help="Scale sets of 100 at once in each region."
-        ),
-    ] = 0,
+    file: opt.NewFile,
+    region: opt.Regions = None,
+    vms: opt.InitVms = 40,
+    scale_sets: opt.InitScaleSets = 0,
     force: OverwriteFile = False,
 ) -> None:
     """Write a commented starting scenario that validates and runs as written.
@@ -772,8 +476,8 @@ def init(
     from acgsim.planner import starter
 
     text = starter.scenario_text(region or ["westeurope"], vms, scale_sets)
-    _print_or_write(text, file, force)  # write_atomic checks the target first
-    _say(f"next: acgsim run {file}")
+    print_or_write(text, file, force)  # write_atomic checks the target first
+    say(f"next: acgsim run {file}")
 
 
 @app.command()
@@ -806,7 +510,7 @@ def schema(output: OutputFile = None, force: OverwriteFile = False) -> None:
     """
     from acgsim.sim.loader import schema_text
 
-    _print_or_write(schema_text(), output, force)  # write_atomic checks the target
+    print_or_write(schema_text(), output, force)  # write_atomic checks the target
 
 
 @app.command(name="assumptions")
@@ -821,24 +525,16 @@ def show_assumptions(
 
     Example: acgsim assumptions quickstart
     """
-    console.print_assumptions(None if file is None else _load(file), _fmt(fmt, as_json))
+    console.print_assumptions(None if file is None else load(file), _fmt(fmt, as_json))
 
 
 @app.command()
 def calibrate(
-    observations: Annotated[
-        list[Path], typer.Argument(help="Activity-log JSON, replication-status samples, CSV.")
-    ],
-    scenario_file: Annotated[Path, typer.Option("--scenario", "-s", help="Scenario to calibrate.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the calibrated scenario here.")
-    ] = None,
-    subscription_id: Annotated[
-        str | None, typer.Option(help="Use this subscription's operations (default: the most).")
-    ] = None,
-    report_dir: Annotated[
-        Path | None, typer.Option("--report", help="Folder for calibration.html and the plot.")
-    ] = None,
+    observations: opt.Observations,
+    scenario_file: opt.CalibrateScenario,
+    output: opt.CalibratedOutput = None,
+    subscription_id: opt.SubscriptionId = None,
+    report_dir: opt.CalibrationReport = None,
     force: OverwriteFile = False,
 ) -> None:
     """Fit the model's assumptions to your own Azure: activity logs, replication status, timings.
@@ -849,23 +545,10 @@ def calibrate(
 
     Example: acgsim calibrate activity-log.json -s quickstart -o calibrated.yaml
     """
-    from acgsim.reports import calibration
-    from acgsim.sim.calibrate import estimate, inputs, write
+    from acgsim.reports.commands import calibrate_and_write
 
-    scenario = _load(scenario_file)
-    if output is not None:
-        files.check_target(output, force)
-    if report_dir is not None:
-        files.check_folder(report_dir, force, "a calibration report")
-    sizes = {v.ref.lower(): v.version.size_gb for v in scenario.versions()}
-    cal = estimate.calibrate(inputs.read(observations, sizes, subscription_id), scenario)
-    sys.stdout.write(calibration.text(cal))
-    for w in cal.warnings:
-        _warn(f"warning: {w}")
-    if report_dir is not None:
-        _say(f"wrote {calibration.write(cal, report_dir)[0]}")
-    if output is not None:
-        _print_or_write(write.calibrated_yaml(scenario, cal, observations), output, force)
+    scenario = load(scenario_file)
+    calibrate_and_write(scenario, observations, subscription_id, output, report_dir, force)
 
 
 @app.command()
@@ -900,4 +583,4 @@ def serve(
     options = server.Options(
         speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb
     )
-    server.run(None if file is None else _load(file), options, _say)
+    server.run(None if file is None else load(file), options, say)

@@ -10,16 +10,19 @@ scenario's, with the plan's choices applied passing the checks on target regions
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from acgsim.planner.cost import PriceTable
+from acgsim.sim import catalog
 from acgsim.sim.checks import check
 from acgsim.sim.errors import Problem, ScenarioError, problem
 from acgsim.sim.fields import Label, RegionalReplicaCount, RegionName, StorageName
 from acgsim.sim.loader import load_output, pydantic_problems, validate
+from acgsim.sim.params import ModelParams, assumptions
 from acgsim.sim.results import Bottleneck
 from acgsim.sim.scenario import Objectives, Scenario, TargetRegion
 from acgsim.sim.stats import Estimate
@@ -148,6 +151,39 @@ class AlternativeTotal(_Out):
     )
 
 
+class Assumption(_Out):
+    """One model parameter the plan ran with that is an assumption, not an Azure fact."""
+
+    parameter: str = Field(description="its path under the scenario's `model:`")
+    value: str = Field(description="the value in force, as a scenario writes it")
+    default: str = Field(description="acgsim's default")
+    overridden: bool = Field(description="the scenario's `model:` sets another value")
+    source: str = Field(description="the sources its rationale cites (SEED; ACG23) or assumption")
+    rationale: str
+
+
+_CITED = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
+
+
+def assumptions_of(scenario: Scenario) -> list[Assumption]:
+    """The assumptions a scenario runs with: each value, whether the scenario overrides acgsim's
+    default, and the sources its rationale cites."""
+    defaults = {r["parameter"]: r["value"] for r in assumptions(ModelParams(), scenario.guidance)}
+    out = []
+    for r in assumptions(scenario.model, scenario.guidance):
+        ids = dict.fromkeys(k for k in _CITED.findall(r["rationale"]) if k in catalog.SOURCES)
+        default = defaults.get(r["parameter"], "")
+        out.append(
+            Assumption(
+                **r,
+                default=default,
+                overridden=r["value"] != default,
+                source="; ".join(ids) or "assumption",
+            )
+        )
+    return out
+
+
 class Totals(_Out):
     replicas: NonNegative
     monthly_cost_usd: Money
@@ -179,6 +215,7 @@ class Plan(_Out):
     infeasible: list[str] = []
     simulations: NonNegative = 0
     simulated_requests: NonNegative = 0
+    assumptions: list[Assumption] = Field([], description="the model assumptions it ran with")
     scenario_spec: dict = Field(
         default_factory=dict, description="the scenario planned, for exports (checked when read)"
     )

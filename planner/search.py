@@ -26,6 +26,7 @@ from collections.abc import Callable
 from acgsim import __version__
 from acgsim.planner import alternatives as alt
 from acgsim.planner import cost, explain, rules
+from acgsim.planner import plan as plans
 from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
 from acgsim.planner.plan import Alternative, Plan, RegionPlan, Totals, VersionRegion, WavePlan
 from acgsim.sim import attribution, catalog, footprint
@@ -475,5 +476,6 @@ def _assemble(
         infeasible=infeasible,
         simulations=ev.simulations,
         simulated_requests=ev.requests,
+        assumptions=plans.assumptions_of(scenario),
         scenario_spec=scenario.model_dump(mode="json"),
     )

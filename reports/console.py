@@ -177,6 +177,24 @@ def print_assumptions_used(rows: list[dict], fmt: str) -> None:
         show_table("Assumptions this run used:", ["parameter", "value", "rationale"], table, WRAP)
 
 
+def print_plan_assumptions(rows: list) -> None:
+    """The plan's footer on its model assumptions: how many, which the scenario overrides; with
+    --verbose every one (plan.json and the plan's report always list them all)."""
+    if not rows:  # a plan.json of acgsim 0.2 or before does not carry them
+        return
+    changed = [f"{a.parameter} = {a.value} (default {a.default})" for a in rows if a.overridden]
+    say(
+        f"Assumptions: {len(rows)} model parameters; "
+        + (f"overridden: {'; '.join(changed)}" if changed else "none overridden")
+        + ". All are in plan.json and the report (-v: here)."
+    )
+    if VERBOSE:
+        table = [
+            [a.parameter, a.value + (" (set)" if a.overridden else ""), a.source] for a in rows
+        ]
+        show_table("Assumptions this plan used:", ["parameter", "value", "source"], table, WRAP)
+
+
 WRAP = ["value", "rationale"]
 
 

@@ -310,8 +310,7 @@ def plan_report(
             (
                 "assumptions",
                 f"<p>Prices: {html.escape(plan.prices.source)}</p><ul>{notes}</ul>"
-                '<p class="note">The model assumptions are those of the scenario: '
-                "<code>acgsim assumptions FILE</code>.</p>",
+                + _plan_assumptions(plan),
             ),
             ("exports", export_section),
         ],
@@ -324,8 +323,51 @@ def plan_report(
         + "".join(f"\n- {_md_item(m)}" for m in plan.infeasible)
         + ("\n" if plan.infeasible else "")
         + waves_md
+        + _plan_assumptions_md(plan)
     )
     return _write(out, page, md + "\n") + written
+
+
+PLAN_ASSUMPTION_COLUMNS = ["parameter", "value", "overridden", "source", "rationale"]
+
+
+def _plan_assumption_rows(plan: Plan) -> list[list[str]]:
+    return [
+        [
+            a.parameter,
+            a.value,
+            f"yes (default {a.default})" if a.overridden else "no",
+            a.source,
+            sources.public(a.rationale),
+        ]
+        for a in plan.assumptions
+    ]
+
+
+def _plan_assumptions(plan: Plan) -> str:
+    """The model assumptions the plan ran with, the scenario's overrides first."""
+    if not plan.assumptions:  # a plan.json of acgsim 0.2 or before
+        return (
+            '<p class="note">The model assumptions are those of the scenario: '
+            "<code>acgsim assumptions FILE</code>.</p>"
+        )
+    changed = sum(a.overridden for a in plan.assumptions)
+    return (
+        f'<p class="note">Model parameters that are assumptions, not Azure facts, with the '
+        f"values this plan ran with ({changed} overridden by the scenario).</p>"
+        + _table(PLAN_ASSUMPTION_COLUMNS, _overridden_first(_plan_assumption_rows(plan)))
+    )
+
+
+def _plan_assumptions_md(plan: Plan) -> str:
+    if not plan.assumptions:
+        return ""
+    rows = _overridden_first(_plan_assumption_rows(plan))
+    return "\nAssumptions this plan used:\n\n" + _md_table(PLAN_ASSUMPTION_COLUMNS, rows)
+
+
+def _overridden_first(rows: list[list[str]]) -> list[list[str]]:
+    return sorted(rows, key=lambda r: r[2] == "no")
 
 
 def _save_figures(figures: dict, out: Path, svg: bool) -> tuple[dict[str, Path], list[Path]]:

@@ -9,17 +9,37 @@ creating a disk kept the slots busy.
 
 from __future__ import annotations
 
-from acgsim.sim.errors import RUNTIME
+from datetime import datetime, timedelta
+from functools import partial
+
+from acgsim.sim.errors import RUNTIME, InputError
 from acgsim.sim.units import readable
 
 KINDS = {"vm": "VM", "vmss_instance": "scale-set instance"}
 
 
-def clock(t: float) -> str:
+def _clock(t: float) -> str:
     """Simulated time as a clock from the start of the run: 1:02:03.4."""
     hours, rest = divmod(t, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{int(hours)}:{int(minutes):02d}:{seconds:04.1f}"
+
+
+def zone_name(start: datetime) -> str:
+    """The start's time zone as its offset: UTC, UTC+01:00, UTC-05:00."""
+    offset = start.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign, minutes = ("+" if offset > timedelta(0) else "-"), abs(offset) // timedelta(minutes=1)
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def wall_clock(start: datetime, t: float) -> str:
+    """Simulated time as the clock time the scenario's start gives it: 09:01:02.4 (with the
+    date on a later day: Dec 02 00:01:02.4)."""
+    at = start + timedelta(seconds=round(t, 1))  # tenths, rounded as the plain clock rounds
+    day = "" if at.date() == start.date() else f"{at:%b %d} "
+    return f"{day}{at:%H:%M:%S}.{at.microsecond // 100_000}"
 
 
 def _joined(r: dict) -> float:
@@ -47,8 +67,12 @@ def queue_at(records: list[dict], me: dict) -> tuple[int, int]:
     return ahead, busy
 
 
-def story(records: list[dict], n: int, capacity: int | None = None) -> list[tuple[str, str]]:
-    """(clock, what happened) for request N (its id: 1 is the first one submitted)."""
+def story(
+    records: list[dict], n: int, capacity: int | None = None, start: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(clock, what happened) for request N (its id: 1 is the first one submitted); with the
+    scenario's start, the clock is the time of day there."""
+    clock = _clock if start is None else partial(wall_clock, start)
     [me] = [r for r in records if r["id"] == n] or [None]
     if me is None:
         raise LookupError(n)
@@ -181,3 +205,20 @@ def pick(records: list[dict], wanted: str) -> int:
     if not done:
         return 0
     return (done[-1] if wanted == "slowest" else done[(len(done) - 1) // 2])["id"]
+
+
+def tell(result, vm: str) -> None:
+    """`acgsim explain`: request VM's story (a number, slowest, median or failed) of a traced
+    run, as a table of times and steps; InputError when the run has no such request."""
+    from acgsim.reports import console
+
+    records = result.records or []
+    n = pick(records, vm.strip().lower())
+    if not 1 <= n <= len(records):
+        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
+    summaries = {s.region: s for s in result.regions}
+    capacity = summaries[records[n - 1]["region"]].replica_capacity
+    at = "" if result.start is None else f" (times of day: it starts {result.start.isoformat()})"
+    console.say(f"{result.scenario}, seed {result.seed}: request {n} of {len(records)}{at}")
+    steps = story(records, n, capacity, result.start)
+    console.show_table("", ["time", "what happens"], steps, ["what happens"])

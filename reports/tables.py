@@ -11,7 +11,7 @@ import sys
 
 from acgsim.planner.plan import Plan
 from acgsim.reports import breakdown, plan_rows
-from acgsim.reports.console import emit, fmt_of, note, out, say, show_table
+from acgsim.reports.console import emit, fmt_of, note, out, print_plan_assumptions, say, show_table
 from acgsim.reports.sources import public
 from acgsim.sim.errors import RUNTIME
 from acgsim.sim.results import RunResult
@@ -313,6 +313,7 @@ def print_plan(p: Plan) -> None:
         f"{p.prices.as_of}: {public(p.prices.source)}. {readable(p.simulations)} simulations, "
         f"{readable(p.simulated_requests)} simulated requests."
     )
+    print_plan_assumptions(p.assumptions)
     for w in p.warnings:
         note(f"warning: {w}")
     for msg in p.infeasible:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 
+from acgsim.reports import narrate
 from acgsim.sim.results import RunResult
 
 SCRIPT = """
@@ -36,9 +37,16 @@ SCRIPT = """
     }
     row.appendChild(td);
   }
+  function wall(t) {
+    var x = data.origin.s + t, days = Math.floor(x / 86400), text = clock(x % 86400);
+    return (text.length < 8 ? "0" : "") + text + (days ? " (+" + days + "d)" : "");
+  }
   function show(i) {
     var t = data.t[i];
     readout.textContent = clock(t) + " of " + clock(data.horizon);
+    if (data.origin) {
+      readout.textContent = wall(t) + " " + data.origin.zone + ": " + readout.textContent;
+    }
     body.textContent = "";
     data.regions.forEach(function (r) {
       var v = function (k) { return r.series[k] ? r.series[k][i] : null; };
@@ -108,13 +116,18 @@ def data(result: RunResult) -> dict | None:
     busy = [
         i for i in range(len(ts.t)) if any(r["series"].get("in_flight", [0])[i] for r in regions)
     ]
-    return {
+    shown = {
         "t": ts.t,
         "horizon": result.horizon_s,
         "start": busy[0] if busy else 0,
         "regions": regions,
         "events": _events(result),
     }
+    if result.start is not None:  # times of day: seconds past the start's midnight, its zone
+        midnight = result.start.replace(hour=0, minute=0, second=0, microsecond=0)
+        since = (result.start - midnight).total_seconds()
+        shown["origin"] = {"s": since, "zone": narrate.zone_name(result.start)}
+    return shown
 
 
 def section(result: RunResult) -> str:

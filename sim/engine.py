@@ -195,6 +195,7 @@ def simulate(
         assumptions=assumptions(scenario.model, scenario.guidance),
         faults=[f.model_dump() for f in scenario.faults],  # seconds, for plotting
         objective_p95_s=scenario.objectives.p95,
+        start=scenario.start,
     )
     short: str | None = None
     try:

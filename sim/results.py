@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (
     AfterValidator,
     AliasChoices,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -244,10 +245,13 @@ class RunResult(_Out):
     engine: EngineUsed | None = Field(None, description="the engine that computed the run")
     records: list[dict] | None = None
     error: str | None = None
+    start: AwareDatetime | None = Field(None, description="the scenario's start: clock time at 0 s")
 
     def to_json(self) -> str:
-        """Deterministic JSON: the same scenario and seed give the same bytes."""
-        return self.model_dump_json(indent=2) + "\n"
+        """Deterministic JSON: the same scenario and seed give the same bytes (without a start,
+        the bytes of a result from before scenarios had one)."""
+        unset = {"start"} if self.start is None else None
+        return self.model_dump_json(indent=2, exclude=unset) + "\n"
 
 
 def load_result(path: Path) -> RunResult | None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal, NamedTuple, Union
 
-from pydantic import Field, model_serializer, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, model_serializer, model_validator
 
 from acgsim.sim import catalog
 from acgsim.sim.errors import InputError, refuse
@@ -370,12 +370,44 @@ Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(dis
 
 # --- the scenario ----------------------------------------------------------------------------
 
+START_EXAMPLE = "2026-12-01T09:00:00Z or 2026-12-01T09:00:00+01:00"
+
+
+def _start(value: object) -> object:
+    """ISO 8601 with a UTC offset (YAML reads an unquoted one as a datetime already)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not an ISO 8601 date and time: write {START_EXAMPLE}"
+            ) from None
+    if not isinstance(value, date):  # a number would be read as seconds since 1970
+        raise ValueError(f"{value!r} is not a date and time: write {START_EXAMPLE}")
+    if not isinstance(value, datetime):
+        raise ValueError(f"{value} is a date without a time of day: write {START_EXAMPLE}")
+    if isinstance(value, datetime) and value.utcoffset() is None:
+        raise ValueError(
+            f"{value.isoformat()} has no UTC offset: add Z (UTC) or one such as +01:00"
+        )
+    return value
+
+
+Start = Annotated[AwareDatetime, BeforeValidator(_start)]
+
 
 class Scenario(StrictModel):
     name: Label
     description: str = ""
     seed: int = Field(1, ge=0, description="random seed; the same seed gives the same results")
     horizon: PositiveDuration = Field(86400.0, description="simulated time at which the run stops")
+    start: Start | None = Field(
+        None,
+        description=(
+            "the clock time at which the simulation starts (ISO 8601 with a UTC offset, "
+            f"{START_EXAMPLE}): plots and stories show clock time; no figure changes"
+        ),
+    )
     guidance: Literal["seed", "current"] = Field(
         catalog.DEFAULT_GUIDANCE, description="seed: 20 VMs per replica; current: 50 [ACG]"
     )
@@ -455,6 +487,8 @@ class Scenario(StrictModel):
         """The hash of the scenario's content: every field, defaults included, as canonical JSON
         (so formatting, comments and shorthands in the file do not change it)."""
         data = self.model_dump(mode="json")
+        if data["start"] is None:  # a scenario without a start keeps the hash it had before
+            del data["start"]
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

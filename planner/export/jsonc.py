@@ -43,11 +43,11 @@ def read(path: Path, limit: int, what: str) -> tuple[Any, str]:
         )
     try:
         return read_document(path)
-    except ScenarioError:
+    except ScenarioError as refused:
         try:
             text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            raise
+        except (OSError, UnicodeDecodeError):  # no such file, a folder: read_document said so
+            raise refused from None
         cleaned = strip(text)
         if cleaned == text or not cleaned.lstrip().startswith(("{", "[")):
             raise

@@ -258,3 +258,11 @@ def test_every_2025_03_03_version_property_is_mapped_or_named_in_the_note():
     assert len(keys) > 15
     for key in keys:
         assert key in mapped or key in text, key
+
+
+@pytest.mark.parametrize("name", ["azuredeploy.json", "templates"])
+def test_a_missing_file_or_a_folder_exits_2_naming_it(name, tmp_path):
+    (tmp_path / "templates").mkdir()
+    result = CliRunner().invoke(app, ["import", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{tmp_path / name}: ") and "Traceback" not in result.output

@@ -97,3 +97,37 @@ def test_timeline_in_a_headless_browser(page_file):
         or end_clock != step_clock
     )
     assert cells[0] == "westeurope" and cells[1] == "0", "at the end nothing is in flight"
+
+
+def test_with_a_start_the_timeline_reads_times_of_day(burst, tmp_path):
+    from datetime import datetime
+
+    start = datetime.fromisoformat("2026-12-01T23:30:00+01:00")
+    shown = burst.model_copy(update={"start": start})
+    assert timeline.data(shown)["origin"] == {"s": 23.5 * 3600, "zone": "UTC+01:00"}
+    assert "origin" not in timeline.data(burst)
+    html_report.run_report(shown, tmp_path)
+    sync_api, chromium = _browser()
+    errors, clocks = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto((tmp_path / "report.html").as_uri())
+            clocks.append(page.text_content("#timeline-clock"))
+            page.focus("#timeline-t")
+            page.keyboard.press("End")
+            clocks.append(page.text_content("#timeline-clock"))
+        finally:
+            browser.close()
+    assert not errors, errors
+    for text in clocks:  # 23:30 plus the simulated time, a day later past midnight
+        m = re.fullmatch(
+            r"(\d\d):(\d\d):(\d\d)(?: \(\+(\d)d\))? UTC\+01:00: (\d+):(\d\d):(\d\d) of .*", text
+        )
+        assert m, text
+        hh, mm, ss, days, h, m_, s = (int(x or 0) for x in m.groups())
+        wall = days * 86400 + hh * 3600 + mm * 60 + ss
+        assert wall == 23.5 * 3600 + h * 3600 + m_ * 60 + s, text
