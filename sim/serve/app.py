@@ -86,7 +86,8 @@ class Server:
 
     async def handle(self, request: Request) -> Response:
         rid = stable_uuid("request", str(self.trace.count + 1))
-        record: dict[str, Any] = {"method": request.method, "path": request.url.path}
+        record: dict[str, Any] = {"method": request.method, "path": request.url.path[:512]}
+        record["client"] = client_of(request.headers.get("user-agent", ""))
         headers = {"x-ms-request-id": rid, "x-ms-correlation-request-id": rid}
         try:
             reply = await self._pipeline(request, record, headers)
@@ -131,9 +132,17 @@ class Server:
         ctx = Ctx(self, method, parts, query, body, api_version, base, instant.sim, instant.buckets)
         reply = handler(ctx)
         headers.update(ctx.headers)
+        record.update(ctx.trace)
         if method == "HEAD":
             reply.body = None
         return reply
+
+
+def client_of(agent: str) -> str:
+    """The client named by a User-Agent, for the trace: its first product token (azsdk-python-
+    mgmt-compute/39.0.0, AZURECLI/2.91.0, python-requests/2.32), at most 60 characters."""
+    token = agent.split(" ", 1)[0].strip()
+    return "".join(ch for ch in token if ch.isprintable())[:60] or "-"
 
 
 def _route(path: str) -> tuple[re.Match, str, dict[str, Callable]]:

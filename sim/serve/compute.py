@@ -145,6 +145,7 @@ def put_vm(ctx: Ctx) -> Reply:
         subscription,
     )
     op = ctx.server.ops.start(p["sub"], location, "vm", _vm_key(ctx), ctx.now, ctx.api_version)
+    ctx.trace["op"] = op.id
     headers = lro.urls(ctx.base_url, op)
     expected = w.m.params.disk.base + w.m.params.boot.mean
     headers["Retry-After"] = lro.poll_after(ctx.server.clock.wall_for_sim(expected))
@@ -226,10 +227,18 @@ def _operation(ctx: Ctx) -> lro.Operation:
     return op
 
 
+def _traced(ctx: Ctx, op: lro.Operation, status: str, end: float | None) -> None:
+    """The trace learns the operation's state at this poll (acgsim report: LRO durations)."""
+    ctx.trace.update(op=op.id, op_kind=op.kind, op_status=status, op_started=round(op.started, 3))
+    if end is not None:
+        ctx.trace["op_end"] = round(end, 3)
+
+
 def operation(ctx: Ctx) -> Reply:
     """The status URL (Azure-AsyncOperation)."""
     op = _operation(ctx)
     status, end, err, rec = _state(ctx, op)
+    _traced(ctx, op, status, end)
     w = ctx.world
     body = lro.status_body(
         op,
@@ -245,7 +254,8 @@ def operation(ctx: Ctx) -> Reply:
 def operation_result(ctx: Ctx) -> Reply:
     """The result URL (Location): 202 while running, then the resource or the error."""
     op = _operation(ctx)
-    status, _, err, rec = _state(ctx, op)
+    status, end, err, rec = _state(ctx, op)
+    _traced(ctx, op, status, end)
     if status == "InProgress":
         headers = lro.urls(ctx.base_url, op)
         return ctx.reply(

@@ -280,6 +280,7 @@ def put_version(ctx: Ctx) -> Reply:
         ctx.now,
         ctx.api_version,
     )
+    ctx.trace["op"] = op.id
     headers = lro.urls(ctx.base_url, op)
     headers["Retry-After"] = lro.poll_after(ctx.server.clock.wall_for_sim(ctx.world.remaining(rec)))
     return ctx.reply(

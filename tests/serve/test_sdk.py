@@ -195,3 +195,26 @@ def test_sdk_vms_are_throttled_and_retried_after_retry_after(live, version):
     # the admin password reached the server and went nowhere
     assert SECRET not in repr(c.virtual_machines.get("rg-class", "web0").as_dict())
     assert SECRET not in repr(vars(live.server.world.vms[(SUB, "rg-class", "web0")]))
+
+
+def test_report_renders_the_sdk_trace(live, version, tmp_path):
+    """`acgsim report` on the state folder the SDK's requests were logged into: the 429s the
+    server sent, the SDK as the client, the version's operation polled to Succeeded."""
+    from typer.testing import CliRunner
+
+    from acgsim.cli import app
+
+    live.server.trace._file.flush()
+    folder = live.server.trace.path.parent
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    refused = sum(live.server.door.refused.values())
+    assert f"{refused:,} throttled (429)" in out
+    throttled = out.split("429s and Retry-After")[1].split("Long-running")[0]
+    windows = [line.split() for line in throttled.splitlines() if " - " in line]
+    assert windows and sum(int(w[4]) for w in windows) == refused  # the 429s column
+    assert "azsdk-python-mgmt-compute" in out
+    version_row = next(line for line in out.splitlines() if "classgallery/ubuntu-web/1.0.0" in line)
+    assert "Succeeded" in version_row
+    assert "SubscriptionRequestsThrottled" in (tmp_path / "r" / "report.html").read_text()
