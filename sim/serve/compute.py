@@ -19,8 +19,8 @@ import re
 from acgsim.sim.serve import lro, resources
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.galleries import version_answer
+from acgsim.sim.serve.records import VmRec
 from acgsim.sim.serve.resources import ArmError
-from acgsim.sim.serve.world import VmRec
 
 GALLERY_ID = re.compile(
     r"/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.compute/galleries/"

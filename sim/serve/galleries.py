@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from acgsim.sim.serve import lro, resources
 from acgsim.sim.serve.context import Ctx, Reply
+from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
-from acgsim.sim.serve.world import GalleryRec, ImageRec, VersionRec
 
 
 def _not_found(kind: str, name: str, rg: str) -> ArmError:
