@@ -3,9 +3,9 @@ Gallery, VMs and scale sets, answered by the model (sim/) running on a simulatio
 
 app (routes, the request pipeline), arm (api-versions, subscriptions, groups, acgsim's own
 endpoints); handlers: galleries, compute (VMs, operations), scalesets, sharing (sharing profiles,
-role assignments); resources and compute_shapes (ARM shapes in and out); world (the live model), with
-publishing (image versions), machines (VMs, scale sets) and records (what clients made); lro
-(long-running operations), clock, throttling (the front door's token buckets), tls (the
-self-signed certificate), trace (the request log), server (start-up). Needs the `serve` extra:
-pip install 'acgsim[serve]'.
+role assignments); ARM shapes in and out: resources (galleries, definitions, errors),
+version_shapes, compute_shapes; world (the live model), with publishing (image versions),
+machines (VMs, scale sets) and records (what clients made); lro (long-running operations), clock,
+throttling (the front door's token buckets), tls (the self-signed certificate), trace (the request
+log), server (start-up). Needs the `serve` extra: pip install 'acgsim[serve]'.
 """

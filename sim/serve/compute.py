@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from acgsim.sim.serve import lro, resources
+from acgsim.sim.serve import compute_shapes, lro, resources
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.galleries import version_answer
 from acgsim.sim.serve.records import VmRec
@@ -96,7 +96,7 @@ def _vm_key(ctx: Ctx) -> tuple[str, str, str]:
 
 def _vm_body(ctx: Ctx, rec: VmRec) -> dict:
     props = dict(rec.props, timeCreated=ctx.world.stamp(rec.request.submitted))
-    return resources.vm_body(
+    return compute_shapes.vm_body(
         rec.sub_id,
         rec.rg,
         rec.name,
@@ -128,7 +128,7 @@ def put_vm(ctx: Ctx) -> Reply:
         raise ArmError(400, "InvalidParameter", "'properties' must be a JSON object", "properties")
     subscription = w.subscription(p["sub"])
     ctx.admit_compute("PutVM", location, p["sub"])
-    kept = resources.vm_properties(props)
+    kept = compute_shapes.vm_properties(props)
     ref = _image_ref(ctx, kept["storageProfile"]["imageReference"])
     w.resolve_image(ref, location, subscription)
     w.group(p["sub"], p["rg"], location)

@@ -6,7 +6,7 @@ a version's PUT starts replication and answers 201 with an operation to poll (si
 
 from __future__ import annotations
 
-from acgsim.sim.serve import lro, resources
+from acgsim.sim.serve import lro, resources, version_shapes
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
@@ -233,7 +233,7 @@ def version_answer(
     """A version as ARM answers it now ($expand=ReplicationStatus: with each region's state)."""
     state, _ = ctx.world.version_status(v)
     status = ctx.world.replication_status(v) if expand else None
-    return resources.version_body(
+    return version_shapes.version_body(
         g.model,
         image.model,
         v.model,
@@ -256,9 +256,9 @@ def put_version(ctx: Ctx) -> Reply:
             _version(ctx)
         body = _merged(version_answer(ctx, g, image, existing, False), body)
     _same_location(ctx, body, g)
-    model, props = resources.version_from_body(body, name, g.model, ctx.world.default_size_gb)
+    model, props = version_shapes.version_from_body(body, name, g.model, ctx.world.default_size_gb)
     subscription = ctx.world.subscription(ctx.path["sub"])
-    resources.check_version(g.model, image.model, model, subscription)
+    version_shapes.check_version(g.model, image.model, model, subscription)
     tags = resources.tags_of(body)
     if existing is None:
         rec = ctx.world.add_version(g, image, model, props, tags)
