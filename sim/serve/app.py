@@ -1,7 +1,7 @@
 """The ASGI application of `acgsim serve`: routes, the request pipeline, ARM's error answers.
 
 Starlette parses HTTP; this module routes ARM paths (case-insensitively, as ARM does) to the
-handlers in sim.serve.galleries, sim.serve.compute and sim.serve.arm. Every request goes through
+handlers in sim.serve.galleries, compute, scalesets, operations and arm. Every request goes through
 one pipeline: the body read up to MAX_BODY bytes (413 past it), the api-version checked against
 the versions the resource type is served with, the JSON parsed (ARM's InvalidRequestContent if it
 is not a JSON object), the clock ticked and the model advanced, the front door's buckets, the
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from acgsim.sim.serve import arm, compute, galleries, identity
+from acgsim.sim.serve import arm, compute, galleries, identity, operations, scalesets
 from acgsim.sim.serve.clock import Clock
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.lro import Operations
@@ -41,6 +41,7 @@ CP = r"/providers/microsoft\.compute"
 GAL = RG + CP + r"/galleries/(?P<gallery>[^/]+)"
 IMG = GAL + r"/images/(?P<image>[^/]+)"
 VER = IMG + r"/versions/(?P<version>[^/]+)"
+VMSS = RG + CP + r"/virtualmachinescalesets/(?P<vmss>[^/]+)"
 LOC = SUB + CP + r"/locations/(?P<location>[^/]+)"
 
 # (pattern, api family, {method: handler}); the first match wins
@@ -55,8 +56,12 @@ ROUTES: list[tuple[str, str, dict[str, Callable]]] = [
     (SUB + CP + r"/virtualmachines", "compute", {"GET": compute.list_vms}),
     (RG + CP + r"/virtualmachines", "compute", {"GET": compute.list_vms}),
     (RG + CP + r"/virtualmachines/(?P<vm>[^/]+)", "compute", compute.VM),
-    (LOC + r"/operations/(?P<op>[^/]+)", "any", {"GET": compute.operation}),
-    (LOC + r"/operationresults/(?P<op>[^/]+)", "any", {"GET": compute.operation_result}),
+    (SUB + CP + r"/virtualmachinescalesets", "compute", {"GET": scalesets.list_vmss}),
+    (RG + CP + r"/virtualmachinescalesets", "compute", {"GET": scalesets.list_vmss}),
+    (VMSS, "compute", scalesets.VMSS),
+    (VMSS + r"/instanceview", "compute", {"GET": scalesets.instance_view}),
+    (LOC + r"/operations/(?P<op>[^/]+)", "any", {"GET": operations.operation}),
+    (LOC + r"/operationresults/(?P<op>[^/]+)", "any", {"GET": operations.operation_result}),
     (RG, "resources", arm.GROUP),
     (SUB + r"/resourcegroups", "resources", {"GET": arm.list_groups}),
     (SUB, "resources", {"GET": arm.get_subscription}),

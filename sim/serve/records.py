@@ -60,6 +60,7 @@ class ScaleSetRec:
     props: dict
     tags: dict
     image: str  # gallery/image/version or gallery/image/latest
+    sku: dict
     capacity: int
     orchestration: str  # Uniform | Flexible
     source: str  # its instances' key in the model's recorder (sim.metrics.Recorder.waves)

@@ -37,7 +37,7 @@ from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.scenario import RegionOutage, Scenario, Subscription, ZoneOutage
 from acgsim.sim.serve.machines import Machines
 from acgsim.sim.serve.publishing import Publishing
-from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec, VmRec
+from acgsim.sim.serve.records import GalleryRec, ImageRec, ScaleSetRec, VersionRec, VmRec
 from acgsim.sim.serve.resources import ArmError, stable_uuid
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -77,6 +77,8 @@ class World(Publishing, Machines):
         self.galleries: dict[tuple[str, str, str], GalleryRec] = {}
         self.by_name: dict[str, tuple[str, str, str]] = {}  # gallery name (lower) -> key
         self.vms: dict[tuple[str, str, str], VmRec] = {}
+        self.scale_sets: dict[tuple[str, str, str], ScaleSetRec] = {}
+        self.set_count = 0  # scale sets created: each one's key in the model's recorder
         self.groups: dict[tuple[str, str], str] = {}  # (sub, rg lower) -> location
         for t in s.tenants:
             for sub in t.subscriptions:

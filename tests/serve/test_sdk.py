@@ -197,6 +197,59 @@ def test_sdk_vms_are_throttled_and_retried_after_retry_after(live, version):
     assert SECRET not in repr(vars(live.server.world.vms[(SUB, "rg-class", "web0")]))
 
 
+def test_sdk_creates_a_scale_set_and_polls_it_to_completion(live, version):
+    """A scale set of 45 instances (three batches of the model's 20) from the version, created
+    with the SDK's own poller; its instance view counts every instance as it is built."""
+    _, _, result, _, _ = version
+    c = _client(live)
+    p = live.server.world.m.params
+    poller = c.virtual_machine_scale_sets.begin_create_or_update(
+        "rg-class",
+        "web-set",
+        m.VirtualMachineScaleSet(
+            location="westeurope",
+            sku=m.Sku(name="Standard_D2s_v5", tier="Standard", capacity=45),
+            properties=m.VirtualMachineScaleSetProperties(
+                upgrade_policy=m.UpgradePolicy(mode="Manual"),
+                virtual_machine_profile=m.VirtualMachineScaleSetVMProfile(
+                    storage_profile=m.VirtualMachineScaleSetStorageProfile(
+                        image_reference=m.ImageReference(id=result.id)
+                    ),
+                    os_profile=m.VirtualMachineScaleSetOSProfile(
+                        computer_name_prefix="web",
+                        admin_username="azureuser",
+                        admin_password=SECRET,
+                    ),
+                ),
+            ),
+        ),
+    )
+    assert not poller.done()
+    seen = []
+    while not poller.done():
+        view = c.virtual_machine_scale_sets.get_instance_view("rg-class", "web-set")
+        counts = {s.code: s.count for s in view.virtual_machine.statuses_summary}
+        assert sum(counts.values()) == 45
+        seen.append(counts.get("ProvisioningState/succeeded", 0))
+        poller.wait(0.2)
+    vmss = poller.result()
+    assert vmss.properties.provisioning_state == "Succeeded"
+    assert vmss.sku.capacity == 45
+    assert seen == sorted(seen) and seen[0] < 45  # built over time, never unbuilt
+    listed = c.virtual_machine_scale_sets.list("rg-class")
+    assert [s.name for s in listed] == ["web-set"]
+    final = c.virtual_machine_scale_sets.get_instance_view("rg-class", "web-set")
+    assert [(s.code, s.count) for s in final.virtual_machine.statuses_summary] == [
+        ("ProvisioningState/succeeded", 45)
+    ]
+    # three batches (vmss_batch 20), each waiting for the last one's disks: longer than one disk
+    rec = live.server.world.scale_sets[(SUB, "rg-class", "web-set")]
+    ttr = max(live.server.world.m.rec.waves[rec.source].ttr)
+    copy = live.server.world.m.gallery.versions["classgallery/ubuntu-web/1.0.0"]
+    assert -(-45 // p.vmss_batch) == 3 and ttr > copy.copies["westeurope"].disk_s
+    assert SECRET not in repr(vars(rec))
+
+
 def test_report_renders_the_sdk_trace(live, version, tmp_path):
     """`acgsim report` on the state folder the SDK's requests were logged into: the 429s the
     server sent, the SDK as the client, the version's operation polled to Succeeded."""
