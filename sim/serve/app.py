@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from acgsim.sim.serve import arm, compute, galleries, identity, operations, scalesets
+from acgsim.sim.serve import arm, compute, galleries, identity, operations, scalesets, sharing
 from acgsim.sim.serve.clock import Clock
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.lro import Operations
@@ -41,6 +41,11 @@ CP = r"/providers/microsoft\.compute"
 GAL = RG + CP + r"/galleries/(?P<gallery>[^/]+)"
 IMG = GAL + r"/images/(?P<image>[^/]+)"
 VER = IMG + r"/versions/(?P<version>[^/]+)"
+ROLES = (
+    GAL
+    + r"(?:/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?)?"
+    + r"/providers/microsoft\.authorization/roleassignments"
+)
 VMSS = RG + CP + r"/virtualmachinescalesets/(?P<vmss>[^/]+)"
 LOC = SUB + CP + r"/locations/(?P<location>[^/]+)"
 
@@ -49,6 +54,9 @@ ROUTES: list[tuple[str, str, dict[str, Callable]]] = [
     (SUB + CP + r"/galleries", "gallery", {"GET": galleries.list_galleries}),
     (RG + CP + r"/galleries", "gallery", {"GET": galleries.list_galleries}),
     (GAL, "gallery", galleries.GALLERY),
+    (GAL + r"/share", "gallery", sharing.SHARE),
+    (ROLES, "authorization", {"GET": sharing.list_roles}),
+    (ROLES + r"/(?P<ra>[^/]+)", "authorization", sharing.ROLE),
     (GAL + r"/images", "gallery", {"GET": galleries.list_images}),
     (IMG, "gallery", galleries.IMAGE),
     (IMG + r"/versions", "gallery", {"GET": galleries.list_versions}),

@@ -6,7 +6,7 @@ a version's PUT starts replication and answers 201 with an operation to poll (si
 
 from __future__ import annotations
 
-from acgsim.sim.serve import lro, resources, version_shapes
+from acgsim.sim.serve import lro, resources, sharing, version_shapes
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
@@ -82,7 +82,10 @@ def _merged(current: dict, patch: dict) -> dict:
 
 def _gallery_body(ctx: Ctx, rec: GalleryRec) -> dict:
     g = rec.model
-    return resources.gallery_body(g, rec.sub_id, rec.props, rec.tags, resources.public_name(g))
+    groups = sharing.groups_of(ctx, rec)
+    return resources.gallery_body(
+        g, rec.sub_id, rec.props, rec.tags, resources.public_name(g), groups
+    )
 
 
 def put_gallery(ctx: Ctx) -> Reply:

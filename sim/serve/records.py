@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from acgsim.sim.gallery import VersionState
 from acgsim.sim.metrics import Request
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion
+from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, RoleAssignment
 
 
 @dataclass
@@ -66,3 +66,11 @@ class ScaleSetRec:
     source: str  # its instances' key in the model's recorder (sim.metrics.Recorder.waves)
     submitted: float
     vmss_id: str
+
+
+@dataclass
+class RoleRec:
+    name: str  # the assignment's GUID
+    scope_id: str  # the ARM id of the gallery, image or version it is assigned at
+    props: dict  # roleDefinitionId, principalId, principalType as sent
+    assignment: RoleAssignment  # what the model's access rules read (scenario.access)

@@ -148,13 +148,18 @@ def gallery_from_body(
     return _validate(Gallery, data, GALLERY_FIELDS), props
 
 
-def gallery_body(g: Gallery, sub_id: str, props: dict, tags: dict, public_name: str) -> dict:
-    """A gallery as ARM answers it."""
+def gallery_body(
+    g: Gallery, sub_id: str, props: dict, tags: dict, public_name: str, groups: list[dict]
+) -> dict:
+    """A gallery as ARM answers it; `groups`: whom it is shared with (sharingProfile.groups)."""
     out = dict(props)
     out["identifier"] = {"uniqueName": f"{sub_id}-{g.name.upper()}"}
     out["provisioningState"] = "Succeeded"
     sharing = dict(out.get("sharingProfile") or {})
     sharing["permissions"] = {v: k for k, v in PERMISSIONS.items()}[g.sharing.mode]
+    sharing.pop("groups", None)
+    if groups:
+        sharing["groups"] = groups
     if g.sharing.mode == "community":
         sharing.setdefault("communityGalleryInfo", {})["publicNames"] = [public_name]
     out["sharingProfile"] = sharing

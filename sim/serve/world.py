@@ -37,7 +37,14 @@ from acgsim.sim.replicas import SELECTIONS
 from acgsim.sim.scenario import RegionOutage, Scenario, Subscription, ZoneOutage
 from acgsim.sim.serve.machines import Machines
 from acgsim.sim.serve.publishing import Publishing
-from acgsim.sim.serve.records import GalleryRec, ImageRec, ScaleSetRec, VersionRec, VmRec
+from acgsim.sim.serve.records import (
+    GalleryRec,
+    ImageRec,
+    RoleRec,
+    ScaleSetRec,
+    VersionRec,
+    VmRec,
+)
 from acgsim.sim.serve.resources import ArmError, stable_uuid
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
@@ -78,6 +85,7 @@ class World(Publishing, Machines):
         self.by_name: dict[str, tuple[str, str, str]] = {}  # gallery name (lower) -> key
         self.vms: dict[tuple[str, str, str], VmRec] = {}
         self.scale_sets: dict[tuple[str, str, str], ScaleSetRec] = {}
+        self.roles: dict[tuple[str, str], RoleRec] = {}  # (scope id, name), lower case
         self.set_count = 0  # scale sets created: each one's key in the model's recorder
         self.groups: dict[tuple[str, str], str] = {}  # (sub, rg lower) -> location
         for t in s.tenants:
@@ -193,11 +201,50 @@ class World(Publishing, Machines):
                 "Changing property 'location' is not allowed.",
                 "location",
             )
+        if rec.model.sharing.mode == old.model.sharing.mode == "groups":  # groups: POST share
+            kept = {"subscriptions": old.model.sharing.subscriptions}
+            kept["tenants"] = old.model.sharing.tenants
+            sharing = rec.model.sharing.model_copy(update=kept)
+            rec.model = rec.model.model_copy(update={"sharing": sharing})
         index = next(i for i, g in enumerate(self.scenario.galleries) if g is old.model)
         self.scenario.galleries[index] = rec.model
         rec.images = old.images
         key = (old.sub_id.lower(), old.model.resource_group.lower(), old.model.name.lower())
         self.galleries[key] = rec
+        self.access_changed()
+
+    # --- who may use a gallery -----------------------------------------------------------
+
+    def access_changed(self) -> None:
+        """Sharing or roles changed: the model's memoised access answers are stale (sim.gallery
+        memoises them because a scenario's access is static)."""
+        self.m.gallery._access.clear()
+
+    def set_sharing(self, rec: GalleryRec, sharing) -> None:
+        """A gallery's sharing profile replaced (POST .../share)."""
+        model = rec.model.model_copy(update={"sharing": sharing})
+        index = next(i for i, g in enumerate(self.scenario.galleries) if g is rec.model)
+        self.scenario.galleries[index] = rec.model = model
+        self.access_changed()
+
+    def add_role(self, key: tuple[str, str], rec: RoleRec) -> None:
+        self.roles[key] = rec
+        self.scenario.access.append(rec.assignment)
+        self.access_changed()
+
+    def remove_role(self, key: tuple[str, str]) -> RoleRec | None:
+        rec = self.roles.pop(key, None)
+        if rec is not None:
+            self.scenario.access[:] = [a for a in self.scenario.access if a is not rec.assignment]
+            self.access_changed()
+        return rec
+
+    def tenant_ids(self) -> dict[str, str]:
+        """Each tenant's id (lower case) by name: the scenario's, else derived from the name."""
+        return {
+            t.name: str(t.id).lower() if t.id else stable_uuid("tenant", t.name)
+            for t in self.scenario.tenants
+        }
 
     def delete_gallery(self, rec: GalleryRec) -> None:
         if rec.images:

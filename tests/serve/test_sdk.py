@@ -23,6 +23,7 @@ pytest.importorskip(
 )
 
 from azure.core.credentials import AccessToken
+from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute import models as m
@@ -248,6 +249,55 @@ def test_sdk_creates_a_scale_set_and_polls_it_to_completion(live, version):
     copy = live.server.world.m.gallery.versions["classgallery/ubuntu-web/1.0.0"]
     assert -(-45 // p.vmss_batch) == 3 and ttr > copy.copies["westeurope"].disk_s
     assert SECRET not in repr(vars(rec))
+
+
+def test_sdk_shares_the_gallery_with_another_subscription(live, version):
+    """gallery_sharing_profile.begin_update adds a subscription to a Groups gallery: that
+    subscription's VM from the shared image is refused before and accepted after."""
+    *_, c = version
+    other_sub = "99999999-2222-3333-4444-555555555555"
+    other = ComputeManagementClient(
+        StaticToken(),
+        other_sub,
+        base_url=live.url,
+        credential_scopes=["https://management.azure.com/.default"],
+        connection_verify=str(live.cert),
+    )
+    c.galleries.begin_create_or_update(
+        "rg-class",
+        "classgallery",
+        m.Gallery(location="eastus", sharing_profile=m.SharingProfile(permissions="Groups")),
+    ).result()
+    unique = c.galleries.get("rg-class", "classgallery").identifier.unique_name
+    image = m.ImageReference(
+        shared_gallery_image_id=f"/SharedGalleries/{unique}/Images/ubuntu-web/Versions/1.0.0"
+    )
+    vm = m.VirtualMachine(
+        location="westeurope",
+        properties=m.VirtualMachineProperties(
+            storage_profile=m.StorageProfile(image_reference=image)
+        ),
+    )
+    with pytest.raises(HttpResponseError) as refused:
+        other.virtual_machines.begin_create_or_update("rg-app", "before", vm, polling=False)
+    assert refused.value.status_code == 403
+    update = c.gallery_sharing_profile.begin_update(
+        "rg-class",
+        "classgallery",
+        m.SharingUpdate(
+            operation_type="Add",
+            groups=[m.SharingProfileGroup(type="Subscriptions", ids=[other_sub])],
+        ),
+    ).result()
+    assert update.operation_type == "Add" and update.groups[0].ids == [other_sub]
+    groups = c.galleries.get("rg-class", "classgallery").sharing_profile.groups
+    assert [(g.type, g.ids) for g in groups] == [("Subscriptions", [other_sub])]
+    made = other.virtual_machines.begin_create_or_update("rg-app", "after", vm, polling=False)
+    assert made.result().properties.provisioning_state == "Creating"
+    c.gallery_sharing_profile.begin_update(
+        "rg-class", "classgallery", m.SharingUpdate(operation_type="Reset")
+    ).result()
+    assert c.galleries.get("rg-class", "classgallery").sharing_profile.permissions == "Private"
 
 
 def test_report_renders_the_sdk_trace(live, version, tmp_path):
