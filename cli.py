@@ -890,6 +890,7 @@ def serve(
     allow_remote: Annotated[bool, typer.Option(help="Allow a non-loopback --host.")] = False,
     state_dir: Annotated[Path | None, typer.Option(help="Certificate and trace folder.")] = None,
     size_gb: Annotated[float, typer.Option(help="Image size without the tag.")] = 30.0,
+    play: Annotated[bool, typer.Option(help="Also run the scenario's workload, updates.")] = False,
 ) -> None:
     """A local HTTPS endpoint speaking Azure's REST API for Compute Gallery, timed by the model.
 
@@ -905,6 +906,6 @@ def serve(
     if buckets not in ("wall", "sim") or not (0 < size_gb <= 32768):
         raise InputError("--buckets: wall or sim; --size-gb: a size in (0, 32768]")
     options = server.Options(
-        speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb
+        speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb, play
     )
     server.run(None if file is None else _load(file), options, _say)

@@ -279,6 +279,11 @@ def state(server) -> dict:
         "throttled": dict(server.door.refused),
         "versions": versions,
         "vms": dict(sorted(vms.items())),
+        "scale_sets": {
+            "/".join(k): {"state": w.scale_set_state(r), **w.instance_states(r)}
+            for k, r in sorted(w.scale_sets.items())
+        },
+        "played": w.played(),
         "buckets": server.door.levels(),
     }
 

@@ -48,6 +48,7 @@ from acgsim.sim.serve.records import (
 from acgsim.sim.serve.resources import ArmError, stable_uuid
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
+from acgsim.sim.updates import run_update
 
 MAX_SUBSCRIPTIONS = 100  # bounded memory: subscriptions created on the fly
 
@@ -56,7 +57,14 @@ class World(Publishing, Machines):
     """The model's state for one server, and the resources clients created in it (image versions:
     sim.serve.publishing; VMs and scale sets: sim.serve.machines)."""
 
-    def __init__(self, scenario: Scenario, seed: int, default_size_gb: float, epoch: float):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        default_size_gb: float,
+        epoch: float,
+        play: bool = False,
+    ):
         self.scenario = scenario.model_copy(deep=True)
         s, p = self.scenario, self.scenario.model
         self.default_size_gb = default_size_gb
@@ -95,6 +103,34 @@ class World(Publishing, Machines):
             if isinstance(fault, (ZoneOutage, RegionOutage)):
                 env.process(self.m.outages.run(fault))
         self._adopt_scenario_galleries()
+        if play:
+            self._play()
+
+    def _play(self) -> None:
+        """The scenario's own workload and updates, run as sim.engine runs them, on the
+        server's clock beside the clients' requests (`acgsim serve SCENARIO --play`). Their VMs
+        meet no front-door 429s (the buckets are the real clients'); they queue on the same
+        replicas, so a class sees the scenario's load in its own VMs' times."""
+        from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
+
+        env = self.m.env
+        for update in self.scenario.updates:
+            env.process(run_update(self.m, update, self._start))
+        starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
+        for w in self.scenario.waves():
+            env.process(starts[w.kind](self.m, w.wave, w.index))
+
+    def played(self) -> dict[str, dict[str, int]]:
+        """The scenario's waves so far, by key: requests submitted, succeeded, failed."""
+        return {
+            key: {
+                "requests": w.requests,
+                "succeeded": w.succeeded,
+                "failed": sum(w.failed.values()),
+            }
+            for key, w in sorted(self.m.rec.waves.items())
+            if not key.startswith("serve")
+        }
 
     # --- time -----------------------------------------------------------------------------
 
