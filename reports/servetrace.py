@@ -44,7 +44,8 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "op_end": (int, float),
 }
 REQUIRED = ("seq", "method", "path", "status")
-PROVIDER = re.compile(r"/providers/([^/]+)/(.*)$", re.IGNORECASE)
+PROVIDER = re.compile(r".*/providers/([^/]+)/(.*)$", re.IGNORECASE)  # the last provider
+ACTIONS = {"instanceview", "share"}  # a path's last part that names an action, not a collection
 
 
 def find(source: Path) -> Path | None:
@@ -65,8 +66,10 @@ def operation_of(method: str, path: str) -> str:
     if match:
         parts = match.group(2).split("/")
         types = parts[0::2]
+        if len(parts) % 2 and parts[-1].lower() in ACTIONS:
+            types = [*parts[0:-1:2], parts[-1]]
         kind = "/".join(types)
-        if len(parts) % 2:  # ends at a collection or an action (share)
+        if len(parts) % 2 and parts[-1].lower() not in ACTIONS:  # ends at a collection
             kind += " (list)" if method == "GET" else ""
         return f"{method} {kind}"
     parts = [p for p in path.split("/") if p]

@@ -13,7 +13,9 @@ from acgsim.sim.serve.records import ScaleSetRec, VmRec
 from acgsim.sim.serve.resources import ArmError, stable_uuid
 from acgsim.sim.streams import durations
 
-MAX_VMS = 20_000  # virtual machines and scale-set instances on one server
+MAX_VMS = 20_000  # virtual machines and scale-set instances held on one server at once
+MAX_CREATED = 500_000  # created over the server's life (deleted ones ran in the model too)
+MAX_SCALE_SETS = 2_000  # scale sets held at once (a set of 0 instances holds none)
 
 
 class Machines:
@@ -23,6 +25,7 @@ class Machines:
     vms: dict
     scale_sets: dict
     set_count: int
+    created: int
 
     # --- virtual machines -----------------------------------------------------------------
 
@@ -65,7 +68,17 @@ class Machines:
             return None
         return runtime_error(req.error, rec.image, rec.location, req.subscription)
 
-    def _room(self, more: int) -> None:
+    def _room(self, more: int, scale_set: bool = False) -> None:
+        """Bounded memory: refuse past MAX_VMS held, MAX_CREATED ever, MAX_SCALE_SETS."""
+        if self.created + more > MAX_CREATED or (
+            scale_set and len(self.scale_sets) >= MAX_SCALE_SETS
+        ):
+            raise ArmError(
+                409,
+                "OperationNotAllowed",
+                f"acgsim serve creates at most {MAX_CREATED:,} VMs and instances in its life and "
+                f"holds {MAX_SCALE_SETS:,} scale sets: start a new server",
+            )
         held = len(self.vms) + sum(s.capacity for s in self.scale_sets.values())
         if held + more > MAX_VMS:
             raise ArmError(
@@ -74,6 +87,7 @@ class Machines:
                 f"acgsim serve holds at most {MAX_VMS:,} VMs and scale-set instances "
                 f"({held:,} now); delete some first",
             )
+        self.created += more
 
     # --- scale sets ---------------------------------------------------------------------
 
@@ -84,7 +98,7 @@ class Machines:
         from acgsim.sim.scenario import ScaleSetWave
 
         capacity = rec_args["capacity"]
-        self._room(capacity)
+        self._room(capacity, scale_set=True)
         m = self.m
         key = f"{rec_args['sub_id']}/{rec_args['rg']}/{rec_args['name']}".lower()
         self.set_count += 1

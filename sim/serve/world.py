@@ -95,6 +95,7 @@ class World(Publishing, Machines):
         self.scale_sets: dict[tuple[str, str, str], ScaleSetRec] = {}
         self.roles: dict[tuple[str, str], RoleRec] = {}  # (scope id, name), lower case
         self.set_count = 0  # scale sets created: each one's key in the model's recorder
+        self.created = 0  # VMs and scale-set instances created in the server's life
         self.groups: dict[tuple[str, str], str] = {}  # (sub, rg lower) -> location
         for t in s.tenants:
             for sub in t.subscriptions:

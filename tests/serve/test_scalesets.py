@@ -144,3 +144,19 @@ def test_a_gallery_api_version_is_not_a_compute_one():
     c, _ = client()
     r = c.get(f"{SETS}/web{Q}")  # 2025-03-03 is GalleryRP's, not ComputeRP's
     assert r.status_code == 400 and r.json()["error"]["code"] == "NoRegisteredProviderFound"
+
+
+def test_memory_is_bounded_by_instances_held_and_sets_held(monkeypatch):
+    from acgsim.sim.serve import machines
+
+    c, server = client()
+    image = _published(c, "eastus", "westeurope")
+    monkeypatch.setattr(machines, "MAX_VMS", 30)
+    monkeypatch.setattr(machines, "MAX_SCALE_SETS", 3)
+    assert c.put(f"{SETS}/a{QC}", json=_set({"id": image}, 20)).status_code == 201
+    r = c.put(f"{SETS}/b{QC}", json=_set({"id": image}, 11))
+    assert r.status_code == 409 and "20 now" in r.json()["error"]["message"]
+    assert c.put(f"{SETS}/b{QC}", json=_set({"id": image}, 0)).status_code == 201
+    assert c.put(f"{SETS}/c{QC}", json=_set({"id": image}, 0)).status_code == 201
+    assert c.put(f"{SETS}/d{QC}", json=_set({"id": image}, 0)).status_code == 409
+    assert set(server.world.scale_sets) == {(SUB, "rg-images", n) for n in "abc"}
