@@ -323,6 +323,35 @@ SCRIPT = [
     ("PUT", f"{BASE}/virtualMachines/a?api-version=2026-04-01", None),
     ("GET", f"{BASE}/virtualMachines?api-version=2026-04-01", None),
     ("GET", "/acgsim/state", None),
+    (
+        "PUT",
+        f"{BASE}/virtualMachineScaleSets/s?api-version=2024-11-01",
+        {
+            "location": "westeurope",
+            "sku": {"name": "Standard_D2s_v5", "capacity": 30},
+            "properties": {
+                "virtualMachineProfile": {
+                    "storageProfile": {
+                        "imageReference": {"id": f"{BASE}/galleries/gal/images/web/versions/1.0.0"}
+                    }
+                }
+            },
+        },
+    ),
+    ("GET", f"{BASE}/virtualMachineScaleSets/s/instanceView?api-version=2024-11-01", None),
+    ("POST", f"{BASE}/galleries/gal/share{Q}", {"operationType": "Reset"}),
+    (
+        "PUT",
+        f"{BASE}/galleries/gal/providers/Microsoft.Authorization/roleAssignments/"
+        "5f8b1a0e-0000-4000-8000-000000000001?api-version=2022-04-01",
+        {
+            "properties": {
+                "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/"
+                "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+                "principalId": "22222222-2222-3333-4444-555555555555",
+            }
+        },
+    ),
 ]
 
 
