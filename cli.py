@@ -250,7 +250,10 @@ def import_command(
 @app.command()
 def report(
     source: Annotated[
-        Path, typer.Argument(metavar="SOURCE", help="result.json, plan.json or a scenario to run.")
+        Path,
+        typer.Argument(
+            metavar="SOURCE", help="result.json, plan.json, a scenario or a serve trace."
+        ),
     ],
     out_dir: Annotated[
         Path, typer.Option("--out", metavar="DIR", help="Folder for report.html and plots.")
@@ -262,18 +265,22 @@ def report(
 ) -> None:
     """A self-contained HTML report (plots embedded) and a Markdown summary.
 
-    From a run's result.json, a plan's plan.json, or a scenario (which is run first).
+    From a run's result.json, a plan's plan.json, a scenario (which is run first), or the
+    trace.jsonl of acgsim serve (or its state folder).
 
     Example: acgsim report zone-outage-lrs --out reports/zone
     """
     from acgsim import scenarios
     from acgsim.planner import export as exports
     from acgsim.planner.plan import load_plan
-    from acgsim.reports import html
+    from acgsim.reports import html, serve_report, servetrace
     from acgsim.sim.engine import simulate
     from acgsim.sim.results import load_result
 
     files.check_folder(out_dir, force, "a report")
+    if (trace := servetrace.find(source)) is not None:  # acgsim serve's trace.jsonl
+        lines, written = serve_report.report(trace, out_dir)
+        return _say("\n".join([*lines, f"wrote {', '.join(map(str, written))}"]))
     source = scenarios.resolve(source)
     shown = load_plan(source) or load_result(source)
     shown = shown or simulate(load(source, max_requests, max_memory))
@@ -566,6 +573,7 @@ def serve(
     allow_remote: Annotated[bool, typer.Option(help="Allow a non-loopback --host.")] = False,
     state_dir: Annotated[Path | None, typer.Option(help="Certificate and trace folder.")] = None,
     size_gb: Annotated[float, typer.Option(help="Image size without the tag.")] = 30.0,
+    play: Annotated[bool, typer.Option(help="Also run the scenario's workload, updates.")] = False,
 ) -> None:
     """A local HTTPS endpoint speaking Azure's REST API for Compute Gallery, timed by the model.
 
@@ -581,6 +589,6 @@ def serve(
     if buckets not in ("wall", "sim") or not (0 < size_gb <= 32768):
         raise InputError("--buckets: wall or sim; --size-gb: a size in (0, 32768]")
     options = server.Options(
-        speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb
+        speed, step, buckets, host, port, allow_remote, state_dir, None, size_gb, play
     )
     server.run(None if file is None else load(file), options, say)

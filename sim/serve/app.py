@@ -1,7 +1,7 @@
 """The ASGI application of `acgsim serve`: routes, the request pipeline, ARM's error answers.
 
 Starlette parses HTTP; this module routes ARM paths (case-insensitively, as ARM does) to the
-handlers in sim.serve.galleries, sim.serve.compute and sim.serve.arm. Every request goes through
+handlers in sim.serve.galleries, compute, scalesets, operations and arm. Every request goes through
 one pipeline: the body read up to MAX_BODY bytes (413 past it), the api-version checked against
 the versions the resource type is served with, the JSON parsed (ARM's InvalidRequestContent if it
 is not a JSON object), the clock ticked and the model advanced, the front door's buckets, the
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from acgsim.sim.serve import arm, compute, galleries, identity
+from acgsim.sim.serve import arm, compute, galleries, identity, operations, scalesets, sharing
 from acgsim.sim.serve.clock import Clock
 from acgsim.sim.serve.context import Ctx, Reply
 from acgsim.sim.serve.lro import Operations
@@ -41,6 +41,12 @@ CP = r"/providers/microsoft\.compute"
 GAL = RG + CP + r"/galleries/(?P<gallery>[^/]+)"
 IMG = GAL + r"/images/(?P<image>[^/]+)"
 VER = IMG + r"/versions/(?P<version>[^/]+)"
+ROLES = (
+    GAL
+    + r"(?:/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?)?"
+    + r"/providers/microsoft\.authorization/roleassignments"
+)
+VMSS = RG + CP + r"/virtualmachinescalesets/(?P<vmss>[^/]+)"
 LOC = SUB + CP + r"/locations/(?P<location>[^/]+)"
 
 # (pattern, api family, {method: handler}); the first match wins
@@ -48,6 +54,9 @@ ROUTES: list[tuple[str, str, dict[str, Callable]]] = [
     (SUB + CP + r"/galleries", "gallery", {"GET": galleries.list_galleries}),
     (RG + CP + r"/galleries", "gallery", {"GET": galleries.list_galleries}),
     (GAL, "gallery", galleries.GALLERY),
+    (GAL + r"/share", "gallery", sharing.SHARE),
+    (ROLES, "authorization", {"GET": sharing.list_roles}),
+    (ROLES + r"/(?P<ra>[^/]+)", "authorization", sharing.ROLE),
     (GAL + r"/images", "gallery", {"GET": galleries.list_images}),
     (IMG, "gallery", galleries.IMAGE),
     (IMG + r"/versions", "gallery", {"GET": galleries.list_versions}),
@@ -55,8 +64,12 @@ ROUTES: list[tuple[str, str, dict[str, Callable]]] = [
     (SUB + CP + r"/virtualmachines", "compute", {"GET": compute.list_vms}),
     (RG + CP + r"/virtualmachines", "compute", {"GET": compute.list_vms}),
     (RG + CP + r"/virtualmachines/(?P<vm>[^/]+)", "compute", compute.VM),
-    (LOC + r"/operations/(?P<op>[^/]+)", "any", {"GET": compute.operation}),
-    (LOC + r"/operationresults/(?P<op>[^/]+)", "any", {"GET": compute.operation_result}),
+    (SUB + CP + r"/virtualmachinescalesets", "compute", {"GET": scalesets.list_vmss}),
+    (RG + CP + r"/virtualmachinescalesets", "compute", {"GET": scalesets.list_vmss}),
+    (VMSS, "compute", scalesets.VMSS),
+    (VMSS + r"/instanceview", "compute", {"GET": scalesets.instance_view}),
+    (LOC + r"/operations/(?P<op>[^/]+)", "any", {"GET": operations.operation}),
+    (LOC + r"/operationresults/(?P<op>[^/]+)", "any", {"GET": operations.operation_result}),
     (RG, "resources", arm.GROUP),
     (SUB + r"/resourcegroups", "resources", {"GET": arm.list_groups}),
     (SUB, "resources", {"GET": arm.get_subscription}),
@@ -86,7 +99,8 @@ class Server:
 
     async def handle(self, request: Request) -> Response:
         rid = stable_uuid("request", str(self.trace.count + 1))
-        record: dict[str, Any] = {"method": request.method, "path": request.url.path}
+        record: dict[str, Any] = {"method": request.method, "path": request.url.path[:512]}
+        record["client"] = client_of(request.headers.get("user-agent", ""))
         headers = {"x-ms-request-id": rid, "x-ms-correlation-request-id": rid}
         try:
             reply = await self._pipeline(request, record, headers)
@@ -131,9 +145,17 @@ class Server:
         ctx = Ctx(self, method, parts, query, body, api_version, base, instant.sim, instant.buckets)
         reply = handler(ctx)
         headers.update(ctx.headers)
+        record.update(ctx.trace)
         if method == "HEAD":
             reply.body = None
         return reply
+
+
+def client_of(agent: str) -> str:
+    """The client named by a User-Agent, for the trace: its first product token (azsdk-python-
+    mgmt-compute/39.0.0, AZURECLI/2.91.0, python-requests/2.32), at most 60 characters."""
+    token = agent.split(" ", 1)[0].strip()
+    return "".join(ch for ch in token if ch.isprintable())[:60] or "-"
 
 
 def _route(path: str) -> tuple[re.Match, str, dict[str, Callable]]:

@@ -64,6 +64,16 @@ API_VERSIONS: dict[str, tuple[str, ...]] = {
         "2025-11-01",
         "2026-04-01",
     ),
+    # Microsoft.Authorization's role assignments; 2022-04-01 is what azure-cli 2.91 sends
+    "authorization": (
+        "2015-07-01",
+        "2018-01-01-preview",
+        "2018-09-01-preview",
+        "2020-04-01-preview",
+        "2020-08-01-preview",
+        "2020-10-01-preview",
+        "2022-04-01",
+    ),
     "resources": (
         "2016-06-01",
         "2019-10-01",
@@ -84,7 +94,12 @@ API_VERSIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 API_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}(-preview|-beta|-privatepreview)?")
-TYPE_NAME = {"gallery": "galleries", "compute": "virtualMachines", "resources": "resourceGroups"}
+TYPE_NAME = {
+    "gallery": "galleries",
+    "compute": "virtualMachines",
+    "resources": "resourceGroups",
+    "authorization": "roleAssignments",
+}
 
 
 def check_api_version(value: str | None, family: str, path: str) -> str:
@@ -264,6 +279,11 @@ def state(server) -> dict:
         "throttled": dict(server.door.refused),
         "versions": versions,
         "vms": dict(sorted(vms.items())),
+        "scale_sets": {
+            "/".join(k): {"state": w.scale_set_state(r), **w.instance_states(r)}
+            for k, r in sorted(w.scale_sets.items())
+        },
+        "played": w.played(),
         "buckets": server.door.levels(),
     }
 

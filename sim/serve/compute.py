@@ -1,4 +1,4 @@
-"""Handlers for virtual machines from gallery images, and for long-running operations.
+"""Handlers for virtual machines from gallery images.
 
 A VM PUT names its image by `imageReference.id` (a gallery image version, or the image
 definition for `latest`), `sharedGalleryImageId` (/SharedGalleries/{uniqueName}/Images/..., a
@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 
-from acgsim.sim.serve import lro, resources
+from acgsim.sim.serve import compute_shapes, lro, resources
 from acgsim.sim.serve.context import Ctx, Reply
-from acgsim.sim.serve.galleries import version_answer
+from acgsim.sim.serve.records import VmRec
 from acgsim.sim.serve.resources import ArmError
-from acgsim.sim.serve.world import VmRec
 
 GALLERY_ID = re.compile(
     r"/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.compute/galleries/"
@@ -37,7 +36,7 @@ COMMUNITY_ID = re.compile(
 VM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
-def _image_ref(ctx: Ctx, image: dict) -> str:
+def image_ref(ctx: Ctx, image: dict) -> str:
     """gallery/image/version (or .../latest) that the VM's imageReference names."""
     w = ctx.world
     for field, pattern, mode in (
@@ -94,9 +93,9 @@ def _vm_key(ctx: Ctx) -> tuple[str, str, str]:
     return (p["sub"].lower(), p["rg"].lower(), p["vm"].lower())
 
 
-def _vm_body(ctx: Ctx, rec: VmRec) -> dict:
+def vm_answer(ctx: Ctx, rec: VmRec) -> dict:
     props = dict(rec.props, timeCreated=ctx.world.stamp(rec.request.submitted))
-    return resources.vm_body(
+    return compute_shapes.vm_body(
         rec.sub_id,
         rec.rg,
         rec.name,
@@ -112,7 +111,7 @@ def put_vm(ctx: Ctx) -> Reply:
     w, p = ctx.world, ctx.path
     existing = w.vms.get(_vm_key(ctx))
     if existing is not None:
-        return ctx.reply(200, _vm_body(ctx, existing))
+        return ctx.reply(200, vm_answer(ctx, existing))
     if not VM_NAME.fullmatch(p["vm"]) or p["vm"][-1] in ".-":
         raise ArmError(
             400,
@@ -128,8 +127,8 @@ def put_vm(ctx: Ctx) -> Reply:
         raise ArmError(400, "InvalidParameter", "'properties' must be a JSON object", "properties")
     subscription = w.subscription(p["sub"])
     ctx.admit_compute("PutVM", location, p["sub"])
-    kept = resources.vm_properties(props)
-    ref = _image_ref(ctx, kept["storageProfile"]["imageReference"])
+    kept = compute_shapes.vm_properties(props)
+    ref = image_ref(ctx, kept["storageProfile"]["imageReference"])
     w.resolve_image(ref, location, subscription)
     w.group(p["sub"], p["rg"], location)
     rec = w.add_vm(
@@ -145,10 +144,11 @@ def put_vm(ctx: Ctx) -> Reply:
         subscription,
     )
     op = ctx.server.ops.start(p["sub"], location, "vm", _vm_key(ctx), ctx.now, ctx.api_version)
+    ctx.trace["op"] = op.id
     headers = lro.urls(ctx.base_url, op)
     expected = w.m.params.disk.base + w.m.params.boot.mean
     headers["Retry-After"] = lro.poll_after(ctx.server.clock.wall_for_sim(expected))
-    return ctx.reply(201, _vm_body(ctx, rec), headers)
+    return ctx.reply(201, vm_answer(ctx, rec), headers)
 
 
 def get_vm(ctx: Ctx) -> Reply:
@@ -161,7 +161,7 @@ def get_vm(ctx: Ctx) -> Reply:
             f"The Resource 'Microsoft.Compute/virtualMachines/{p['vm']}' under resource group "
             f"'{p['rg']}' was not found.",
         )
-    return ctx.reply(200, _vm_body(ctx, rec))
+    return ctx.reply(200, vm_answer(ctx, rec))
 
 
 def delete_vm(ctx: Ctx) -> Reply:
@@ -178,83 +178,7 @@ def list_vms(ctx: Ctx) -> Reply:
         for k, r in sorted(ctx.world.vms.items())
         if k[0] == p["sub"].lower() and (rg is None or k[1] == rg.lower())
     ]
-    return ctx.reply(200, {"value": [_vm_body(ctx, r) for r in found]})
+    return ctx.reply(200, {"value": [vm_answer(ctx, r) for r in found]})
 
 
 VM = {"PUT": put_vm, "GET": get_vm, "DELETE": delete_vm}
-
-# --- operations ------------------------------------------------------------------------------
-
-
-def _state(ctx: Ctx, op: lro.Operation) -> tuple[str, float | None, ArmError | None, object]:
-    """(status, end time, error, the resource record or None) of an operation now."""
-    w = ctx.world
-    if op.kind == "vm":
-        rec = w.vms.get(op.key)
-        if rec is None:
-            return "Canceled", w.now, None, None
-        err = w.vm_error(rec)
-        state = w.vm_state(rec)
-        if state == "Creating":
-            return "InProgress", None, None, rec
-        return state, rec.request.finished, err, rec
-    sub, rg, gallery, image, version = op.key
-    g = w.find_gallery(sub, rg, gallery)
-    img = g.images.get(image.lower()) if g else None
-    rec = img.versions.get(version) if img else None
-    if rec is None:
-        return "Canceled", w.now, None, None
-    state, why = w.version_status(rec)
-    if state == "Succeeded":
-        done = [c.completed for c in rec.state.copies.values() if c.completed is not None]
-        return "Succeeded", max(done, default=w.now), None, (g, img, rec)
-    if state == "Failed":
-        err = ArmError(500, "ReplicationFailed", f"Replication failed in regions: {why}")
-        return "Failed", w.now, err, (g, img, rec)
-    return "InProgress", None, None, (g, img, rec)
-
-
-def _retry(ctx: Ctx, op: lro.Operation, rec) -> str:
-    left = ctx.world.remaining(rec[2]) if op.kind == "version" else ctx.world.m.params.boot.mean
-    return lro.poll_after(ctx.server.clock.wall_for_sim(left))
-
-
-def _operation(ctx: Ctx) -> lro.Operation:
-    op = ctx.server.ops.get(ctx.path["op"])
-    if op is None:
-        raise ArmError(404, "NotFound", f"The operation '{ctx.path['op']}' was not found.")
-    return op
-
-
-def operation(ctx: Ctx) -> Reply:
-    """The status URL (Azure-AsyncOperation)."""
-    op = _operation(ctx)
-    status, end, err, rec = _state(ctx, op)
-    w = ctx.world
-    body = lro.status_body(
-        op,
-        status,
-        w.stamp(op.started),
-        w.stamp(end) if end is not None else None,
-        err.body()["error"] if err else None,
-    )
-    headers = {"Retry-After": _retry(ctx, op, rec)} if status == "InProgress" else {}
-    return ctx.reply(200, body, headers)
-
-
-def operation_result(ctx: Ctx) -> Reply:
-    """The result URL (Location): 202 while running, then the resource or the error."""
-    op = _operation(ctx)
-    status, _, err, rec = _state(ctx, op)
-    if status == "InProgress":
-        headers = lro.urls(ctx.base_url, op)
-        return ctx.reply(
-            202, None, {"Location": headers["Location"], "Retry-After": _retry(ctx, op, rec)}
-        )
-    if err is not None:
-        raise err
-    if rec is None:
-        return ctx.reply(204)
-    if op.kind == "vm":
-        return ctx.reply(200, _vm_body(ctx, rec))
-    return ctx.reply(200, version_answer(ctx, *rec))

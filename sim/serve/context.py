@@ -31,6 +31,7 @@ class Ctx:
     now: float
     bucket_now: float
     headers: dict[str, str] = field(default_factory=dict)  # added to the reply
+    trace: dict[str, object] = field(default_factory=dict)  # added to the request's trace record
 
     @property
     def world(self) -> World:

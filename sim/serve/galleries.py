@@ -6,10 +6,10 @@ a version's PUT starts replication and answers 201 with an operation to poll (si
 
 from __future__ import annotations
 
-from acgsim.sim.serve import lro, resources
+from acgsim.sim.serve import lro, resources, sharing, version_shapes
 from acgsim.sim.serve.context import Ctx, Reply
+from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
-from acgsim.sim.serve.world import GalleryRec, ImageRec, VersionRec
 
 
 def _not_found(kind: str, name: str, rg: str) -> ArmError:
@@ -82,7 +82,10 @@ def _merged(current: dict, patch: dict) -> dict:
 
 def _gallery_body(ctx: Ctx, rec: GalleryRec) -> dict:
     g = rec.model
-    return resources.gallery_body(g, rec.sub_id, rec.props, rec.tags, resources.public_name(g))
+    groups = sharing.groups_of(ctx, rec)
+    return resources.gallery_body(
+        g, rec.sub_id, rec.props, rec.tags, resources.public_name(g), groups
+    )
 
 
 def put_gallery(ctx: Ctx) -> Reply:
@@ -233,7 +236,7 @@ def version_answer(
     """A version as ARM answers it now ($expand=ReplicationStatus: with each region's state)."""
     state, _ = ctx.world.version_status(v)
     status = ctx.world.replication_status(v) if expand else None
-    return resources.version_body(
+    return version_shapes.version_body(
         g.model,
         image.model,
         v.model,
@@ -256,9 +259,9 @@ def put_version(ctx: Ctx) -> Reply:
             _version(ctx)
         body = _merged(version_answer(ctx, g, image, existing, False), body)
     _same_location(ctx, body, g)
-    model, props = resources.version_from_body(body, name, g.model, ctx.world.default_size_gb)
+    model, props = version_shapes.version_from_body(body, name, g.model, ctx.world.default_size_gb)
     subscription = ctx.world.subscription(ctx.path["sub"])
-    resources.check_version(g.model, image.model, model, subscription)
+    version_shapes.check_version(g.model, image.model, model, subscription)
     tags = resources.tags_of(body)
     if existing is None:
         rec = ctx.world.add_version(g, image, model, props, tags)
@@ -280,6 +283,7 @@ def put_version(ctx: Ctx) -> Reply:
         ctx.now,
         ctx.api_version,
     )
+    ctx.trace["op"] = op.id
     headers = lro.urls(ctx.base_url, op)
     headers["Retry-After"] = lro.poll_after(ctx.server.clock.wall_for_sim(ctx.world.remaining(rec)))
     return ctx.reply(

@@ -28,7 +28,6 @@ from acgsim.sim.loader import pydantic_problems
 from acgsim.sim.scenario import (
     Gallery,
     ImageDefinition,
-    ImageVersion,
     Scenario,
     Subscription,
     Tenant,
@@ -149,13 +148,18 @@ def gallery_from_body(
     return _validate(Gallery, data, GALLERY_FIELDS), props
 
 
-def gallery_body(g: Gallery, sub_id: str, props: dict, tags: dict, public_name: str) -> dict:
-    """A gallery as ARM answers it."""
+def gallery_body(
+    g: Gallery, sub_id: str, props: dict, tags: dict, public_name: str, groups: list[dict]
+) -> dict:
+    """A gallery as ARM answers it; `groups`: whom it is shared with (sharingProfile.groups)."""
     out = dict(props)
     out["identifier"] = {"uniqueName": f"{sub_id}-{g.name.upper()}"}
     out["provisioningState"] = "Succeeded"
     sharing = dict(out.get("sharingProfile") or {})
     sharing["permissions"] = {v: k for k, v in PERMISSIONS.items()}[g.sharing.mode]
+    sharing.pop("groups", None)
+    if groups:
+        sharing["groups"] = groups
     if g.sharing.mode == "community":
         sharing.setdefault("communityGalleryInfo", {})["publicNames"] = [public_name]
     out["sharingProfile"] = sharing
@@ -251,157 +255,6 @@ def image_body(g: Gallery, d: ImageDefinition, sub_id: str, props: dict, tags: d
 def check_image(g: Gallery, images: list[ImageDefinition], subscription: str) -> None:
     """Identifier uniqueness and generation rules across the gallery's definitions [SIG][TS]."""
     _check([g.model_copy(update={"images": images})], subscription, IMAGE_FIELDS, 4)
-
-
-# --- image versions --------------------------------------------------------------------------
-
-VERSION_FIELDS = {
-    "name": "name",
-    "size_gb": f"tags.{SIZE_TAG}",
-    "disk_size_gb": f"tags.{SIZE_TAG}",
-    "regions": "properties.publishingProfile.targetRegions",
-    "region": "name",
-    "replicas": "regionalReplicaCount",
-    "storage": "storageAccountType",
-    "exclude_from_latest": "excludeFromLatest",
-    "replication_mode": "properties.publishingProfile.replicationMode",
-    "end_of_life": "properties.publishingProfile.endOfLifeDate",
-}
-
-
-def version_from_body(
-    body: dict, name: str, gallery: Gallery, default_size_gb: float
-) -> tuple[ImageVersion, dict]:
-    """An ImageVersion model and the properties to echo, from a PUT body."""
-    props = _obj(body.get("properties"), "properties")
-    pub = _obj(props.get("publishingProfile"), "properties.publishingProfile")
-    targets = pub.get("targetRegions")
-    if targets is None:  # no target regions: the source region only
-        targets = [{"name": gallery.region}]
-    if not isinstance(targets, list):
-        raise bad("'targetRegions' must be a list", VERSION_FIELDS["regions"])
-    regions = []
-    for i, t in enumerate(targets):
-        t = _obj(t, f"{VERSION_FIELDS['regions']}[{i}]")
-        regions.append(
-            {
-                "region": t.get("name"),
-                "replicas": t.get("regionalReplicaCount"),
-                "storage": _canon(t.get("storageAccountType"), STORAGE),
-                "exclude_from_latest": t.get("excludeFromLatest"),
-            }
-        )
-    size = (_obj(body.get("tags"), "tags") or {}).get(SIZE_TAG, default_size_gb)
-    try:
-        size = float(size)
-    except (TypeError, ValueError):
-        raise bad(
-            f"tag {SIZE_TAG} must be a number of GB, not {size!r}", f"tags.{SIZE_TAG}"
-        ) from None
-    data = {
-        "name": name,
-        "size_gb": size,
-        "replication_mode": _canon(pub.get("replicationMode", "Full"), ("Full", "Shallow")),
-        "replicas": pub.get("replicaCount", 1),
-        "storage": _canon(pub.get("storageAccountType", catalog.DEFAULT_STORAGE), STORAGE),
-        "regions": [{k: v for k, v in r.items() if v is not None} for r in regions],
-        "exclude_from_latest": pub.get("excludeFromLatest", False),
-        "end_of_life": _date(pub.get("endOfLifeDate")),
-    }
-    version = _validate(
-        ImageVersion, {k: v for k, v in data.items() if v is not None}, VERSION_FIELDS
-    )
-    return version, props
-
-
-def check_version(g: Gallery, d: ImageDefinition, v: ImageVersion, subscription: str) -> None:
-    """sim.checks' publishing-profile rules on the version [TS][SIG]."""
-    image = d.model_copy(update={"versions": [v]})
-    _check([g.model_copy(update={"images": [image]})], subscription, VERSION_FIELDS, 6)
-
-
-def version_body(
-    g: Gallery,
-    d: ImageDefinition,
-    v: ImageVersion,
-    sub_id: str,
-    props: dict,
-    tags: dict,
-    provisioning: str,
-    published: str,
-    status: dict | None,
-) -> dict:
-    """An image version as ARM answers it; `status` is the replicationStatus ($expand)."""
-    out = dict(props)
-    pub = dict(out.get("publishingProfile") or {})
-    pub.update(
-        targetRegions=[
-            {
-                "name": t.region,
-                "regionalReplicaCount": v.replicas_in(t),
-                "storageAccountType": v.storage_in(t),
-                "excludeFromLatest": v.excluded_in(t),
-            }
-            for t in v.regions
-        ],
-        replicaCount=v.replicas,
-        storageAccountType=v.storage,
-        replicationMode=v.replication_mode,
-        excludeFromLatest=v.exclude_from_latest,
-        publishedDate=published,
-    )
-    out["publishingProfile"] = pub
-    storage = dict(out.get("storageProfile") or {})
-    disk = dict(storage.get("osDiskImage") or {})
-    disk.setdefault("hostCaching", "ReadOnly")
-    disk["sizeInGB"] = int(-(-v.source_size_gb // 1))
-    storage["osDiskImage"] = disk
-    out["storageProfile"] = storage
-    out["provisioningState"] = provisioning
-    if status is not None:
-        out["replicationStatus"] = status
-    return _resource(
-        _id(sub_id, g.resource_group, f"galleries/{g.name}/images/{d.name}/versions/{v.name}"),
-        v.name,
-        f"{PROVIDER}/galleries/images/versions",
-        g.region,
-        tags,
-        out,
-    )
-
-
-# --- virtual machines ------------------------------------------------------------------------
-
-KEEP_VM = ("hardwareProfile", "networkProfile", "priority", "licenseType")
-
-
-def vm_properties(props: dict) -> dict:
-    """What of a VM's properties is kept: never osProfile's secrets (admin password, custom
-    data, certificates); the admin user and computer name only."""
-    out = {k: props[k] for k in KEEP_VM if k in props}
-    image = _obj(_obj(props.get("storageProfile"), "storageProfile").get("imageReference"), "x")
-    out["storageProfile"] = {"imageReference": image}
-    os_profile = _obj(props.get("osProfile"), "properties.osProfile")
-    out["osProfile"] = {
-        k: os_profile[k] for k in ("computerName", "adminUsername") if k in os_profile
-    }
-    return out
-
-
-def vm_body(
-    sub_id: str, rg: str, name: str, location: str, tags: dict, props: dict, state: str, vm_id: str
-) -> dict:
-    out = dict(props)
-    out["provisioningState"] = state
-    out["vmId"] = vm_id
-    return _resource(
-        _id(sub_id, rg, f"virtualMachines/{name}"),
-        name,
-        f"{PROVIDER}/virtualMachines",
-        location,
-        tags,
-        out,
-    )
 
 
 # --- shared ----------------------------------------------------------------------------------

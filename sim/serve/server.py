@@ -34,6 +34,7 @@ class Options:
     state_dir: Path | None = None
     seed: int | None = None
     size_gb: float = DEFAULT_SIZE_GB
+    play: bool = False  # also run the scenario's workload and updates on the clock
 
 
 def default_scenario() -> Scenario:
@@ -69,7 +70,8 @@ def build(scenario: Scenario | None, options: Options):
 
     s = scenario or default_scenario()
     epoch = STEP_EPOCH if options.step is not None else float(int(time.time()))
-    world = World(s, s.seed if options.seed is None else options.seed, options.size_gb, epoch)
+    seed = s.seed if options.seed is None else options.seed
+    world = World(s, seed, options.size_gb, epoch, options.play)
     clock = Clock(options.speed, step=options.step, buckets=options.buckets)
     door = FrontDoor(enabled=s.model.throttling, arm_limits=s.model.arm_limits)
     trace_path = options.state_dir / "trace.jsonl" if options.state_dir else None
@@ -102,6 +104,10 @@ def run(scenario: Scenario | None, options: Options, say) -> None:
     say(f"trace: {folder / 'trace.jsonl'}   state: {url}/acgsim/state")
     clock = f"step {options.step} s per request" if options.step else f"speed {options.speed:g}x"
     say(f"clock: {clock}; token buckets on {options.buckets} time. Ctrl-C stops.")
+    if options.play:
+        s = server.world.scenario
+        waves, updates = len(list(s.waves())), len(s.updates)
+        say(f"playing the scenario's {waves} workload wave(s) and {updates} update(s) on the clock")
     try:
         uvicorn.run(
             app,

@@ -1,10 +1,13 @@
 """The request/response log of `acgsim serve`: one JSON line per request, never a credential.
 
-Each record holds the request's sequence number, its simulated time, method, path, api-version,
-the status answered, Azure's error code if any, the Retry-After sent and the operation started.
-Headers and bodies are not logged (the Authorization header is read by nothing and stored
-nowhere). The last `keep` records stay in memory for /acgsim/trace; with a file, every record is
-appended to it as JSON Lines, up to `max_records`, after which one last line says the log stopped.
+Each record holds the request's sequence number, its simulated time `t`, method, path,
+api-version, the client (the User-Agent's first product token), the status answered, Azure's error
+code if any, the Retry-After sent, and for long-running operations the operation's id (`op`, on the
+PUT that started it and on every poll) with, on a poll, its kind, state, start and end in simulated
+seconds. Headers and bodies are not logged (the Authorization header is read by nothing and stored
+nowhere). `acgsim report trace.jsonl` renders the log (acgsim.reports.servetrace).
+The last `keep` records stay in memory for /acgsim/trace; with a file, every record is appended
+to it as JSON Lines, up to `max_records`, after which one last line says the log stopped.
 """
 
 from __future__ import annotations

@@ -23,85 +23,48 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
 
 import simpy
 
 from acgsim.sim import catalog
 from acgsim.sim.egress import SourceCapacity
-from acgsim.sim.errors import RUNTIME, problem
+from acgsim.sim.errors import problem
 from acgsim.sim.faults import Outages, ReplicationFaults
-from acgsim.sim.gallery import GalleryState, RegionCopy, VersionState
-from acgsim.sim.metrics import Recorder, Request
+from acgsim.sim.gallery import GalleryState
+from acgsim.sim.metrics import Recorder
 from acgsim.sim.model import Simulation
-from acgsim.sim.naming import version_key
 from acgsim.sim.replicas import SELECTIONS
-from acgsim.sim.replication import replicate
-from acgsim.sim.scenario import (
-    Gallery,
-    ImageDefinition,
-    ImageVersion,
-    RegionOutage,
-    Scenario,
-    Subscription,
-    TargetRegion,
-    VersionUpdate,
-    ZoneOutage,
+from acgsim.sim.scenario import RegionOutage, Scenario, Subscription, ZoneOutage
+from acgsim.sim.serve.machines import Machines
+from acgsim.sim.serve.publishing import Publishing
+from acgsim.sim.serve.records import (
+    GalleryRec,
+    ImageRec,
+    RoleRec,
+    ScaleSetRec,
+    VersionRec,
+    VmRec,
 )
 from acgsim.sim.serve.resources import ArmError, stable_uuid
-from acgsim.sim.streams import Streams, durations
+from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
 from acgsim.sim.updates import run_update
 
 MAX_SUBSCRIPTIONS = 100  # bounded memory: subscriptions created on the fly
-MAX_VERSIONS = 2_000  # image versions on one server (Azure's own limit is 10,000 per region)
-MAX_VMS = 20_000  # virtual machines on one server
 
 
-@dataclass
-class VersionRec:
-    model: ImageVersion
-    props: dict
-    tags: dict
-    published: float
-    state: VersionState
-    updated: bool = False
+class World(Publishing, Machines):
+    """The model's state for one server, and the resources clients created in it (image versions:
+    sim.serve.publishing; VMs and scale sets: sim.serve.machines)."""
 
-
-@dataclass
-class ImageRec:
-    model: ImageDefinition
-    props: dict
-    tags: dict
-    versions: dict[str, VersionRec] = field(default_factory=dict)
-
-
-@dataclass
-class GalleryRec:
-    sub_id: str
-    model: Gallery
-    props: dict
-    tags: dict
-    images: dict[str, ImageRec] = field(default_factory=dict)
-
-
-@dataclass
-class VmRec:
-    sub_id: str
-    rg: str
-    name: str
-    location: str
-    props: dict
-    tags: dict
-    image: str  # gallery/image/version or gallery/image/latest
-    request: Request
-    vm_id: str
-
-
-class World:
-    """The model's state for one server, and the resources clients created in it."""
-
-    def __init__(self, scenario: Scenario, seed: int, default_size_gb: float, epoch: float):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        default_size_gb: float,
+        epoch: float,
+        play: bool = False,
+    ):
         self.scenario = scenario.model_copy(deep=True)
         s, p = self.scenario, self.scenario.model
         self.default_size_gb = default_size_gb
@@ -129,6 +92,10 @@ class World:
         self.galleries: dict[tuple[str, str, str], GalleryRec] = {}
         self.by_name: dict[str, tuple[str, str, str]] = {}  # gallery name (lower) -> key
         self.vms: dict[tuple[str, str, str], VmRec] = {}
+        self.scale_sets: dict[tuple[str, str, str], ScaleSetRec] = {}
+        self.roles: dict[tuple[str, str], RoleRec] = {}  # (scope id, name), lower case
+        self.set_count = 0  # scale sets created: each one's key in the model's recorder
+        self.created = 0  # VMs and scale-set instances created in the server's life
         self.groups: dict[tuple[str, str], str] = {}  # (sub, rg lower) -> location
         for t in s.tenants:
             for sub in t.subscriptions:
@@ -137,12 +104,36 @@ class World:
             if isinstance(fault, (ZoneOutage, RegionOutage)):
                 env.process(self.m.outages.run(fault))
         self._adopt_scenario_galleries()
+        if play:
+            self._play()
+
+    def _play(self) -> None:
+        """The scenario's own workload and updates, run as sim.engine runs them, on the
+        server's clock beside the clients' requests (`acgsim serve SCENARIO --play`). Their VMs
+        meet no front-door 429s (the buckets are the real clients'); they queue on the same
+        replicas, so a class sees the scenario's load in its own VMs' times."""
+        from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
+
+        env = self.m.env
+        for update in self.scenario.updates:
+            env.process(run_update(self.m, update, self._start))
+        starts = {"vms": vm_wave, "scale_sets": scale_set_wave, "arrivals": arrival_stream}
+        for w in self.scenario.waves():
+            env.process(starts[w.kind](self.m, w.wave, w.index))
+
+    def played(self) -> dict[str, dict[str, int]]:
+        """The scenario's waves so far, by key: requests submitted, succeeded, failed."""
+        return {
+            key: {
+                "requests": w.requests,
+                "succeeded": w.succeeded,
+                "failed": sum(w.failed.values()),
+            }
+            for key, w in sorted(self.m.rec.waves.items())
+            if not key.startswith("serve")
+        }
 
     # --- time -----------------------------------------------------------------------------
-
-    @property
-    def now(self) -> float:
-        return self.m.env.now
 
     def advance(self, now: float) -> None:
         """Run the model up to simulated time `now`."""
@@ -247,11 +238,50 @@ class World:
                 "Changing property 'location' is not allowed.",
                 "location",
             )
+        if rec.model.sharing.mode == old.model.sharing.mode == "groups":  # groups: POST share
+            kept = {"subscriptions": old.model.sharing.subscriptions}
+            kept["tenants"] = old.model.sharing.tenants
+            sharing = rec.model.sharing.model_copy(update=kept)
+            rec.model = rec.model.model_copy(update={"sharing": sharing})
         index = next(i for i, g in enumerate(self.scenario.galleries) if g is old.model)
         self.scenario.galleries[index] = rec.model
         rec.images = old.images
         key = (old.sub_id.lower(), old.model.resource_group.lower(), old.model.name.lower())
         self.galleries[key] = rec
+        self.access_changed()
+
+    # --- who may use a gallery -----------------------------------------------------------
+
+    def access_changed(self) -> None:
+        """Sharing or roles changed: the model's memoised access answers are stale (sim.gallery
+        memoises them because a scenario's access is static)."""
+        self.m.gallery._access.clear()
+
+    def set_sharing(self, rec: GalleryRec, sharing) -> None:
+        """A gallery's sharing profile replaced (POST .../share)."""
+        model = rec.model.model_copy(update={"sharing": sharing})
+        index = next(i for i, g in enumerate(self.scenario.galleries) if g is rec.model)
+        self.scenario.galleries[index] = rec.model = model
+        self.access_changed()
+
+    def add_role(self, key: tuple[str, str], rec: RoleRec) -> None:
+        self.roles[key] = rec
+        self.scenario.access.append(rec.assignment)
+        self.access_changed()
+
+    def remove_role(self, key: tuple[str, str]) -> RoleRec | None:
+        rec = self.roles.pop(key, None)
+        if rec is not None:
+            self.scenario.access[:] = [a for a in self.scenario.access if a is not rec.assignment]
+            self.access_changed()
+        return rec
+
+    def tenant_ids(self) -> dict[str, str]:
+        """Each tenant's id (lower case) by name: the scenario's, else derived from the name."""
+        return {
+            t.name: str(t.id).lower() if t.id else stable_uuid("tenant", t.name)
+            for t in self.scenario.tenants
+        }
 
     def delete_gallery(self, rec: GalleryRec) -> None:
         if rec.images:
@@ -288,225 +318,6 @@ class World:
                 limit=f"{limit.value:,}",
             )
             raise ArmError(409, "OperationNotAllowed", p.docs or p.message)
-
-    def add_version(self, g: GalleryRec, image: ImageRec, v: ImageVersion, props: dict, tags: dict):
-        """Publish a version now: replication into each target region starts."""
-        total = sum(len(i.versions) for x in self.galleries.values() for i in x.images.values())
-        if total >= MAX_VERSIONS:
-            raise ArmError(
-                409, "OperationNotAllowed", f"acgsim serve holds {MAX_VERSIONS} versions"
-            )
-        now = self.now
-        v = v.model_copy(update={"publish_at": now})
-        gm, d = g.model, image.model
-        ref = f"{gm.name}/{d.name}/{v.name}"
-        copies = {
-            t.region: RegionCopy(
-                ref,
-                t.region,
-                v.replicas_in(t),
-                v.storage_in(t),
-                v.excluded_in(t),
-                t.region == gm.region,
-                now,
-            )
-            for t in v.regions
-        }
-        state = VersionState(gm, d, v, version_key(v.name), copies)
-        gs = self.m.gallery
-        gs.versions[ref] = state
-        states = gs.by_image.setdefault(f"{gm.name}/{d.name}", [])
-        states.append(state)
-        states.sort(key=lambda s: s.key, reverse=True)
-        for copy in copies.values():
-            self.m.copies.setdefault(copy.region, []).append(copy)
-            copy.process = self._start(copy)
-        image.versions[v.name] = rec = VersionRec(v, props, tags, now, state)
-        return rec
-
-    def update_version(self, rec: VersionRec, new: ImageVersion, props: dict, tags: dict) -> None:
-        """A PUT on an existing version: regions added or removed and replica counts changed
-        run as sim.updates runs them; the storage type of a region cannot change [SPEC]."""
-        old = rec.state.copies
-        wanted = {t.region: t for t in new.regions}
-        for region, copy in sorted(old.items()):
-            t = wanted.get(region)
-            if t is not None and new.storage_in(t) != copy.storage:
-                p = problem(
-                    (),
-                    "StorageNotUpdatable",
-                    region=region,
-                    current=copy.storage,
-                    given=new.storage_in(t),
-                )
-                raise ArmError(409, "OperationNotAllowed", p.azure or p.message)
-        add = [
-            TargetRegion(
-                region=t.region,
-                replicas=new.replicas_in(t),
-                storage=new.storage_in(t),
-                exclude_from_latest=new.excluded_in(t),
-            )
-            for r, t in wanted.items()
-            if r not in old
-        ]
-        resize = [
-            TargetRegion(region=r, replicas=new.replicas_in(t))
-            for r, t in wanted.items()
-            if r in old and new.replicas_in(t) != old[r].replicas
-        ]
-        remove = sorted(r for r in old if r not in wanted)
-        rec.props, rec.tags = props, tags
-        rec.model = new.model_copy(update={"publish_at": rec.published})
-        if add or remove or resize:
-            rec.updated = True
-            update = VersionUpdate(
-                at=self.now,
-                version=rec.state.ref,
-                add_regions=add,
-                remove_regions=remove,
-                replicas=resize,
-            )
-            # due now, so it applies at once (regions added and removed before this answer)
-            for _ in run_update(self.m, update, self._start):
-                raise AssertionError("an update due now never waits")
-
-    def delete_version(self, image: ImageRec, rec: VersionRec) -> None:
-        """The version is gone at once: replication stops, its replicas stop serving."""
-        state = rec.state
-        for copy in state.copies.values():
-            if copy.process is not None and copy.process.is_alive:
-                copy.process.interrupt("version deleted")
-            if copy.pool is not None:
-                copy.pool.retire(len(copy.pool.replicas))
-            copy.removed = True
-        gs = self.m.gallery
-        gs.versions.pop(state.ref, None)
-        key = f"{state.gallery.name}/{state.image.name}"
-        gs.by_image[key] = [s for s in gs.by_image.get(key, []) if s is not state]
-        del image.versions[rec.model.name]
-
-    def _start(self, copy: RegionCopy, grow: int = 0) -> simpy.Process:
-        """The replication process of one copy (engine.build_simulation's, per version)."""
-        env, p = self.m.env, self.scenario.model
-        state = self.m.gallery.versions[copy.version]
-        lanes = self.lanes.get(copy.version)
-        if lanes is None:
-            lanes = self.lanes[copy.version] = simpy.Resource(env, p.replication.parallel_regions)
-        name = f"{copy.version}/{copy.region}@{env.now:.3f}" + (f"/grow{grow}" if grow else "")
-        return env.process(
-            replicate(
-                env,
-                state,
-                copy,
-                p.replication,
-                self.m.streams.rng(f"replication/{name}"),
-                self.failures.for_copy(
-                    copy, state.gallery.region, self.m.streams.rng(f"faults/{name}")
-                ),
-                self.m.complete,
-                lanes,
-                self.sources.of(state.gallery.region),
-                grow,
-            )
-        )
-
-    def version_status(self, rec: VersionRec) -> tuple[str, str]:
-        """(provisioningState, the failed regions' reasons) of a version now."""
-        copies = list(rec.state.copies.values())
-        finished_failed = [
-            c
-            for c in copies
-            if c.status == "Failed" and (c.process is None or not c.process.is_alive)
-        ]
-        if finished_failed:
-            why = "; ".join(
-                f"{c.region}: {c.failures[-1][1]}" for c in finished_failed if c.failures
-            )
-            return "Failed", why
-        if all(c.status == "Completed" for c in copies):
-            return "Succeeded", ""
-        return ("Updating" if rec.updated else "Creating"), ""
-
-    def replication_status(self, rec: VersionRec) -> dict:
-        """ARM's replicationStatus: the aggregated state and each region's state and progress."""
-        now = self.now
-        summary = []
-        for region, c in sorted(rec.state.copies.items()):
-            state = c.status if c.status in ("Replicating", "Completed", "Failed") else "Unknown"
-            if state == "Unknown" and now >= c.start_at:
-                state = "Replicating"
-            details = f"{c.failures[-1][1]} (attempt {c.attempts})" if c.status == "Failed" else ""
-            summary.append(
-                {
-                    "region": region,
-                    "state": state,
-                    "details": details,
-                    "progress": int(c.progress(now)),
-                }
-            )
-        states = {s["state"] for s in summary}
-        if "Failed" in states:
-            agg = "Failed"
-        elif states == {"Completed"}:
-            agg = "Completed"
-        elif "Replicating" in states:
-            agg = "InProgress"
-        else:
-            agg = "Unknown"
-        return {"aggregatedState": agg, "summary": summary}
-
-    def remaining(self, rec: VersionRec) -> float:
-        """Simulated seconds until the version's current attempts end (a polling hint)."""
-        ends = [c.attempt_ends for c in rec.state.copies.values() if c.attempt_ends is not None]
-        left = max(ends, default=self.now) - self.now
-        return left if left > 0 else 60.0
-
-    # --- virtual machines -----------------------------------------------------------------
-
-    def resolve_image(self, ref: str, region: str, subscription: str) -> None:
-        """What Azure checks when the VM PUT arrives: access, then the image in the region."""
-        error = self.m.gallery.access(subscription, ref)
-        if error is None:
-            _, error = self.m.gallery.resolve(ref, region)
-        if error is not None:
-            raise runtime_error(error, ref, region, subscription)
-
-    def add_vm(self, rec_args: dict, ref: str, subscription: str) -> VmRec:
-        """Create a VM now: a replica slot, the disk, the boot, as sim.deployment.vm does."""
-        from acgsim.sim.deployment import Client, vm
-
-        if len(self.vms) >= MAX_VMS:
-            raise ArmError(409, "OperationNotAllowed", f"acgsim serve holds {MAX_VMS} VMs")
-        m = self.m
-        name = f"serve/vm/{rec_args['sub_id']}/{rec_args['rg']}/{rec_args['name']}".lower()
-        req = m.rec.open("vm", "serve", rec_args["location"], subscription, ref, m.env.now, "serve")
-        rng = m.streams.rng(name)
-        disk, boot = m.params.disk, m.params.boot
-        factor = float(durations(rng, disk.dist, 1.0, disk.cv, 1)[0])
-        boot_s = float(durations(rng, boot.dist, boot.mean, boot.cv, 1)[0])
-        # the real client retries 429s itself, at the front door: the model's default client only
-        # sees a request the server has already accepted (its deadline is the model's)
-        m.env.process(vm(m, req, factor, boot_s, Client(m, None)))
-        rec = VmRec(image=ref, request=req, vm_id=stable_uuid(name), **rec_args)
-        self.vms[(rec.sub_id.lower(), rec.rg.lower(), rec.name.lower())] = rec
-        return rec
-
-    def vm_state(self, rec: VmRec) -> str:
-        return {"succeeded": "Succeeded", "failed": "Failed"}.get(rec.request.outcome, "Creating")
-
-    def vm_error(self, rec: VmRec) -> ArmError | None:
-        req = rec.request
-        if req.outcome != "failed":
-            return None
-        return runtime_error(req.error, rec.image, rec.location, req.subscription)
-
-
-def runtime_error(key: str, ref: str, region: str, subscription: str) -> ArmError:
-    """A model's run-time error (sim.errors.RUNTIME) as ARM's error."""
-    e = RUNTIME[key]
-    text = e.message.format(image=ref, region=region, tenant="", subscription=subscription)
-    return ArmError(e.status, e.code or key, text)
 
 
 def _nested() -> ArmError:

@@ -23,6 +23,7 @@ pytest.importorskip(
 )
 
 from azure.core.credentials import AccessToken
+from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute import models as m
@@ -195,3 +196,128 @@ def test_sdk_vms_are_throttled_and_retried_after_retry_after(live, version):
     # the admin password reached the server and went nowhere
     assert SECRET not in repr(c.virtual_machines.get("rg-class", "web0").as_dict())
     assert SECRET not in repr(vars(live.server.world.vms[(SUB, "rg-class", "web0")]))
+
+
+def test_sdk_creates_a_scale_set_and_polls_it_to_completion(live, version):
+    """A scale set of 45 instances (three batches of the model's 20) from the version, created
+    with the SDK's own poller; its instance view counts every instance as it is built."""
+    _, _, result, _, _ = version
+    c = _client(live)
+    p = live.server.world.m.params
+    poller = c.virtual_machine_scale_sets.begin_create_or_update(
+        "rg-class",
+        "web-set",
+        m.VirtualMachineScaleSet(
+            location="westeurope",
+            sku=m.Sku(name="Standard_D2s_v5", tier="Standard", capacity=45),
+            properties=m.VirtualMachineScaleSetProperties(
+                upgrade_policy=m.UpgradePolicy(mode="Manual"),
+                virtual_machine_profile=m.VirtualMachineScaleSetVMProfile(
+                    storage_profile=m.VirtualMachineScaleSetStorageProfile(
+                        image_reference=m.ImageReference(id=result.id)
+                    ),
+                    os_profile=m.VirtualMachineScaleSetOSProfile(
+                        computer_name_prefix="web",
+                        admin_username="azureuser",
+                        admin_password=SECRET,
+                    ),
+                ),
+            ),
+        ),
+    )
+    assert not poller.done()
+    seen = []
+    while not poller.done():
+        view = c.virtual_machine_scale_sets.get_instance_view("rg-class", "web-set")
+        counts = {s.code: s.count for s in view.virtual_machine.statuses_summary}
+        assert sum(counts.values()) == 45
+        seen.append(counts.get("ProvisioningState/succeeded", 0))
+        poller.wait(0.2)
+    vmss = poller.result()
+    assert vmss.properties.provisioning_state == "Succeeded"
+    assert vmss.sku.capacity == 45
+    assert seen == sorted(seen) and seen[0] < 45  # built over time, never unbuilt
+    listed = c.virtual_machine_scale_sets.list("rg-class")
+    assert [s.name for s in listed] == ["web-set"]
+    final = c.virtual_machine_scale_sets.get_instance_view("rg-class", "web-set")
+    assert [(s.code, s.count) for s in final.virtual_machine.statuses_summary] == [
+        ("ProvisioningState/succeeded", 45)
+    ]
+    # three batches (vmss_batch 20), each waiting for the last one's disks: longer than one disk
+    rec = live.server.world.scale_sets[(SUB, "rg-class", "web-set")]
+    ttr = max(live.server.world.m.rec.waves[rec.source].ttr)
+    copy = live.server.world.m.gallery.versions["classgallery/ubuntu-web/1.0.0"]
+    assert -(-45 // p.vmss_batch) == 3 and ttr > copy.copies["westeurope"].disk_s
+    assert SECRET not in repr(vars(rec))
+
+
+def test_sdk_shares_the_gallery_with_another_subscription(live, version):
+    """gallery_sharing_profile.begin_update adds a subscription to a Groups gallery: that
+    subscription's VM from the shared image is refused before and accepted after."""
+    *_, c = version
+    other_sub = "99999999-2222-3333-4444-555555555555"
+    other = ComputeManagementClient(
+        StaticToken(),
+        other_sub,
+        base_url=live.url,
+        credential_scopes=["https://management.azure.com/.default"],
+        connection_verify=str(live.cert),
+    )
+    c.galleries.begin_create_or_update(
+        "rg-class",
+        "classgallery",
+        m.Gallery(location="eastus", sharing_profile=m.SharingProfile(permissions="Groups")),
+    ).result()
+    unique = c.galleries.get("rg-class", "classgallery").identifier.unique_name
+    image = m.ImageReference(
+        shared_gallery_image_id=f"/SharedGalleries/{unique}/Images/ubuntu-web/Versions/1.0.0"
+    )
+    vm = m.VirtualMachine(
+        location="westeurope",
+        properties=m.VirtualMachineProperties(
+            storage_profile=m.StorageProfile(image_reference=image)
+        ),
+    )
+    with pytest.raises(HttpResponseError) as refused:
+        other.virtual_machines.begin_create_or_update("rg-app", "before", vm, polling=False)
+    assert refused.value.status_code == 403
+    update = c.gallery_sharing_profile.begin_update(
+        "rg-class",
+        "classgallery",
+        m.SharingUpdate(
+            operation_type="Add",
+            groups=[m.SharingProfileGroup(type="Subscriptions", ids=[other_sub])],
+        ),
+    ).result()
+    assert update.operation_type == "Add" and update.groups[0].ids == [other_sub]
+    groups = c.galleries.get("rg-class", "classgallery").sharing_profile.groups
+    assert [(g.type, g.ids) for g in groups] == [("Subscriptions", [other_sub])]
+    made = other.virtual_machines.begin_create_or_update("rg-app", "after", vm, polling=False)
+    assert made.result().properties.provisioning_state == "Creating"
+    c.gallery_sharing_profile.begin_update(
+        "rg-class", "classgallery", m.SharingUpdate(operation_type="Reset")
+    ).result()
+    assert c.galleries.get("rg-class", "classgallery").sharing_profile.permissions == "Private"
+
+
+def test_report_renders_the_sdk_trace(live, version, tmp_path):
+    """`acgsim report` on the state folder the SDK's requests were logged into: the 429s the
+    server sent, the SDK as the client, the version's operation polled to Succeeded."""
+    from typer.testing import CliRunner
+
+    from acgsim.cli import app
+
+    live.server.trace._file.flush()
+    folder = live.server.trace.path.parent
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    refused = sum(live.server.door.refused.values())
+    assert f"{refused:,} throttled (429)" in out
+    throttled = out.split("429s and Retry-After")[1].split("Long-running")[0]
+    windows = [line.split() for line in throttled.splitlines() if " - " in line]
+    assert windows and sum(int(w[4]) for w in windows) == refused  # the 429s column
+    assert "azsdk-python-mgmt-compute" in out
+    version_row = next(line for line in out.splitlines() if "classgallery/ubuntu-web/1.0.0" in line)
+    assert "Succeeded" in version_row
+    assert "SubscriptionRequestsThrottled" in (tmp_path / "r" / "report.html").read_text()
