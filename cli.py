@@ -280,7 +280,8 @@ def report(
     files.check_folder(out_dir, force, "a report")
     if (trace := servetrace.find(source)) is not None:  # acgsim serve's trace.jsonl
         lines, written = serve_report.report(trace, out_dir)
-        return _say("\n".join([*lines, f"wrote {', '.join(map(str, written))}"]))
+        say("\n".join(lines))
+        return say_wrote(written)
     source = scenarios.resolve(source)
     shown = load_plan(source) or load_result(source)
     shown = shown or simulate(load(source, max_requests, max_memory))
