@@ -157,8 +157,8 @@ def _finish(m: Simulation, req: Request, clock: float, due: float | None) -> Non
     if ends:
         at, error = min(ends)
         m.rec.fail(req, error, at)
-    else:
-        m.rec.succeed(req, now)
+    else:  # the client learns it later where its status polls were throttled (sim.polling)
+        m.rec.succeed(req, now if m.polls is None else m.polls.learned(req, now))
 
 
 def refusal(m: Simulation, wave: VmWave | ScaleSetWave | Arrivals) -> str | None:
@@ -228,6 +228,8 @@ def vm(
         if error is not None:
             break
         accepted = env.now
+        if m.polls is not None:  # its status is polled from now (sim.polling)
+            m.polls.accept(req.source, env.now)
         if refused is not None:
             error = refused
             break
@@ -315,6 +317,8 @@ def scale_set(
             r.throttled, r.retries = call.throttled, call.retries
             m.rec.fail(r, error or "NotAvailableInRegion", env.now)
         return
+    if m.polls is not None:  # the set's operation is polled from now to its last batch
+        m.polls.accept(source, env.now)
     copy = state.copies[wave.region]
     holder: list = [copy.pool.bind_set(), None]  # the set's replica, the batch's last instance
     batch = m.params.vmss_batch
@@ -336,6 +340,8 @@ def scale_set(
         built, queued, lost = built + last.disk, queued + last.wait, last.lost
     if holder[0] is not None:
         holder[0].sets -= 1  # the scale set no longer draws on its replica
+    if m.polls is not None:
+        m.polls.set_done(source, env.now)
 
 
 def _draws(m: Simulation, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -242,12 +242,19 @@ class RunResult(_Out):
         None, description="the scenario's overall p95 objective"
     )
     engine: EngineUsed | None = Field(None, description="the engine that computed the run")
+    reads: dict | None = Field(
+        None,
+        description=(
+            "status polls and their 429s (sim.polling); only where read buckets may bind or the "
+            "run traces, left out of the JSON otherwise"
+        ),
+    )
     records: list[dict] | None = None
     error: str | None = None
 
     def to_json(self) -> str:
         """Deterministic JSON: the same scenario and seed give the same bytes."""
-        return self.model_dump_json(indent=2) + "\n"
+        return self.model_dump_json(indent=2, exclude=None if self.reads else {"reads"}) + "\n"
 
 
 def load_result(path: Path) -> RunResult | None:
