@@ -148,14 +148,19 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
 
 
 def _reads(result: RunResult) -> str:
-    """One sentence on the status polls, where any was throttled (sim.polling)."""
-    r = result.reads
-    if not r:
-        return ""
-    return (
-        f"Status polls: {r['polls']:,} sent, {r['polls_throttled']:,} answered 429; "
-        f"{r['vms_learned_late']:,} VMs were learned about late, {_t(r['mean_lag_s'])} on average."
-    )
+    """Sentences on the status polls, where any was throttled (sim.polling), and on each version
+    delete (sim.updates)."""
+    r, out = result.reads, []
+    if r:
+        out.append(
+            f"Status polls: {r['polls']:,} sent, {r['polls_throttled']:,} answered 429; "
+            f"{r['vms_learned_late']:,} VMs were learned about late, {_t(r['mean_lag_s'])} on "
+            "average."
+        )
+    for d in result.deletions or []:
+        what = "deleted" if d["outcome"] == "deleted" else f"not deleted: {d['message']}"
+        out.append(f"At {_t(d['at_s'])} {d['version']} was {what}")
+    return " ".join(out)
 
 
 Causes = list[tuple[str, str, list[str]]]

@@ -373,6 +373,7 @@ def _summarise(m: Simulation, result: RunResult) -> None:
     ]
     result.timeseries = m.series
     result.reads = None if m.polls is None else m.polls.summary(end)
+    result.deletions = m.deletions or None
     if m.rec.trace:
         result.records = [r.row() for r in m.rec.records]
 

@@ -42,6 +42,7 @@ class Simulation:
     selection: type[Selection]  # the scenario's replica_selection, as its policy class
     outages: Outages = field(init=False)
     polls: Polls | None = None  # status polls, where read buckets may bind (sim.polling)
+    deletions: list[dict] = field(default_factory=list)  # versions deleted or not (sim.updates)
     pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
     copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
     series: Series = field(default_factory=Series)

@@ -249,12 +249,22 @@ class RunResult(_Out):
             "run traces, left out of the JSON otherwise"
         ),
     )
+    deletions: (
+        Annotated[
+            list[dict], _shaped(at_s=float, version=ImageRef, outcome=Literal["deleted", "refused"])
+        ]
+        | None
+    ) = Field(
+        None,
+        description="each version delete (updates: delete) and its outcome; left out when none",
+    )
     records: list[dict] | None = None
     error: str | None = None
 
     def to_json(self) -> str:
         """Deterministic JSON: the same scenario and seed give the same bytes."""
-        return self.model_dump_json(indent=2, exclude=None if self.reads else {"reads"}) + "\n"
+        left_out = {k for k in ("reads", "deletions") if not getattr(self, k)}
+        return self.model_dump_json(indent=2, exclude=left_out or None) + "\n"
 
 
 def load_result(path: Path) -> RunResult | None:
