@@ -79,20 +79,6 @@ class ReadBucket:
     reads: float = 0.0
     refused: float = 0.0  # polls answered 429
 
-    def now_demand(self, rec: Recorder, accepted: dict[str, int]) -> float:
-        total = 0.0
-        for p in self.pollers:
-            w: WaveStats | None = rec.waves.get(p.source)
-            if w is None:
-                continue
-            if p.per_set > 1:  # sets accepted and not done (set_done counts them back)
-                total += accepted.get(p.source, 0) / p.interval
-                continue
-            flight = w.requests - w.succeeded - sum(w.failed.values())
-            live = accepted.get(p.source, 0) - w.succeeded
-            total += max(0, min(flight, live)) / p.interval
-        return total
-
     def advance(self, now: float, demand: float) -> None:
         """Bring the bucket to `now` (refilled, drained by the demand since the last update);
         `demand` is the polls per second from now on."""
@@ -118,46 +104,75 @@ class ReadBucket:
 
 
 class Polls:
-    """The read buckets of a run and the lag each VM's decisive poll adds."""
+    """The read buckets of a run and the lag each VM's decisive poll adds. Each wave's pollers
+    are counted afresh at its own events (an acceptance, a finish, a scale set done) and the
+    buckets it polls take the difference: O(1) per event."""
 
     def __init__(self, rec: Recorder, params: ModelParams, buckets: dict[str, list[ReadBucket]]):
         self.rec = rec
         self.floor = params.retry.min_retry_after
         self.buckets = buckets  # wave source -> the buckets its polls draw from
         self.accepted: dict[str, int] = {}
+        self.pollers: dict[str, int] = {}  # wave source -> its pollers as last counted
+        self.sets = {
+            b.source for bs in buckets.values() for x in bs for b in x.pollers if b.per_set > 1
+        }
         self.decisive_429 = 0
         self.lagged = 0
         self.lag_total = 0.0
         every = {id(b): b for bs in buckets.values() for b in bs}
         self.every = sorted(every.values(), key=lambda b: b.label)
 
+    def _count(self, source: str) -> int:
+        """The wave's pollers now: scale sets accepted and not done; VM creates accepted and
+        not succeeded, at most those in flight (so failures are not counted as polling)."""
+        live = self.accepted.get(source, 0)
+        if source in self.sets:
+            return live
+        w: WaveStats = self.rec.waves[source]
+        flight = w.requests - w.succeeded - sum(w.failed.values())
+        return max(0, min(flight, live - w.succeeded))
+
+    def _refresh(self, source: str, now: float) -> None:
+        new = self._count(source)
+        old = self.pollers.get(source, 0)
+        if new == old:
+            return
+        self.pollers[source] = new
+        for b in self.buckets.get(source, ()):
+            b.advance(now, max(0.0, b.demand + (new - old) / b.interval_of[source]))
+
     def accept(self, source: str, now: float) -> None:
         """A create of wave `source` was accepted: it polls from now."""
         self.accepted[source] = self.accepted.get(source, 0) + 1
-        for b in self.buckets.get(source, ()):
-            b.advance(now, b.now_demand(self.rec, self.accepted))
+        self._refresh(source, now)
 
     def set_done(self, source: str, now: float) -> None:
         """A scale set's last batch has its disks: its operation is no longer polled."""
         self.accepted[source] -= 1
-        for b in self.buckets.get(source, ()):
-            b.advance(now, b.now_demand(self.rec, self.accepted))
+        self._refresh(source, now)
 
     def learned(self, req: Request, now: float) -> float:
         """When the client learns that `req`'s VM, running at `now`, runs: `now` plus the waits
         its decisive poll met; the lag joins the request's `held` time."""
+        source = req.source
+        if req.kind != "vm":
+            return now
+        count = self._count(source)  # failures since the wave's last event stop polling
+        change = count - self.pollers.get(source, 0)
+        self.pollers[source] = count - 1  # and this one stops once it has its answer
         lag = 0.0
-        for b in self.buckets.get(req.source, ()):
-            b.advance(now, b.now_demand(self.rec, self.accepted))
-            if req.kind != "vm":
-                continue
+        for b in self.buckets.get(source, ()):
+            step = 1.0 / b.interval_of[source]
+            b.advance(now, max(0.0, b.demand + change * step))
             refused, wait = b.decisive(self.floor)
-            b.demand = max(0.0, b.demand - 1.0 / b.interval_of[req.source])  # it stops polling
+            b.demand = max(0.0, b.demand - step)
             if req.answers is not None:
-                for _ in range(min(refused, 3)):
+                for k in range(min(refused, 3)):
                     req.answers.append(
-                        f"{now + lag:.3f}s GET operation HTTP 429; {b.header.format(n=0)}; "
-                        f"Retry-After: {self.floor:g}"
+                        f"{now + lag + k * self.floor:.3f}s GET operation HTTP 429; "
+                        f"{b.header.format(n=0)}; Retry-After: {self.floor:g}"
+                        + (f" (and {refused - 3} more 429s)" if k == 2 and refused > 3 else "")
                     )
                 left = max(0, int(b.tokens) - 1)
                 req.answers.append(
@@ -175,7 +190,7 @@ class Polls:
         """The run's reads: polls sent, answered 429, and the lag VMs were learned about with;
         None where no poll was throttled (the run is then exactly the run without polling)."""
         for b in self.every:
-            b.advance(end, b.now_demand(self.rec, self.accepted))
+            b.advance(end, b.demand)
         if not self.decisive_429 and not any(b.refused for b in self.every):
             return None
         return {
