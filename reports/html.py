@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from acgsim.planner.plan import Plan
-from acgsim.reports import breakdown, plan_rows, plots, sources, tables, timeline
+from acgsim.reports import breakdown, events, plan_rows, plots, sources, tables, timeline
 from acgsim.reports.files import write_atomic
 from acgsim.reports.tables import PLAN_COLUMNS, duration, plan_rows_of, plan_title
 from acgsim.sim.errors import InputError
@@ -148,19 +148,8 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
 
 
 def _reads(result: RunResult) -> str:
-    """Sentences on the status polls, where any was throttled (sim.polling), and on each version
-    delete (sim.updates)."""
-    r, out = result.reads, []
-    if r:
-        out.append(
-            f"Status polls: {r['polls']:,} sent, {r['polls_throttled']:,} answered 429; "
-            f"{r['vms_learned_late']:,} VMs were learned about late, {_t(r['mean_lag_s'])} on "
-            "average."
-        )
-    for d in result.deletions or []:
-        what = "deleted" if d["outcome"] == "deleted" else f"not deleted: {d['message']}"
-        out.append(f"At {_t(d['at_s'])} {d['version']} was {what}")
-    return " ".join(out)
+    """Sentences on throttled status polls and version deletes (reports.events)."""
+    return " ".join(events.lines(result))
 
 
 Causes = list[tuple[str, str, list[str]]]

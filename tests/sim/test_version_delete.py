@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 from acgsim.reports import html as html_report
+from acgsim.reports import tables
 from acgsim.sim.engine import simulate
 
 from ..helpers import build, problems
@@ -95,3 +96,10 @@ def test_the_html_report_tells_each_delete(tmp_path):
     md = (tmp_path / "report.md").read_text()
     assert "gal/web/1.1.0 was not deleted: Operation 'Image Delete' is not allowed" in md
     assert "gal/web/1.1.0 was deleted" in md
+
+
+def test_the_console_tells_each_delete(capsys):
+    tables.print_run(simulate(build(_two_versions("1010s", "1050s"), replica_concurrency=1)))
+    text = " ".join(capsys.readouterr().out.split())
+    assert "At 16m50s gal/web/1.1.0 was not deleted: Operation 'Image Delete'" in text
+    assert "At 17m30s gal/web/1.1.0 was deleted" in text
