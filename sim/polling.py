@@ -13,8 +13,8 @@ header) and the client polls the operation until it ends. acgsim models what a u
 - the poll that would tell the client its VM runs (the decisive poll, at the moment it runs) finds
   a bucket empty when polls outrun its refill: it gets HTTP 429 with a Retry-After, and the client
   tries again until a poll passes, so it learns its VM runs that much later. The lag counts in the
-  request's time to running and in its `throttled` part (held). A scale-set instance's time is its
-  own; the set is one operation (one poller, until its last batch has its disks), whose polls
+  request's time to running (`polled`) and in its `throttled` part. A scale-set instance's time is
+  its own; the set is one operation (one poller, until its last batch has its disks), whose polls
   drain the buckets.
 
 Aggregated, not one process per poll (labelled assumptions): a VM wave's pollers are its accepted
@@ -154,7 +154,7 @@ class Polls:
 
     def learned(self, req: Request, now: float) -> float:
         """When the client learns that `req`'s VM, running at `now`, runs: `now` plus the waits
-        its decisive poll met; the lag joins the request's `held` time."""
+        its decisive poll met (the request's `polled` time, a part of its throttled time)."""
         source = req.source
         if req.kind != "vm":
             return now
@@ -183,7 +183,7 @@ class Polls:
         if lag:
             self.lagged += 1
             self.lag_total += lag
-            req.held += lag
+            req.polled += lag
         return now + lag
 
     def summary(self, end: float) -> dict | None:
