@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from acgsim.planner.plan import Plan
-from acgsim.reports import breakdown, plan_rows, plots, sources, tables, timeline
+from acgsim.reports import breakdown, events, plan_rows, plots, sources, tables, timeline
 from acgsim.reports.files import write_atomic
 from acgsim.reports.tables import PLAN_COLUMNS, duration, plan_rows_of, plan_title
 from acgsim.sim.errors import InputError
@@ -119,6 +119,7 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
         "failed",
         "p50",
         "p95",
+        "p95 all",
         "p99",
         "mean wait",
         "longest queue",
@@ -133,6 +134,7 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
             f"{s.failed:,}",
             _t(s.ttr_p50_s),
             _t(s.ttr_p95_s),
+            tables.never(s, s.ttr_all_p95_s),
             _t(s.ttr_p99_s),
             _t(s.wait_mean_s),
             s.longest_queue,
@@ -143,6 +145,11 @@ def _figures_table(result: RunResult) -> tuple[list[str], list[list[object]]]:
         if s is not None
     ]
     return columns, rows
+
+
+def _reads(result: RunResult) -> str:
+    """Sentences on throttled status polls and version deletes (reports.events)."""
+    return " ".join(events.lines(result))
 
 
 Causes = list[tuple[str, str, list[str]]]
@@ -200,6 +207,11 @@ def run_report(
     )
     images = _images(pngs)
     columns, rows = _figures_table(result)
+    caption = (
+        "Time from request to running VM: p50-p99 over the requests that ran; p95 all counts "
+        "a failed one as never running ('never' when more than 5% never ran)."
+    )
+    reads = _reads(result)
     waves_page, waves_md = _where_time_goes(
         breakdown.RUN_WAVES_TITLE, breakdown.run_wave_rows(result), breakdown.run_causes(result)
     )
@@ -215,7 +227,13 @@ def run_report(
         f"acgsim run: {result.scenario}",
         [
             ("scenario", summary),
-            ("key-figures", _table(columns, rows) + waves_page),
+            (
+                "key-figures",
+                f'<p class="note">{html.escape(caption)}</p>'
+                + _table(columns, rows)
+                + (f'<p class="note">{html.escape(reads)}</p>' if reads else "")
+                + waves_page,
+            ),
             ("timeline", timeline.section(result)),
             ("plots", images),
             ("plan", '<p class="note">A run has no plan: see <code>acgsim plan</code>.</p>'),
@@ -230,7 +248,9 @@ def run_report(
     md = (
         f"# acgsim run: {_md(result.scenario)}\n\nSeed {result.seed}, simulated "
         f"{_t(result.simulated_end_s)}.\n\n"
+        + f"{_md(caption)}\n\n"
         + _md_table(columns, rows)
+        + (f"\n{_md(reads)}\n" if reads else "")
         + waves_md
         + "".join(f"\n- {_md_item(line)}" for line in errors)
         + ("\n" if errors else "")

@@ -154,10 +154,17 @@ def story(
     elif me["outcome"] == "succeeded":
         t += me["boot"]
         total = readable(me["finished"] - me["submitted"], "s")
+        polled = me.get("polled", 0.0)
+        if polled:  # sim.polling: the status polls that would tell the client got 429
+            steps.append((clock(t), f"booted in {readable(me['boot'], 's')}: running"))
         steps.append(
             (
                 clock(me["finished"]),
-                f"booted in {readable(me['boot'], 's')}: running, {total} after it was asked for",
+                f"the client's status polls got 429 for {readable(polled, 's')}: it learns its "
+                f"VM runs {total} after it was asked for"
+                if polled
+                else f"booted in {readable(me['boot'], 's')}: running, {total} after it was "
+                "asked for",
             )
         )
     else:

@@ -10,7 +10,7 @@ import json
 import sys
 
 from acgsim.planner.plan import Plan
-from acgsim.reports import breakdown, plan_rows
+from acgsim.reports import breakdown, events, plan_rows
 from acgsim.reports.console import emit, fmt_of, note, out, print_plan_assumptions, say, show_table
 from acgsim.reports.sources import public
 from acgsim.sim.errors import RUNTIME
@@ -140,7 +140,7 @@ def print_run(result: RunResult, scenario=None) -> None:
             for c in result.replication_log
         ],
     )
-    for line in runtime_errors(result, scenario):
+    for line in runtime_errors(result, scenario) + events.lines(result):
         say(line)
 
 

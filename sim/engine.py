@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 
 from acgsim import __version__
-from acgsim.sim import attribution, catalog, fastpath, fastrecord, footprint
+from acgsim.sim import attribution, catalog, fastpath, fastrecord, footprint, polling
 from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.egress import SourceCapacity
@@ -107,6 +107,8 @@ def build_simulation(
         SELECTIONS[p.replica_selection],
     )
     m.outages = Outages(env, m.sync, m.sync)
+    mine = [w for w in scenario.waves() if subset is None or w.key in subset.waves]
+    m.polls = polling.build(scenario, mine, m.rec, trace) if workload else None
     m.gallery.clock = lambda: env.now
     failures = ReplicationFaults(scenario, p.replication.failure_probability)
     copies = [
@@ -371,6 +373,8 @@ def _summarise(m: Simulation, result: RunResult) -> None:
         )
     ]
     result.timeseries = m.series
+    result.reads = None if m.polls is None else m.polls.summary(end)
+    result.deletions = m.deletions or None
     if m.rec.trace:
         result.records = [r.row() for r in m.rec.records]
 

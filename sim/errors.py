@@ -109,6 +109,10 @@ REFUSALS: dict[str, Refusal] = {
     "UpdateNotTargeted": Refusal(
         "'{region}' is not a target region of {version} when this update comes: {what}"
     ),
+    "DeleteWithChanges": Refusal(
+        "an update that deletes {version} cannot also add, remove or resize regions: give the "
+        "changes as an update of their own"
+    ),
     "UpdateBeforePublish": Refusal(
         "the update at {at} comes before {version} is published at {publish}"
     ),
@@ -414,6 +418,14 @@ RUNTIME: dict[str, ServiceError] = {
         "AgentBaker PR 8373 (right after the region completed replicating)",
         "none",
     ),
+    "VersionDeleted": ServiceError(
+        404,
+        "GalleryImageNotFound",
+        "The gallery image {image} is not available in {region} region. Please contact "
+        "image owner to replicate to this region, or change your requested region.",
+        "TS (the answer for a version not in the region; assumed the same for a deleted one)",
+        "none",
+    ),
     "NoLatestVersion": ServiceError(
         404, None, 'There is no latest image version exists for "{image}"', "TS", "none"
     ),
@@ -485,6 +497,16 @@ RUNTIME: dict[str, ServiceError] = {
         "SIG (SecurityType table)",
         "none",
         model=True,
+    ),
+    "DeleteWhileProvisioning": ServiceError(
+        409,
+        "OperationNotAllowed",
+        "Operation 'Image Delete' is not allowed since the Virtual Machines '{vms}' are being "
+        "provisioned using the Image '{image}'.",
+        "Azure's answer for a managed image (coreos/fedora-coreos-tracker 1444, nanovms/ops 766; "
+        "azure-docs PR 111546 lists OperationNotAllowedOnVMImageAsVMsBeingProvisioned); assumed "
+        "the same for a gallery image version",
+        "none",
     ),
     "RegionUnavailable": ServiceError(
         503,

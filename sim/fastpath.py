@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from acgsim.sim import fastrecord, footprint
+from acgsim.sim import fastrecord, footprint, polling
 from acgsim.sim.model import Simulation
 from acgsim.sim.pinned import Job, Outcome, serve_jobs
 from acgsim.sim.scenario import (
@@ -187,6 +187,9 @@ def run(m: Simulation, prep: Prepared) -> None:
         order = prep.order = None  # no longer needed: let it go
     granted, waited, _, released = served
     done = released + boots  # inf where the disk was not done by the horizon
+    why = polling.fast_reason(m.scenario, ws, times, done)  # status polls' read buckets
+    if why is not None:
+        raise Ineligible(why)
     footprint.check_room()
     try:
         fastrecord.off_ticks(m, released[released < horizon], "a slot frees at a sample time")

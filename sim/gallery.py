@@ -16,7 +16,9 @@ Updates (sim.updates): while regions or replicas are being added the version is 
 that already serves keeps serving from its completed replicas (new replicas join when their copies
 finish), and `latest` keeps resolving to it there; an added region serves only once it completes
 (Azure: once replication to a region is complete you can deploy there [ACG]; AgentBaker PR 6741
-shows versions in the Updating state). A removed region is gone at once.
+shows versions in the Updating state). A removed region is gone at once. A deleted version no
+longer resolves: requests naming it fail with GalleryImageNotFound, `latest` moves to the previous
+version.
 
 Access [ACG][share-gallery*.md]: the gallery's own subscription may deploy; so may a subscription
 with a role assignment (Reader or above) on the gallery, the definition or the version, directly or
@@ -79,6 +81,7 @@ class VersionState:
     version: ImageVersion
     key: tuple[int, int, int]
     copies: dict[str, RegionCopy]
+    deleted: bool = False  # deleted by an update (sim.updates): it no longer resolves
 
     @property
     def ref(self) -> str:
@@ -133,6 +136,8 @@ class GalleryState:
         eligible = self._candidates[key]
         if eligible is None:  # an explicit version
             state = self.versions[ref]
+            if state.deleted:
+                return None, "VersionDeleted"
             copy = state.copies.get(region)
             if copy is None or copy.serving_since is None:
                 return None, "NotAvailableInRegion"
@@ -150,7 +155,11 @@ class GalleryState:
         gallery, image, version = ref.split("/")
         if version != "latest":
             return None
-        return [s for s in self.by_image[f"{gallery}/{image}"] if not _excluded(s, region)]
+        return [
+            s
+            for s in self.by_image[f"{gallery}/{image}"]
+            if not s.deleted and not _excluded(s, region)
+        ]
 
     def _propagated(self, copy: RegionCopy) -> str | None:
         """GalleryImageNotFound while a region that just completed has not yet propagated."""
@@ -162,6 +171,14 @@ class GalleryState:
         """An update adds (or adds back) a target region to a version."""
         self.versions[ref].copies[copy.region] = copy
         self._candidates.clear()
+
+    def delete_version(self, ref: str) -> VersionState:
+        """An update deletes a version: it stops resolving and `latest` falls back to the
+        previous one."""
+        state = self.versions[ref]
+        state.deleted = True
+        self._candidates.clear()
+        return state
 
     def remove_region(self, ref: str, region: str) -> RegionCopy:
         """An update removes a target region from a version: it stops serving at once."""

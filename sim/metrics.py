@@ -44,12 +44,14 @@ class Request:
     lost: float = 0.0  # disk work lost with a replica, and the backoff before trying again
     queued_before: float = 0.0  # a scale-set instance: its set's earlier batches queuing
     counted: int = 0  # retries counted against the client's budget (a 429 is not, for some)
+    polled: float = 0.0  # the client learned it runs this much later: status polls got 429
     answers: list[str] | None = None  # traced: each answer with its remaining-calls headers
 
     def parts(self) -> tuple[float, float, float, float, float, float]:
-        """Where the time to running went, in the order of sim.attribution.PARTS; they sum to it."""
+        """Where the time to running went, in the order of sim.attribution.PARTS; they sum to it
+        (throttling: the PUT's 429s and the status polls' alike)."""
         queued = self.wait + self.queued_before
-        return (self.held, self.batches, queued, self.disk, self.lost, self.boot)
+        return (self.held + self.polled, self.batches, queued, self.disk, self.lost, self.boot)
 
     def row(self) -> dict:
         return asdict(self)

@@ -20,6 +20,7 @@ from acgsim.sim.faults import ALL_ZONES, Outages
 from acgsim.sim.gallery import GalleryState, RegionCopy
 from acgsim.sim.metrics import Recorder
 from acgsim.sim.params import ModelParams
+from acgsim.sim.polling import Polls
 from acgsim.sim.replicas import ReplicaPool, Selection
 from acgsim.sim.results import Series
 from acgsim.sim.scenario import Scenario
@@ -41,6 +42,8 @@ class Simulation:
     rec: Recorder
     selection: type[Selection]  # the scenario's replica_selection, as its policy class
     outages: Outages = field(init=False)
+    polls: Polls | None = None  # status polls, where read buckets may bind (sim.polling)
+    deletions: list[dict] = field(default_factory=list)  # versions deleted or not (sim.updates)
     pools: dict[str, list[ReplicaPool]] = field(default_factory=dict)
     copies: dict[str, list[RegionCopy]] = field(default_factory=dict)
     series: Series = field(default_factory=Series)

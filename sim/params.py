@@ -220,6 +220,16 @@ class ClientPolicy(StrictModel):
             "at once (a script that sends them in parallel)"
         ),
     )
+    poll_interval: Duration | None = Field(
+        30.0,
+        description=(
+            "the client polls its create's status through ARM (an ARM read) every this long, "
+            "or every Retry-After the service sent; 30 s: azure-cli's az vm create deploys a "
+            "template (vm_deploy_...) and polls the deployment at azure-mgmt-resource's "
+            "polling_interval 30 s, ARM deployments assumed to send no Retry-After; null: the "
+            "client polls nothing per VM"
+        ),
+    )
     arm_charged_per_retry: bool = Field(
         True,
         description=(
@@ -261,8 +271,13 @@ class ClientProfiles(StrictModel):
         ),
     )
     python_sdk: ClientPolicy = Field(
-        default_factory=ClientPolicy,
-        description="python-sdk (azure-mgmt-compute): the same azure-core RetryPolicy as azure-cli",
+        default_factory=lambda: _client(poll_interval=10.0),
+        description=(
+            "python-sdk (azure-mgmt-compute): the same azure-core RetryPolicy as azure-cli; it "
+            "polls the compute operation (Azure-AsyncOperation) every Retry-After, 10 s as the "
+            "compute RP sends it on a VM create (azure-powershell issue 15117), its own default "
+            "being 30 s (polling_interval)"
+        ),
     )
     terraform: ClientPolicy = Field(
         default_factory=lambda: _client(
@@ -273,9 +288,12 @@ class ClientProfiles(StrictModel):
             deadline=45 * 60.0,
             scale_set_deadline=60 * 60.0,
             concurrency=10,
+            poll_interval=10.0,
         ),
         description=(
-            "terraform (azurerm): 429 retried without count, honouring Retry-After (azurerm "
+            "terraform (azurerm): polls the compute operation every Retry-After (10 s, as "
+            "python-sdk; assumed: go-azure-sdk's pollers honour Retry-After); "
+            "429 retried without count, honouring Retry-After (azurerm "
             "sets autorest.Count429AsRetry=false); other failures 3 attempts 30 s apart "
             "(go-autorest DefaultRetryAttempts 3, DefaultRetryDuration 30 s); create timeouts "
             "45 min for a VM and 60 min for a scale set (azurerm docs, Timeouts); 10 resources "
@@ -284,14 +302,14 @@ class ClientProfiles(StrictModel):
     )
     arm_template: ClientPolicy = Field(
         default_factory=lambda: _client(
-            max_retries=None, failure_retries=3, arm_charged_per_retry=False
+            max_retries=None, failure_retries=3, arm_charged_per_retry=False, poll_interval=None
         ),
         description=(
             "arm-template (a template deployment: az deployment group create): ARM's deployment "
             "engine sends the resource PUTs and retries a 429 honouring Retry-After; assumed "
             "without count and without an overall deadline, 3 retries of other failures, and "
             "the retries charged behind ARM's front door, not to the caller's write bucket "
-            "(ARM documents neither)"
+            "(ARM documents neither); the caller polls its one deployment, nothing per VM"
         ),
     )
 
@@ -302,6 +320,30 @@ class ClientProfiles(StrictModel):
 
 CLIENT_NAMES = ("azure-cli", "python-sdk", "terraform", "arm-template")
 DEFAULT_CLIENT = "azure-cli"  # the most common: Azure's gallery how-tos all show az commands
+
+
+class Polling(StrictModel):
+    """Status polls of long-running creates and the read buckets they draw from (sim.polling)."""
+
+    read_throttling: bool = Field(
+        True,
+        description=(
+            "status polls draw from the ARM read bucket of the subscription (250 tokens "
+            "refilled 25/s per principal [ARM]) and compute's GetOperation bucket of the "
+            "subscription and region (15,000 refilled 5,000/min [CTL]); a VM whose decisive "
+            "poll finds a bucket empty is learned about Retry-After later. false: polls are "
+            "never throttled (the results are those of a model without polling)"
+        ),
+    )
+    operation_interval: Duration = Field(
+        10.0,
+        description=(
+            "every create's compute operation is polled (GetOperation) this often, by the "
+            "client or by ARM's deployment engine: the Retry-After: 10 the compute RP sends "
+            "with a VM create's Azure-AsyncOperation (azure-powershell issue 15117); the "
+            "engine's own interval is not published (assumed to honour it)"
+        ),
+    )
 
 
 class ModelParams(StrictModel):
@@ -360,6 +402,9 @@ class ModelParams(StrictModel):
     )
     throttling: bool = Field(
         True, description="apply ARM and compute token buckets [ARM][CTL]; false for what-ifs"
+    )
+    polling: Polling = Field(
+        default_factory=Polling, description="status polls and read throttling (sim.polling)"
     )
     arm_principals: int = Field(
         1,

@@ -243,15 +243,31 @@ class RunResult(_Out):
         None, description="the scenario's overall p95 objective"
     )
     engine: EngineUsed | None = Field(None, description="the engine that computed the run")
+    reads: dict | None = Field(
+        None,
+        description=(
+            "status polls and their 429s (sim.polling); only where read buckets may bind or the "
+            "run traces, left out of the JSON otherwise"
+        ),
+    )
+    deletions: (
+        Annotated[
+            list[dict], _shaped(at_s=float, version=ImageRef, outcome=Literal["deleted", "refused"])
+        ]
+        | None
+    ) = Field(
+        None,
+        description="each version delete (updates: delete) and its outcome; left out when none",
+    )
     records: list[dict] | None = None
     error: str | None = None
     start: AwareDatetime | None = Field(None, description="the scenario's start: clock time at 0 s")
 
     def to_json(self) -> str:
         """Deterministic JSON: the same scenario and seed give the same bytes (without a start,
-        the bytes of a result from before scenarios had one)."""
-        unset = {"start"} if self.start is None else None
-        return self.model_dump_json(indent=2, exclude=unset) + "\n"
+        reads or deletions, the bytes of a result from before scenarios had them)."""
+        left_out = {k for k in ("reads", "deletions", "start") if not getattr(self, k)}
+        return self.model_dump_json(indent=2, exclude=left_out or None) + "\n"
 
 
 def load_result(path: Path) -> RunResult | None:

@@ -134,6 +134,8 @@ def scale_set(
             r.throttled, r.retries = call.throttled, call.retries
             m.rec.fail(r, error or "NotAvailableInRegion", env.now)
         return
+    if m.polls is not None:  # the set's operation is polled from now to its last batch
+        m.polls.accept(source, env.now)
     copy = state.copies[wave.region]
     holder: list = [copy.pool.bind_set(), None]  # the set's replica, the batch's last instance
     batch = m.params.vmss_batch
@@ -155,3 +157,5 @@ def scale_set(
         built, queued, lost = built + last.disk, queued + last.wait, last.lost
     if holder[0] is not None:
         holder[0].sets -= 1  # the scale set no longer draws on its replica
+    if m.polls is not None:
+        m.polls.set_done(source, env.now)

@@ -311,7 +311,8 @@ class VersionRef(NamedTuple):
 
 class VersionUpdate(StrictModel):
     """An update of an existing image version [SIG][SPEC]: target regions and replica counts are
-    updatable, the storage account type is not. Replicated by sim.updates."""
+    updatable, the storage account type is not; or its deletion (`delete: true`), which Azure
+    refuses while VMs are being provisioned from it. Applied by sim.updates."""
 
     at: Duration = Field(description="simulation time at which the update is sent")
     version: ImageRef = Field(description="gallery/image/version: the version updated")
@@ -328,6 +329,20 @@ class VersionUpdate(StrictModel):
             "differs from the region's is refused, since it is not updatable [SPEC]"
         ),
     )
+    delete: bool = Field(
+        False,
+        description=(
+            "delete the version instead: refused (OperationNotAllowed) while a VM is being "
+            "provisioned from it; otherwise `latest` moves to the previous version and requests "
+            "naming it fail (GalleryImageNotFound)"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _delete_alone(self) -> VersionUpdate:
+        if self.delete and (self.add_regions or self.remove_regions or self.replicas):
+            refuse("DeleteWithChanges", version=self.version)
+        return self
 
 
 # --- faults ----------------------------------------------------------------------------------

@@ -14,6 +14,18 @@ Target regions and replica counts of a version are updatable; its storage accoun
   served yet (still Failed) only records the new count, copied when it is added back.
 How Azure orders overlapping operations on one version is not published: acgsim runs an update's
 work in a region after the work already running there (an assumption).
+
+Deleting a version (`delete: true`): Azure refuses to delete an image while VMs are being
+provisioned from it (OperationNotAllowed, "Operation 'Image Delete' is not allowed since the
+Virtual Machines '...' are being provisioned using the Image '...'", seen for managed images and
+assumed the same for gallery versions: sim.errors). acgsim reads "being provisioned from it" as a
+request that holds a replica slot of the version, in any region, and whose OS disk is still being
+created from it: once the disk exists the VM no longer needs the image (a request still queued for
+a slot does not block the delete; it is turned away and retries, as when a replica is lost). A
+refused delete changes nothing. A delete that passes stops the version resolving at once:
+requests naming it fail with GalleryImageNotFound, `latest` moves to the previous version,
+replication still running into its regions stops, and its replicas take no new disk creations.
+Later updates of a deleted version do nothing. Each delete's outcome is in the run's `deletions`.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ from collections.abc import Callable, Generator
 
 import simpy
 
+from acgsim.sim.errors import RUNTIME
 from acgsim.sim.gallery import RegionCopy
 from acgsim.sim.model import Simulation
 from acgsim.sim.scenario import VersionUpdate
@@ -36,6 +49,11 @@ def run_update(m: Simulation, update: VersionUpdate, start: Start) -> Generator:
     if update.at > env.now:
         yield env.timeout(update.at - env.now)
     state = m.gallery.versions[update.version]
+    if state.deleted:
+        return
+    if update.delete:
+        m.deletions.append(_delete(m, update.version))
+        return
     v = state.version
     for region in update.remove_regions:
         copy = m.gallery.remove_region(update.version, region)
@@ -82,3 +100,33 @@ def _resize(m: Simulation, copy: RegionCopy, new: int, start: Start) -> Generato
         m.sync(copy.region)
     elif new > serving:
         copy.process = start(copy, new - serving)
+
+
+def _delete(m: Simulation, ref: str) -> dict:
+    """Delete a version now, or refuse to while a VM's disk is being created from it."""
+    state = m.gallery.versions[ref]
+    busy = sorted(
+        i
+        for c in state.copies.values()
+        if c.pool is not None
+        for r in c.pool.replicas
+        for i in r.active
+    )
+    row = {"at_s": round(m.env.now, 3), "version": ref}
+    if busy:
+        shown = ",".join(f"request {i}" for i in busy[:3])  # acgsim's request ids
+        shown += f",... ({len(busy)} VMs)" if len(busy) > 3 else ""
+        return row | {
+            "outcome": "refused",
+            "error": "DeleteWhileProvisioning",
+            "vms": len(busy),
+            "message": RUNTIME["DeleteWhileProvisioning"].message.format(vms=shown, image=ref),
+        }
+    m.gallery.delete_version(ref)
+    for region, copy in state.copies.items():
+        if copy.process is not None and copy.process.is_alive:
+            copy.process.interrupt("version deleted")
+        if copy.pool is not None:
+            copy.pool.retire(len(copy.pool.replicas))
+            m.sync(region)
+    return row | {"outcome": "deleted", "error": None, "vms": 0, "message": None}

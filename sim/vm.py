@@ -62,7 +62,8 @@ def finish(m: Simulation, req: Request, clock: float, due: float | None) -> None
     timeout = clock + m.params.os_provisioning_timeout
     late = now > timeout
     if not late and (due is None or now <= due):
-        m.rec.succeed(req, now)
+        # the client learns it later where its status polls were throttled (sim.polling)
+        m.rec.succeed(req, now if m.polls is None else m.polls.learned(req, now))
         return
     ends = [(timeout, "OSProvisioningTimedOut")] if late else []
     if due is not None and now > due:
@@ -173,6 +174,8 @@ class VmRequest:
     def _accepted(self) -> None:
         m, req = self.m, self.req
         self.accepted = m.env.now
+        if m.polls is not None:  # its status is polled from now (sim.polling)
+            m.polls.accept(req.source, self.accepted)
         if self.refused is not None:
             self._fail(self.refused)
             return

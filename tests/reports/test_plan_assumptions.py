@@ -13,6 +13,7 @@ from acgsim.planner.plan import Plan, load_plan
 from acgsim.planner.search import plan
 from acgsim.reports import html as html_report
 from acgsim.sim.loader import load
+from acgsim.sim.params import ModelParams, assumptions
 
 from ..helpers import SCENARIOS
 
@@ -38,7 +39,8 @@ def test_a_plan_with_an_override_shows_it_everywhere(tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     footer = " ".join(result.stdout.split())
-    assert "Assumptions: 78 model parameters; overridden:" in footer
+    count = len(assumptions(ModelParams(), load(scenario).guidance))
+    assert f"Assumptions: {count} model parameters; overridden:" in footer
     assert "disk.base = 40s (default 15s)" in footer
     assert "replica_selection = random (default least_loaded)" in footer
 

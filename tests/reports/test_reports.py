@@ -119,7 +119,7 @@ def test_run_report(run_result, tmp_path):
     assert (tmp_path / "report.html") in written and (tmp_path / "report.md") in written
     assert len(_check_html(tmp_path / "report.html", RUN_SECTIONS).images) == 3
     md = (tmp_path / "report.md").read_text()
-    assert "| region | requests | running | failed | p50 | p95 |" in md
+    assert "| region | requests | running | failed | p50 | p95 | p95 all | p99 |" in md
     assert "| westeurope | 300 |" in md
     # the assumptions it ran with, and the sources they cite, by title and address
     assert "| boot.dist | lognormal |" in md and "Sources:" in md

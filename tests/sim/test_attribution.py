@@ -11,7 +11,7 @@ from acgsim.sim.engine import simulate
 from ..helpers import build
 from .engine_cases import one_region
 
-RECORD_PARTS = ("held", "batches", "wait", "queued_before", "disk", "lost", "boot")
+RECORD_PARTS = ("held", "polled", "batches", "wait", "queued_before", "disk", "lost", "boot")
 
 mixes = st.fixed_dictionaries(
     {

@@ -121,12 +121,16 @@ def _both(scenario, trace: bool = False, **kw) -> tuple[dict, dict, object]:
 @given(data=eligible())
 def test_law_fast_path_gives_simpys_result(data):
     """Eligible runs take the fast path, and it gives SimPy's result, unless a request reaches
-    the OS provisioning timeout (then SimPy computes the run, and says why)."""
+    the OS provisioning timeout or status polls outgrow a read bucket (then SimPy computes the
+    run, and says why)."""
     scenario = build(data)
     slow, fast, engine = _both(scenario, False)
     assert slow["error"] is None
     if engine.name == "simpy":
-        assert engine.why == "a request reaches the OS provisioning timeout"
+        assert engine.why in (
+            "a request reaches the OS provisioning timeout",
+            "status polls may be throttled (reads; sim.polling)",  # the queue outgrew a bucket
+        )
     assert fast == slow
 
 
