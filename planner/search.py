@@ -1,21 +1,23 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs (on
-child seeds); it meets the objectives when the upper end of the 95% confidence interval of its p95
-time to running (and of its failure rate) is within them. A region that misses gallops up (+1, +2,
-+4, ... capped at 100) and then bisects; one that meets them is lowered by bisection toward the
-cheapest count that still meets them, but never below the guidance unless asked
-(`below_guidance`). Bisection relies on more replicas never raising the p95 on the same random
-numbers (a law the engine's tests check once replication is done; while it is under way, more
-replicas take longer to copy, which the final run catches).
+Start from the rules' plan (planner.rules). A region's candidate meets the objectives when the
+upper end of the 95% confidence interval of its p95 time to running (and of its failure rate) over
+K runs (child seeds) is within them; candidates are simulated in stages and judged early where the
+verdict is already clear (planner.sequential). The search starts from an estimate (a + b/replicas
+fitted through two first stages), walks down (-1, -2, -4, ...) while counts meet the objectives,
+never below the guidance unless asked (`below_guidance`), or up (+1, +2, +4, ... capped at 100)
+while they miss, then bisects. Bisection relies on more replicas never raising the p95 on the same
+random numbers (a law the engine's tests check once replication is done; while it is under way,
+more replicas take longer to copy, which the final run catches).
 
 Regions that interact are searched together: a region's versions, and regions whose waves deploy
 from one subscription (its ARM buckets are shared). Each group is simulated alone, with every
 replication of its versions (the source feeds a limited number of regions at once) and the same
 named random streams as the whole scenario, so candidates are common-random-number comparisons.
 Interacting units are searched one at a time, repeating until a pass changes nothing. The chosen
-plan is then simulated as the whole scenario, and that run gives the reported figures. An objective
-no count can meet ends with a message naming the region, the best figure and why
+plan is then simulated as the whole scenario, K full runs, and that run gives the reported figures
+(the search's own runs where the whole plan is the one group searched: the same simulation). An
+objective no count can meet ends with a message naming the region, the best figure and why
 (planner.explain).
 """
 
@@ -26,7 +28,8 @@ from collections.abc import Callable
 from acgsim.planner import alternatives as alt
 from acgsim.planner import cost, explain, rules, sequential
 from acgsim.planner.assemble import Chosen, assemble
-from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
+from acgsim.planner.evaluate import Evaluator, Figures, Group
+from acgsim.planner.groups import interacting, shallow
 from acgsim.planner.plan import Alternative, Plan
 from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import InputError
@@ -35,6 +38,7 @@ from acgsim.sim.scenario import Scenario
 from acgsim.sim.workers import process_pool, worker_count
 
 MAX = rules.MAX_REPLICAS
+SURE = 6  # runs that show whether more replicas improve anything (the search's stopping rule)
 SEARCH_STEPS = 5  # candidates one region's search simulates, about: 5.3 in global-rollout
 
 
@@ -108,51 +112,6 @@ def useful_count(
     return _bisect(max(below) + 1, found, lambda e: as_good(figures(e), top, objective_p95))
 
 
-def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
-    """Units that interact, searched together: one region's versions, and regions whose waves
-    deploy from one subscription (they share its ARM buckets) when throttling is on."""
-    o = scenario.objectives
-    active = [u for u in units if u.demand is not None]
-    parent = {u.region: u.region for u in active}
-
-    def root(r: str) -> str:
-        while parent[r] != r:
-            r = parent[r]
-        return r
-
-    if scenario.model.throttling:
-        by_sub: dict[str, str] = {}
-        keys = {w.key: w.wave for w in scenario.waves()}
-        for u in active:
-            for key in u.demand.waves:
-                sub = keys[key].subscription
-                if sub in by_sub:
-                    parent[root(u.region)] = root(by_sub[sub])
-                by_sub.setdefault(sub, u.region)
-    members: dict[str, list[rules.UnitPlan]] = {}
-    for u in active:
-        members.setdefault(root(u.region), []).append(u)
-    groups = []
-    for _, group_units in sorted(members.items()):
-        group_units.sort(key=lambda u: (u.region, u.version))
-        versions = {u.version for u in group_units}
-        copies = {(u.version, u.region) for u in units if u.version in versions}
-        objectives = {}
-        for region in {u.region for u in group_units}:
-            own = o.regions.get(region)
-            p95 = own.p95 if own is not None and own.p95 is not None else o.p95
-            objectives[region] = Objective(p95, o.max_failure_rate)
-        groups.append(
-            Group(
-                group_units,
-                frozenset(w for u in group_units for w in u.demand.waves),
-                frozenset(copies),
-                objectives,
-            )
-        )
-    return groups
-
-
 def _search_all(
     scenario: Scenario,
     groups: list[Group],
@@ -168,7 +127,7 @@ def _search_all(
     floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
     for group in groups:
         extra = {region: 0 for region in group.regions}
-        fixed = [_shallow(scenario, u) for u in group.units]
+        fixed = [shallow(scenario, u) for u in group.units]
 
         def counts(extra: dict[str, int], group: Group = group, fixed: list = fixed) -> tuple:
             return tuple(
@@ -201,10 +160,14 @@ def _search_all(
 
                 def stuck(e: int, look=look, start: int = extra[region]) -> bool:
                     """More cannot help: nothing waits for a replica or loses one, or twice
-                    the replicas did not improve significantly on common random numbers."""
-                    return look.seen(e).hopeless() or (
-                        e >= 2 * max(start, 1) and not look.seen(e).improves_on(look.seen(start))
-                    )
+                    the replicas did not improve significantly on common random numbers (on
+                    SURE runs at least: fewer would too easily show no improvement)."""
+                    if look.seen(e).hopeless():
+                        return True
+                    if e < 2 * max(start, 1):
+                        return False
+                    k = min(ev.runs, SURE)
+                    return not look.fig(e, k).improves_on(look.fig(start, k))
 
                 found = search_count(start, max(floors), look.met, stuck, top=top)
                 if found is None:
@@ -224,14 +187,6 @@ def _search_all(
         for u, n in zip(group.units, final, strict=True):
             chosen[(u.version, u.region)] = (n, group)
     return chosen, infeasible
-
-
-def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
-    g, d, v = unit.version.split("/")
-    found = scenario.find_image(g, d)
-    return bool(found) and any(
-        x.name == v and x.replication_mode == "Shallow" for x in found[1].versions
-    )
 
 
 def plan(
@@ -331,7 +286,7 @@ def _searched(
     """The search's counts, verified by the whole plan simulated K times (the figures the plan
     reports). A count the search accepted on fewer runs (a clear forecast) and the whole plan's
     run shows to miss is judged again on K runs and the search repeated (its runs are kept)."""
-    groups = _groups(scenario, units)
+    groups = interacting(scenario, units)
     for _ in range(ROUNDS):
         chosen, infeasible = _search_all(scenario, groups, units, ev, below_guidance, progress)
         if progress:
@@ -379,7 +334,7 @@ def search_footprint(
     one = footprint.estimate(scenario)
     sizes = footprint.wave_requests(scenario)
     candidates, requests = 1, one.requests
-    for group in _groups(scenario, units):
+    for group in interacting(scenario, units):
         n = 1 + SEARCH_STEPS * sum(1 for r in group.regions if group.objectives[r].asked)
         candidates += n
         requests += n * sum(sizes[w][1] for w in group.waves)

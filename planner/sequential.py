@@ -11,7 +11,8 @@ on one side of the objective; otherwise the candidate gets its K runs and the ru
 
 What the plan claims stays exact: the count it keeps is judged on K full runs by the verification
 of the whole plan (planner.search), and the count below it is missed on K runs or clearly missed
-(CLEAR_MISS: its forecast lies above the objective by the 99% margin)."""
+(its forecast lies above the objective by more than a 99% margin; a clear pass needs only 95%,
+since the whole plan's K runs check it)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from acgsim.planner import search
+from acgsim.planner.groups import interacting
 from acgsim.planner.plan import Plan
 from acgsim.sim.loader import load
 
@@ -146,7 +147,7 @@ def test_regions_sharing_a_subscription_are_searched_together():
     data["workload"]["vms"].append(dict(data["workload"]["vms"][0], region="northeurope"))
     data["objectives"] = {"p95": "10m"}
     scenario = build(data)
-    [group] = search._groups(scenario, search.rules.baseline(scenario))
+    [group] = interacting(scenario, search.rules.baseline(scenario))
     assert group.regions == ["northeurope", "westeurope"]
     p = search.plan(scenario, runs=2)
     assert all(r.requests == 150 for r in p.regions)
