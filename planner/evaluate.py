@@ -128,7 +128,8 @@ class Group:
     objectives: dict[str, Objective]
     tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit
-    exact: set[tuple[int, ...]] = field(default_factory=set)  # counts to judge on K runs only
+    exact: bool = False  # judge every candidate on K runs (a forecast here proved wrong)
+    accepted: set[str] = field(default_factory=set)  # regions whose chosen count met them
 
     @property
     def regions(self) -> list[str]:
@@ -197,7 +198,7 @@ class Evaluator:
             waves = [w for run in done[:k] for w in run[2] if w.region == region]
             figures[region] = _figures(rows, waves)
         before = group.tried.get(counts)
-        if before is None or _runs(before) <= k:
+        if before is None or runs_of(before) <= k:
             group.tried[counts] = figures
         return figures
 
@@ -220,7 +221,7 @@ class Evaluator:
             self._heard = heard
 
 
-def _runs(figures: dict[str, Figures]) -> int:
+def runs_of(figures: dict[str, Figures]) -> int:
     """How many runs these figures are over."""
     return min((len(f.p95_runs) for f in figures.values()), default=0)
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from acgsim.planner import alternatives as alt
 from acgsim.planner import cost, explain, rules, sequential
 from acgsim.planner.assemble import Chosen, assemble
-from acgsim.planner.evaluate import Evaluator, Figures, Group
+from acgsim.planner.evaluate import Evaluator, Figures, Group, runs_of
 from acgsim.planner.groups import interacting, shallow
 from acgsim.planner.plan import Alternative, Plan
 from acgsim.sim import catalog, footprint
@@ -158,7 +158,7 @@ def _search_all(
                     start = sequential.estimate(start, mine[0].replicas, top, goal.p95, look.upper)
                     start = max(start, max(floors))
 
-                def stuck(e: int, look=look, start: int = extra[region]) -> bool:
+                def stuck(e: int, look=look, start: int = start) -> bool:
                     """More cannot help: nothing waits for a replica or loses one, or twice
                     the replicas did not improve significantly on common random numbers (on
                     SURE runs at least: fewer would too easily show no improvement)."""
@@ -170,7 +170,9 @@ def _search_all(
                     return not look.fig(e, k).improves_on(look.fig(start, k))
 
                 found = search_count(start, max(floors), look.met, stuck, top=top)
+                group.accepted.add(region)
                 if found is None:
+                    group.accepted.discard(region)
                     done = sequential.tried_extras(group, counts, extra, region)
                     tried = {e: look.seen(e) for e in done}
                     found = useful_count(tried, goal.p95, look.fig)
@@ -294,17 +296,17 @@ def _searched(
         whole = _verify(scenario, units, chosen, ev)
         again = False
         for group in groups:
-            final = tuple(group.chosen)
-            searched = group.tried.get(final, {})
-            if all(len(f.p95_runs) >= ev.runs for f in searched.values()) and searched:
-                continue
-            group.tried[final] = {r: whole[r] for r in group.regions}  # shown in the plan
-            missed = [r for r in group.regions if not group.objectives[r].met(whole[r])]
-            if final not in group.exact and any(group.objectives[r].asked for r in missed):
-                group.exact.add(final)  # judged again on K runs of its own
+            if group.exact or runs_of(group.tried.get(tuple(group.chosen), {})) >= ev.runs:
+                continue  # judged on K runs of its own
+            if any(not group.objectives[r].met(whole[r]) for r in group.accepted):
+                group.exact = True  # searched again, every candidate on K runs of its own
                 again = True
         if not again:
             break
+    for group in groups:  # the candidates shown: the chosen counts with the whole plan's K runs
+        final = tuple(group.chosen)
+        if runs_of(group.tried.get(final, {})) < ev.runs:
+            group.tried[final] = {r: whole[r] for r in group.regions}
     return chosen, infeasible, whole
 
 

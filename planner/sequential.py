@@ -171,9 +171,9 @@ class Candidates:
         return self.group.tried[self._counts(e)][self.region]
 
     def met(self, e: int) -> bool:
-        """The verdict of the acceptance rule on K runs, or earlier where it is clear; exactly
-        on K runs for counts the whole plan's run has shown to miss."""
-        if self._counts(e) in self.group.exact:
+        """The verdict of the acceptance rule on K runs, or earlier where it is clear; always on
+        K runs in a group where a forecast has proved wrong (planner.search)."""
+        if self.group.exact:
             return self.goal.met(self.fig(e))
         return judge(self.goal, lambda k: self.fig(e, k), lambda: self._reference(e), self.ev.runs)
 
