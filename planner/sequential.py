@@ -100,8 +100,8 @@ def verdict(goal: Objective, f: Figures, ref: Figures | None, runs: int) -> bool
         return goal.met(f)
     if goal.p95 is not None and (f.requests == 0 or any(x is None for x in f.p95_runs)):
         return False  # more than 5% never ran in a run: no K-run p95 can hold
-    if k < 2:
-        return None
+    if k < FIRST:
+        return None  # two runs whose differences happen to agree would look certain
     seen: list[bool | None] = []
     if goal.p95 is not None:
         ref_p95 = ref.p95_runs if ref is not None else None
