@@ -122,3 +122,27 @@ def test_few_runs_are_all_simulated_for_every_candidate(runs):
     p = search.plan(build(_known("71s")), runs=runs)
     [r] = p.regions
     assert r.replicas == 10 and all(c.p95_s.n == runs for c in r.candidates)
+
+
+@pytest.mark.parametrize("name", ["quickstart", "update-failed-region"])
+def test_the_whole_plan_reuses_a_groups_runs_only_as_the_same_simulation(monkeypatch, name):
+    # one group holds every wave and replication: without updates its runs are the whole
+    # scenario's (subset None); with updates (which the planner's runs leave out, the whole
+    # plan's included) both are the same part. Either way no run is simulated twice.
+    from acgsim.planner import evaluate
+    from acgsim.sim.loader import load
+
+    from ..helpers import SCENARIOS
+
+    scenario = load(SCENARIOS / f"{name}.yaml").with_options(objectives=["p95=10m"])
+    calls: list[tuple[int, bool]] = []
+    real = evaluate.simulate
+
+    def counted(variant, seed, run, subset=None):
+        calls.append((run, subset is None))
+        return real(variant, seed, run, subset=subset)
+
+    monkeypatch.setattr(evaluate, "simulate", counted)
+    p = search.plan(scenario, runs=6)
+    assert p.simulations == len(calls) == len(set(calls)) == 6
+    assert all(whole == (not scenario.updates) for _, whole in calls)
