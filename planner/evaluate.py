@@ -63,8 +63,9 @@ class Figures:
     def improves_on(self, other: Figures) -> bool:
         """Significantly better than `other` on the same runs (common random numbers): the 95%
         interval of the paired differences of failure rate, or else of p95, lies below zero."""
+        n = min(len(self.p95_runs), len(other.p95_runs))  # the runs both have
         fails = Estimate.from_samples(
-            [a - b for a, b in zip(self.failure_runs, other.failure_runs, strict=True)]
+            [a - b for a, b in zip(self.failure_runs[:n], other.failure_runs[:n], strict=True)]
         )
         if fails.mean is not None and fails.half_width is not None and fails.mean:
             if fails.upper < 0:
@@ -74,7 +75,7 @@ class Figures:
         p95 = Estimate.from_samples(
             [
                 None if a is None or b is None else a - b
-                for a, b in zip(self.p95_runs, other.p95_runs, strict=True)
+                for a, b in zip(self.p95_runs[:n], other.p95_runs[:n], strict=True)
             ]
         )
         return p95.half_width is not None and p95.upper < 0
@@ -127,6 +128,8 @@ class Group:
     objectives: dict[str, Objective]
     tried: dict[tuple[int, ...], dict[str, Figures]] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)  # the search's answer, unit by unit
+    exact: bool = False  # judge every candidate on K runs (a forecast here proved wrong)
+    accepted: set[str] = field(default_factory=set)  # regions whose chosen count met them
 
     @property
     def regions(self) -> list[str]:
@@ -134,7 +137,7 @@ class Group:
 
 
 Listener = Callable[[int], None]
-"""Told each time an Evaluator has simulated one more candidate (K runs): progress displays."""
+"""Told how many more candidates (K runs each, counted in runs) an Evaluator has simulated."""
 _listeners: list[Listener] = []
 
 
@@ -154,49 +157,73 @@ def _one(args: tuple) -> tuple[str | None, list[RegionSummary], list[WaveSummary
     return r.error, r.regions, r.waves, r.engine is not None and r.engine.name == "fast"
 
 
+def _whole(variant: Scenario, group: Group) -> bool:
+    """The group is the whole scenario: every wave and every replication, and no updates (which
+    a part leaves out), so simulating it as a part or as the whole is one and the same run."""
+    copies = {(x.ref, t.region) for x in variant.versions() for t in x.version.regions}
+    waves = {w.key for w in variant.waves()}
+    return not variant.updates and group.waves == waves and group.copies == copies
+
+
 class Evaluator:
-    """Simulates candidates `runs` times each (on a process pool if given) and counts the work."""
+    """Simulates candidates on runs 0, 1, ... (on a process pool if given) and counts the work.
+
+    A candidate is simulated run by run as the search asks for more (at most `runs`); runs are
+    kept, so asking for more extends them and a candidate asked for again, by any group with the
+    same waves, replications and counts (the whole plan included), is not simulated again."""
 
     def __init__(self, scenario: Scenario, runs: int, seed: int, pool: Executor | None):
         self.scenario, self.runs, self.seed, self.pool = scenario, runs, seed, pool
         self.simulations = 0
         self.requests = 0
         self.fast = 0  # simulations the exact fast path computed
+        self._done: dict[tuple, list] = {}  # a candidate's runs so far, in run order
+        self._heard = 0  # runs told to listeners, in whole candidates (`runs` runs each)
 
-    def group(self, group: Group, counts: tuple[int, ...]) -> dict[str, Figures]:
-        """Each region's figures with these replica counts for the group's units."""
-        if counts in group.tried:
-            return group.tried[counts]
-        variant = apply_choices(
-            self.scenario,
-            {
-                (u.version, u.region): (n, u.storage)
-                for u, n in zip(group.units, counts, strict=True)
-            },
-        )
-        subset = Subset(group.waves, group.copies)
-        jobs = [(variant, self.seed, i, subset) for i in range(self.runs)]
+    def group(
+        self, group: Group, counts: tuple[int, ...], runs: int | None = None
+    ) -> dict[str, Figures]:
+        """Each region's figures over the first `runs` runs (default: all K) with these replica
+        counts for the group's units."""
+        k = self.runs if runs is None else max(1, min(runs, self.runs))
+        choices = {
+            (u.version, u.region): (n, u.storage) for u, n in zip(group.units, counts, strict=True)
+        }
+        done = self._done.setdefault((group.waves, group.copies, frozenset(choices.items())), [])
+        if len(done) < k:
+            self._simulate(group, choices, done, k)
+        figures = {}
+        for region in group.regions:
+            rows = [r for run in done[:k] for r in run[1] if r.region == region]
+            waves = [w for run in done[:k] for w in run[2] if w.region == region]
+            figures[region] = _figures(rows, waves)
+        before = group.tried.get(counts)
+        if before is None or runs_of(before) <= k:
+            group.tried[counts] = figures
+        return figures
+
+    def _simulate(self, group: Group, choices: dict, done: list, k: int) -> None:
+        variant = apply_choices(self.scenario, choices)
+        subset = None if _whole(variant, group) else Subset(group.waves, group.copies)
+        jobs = [(variant, self.seed, i, subset) for i in range(len(done), k)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
-        by_region: dict[str, list[RegionSummary]] = {}
-        waves: dict[str, list[WaveSummary]] = {}
-        for error, regions, run_waves, fast in results:
+        for error, regions, _, fast in results:
             self.fast += fast
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
-            for r in regions:
-                by_region.setdefault(r.region, []).append(r)
-            for w in run_waves:
-                waves.setdefault(w.region, []).append(w)
-        self.simulations += self.runs
-        figures = {}
-        for region in group.regions:
-            rows = by_region[region]
-            self.requests += sum(r.requests for r in rows)
-            figures[region] = _figures(rows, waves.get(region, []))
-        group.tried[counts] = figures
-        for listener in _listeners:
-            listener(1)
-        return figures
+            self.requests += sum(r.requests for r in regions if r.region in group.regions)
+        done.extend(results)
+        self.simulations += len(jobs)
+        heard = self.simulations // self.runs
+        if heard > self._heard:
+            for listener in _listeners:
+                listener(heard - self._heard)
+            self._heard = heard
+
+
+def runs_of(figures: dict[str, Figures]) -> int:
+    """How many runs these figures are over."""
+    return min((len(f.p95_runs) for f in figures.values()), default=0)
 
 
 def _wave_figures(waves: list[WaveSummary]) -> list[WaveFigures]:

@@ -1,21 +1,23 @@
 """Simulation-verified search for the fewest replicas that meet the objectives, region by region.
 
-Start from the rules' plan (planner.rules). Each region's candidate is simulated for K runs (on
-child seeds); it meets the objectives when the upper end of the 95% confidence interval of its p95
-time to running (and of its failure rate) is within them. A region that misses gallops up (+1, +2,
-+4, ... capped at 100) and then bisects; one that meets them is lowered by bisection toward the
-cheapest count that still meets them, but never below the guidance unless asked
-(`below_guidance`). Bisection relies on more replicas never raising the p95 on the same random
-numbers (a law the engine's tests check once replication is done; while it is under way, more
-replicas take longer to copy, which the final run catches).
+Start from the rules' plan (planner.rules). A region's candidate meets the objectives when the
+upper end of the 95% confidence interval of its p95 time to running (and of its failure rate) over
+K runs (child seeds) is within them; candidates are simulated in stages and judged early where the
+verdict is already clear (planner.sequential). The search starts from an estimate (a + b/replicas
+fitted through two first stages), walks down (-1, -2, -4, ...) while counts meet the objectives,
+never below the guidance unless asked (`below_guidance`), or up (+1, +2, +4, ... capped at 100)
+while they miss, then bisects. Bisection relies on more replicas never raising the p95 on the same
+random numbers (a law the engine's tests check once replication is done; while it is under way,
+more replicas take longer to copy, which the final run catches).
 
 Regions that interact are searched together: a region's versions, and regions whose waves deploy
 from one subscription (its ARM buckets are shared). Each group is simulated alone, with every
 replication of its versions (the source feeds a limited number of regions at once) and the same
 named random streams as the whole scenario, so candidates are common-random-number comparisons.
 Interacting units are searched one at a time, repeating until a pass changes nothing. The chosen
-plan is then simulated as the whole scenario, and that run gives the reported figures. An objective
-no count can meet ends with a message naming the region, the best figure and why
+plan is then simulated as the whole scenario, K full runs, and that run gives the reported figures
+(the search's own runs where the whole plan is the one group searched: the same simulation). An
+objective no count can meet ends with a message naming the region, the best figure and why
 (planner.explain).
 """
 
@@ -23,21 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from acgsim import __version__
 from acgsim.planner import alternatives as alt
-from acgsim.planner import cost, explain, rules
-from acgsim.planner import plan as plans
-from acgsim.planner.evaluate import Evaluator, Figures, Group, Objective
-from acgsim.planner.plan import Alternative, Plan, RegionPlan, Totals, VersionRegion, WavePlan
-from acgsim.sim import attribution, catalog, footprint
+from acgsim.planner import cost, explain, rules, sequential
+from acgsim.planner.assemble import Chosen, assemble
+from acgsim.planner.evaluate import Evaluator, Figures, Group, runs_of
+from acgsim.planner.groups import interacting, shallow
+from acgsim.planner.plan import Alternative, Plan
+from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import InputError
 from acgsim.sim.footprint import Ceiling, Footprint
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.workers import process_pool, worker_count
 
 MAX = rules.MAX_REPLICAS
+SURE = 6  # runs that show whether more replicas improve anything (the search's stopping rule)
 SEARCH_STEPS = 5  # candidates one region's search simulates, about: 5.3 in global-rollout
-Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
 
 
 def _bisect(lo: int, hi: int, met: Callable[[int], bool]) -> int:
@@ -56,10 +58,17 @@ def search_count(
 ) -> int | None:
     """Smallest n in [floor, top] that meets the objectives, or None if none can.
 
-    Galloping up from `start` stops early when `stuck(n)` says going beyond n cannot help.
-    """
+    From `start`, an estimate: down by 1, 2, 4, ... while counts meet them, or up likewise while
+    they miss (stopping early when `stuck(n)` says going beyond n cannot help), then bisection
+    between the last miss and the first count that meets them."""
     if met(start):
-        return _bisect(floor, start, met) if floor < start else start
+        last_met, step = start, 1
+        while last_met > floor:
+            probe = max(floor, start - step)
+            if not met(probe):
+                return _bisect(probe + 1, last_met, met)
+            last_met, step = probe, step * 2
+        return last_met
     last_miss, step = start, 1
     while last_miss < top and not stuck(last_miss):
         probe = min(top, start + step)
@@ -95,7 +104,7 @@ def useful_count(
     (lowest failure rate, then p95), found by bisection between the counts tried, so that no
     replica is kept that cannot be shown to help."""
     best = min(tried, key=lambda e: (*tried[e].score(), e))
-    top = tried[best]
+    top = figures(best)
     found = min(e for e in tried if e <= best and as_good(tried[e], top, objective_p95))
     below = [e for e in tried if e < found]
     if not below:
@@ -103,62 +112,22 @@ def useful_count(
     return _bisect(max(below) + 1, found, lambda e: as_good(figures(e), top, objective_p95))
 
 
-def _groups(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
-    """Units that interact, searched together: one region's versions, and regions whose waves
-    deploy from one subscription (they share its ARM buckets) when throttling is on."""
-    o = scenario.objectives
-    active = [u for u in units if u.demand is not None]
-    parent = {u.region: u.region for u in active}
-
-    def root(r: str) -> str:
-        while parent[r] != r:
-            r = parent[r]
-        return r
-
-    if scenario.model.throttling:
-        by_sub: dict[str, str] = {}
-        keys = {w.key: w.wave for w in scenario.waves()}
-        for u in active:
-            for key in u.demand.waves:
-                sub = keys[key].subscription
-                if sub in by_sub:
-                    parent[root(u.region)] = root(by_sub[sub])
-                by_sub.setdefault(sub, u.region)
-    members: dict[str, list[rules.UnitPlan]] = {}
-    for u in active:
-        members.setdefault(root(u.region), []).append(u)
-    groups = []
-    for _, group_units in sorted(members.items()):
-        group_units.sort(key=lambda u: (u.region, u.version))
-        versions = {u.version for u in group_units}
-        copies = {(u.version, u.region) for u in units if u.version in versions}
-        objectives = {}
-        for region in {u.region for u in group_units}:
-            own = o.regions.get(region)
-            p95 = own.p95 if own is not None and own.p95 is not None else o.p95
-            objectives[region] = Objective(p95, o.max_failure_rate)
-        groups.append(
-            Group(
-                group_units,
-                frozenset(w for u in group_units for w in u.demand.waves),
-                frozenset(copies),
-                objectives,
-            )
-        )
-    return groups
-
-
 def _search_all(
-    scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
+    scenario: Scenario,
+    groups: list[Group],
+    units: list[rules.UnitPlan],
+    ev: Evaluator,
+    below_guidance: bool,
+    progress,
 ) -> tuple[Chosen, list[str]]:
     """Search each region's extra replicas (the same for each of its versions, since they share
     the region's objectives), region by region within an interacting group."""
     chosen: Chosen = {(u.version, u.region): (u.replicas, None) for u in units}
     infeasible: list[str] = []
     floor_min = catalog.PRODUCTION_MIN_REPLICAS if scenario.production else 1
-    for group in _groups(scenario, units):
+    for group in groups:
         extra = {region: 0 for region in group.regions}
-        fixed = [_shallow(scenario, u) for u in group.units]
+        fixed = [shallow(scenario, u) for u in group.units]
 
         def counts(extra: dict[str, int], group: Group = group, fixed: list = fixed) -> tuple:
             return tuple(
@@ -177,46 +146,41 @@ def _search_all(
                 ]
                 if not goal.asked or not mine:
                     continue
-                if attempt and goal.met(ev.group(group, counts(extra))[region]):
+                look = sequential.Candidates(ev, group, region, goal, extra, counts)
+                if attempt and look.met(extra[region]):
                     continue  # a later pass only raises where the objectives still fail
                 if progress:
                     progress(f"searching {region}")
                 floors = [(floor_min if below_guidance else u.floor) - u.replicas for u in mine]
-
-                def fig(
-                    e: int,
-                    region: str = region,
-                    extra: dict = extra,
-                    counts=counts,
-                    group: Group = group,
-                ):
-                    return ev.group(group, counts(extra | {region: e}))[region]
-
+                top = MAX - min(u.replicas for u in mine)
                 start = extra[region]
+                if goal.p95 is not None and ev.runs >= sequential.SEQUENTIAL_FROM:
+                    start = sequential.estimate(start, mine[0].replicas, top, goal.p95, look.upper)
+                    start = max(start, max(floors))
 
-                def stuck(e: int, fig=fig, start: int = start) -> bool:
+                def stuck(e: int, look=look, start: int = start) -> bool:
                     """More cannot help: nothing waits for a replica or loses one, or twice
-                    the replicas did not improve significantly on common random numbers."""
-                    return fig(e).hopeless() or (
-                        e >= 2 * max(start, 1) and not fig(e).improves_on(fig(start))
-                    )
+                    the replicas did not improve significantly on common random numbers (on
+                    SURE runs at least: fewer would too easily show no improvement)."""
+                    if look.seen(e).hopeless():
+                        return True
+                    if e < 2 * max(start, 1):
+                        return False
+                    k = min(ev.runs, SURE)
+                    return not look.fig(e, k).improves_on(look.fig(start, k))
 
-                found = search_count(
-                    start,
-                    max(floors),
-                    lambda e, g=goal, f=fig: g.met(f(e)),
-                    stuck,
-                    top=MAX - min(u.replicas for u in mine),
-                )
+                found = search_count(start, max(floors), look.met, stuck, top=top)
+                group.accepted.add(region)
                 if found is None:
-                    tried = {e: fig(e) for e in _tried_extras(group, counts, extra, region)}
-                    found = useful_count(tried, goal.p95, fig)
-                    stuck_regions.append((region, mine[0], found, fig(found)))
+                    group.accepted.discard(region)
+                    done = sequential.tried_extras(group, counts, extra, region)
+                    tried = {e: look.seen(e) for e in done}
+                    found = useful_count(tried, goal.p95, look.fig)
+                    stuck_regions.append((region, mine[0], found, look.fig(found)))
                 extra[region] = found
             if extra == before:
                 break
         final = counts(extra)
-        ev.group(group, final)  # the chosen counts' figures, if not simulated yet
         infeasible += [
             explain.infeasible(group.objectives[region], unit, unit.replicas + e, f)
             for region, unit, e, f in stuck_regions
@@ -225,23 +189,6 @@ def _search_all(
         for u, n in zip(group.units, final, strict=True):
             chosen[(u.version, u.region)] = (n, group)
     return chosen, infeasible
-
-
-def _tried_extras(group: Group, counts, extra: dict[str, int], region: str) -> list[int]:
-    """The extras of `region` already simulated with the other regions as they are now."""
-    out = []
-    for e in range(-MAX, MAX + 1):
-        if counts(extra | {region: e}) in group.tried:
-            out.append(e)
-    return out
-
-
-def _shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
-    g, d, v = unit.version.split("/")
-    found = scenario.find_image(g, d)
-    return bool(found) and any(
-        x.name == v and x.replication_mode == "Shallow" for x in found[1].versions
-    )
 
 
 def plan(
@@ -280,10 +227,7 @@ def plan(
     pool = process_pool(workers) if workers > 1 else None  # its workers die with acgsim
     try:
         ev = Evaluator(scenario, runs, seed, pool)
-        chosen, infeasible = _search_all(scenario, units, ev, below_guidance, progress)
-        if progress:
-            progress("verifying the whole plan")
-        whole = _verify(scenario, units, chosen, ev)
+        chosen, infeasible, whole = _searched(scenario, units, ev, below_guidance, progress)
         others = (
             _alternatives(scenario, runs, seed, pool, below_guidance, premium, table, ev, progress)
             if alternatives
@@ -292,7 +236,7 @@ def plan(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    result = _assemble(
+    result = assemble(
         scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
     if alternatives:
@@ -327,8 +271,7 @@ def _alternatives(
             progress(f"alternative: {storage}")
         units = alt.units_for(scenario, storage, premium)
         other = Evaluator(scenario, runs, seed, pool)
-        chosen, _ = _search_all(scenario, units, other, below_guidance, None)
-        whole = _verify(scenario, units, chosen, other)
+        chosen, _, whole = _searched(scenario, units, other, below_guidance, None)
         outages = alt.zone_outages(scenario, chosen, whole, runs, seed, pool, other)
         rows += alt.rows_for(storage, units, chosen, whole, outages, sizes, table)
         ev.simulations += other.simulations
@@ -336,34 +279,42 @@ def _alternatives(
     return rows
 
 
-def search_footprint(
-    scenario: Scenario, units: list[rules.UnitPlan], runs: int, workers: int
-) -> tuple[Footprint, int]:
-    """What the search will simulate, about, and how many candidates: each group's chosen counts
-    and SEARCH_STEPS for each region with an objective (runs of the group's waves), and the
-    whole plan once."""
-    one = footprint.estimate(scenario)
-    sizes = footprint.wave_requests(scenario)
-    candidates, requests = 1, one.requests
-    for group in _groups(scenario, units):
-        n = 1 + SEARCH_STEPS * sum(1 for r in group.regions if group.objectives[r].asked)
-        candidates += n
-        requests += n * sum(sizes[w][1] for w in group.waves)
-    per_sample = one.events - one.requests * footprint.EVENTS_PER_REQUEST
-    size = Footprint(
-        requests,
-        requests * footprint.EVENTS_PER_REQUEST + candidates * per_sample,
-        candidates * one.samples,
-        one.working,
-        one.kept,
-    )
-    return footprint.of_runs([(size, runs)], keep=False, processes=workers), candidates
+ROUNDS = 3  # searches at most, each verified by the whole plan's run
+
+
+def _searched(
+    scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
+) -> tuple[Chosen, list[str], dict[str, Figures]]:
+    """The search's counts, verified by the whole plan simulated K times (the figures the plan
+    reports). A count the search accepted on fewer runs (a clear forecast) and the whole plan's
+    run shows to miss is judged again on K runs and the search repeated (its runs are kept)."""
+    groups = interacting(scenario, units)
+    for _ in range(ROUNDS):
+        chosen, infeasible = _search_all(scenario, groups, units, ev, below_guidance, progress)
+        if progress:
+            progress("verifying the whole plan")
+        whole = _verify(scenario, units, chosen, ev)
+        again = False
+        for group in groups:
+            if group.exact or runs_of(group.tried.get(tuple(group.chosen), {})) >= ev.runs:
+                continue  # judged on K runs of its own
+            if any(not group.objectives[r].met(whole[r]) for r in group.accepted):
+                group.exact = True  # searched again, every candidate on K runs of its own
+                again = True
+        if not again:
+            break
+    for group in groups:  # the candidates shown: the chosen counts with the whole plan's K runs
+        final = tuple(group.chosen)
+        if runs_of(group.tried.get(final, {})) < ev.runs:
+            group.tried[final] = {r: whole[r] for r in group.regions}
+    return chosen, infeasible, whole
 
 
 def _verify(
     scenario: Scenario, units: list[rules.UnitPlan], chosen: Chosen, ev: Evaluator
 ) -> dict[str, Figures]:
-    """The whole scenario with the chosen counts: the figures the plan reports."""
+    """The whole scenario with the chosen counts: the figures the plan reports. Where the whole
+    plan is one group the search simulated with these counts, its runs are these very runs."""
     active = [u for u in units if u.demand is not None]
     if not active:
         return {}
@@ -376,106 +327,25 @@ def _verify(
     return ev.group(whole, tuple(chosen[(u.version, u.region)][0] for u in active))
 
 
-def _assemble(
-    scenario: Scenario,
-    units: list[rules.UnitPlan],
-    chosen: Chosen,
-    whole: dict[str, Figures],
-    infeasible: list[str],
-    ev: Evaluator,
-    table: cost.PriceTable,
-    seed: int,
-    runs: int,
-    below_guidance: bool,
-) -> Plan:
-    regions, warnings = [], []
-    sizes, sources, current = {}, {}, {}
-    for ref, g, _, v in scenario.versions():
-        sizes[ref], sources[ref] = v.size_gb, g.region
-        for t in v.regions:
-            current[(ref, t.region)] = (v.replicas_in(t), v.storage_in(t))
-    for u in units:
-        n, group = chosen[(u.version, u.region)]
-        size = sizes[u.version]
-        before = current.get((u.version, u.region))
-        rp = RegionPlan(
-            version=u.version,
-            region=u.region,
-            replicas=n,
-            storage=u.storage,
-            reasons=list(u.reasons),
-            added=u.added,
-            baseline_replicas=u.replicas,
-            baseline_storage=u.storage,
-            scenario_replicas=before[0] if before else None,
-            scenario_storage=before[1] if before else None,
-            monthly_cost_usd=round(cost.monthly_storage(n, size, u.storage, table), 2),
-            egress_one_time_usd=round(cost.egress(size, sources[u.version], u.region, table), 2),
-            baseline_monthly_cost_usd=round(
-                cost.monthly_storage(u.replicas, size, u.storage, table), 2
-            ),
-        )
-        if before and before[1] != u.storage:
-            warnings.append(
-                f"{u.version} in {u.region}: the plan uses {u.storage} where the version has "
-                f"{before[1]}; storage type cannot be updated [SPEC], so publish a new version"
-            )
-        if group is not None:
-            explain.predict(rp, u, n, group, whole.get(u.region), warnings)
-        regions.append(rp)
-        warnings += u.warnings
-    for region in sorted(scenario.objectives.regions):
-        if not any(r.region == region and r.requests for r in regions):
-            warnings.append(f"an objective is set for {region}, where the workload deploys nothing")
-    totals = Totals(
-        replicas=sum(r.replicas for r in regions),
-        monthly_cost_usd=round(sum(r.monthly_cost_usd for r in regions), 2),
-        egress_one_time_usd=round(sum(r.egress_one_time_usd for r in regions), 2),
-        baseline_replicas=sum(r.baseline_replicas for r in regions),
-        baseline_monthly_cost_usd=round(sum(r.baseline_monthly_cost_usd for r in regions), 2),
+def search_footprint(
+    scenario: Scenario, units: list[rules.UnitPlan], runs: int, workers: int
+) -> tuple[Footprint, int]:
+    """What the search will simulate, about, and how many candidates: each group's chosen counts
+    and SEARCH_STEPS for each region with an objective (runs of the group's waves), and the
+    whole plan once."""
+    one = footprint.estimate(scenario)
+    sizes = footprint.wave_requests(scenario)
+    candidates, requests = 1, one.requests
+    for group in interacting(scenario, units):
+        n = 1 + SEARCH_STEPS * sum(1 for r in group.regions if group.objectives[r].asked)
+        candidates += n
+        requests += n * sum(sizes[w][1] for w in group.waves)
+    per_sample = one.events - one.requests * footprint.EVENTS_PER_REQUEST
+    size = Footprint(
+        requests,
+        requests * footprint.EVENTS_PER_REQUEST + candidates * per_sample,
+        candidates * one.samples,
+        one.working,
+        one.kept,
     )
-    budget = scenario.objectives.monthly_budget_usd
-    if budget is not None and totals.monthly_cost_usd > budget:
-        infeasible.append(
-            f"the plan costs {totals.monthly_cost_usd:,.2f} {table.currency} a month, over the "
-            f"budget of {budget:,.2f}: the other objectives need these replicas"
-        )
-    waves = sorted(
-        (
-            WavePlan(
-                wave=w.wave,
-                key=w.key,
-                region=w.region,
-                scale_sets=w.scale_sets,
-                instances=w.instances,
-                requests=w.requests,
-                p50_s=w.p50,
-                p95_s=w.p95,
-                failure_rate=w.failure,
-                tail_share=w.tail_share,
-            )
-            for f in whole.values()
-            for w in f.waves
-        ),
-        key=lambda w: attribution.wave_order(w.key),
-    )
-    return Plan(
-        acgsim_version=__version__,
-        scenario=scenario.name,
-        scenario_sha256=scenario.sha256(),
-        guidance=scenario.guidance,
-        objectives=scenario.objectives.model_dump(mode="json"),
-        seed=seed,
-        runs=runs,
-        below_guidance=below_guidance,
-        regions=regions,
-        waves=waves,
-        totals=totals,
-        prices=table,
-        warnings=warnings,
-        infeasible=infeasible,
-        simulations=ev.simulations,
-        simulated_requests=ev.requests,
-        assumptions=plans.assumptions_of(scenario),
-        scenario_spec=scenario.model_dump(mode="json"),
-    )
+    return footprint.of_runs([(size, runs)], keep=False, processes=workers), candidates

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from acgsim.planner import search
+from acgsim.planner.groups import interacting
 from acgsim.planner.plan import Plan
 from acgsim.sim.loader import load
 
@@ -73,7 +74,11 @@ def test_search_finds_the_known_minimum():
     tried = {c.replicas: c.met for c in r.candidates}
     assert tried[9] is False and tried[10] is True and len(tried) < 10
     assert "raised from 1 to 10" in r.reasons[-1]
-    assert p.infeasible == [] and p.simulations == 2 * (len(tried) + 1)  # + the whole run
+    # one region, one group: the whole plan is the group's own simulation with 10 replicas, so
+    # its verification is the search's runs of 10, not simulated again
+    assert p.infeasible == [] and p.simulations == 2 * len(tried)
+    [chosen] = [c for c in r.candidates if c.replicas == 10]
+    assert chosen.p95_s == r.p95_s
 
 
 def test_search_lowers_below_guidance_only_when_allowed():
@@ -142,7 +147,7 @@ def test_regions_sharing_a_subscription_are_searched_together():
     data["workload"]["vms"].append(dict(data["workload"]["vms"][0], region="northeurope"))
     data["objectives"] = {"p95": "10m"}
     scenario = build(data)
-    [group] = search._groups(scenario, search.rules.baseline(scenario))
+    [group] = interacting(scenario, search.rules.baseline(scenario))
     assert group.regions == ["northeurope", "westeurope"]
     p = search.plan(scenario, runs=2)
     assert all(r.requests == 150 for r in p.regions)
