@@ -52,7 +52,7 @@ def run_update(m: Simulation, update: VersionUpdate, start: Start) -> Generator:
     if state.deleted:
         return
     if update.delete:
-        m.deletions.append(_delete(m, update.version))
+        m.deletions.append(delete(m, update.version))
         return
     v = state.version
     for region in update.remove_regions:
@@ -102,8 +102,9 @@ def _resize(m: Simulation, copy: RegionCopy, new: int, start: Start) -> Generato
         copy.process = start(copy, new - serving)
 
 
-def _delete(m: Simulation, ref: str) -> dict:
-    """Delete a version now, or refuse to while a VM's disk is being created from it."""
+def delete(m: Simulation, ref: str) -> dict:
+    """Delete a version now, or refuse to while a VM's disk is being created from it (an update
+    of the scenario, or acgsim serve's DELETE)."""
     state = m.gallery.versions[ref]
     busy = sorted(
         i

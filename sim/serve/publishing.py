@@ -17,7 +17,7 @@ from acgsim.sim.replication import replicate
 from acgsim.sim.scenario import ImageVersion, Scenario, TargetRegion, VersionUpdate
 from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
-from acgsim.sim.updates import run_update
+from acgsim.sim.updates import delete, run_update
 
 MAX_VERSIONS = 2_000  # image versions on one server (Azure's own limit is 10,000 per region)
 
@@ -119,13 +119,13 @@ class Publishing:
                 raise AssertionError("an update due now never waits")
 
     def delete_version(self, image: ImageRec, rec: VersionRec) -> None:
-        """The version is gone at once: replication stops, its replicas stop serving."""
+        """The version is gone at once (replication stops, its replicas stop serving), or the
+        delete is refused, as the model refuses it, while a VM's disk is being created from it."""
         state = rec.state
+        done = delete(self.m, state.ref)
+        if done["outcome"] == "refused":
+            raise ArmError(409, "OperationNotAllowed", done["message"])
         for copy in state.copies.values():
-            if copy.process is not None and copy.process.is_alive:
-                copy.process.interrupt("version deleted")
-            if copy.pool is not None:
-                copy.pool.retire(len(copy.pool.replicas))
             copy.removed = True
         gs = self.m.gallery
         gs.versions.pop(state.ref, None)

@@ -286,6 +286,22 @@ def test_vms_wait_for_replication_and_then_run():
     assert "P@ssw0rd-secret" not in json.dumps(list(server.trace.recent))
 
 
+def test_a_version_is_not_deleted_while_a_vm_is_provisioned_from_it():
+    c, _ = client(step=0.001)
+    gallery_with_image(c)
+    r = c.put(f"{VER}/1.0.0{Q}", json=version_body("eastus"))
+    c.post("/acgsim/clock", json={"advance": 7200})
+    vm_url = f"{BASE}/virtualMachines/vm1?api-version=2026-04-01"
+    assert c.put(vm_url, json=_vm(r.json()["id"])).status_code == 201
+    e = _error(c.delete(f"{VER}/1.0.0{Q}"), 409, "OperationNotAllowed")
+    assert "'Image Delete' is not allowed" in e["message"]
+    assert c.get(f"{VER}/1.0.0{Q}").status_code == 200  # a refused delete changes nothing
+    c.post("/acgsim/clock", json={"advance": 600})  # the VM's disk exists, it runs
+    assert c.get(vm_url).json()["properties"]["provisioningState"] == "Succeeded"
+    assert c.delete(f"{VER}/1.0.0{Q}").status_code == 200
+    assert c.get(f"{VER}/1.0.0{Q}").status_code == 404
+
+
 def test_the_compute_bucket_refuses_with_operation_not_allowed():
     c, server = client(step=0.001)
     gallery_with_image(c)
