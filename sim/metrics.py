@@ -209,7 +209,14 @@ class Recorder:
         w.succeeded += 1
         w.ttr.append(ttr)
         w.parts.extend(  # req.parts(), inlined: this runs once a request
-            (req.held, req.batches, req.wait + req.queued_before, req.disk, req.lost, req.boot)
+            (
+                req.held + req.polled,
+                req.batches,
+                req.wait + req.queued_before,
+                req.disk,
+                req.lost,
+                req.boot,
+            )
         )
 
     def fail(self, req: Request, error: str, now: float) -> None:

@@ -152,6 +152,10 @@ class Polls:
         self.accepted[source] -= 1
         self._refresh(source, now)
 
+    def gone(self, source: str, now: float) -> None:
+        """A create of wave `source` failed: if it was being polled, it is no longer."""
+        self._refresh(source, now)
+
     def learned(self, req: Request, now: float) -> float:
         """When the client learns that `req`'s VM, running at `now`, runs: `now` plus the waits
         its decisive poll met (the request's `polled` time, a part of its throttled time)."""

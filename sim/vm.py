@@ -70,6 +70,8 @@ def finish(m: Simulation, req: Request, clock: float, due: float | None) -> None
         ends.append((due, "ClientTimedOut"))
     at, error = min(ends)
     m.rec.fail(req, error, at)
+    if m.polls is not None:  # its status is no longer polled (sim.polling)
+        m.polls.gone(req.source, now)
 
 
 def refusal(m: Simulation, wave: VmWave | ScaleSetWave | Arrivals) -> str | None:
@@ -249,6 +251,9 @@ class VmRequest:
         Call(m.env, self._send, backoff)
 
     def _fail(self, error: str) -> None:
-        self.m.rec.fail(self.req, error, self.m.env.now)
+        m = self.m
+        m.rec.fail(self.req, error, m.env.now)
+        if m.polls is not None:  # an accepted create is no longer polled (sim.polling)
+            m.polls.gone(self.req.source, m.env.now)
         if self.done is not None:
             self.done()

@@ -55,6 +55,36 @@ def test_a_read_bucket_drained_by_polls_delays_when_the_client_learns():
     assert "Microsoft.Compute/GetOperation;" in answers[-1]
 
 
+def test_the_waves_parts_count_the_poll_lag_as_throttled():
+    # the case above: 175 of 200 VMs learned about 42, 36, ..., 6 s late (21 s on average), so
+    # the wave's throttled part is 21 s and its parts sum to its mean time to running
+    result = simulate(build(_polling(200, "1s")))
+    [wave] = result.waves
+    parts = wave.parts_mean_s
+    assert parts["throttled"] == 21.0
+    assert abs(sum(parts.values()) - (15.5 + 40.0 + 21.0)) < 1e-9
+
+
+def test_a_wave_that_failed_stops_polling():
+    # 200 VMs whose client gives up after 30 s (all fail: their VMs run at 1055.5 s), then 20 VMs
+    # at 3 h polling 20/s, under the 25/s refill: they must find the bucket refilled, not
+    # drained by the failed wave's polls for the rest of the run
+    data = _polling(200, "1s")
+    data["clients"]["poller"]["deadline"] = "30s"
+    later = dict(data["workload"]["vms"][0], name="later", at="3h", count=20, client="late")
+    data["workload"]["vms"].append(later)
+    data["clients"]["late"] = {"poll_interval": "1s"}
+    result = simulate(build(data), trace=True)
+    first = [r for r in result.records if r["wave"] != "later"]
+    assert {r["error"] for r in first} == {"ClientTimedOut"}
+    assert [r["polled"] for r in result.records if r["wave"] == "later"] == [0.0] * 20
+    # ARM reads: the failed wave's 200/s until its VMs' event at 1055.5 s (the model notices the
+    # failure there, 25.5 s after the client gave up: a bound from above), the later wave's
+    # 20/s for its 55.5 s; not 200/s for the rest of the 6 h horizon
+    arm = next(b for b in result.reads["buckets"] if b["bucket"].startswith("reads"))
+    assert arm["polls"] == 200 * 55.5 + 20 * 55.5
+
+
 def test_polls_within_the_refill_never_bind_and_cost_nothing():
     # the same wave polling every 30 s (azure-cli's interval): 6.7 reads/s at most
     data = one_region(count=200, replicas=10, spread="0s")
