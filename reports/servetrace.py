@@ -13,7 +13,6 @@ written (InputError, exit 2) and the file is left as it is.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -46,8 +45,20 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "op_end": (int, float),
 }
 REQUIRED = ("seq", "method", "path", "status")
-PROVIDER = re.compile(r".*/providers/([^/]+)/(.*)$", re.IGNORECASE)  # the last provider
 ACTIONS = {"instanceview", "share"}  # a path's last part that names an action, not a collection
+
+
+def _provider(path: str) -> tuple[str, str] | None:
+    """The last `/providers/NAMESPACE/REST` in a path: NAMESPACE and REST (linear in the path's
+    length, however long and whatever it holds)."""
+    low, key = path.lower(), "/providers/"
+    i = low.rfind(key)
+    while i >= 0:
+        namespace, slash, rest = path[i + len(key) :].partition("/")
+        if namespace and slash:
+            return namespace, rest
+        i = low.rfind(key, 0, i + len(key) - 1)  # occurrences may overlap at their slashes
+    return None
 
 
 def find(source: Path) -> Path | None:
@@ -64,9 +75,9 @@ def operation_of(method: str, path: str) -> str:
     """A request's operation: the method and the ARM resource type it acts on (`PUT
     galleries/images/versions`), `list` when the path ends at a collection."""
     path = path.rstrip("/")
-    match = PROVIDER.search(path)
+    match = _provider(path)
     if match:
-        parts = match.group(2).split("/")
+        parts = match[1].split("/")
         types = parts[0::2]
         if len(parts) % 2 and parts[-1].lower() in ACTIONS:
             types = [*parts[0:-1:2], parts[-1]]
@@ -153,8 +164,8 @@ class Summary:
     def _op(self, r: dict, op_name: str, t: float | None) -> None:
         op = self.ops.setdefault(r["op"], Op())
         if "op_status" not in r:  # the request that started it
-            match = PROVIDER.search(r["path"].rstrip("/"))
-            op.resource = "/".join(match.group(2).split("/")[1::2]) if match else r["path"][-60:]
+            match = _provider(r["path"].rstrip("/"))
+            op.resource = "/".join(match[1].split("/")[1::2]) if match else r["path"][-60:]
             op.kind = op.kind or sys.intern(op_name.split(" ", 1)[1])
             return
         op.polls += 1

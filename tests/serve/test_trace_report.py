@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from acgsim.cli import app
+from acgsim.reports import servetrace
 
 from .conftest import BASE, Q, gallery_with_image, version_body
 
@@ -164,3 +165,26 @@ def test_every_request_is_counted_once(rows):
     )
     _, _, errors = servetrace.errors_table(s)
     assert sum(r[2] for r in errors) == sum(r["status"] >= 400 for r in rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["providers", "Providers", "Microsoft.Compute", "galleries", "g", "", "x"]),
+        max_size=12,
+    )
+)
+def test_an_operation_is_named_by_the_paths_last_provider(parts):
+    # what a path's operation is named by: the last /providers/NAMESPACE/... in it, the way ARM
+    # nests providers (a role assignment under a gallery), also in paths no client would send
+    import re
+
+    path = "/" + "/".join(parts)
+    last = re.compile(r".*/providers/([^/]+)/(.*)$", re.IGNORECASE).search(path)
+    assert servetrace._provider(path) == (last.groups() if last else None)
+
+
+def test_a_long_path_is_named_in_one_pass():
+    # a 1 MB path without a provider: a backtracking pattern took minutes on such lines
+    path = "/subscriptions/" + "a/" * 500_000
+    assert servetrace.operation_of("GET", path).startswith("GET ")
