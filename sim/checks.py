@@ -11,7 +11,7 @@ in the file is reported, not just the first. A warning is legal but probably not
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import Problem, problem
@@ -34,8 +34,26 @@ def check(s: Scenario) -> list[Problem]:
     _check_faults(s, out)
     _check_updates(s, out)
     _check_clients(s, out)
+    _check_start(s, out)
     out += footprint.problems(s)
     return out
+
+
+def _check_start(s: Scenario, out: list[Problem]) -> None:
+    """Clock time must reach past the horizon, with a day to spare for plot margins."""
+    if s.start is None:
+        return
+    try:
+        s.start + timedelta(seconds=s.horizon + 86400.0)
+    except OverflowError:
+        out.append(
+            problem(
+                ("start",),
+                "StartTooLate",
+                start=s.start.isoformat(),
+                horizon=format_duration(s.horizon),
+            )
+        )
 
 
 def _check_clients(s: Scenario, out: list[Problem]) -> None:

@@ -250,6 +250,10 @@ REFUSALS: dict[str, Refusal] = {
         "limit of a VM wave's count): split it, or make it smaller"
     ),
     "AfterHorizon": Refusal("{what} at {at} is after the horizon {horizon}: it never happens"),
+    "StartTooLate": Refusal(
+        "{start} plus the horizon {horizon} is past the last date a clock can show (year 9999): "
+        "set an earlier start"
+    ),
     "CommunityInfo": Refusal(
         "a community gallery's contact information is public, and the az CLI and Terraform "
         "require all of it; missing: {fields}",

@@ -79,3 +79,15 @@ def test_a_json_scenario_takes_a_start_string(tmp_path):
     path.write_text(json.dumps(data), "utf-8")
     scenario, _ = load_scenario(path)
     assert scenario.start.isoformat() == "2026-06-01T07:45:00+02:00"
+
+
+def test_a_start_whose_horizon_runs_past_year_9999_is_refused_before_any_plot(tmp_path):
+    from typer.testing import CliRunner
+
+    from acgsim.cli import app
+
+    path = _with_start(tmp_path, 'start: "9999-12-31T23:59:59+14:00"')
+    for command in (["run", str(path)], ["explain", str(path), "--vm", "1"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert f"{path}: start: " in result.stderr and "year 9999" in result.stderr
