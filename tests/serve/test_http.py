@@ -302,6 +302,23 @@ def test_a_version_is_not_deleted_while_a_vm_is_provisioned_from_it():
     assert c.get(f"{VER}/1.0.0{Q}").status_code == 404
 
 
+def test_latest_falls_back_when_the_newest_version_is_deleted():
+    c, _ = client(step=0.001)
+    gallery_with_image(c)
+    for version in ("1.0.0", "2.0.0"):
+        r = c.put(f"{VER}/{version}{Q}", json=version_body("eastus"))
+    c.post("/acgsim/clock", json={"advance": 7200})
+    latest = r.json()["id"].rsplit("/versions/", 1)[0]  # the definition: `latest`
+    first = f"{BASE}/virtualMachines/vm0?api-version=2026-04-01"
+    assert c.put(first, json=_vm(latest)).status_code == 201  # `latest` is 2.0.0
+    c.post("/acgsim/clock", json={"advance": 600})
+    assert c.delete(f"{VER}/2.0.0{Q}").status_code == 200
+    vm_url = f"{BASE}/virtualMachines/vm1?api-version=2026-04-01"
+    assert c.put(vm_url, json=_vm(latest)).status_code == 201
+    c.post("/acgsim/clock", json={"advance": 600})
+    assert c.get(vm_url).json()["properties"]["provisioningState"] == "Succeeded"
+
+
 def test_the_compute_bucket_refuses_with_operation_not_allowed():
     c, server = client(step=0.001)
     gallery_with_image(c)
