@@ -296,8 +296,8 @@ def _searched(
         whole = _verify(scenario, units, chosen, ev)
         again = False
         for group in groups:
-            if group.exact or runs_of(group.tried.get(tuple(group.chosen), {})) >= ev.runs:
-                continue  # judged on K runs of its own
+            if group.exact:
+                continue  # every candidate judged on K runs of its own
             if any(not group.objectives[r].met(whole[r]) for r in group.accepted):
                 group.exact = True  # searched again, every candidate on K runs of its own
                 again = True
