@@ -16,7 +16,8 @@ def vm_properties(props: dict) -> dict:
     """What of a VM's properties is kept: never osProfile's secrets (admin password, custom
     data, certificates); the admin user and computer name only."""
     out = {k: props[k] for k in KEEP_VM if k in props}
-    image = _obj(_obj(props.get("storageProfile"), "storageProfile").get("imageReference"), "x")
+    storage = _obj(props.get("storageProfile"), "properties.storageProfile")
+    image = _obj(storage.get("imageReference"), "properties.storageProfile.imageReference")
     out["storageProfile"] = {"imageReference": image}
     os_profile = _obj(props.get("osProfile"), "properties.osProfile")
     out["osProfile"] = {
@@ -70,9 +71,8 @@ def vmss_properties(props: dict) -> tuple[dict, str]:
     where = "properties.virtualMachineProfile"
     vm = _obj(props.get("virtualMachineProfile"), where)
     profile = {k: vm[k] for k in KEEP_PROFILE if k in vm}
-    image = _obj(
-        _obj(vm.get("storageProfile"), f"{where}.storageProfile").get("imageReference"), "x"
-    )
+    storage = _obj(vm.get("storageProfile"), f"{where}.storageProfile")
+    image = _obj(storage.get("imageReference"), f"{where}.storageProfile.imageReference")
     profile["storageProfile"] = {"imageReference": image}
     os_profile = _obj(vm.get("osProfile"), f"{where}.osProfile")
     profile["osProfile"] = {

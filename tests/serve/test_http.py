@@ -319,6 +319,15 @@ def test_latest_falls_back_when_the_newest_version_is_deleted():
     assert c.get(vm_url).json()["properties"]["provisioningState"] == "Succeeded"
 
 
+def test_an_image_reference_that_is_not_an_object_is_named():
+    c, _ = client()
+    body = _vm("x")
+    body["properties"]["storageProfile"]["imageReference"] = [1]
+    r = c.put(f"{BASE}/virtualMachines/vm1?api-version=2026-04-01", json=body)
+    assert r.status_code == 400
+    assert r.json()["error"]["target"] == "properties.storageProfile.imageReference"
+
+
 def test_the_compute_bucket_refuses_with_operation_not_allowed():
     c, server = client(step=0.001)
     gallery_with_image(c)
