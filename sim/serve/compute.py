@@ -171,14 +171,7 @@ def delete_vm(ctx: Ctx) -> Reply:
 
 
 def list_vms(ctx: Ctx) -> Reply:
-    p = ctx.path
-    rg = p.get("rg")
-    found = [
-        r
-        for k, r in sorted(ctx.world.vms.items())
-        if k[0] == p["sub"].lower() and (rg is None or k[1] == rg.lower())
-    ]
-    return ctx.reply(200, {"value": [vm_answer(ctx, r) for r in found]})
+    return ctx.reply(200, {"value": [vm_answer(ctx, r) for r in ctx.listed(ctx.world.vms)]})
 
 
 VM = {"PUT": put_vm, "GET": get_vm, "DELETE": delete_vm}

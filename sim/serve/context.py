@@ -40,6 +40,13 @@ class Ctx:
     def reply(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
         return Reply(status, body, headers or {})
 
+    def listed(self, records: dict) -> list:
+        """A list call's records: those keyed (subscription, resource group, ...) under the
+        path's subscription and, where the path names one, its resource group, in key order."""
+        sub, rg = self.path["sub"].lower(), self.path.get("rg")
+        rg = None if rg is None else rg.lower()
+        return [r for k, r in sorted(records.items()) if k[0] == sub and rg in (None, k[1])]
+
     def admit_compute(self, policy: str, region: str, subscription: str) -> None:
         """The compute RP's bucket for this call; 429 if it is empty."""
         verdict = self.server.door.admit_compute(policy, subscription, region, self.bucket_now)

@@ -131,13 +131,7 @@ def delete_gallery(ctx: Ctx) -> Reply:
 
 
 def list_galleries(ctx: Ctx) -> Reply:
-    p = ctx.path
-    rg = p.get("rg")
-    found = [
-        r
-        for key, r in sorted(ctx.world.galleries.items())
-        if key[0] == p["sub"].lower() and (rg is None or key[1] == rg.lower())
-    ]
+    found = ctx.listed(ctx.world.galleries)
     return ctx.reply(200, {"value": [_gallery_body(ctx, r) for r in found]})
 
 

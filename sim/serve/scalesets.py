@@ -138,13 +138,7 @@ def delete_vmss(ctx: Ctx) -> Reply:
 
 
 def list_vmss(ctx: Ctx) -> Reply:
-    p = ctx.path
-    rg = p.get("rg")
-    found = [
-        r
-        for k, r in sorted(ctx.world.scale_sets.items())
-        if k[0] == p["sub"].lower() and (rg is None or k[1] == rg.lower())
-    ]
+    found = ctx.listed(ctx.world.scale_sets)
     return ctx.reply(200, {"value": [answer(ctx, r) for r in found]})
 
 
