@@ -36,6 +36,11 @@ COMMUNITY_ID = re.compile(
 VM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
+def _shown(text: str, most: int = 200) -> str:
+    """An id as an answer quotes it: whole up to `most` characters, else its start and length."""
+    return text if len(text) <= most else f"{text[:most]}... ({len(text):,} characters)"
+
+
 def image_ref(ctx: Ctx, image: dict) -> str:
     """gallery/image/version (or .../latest) that the VM's imageReference names."""
     w = ctx.world
@@ -83,7 +88,8 @@ def image_ref(ctx: Ctx, image: dict) -> str:
     raise ArmError(
         404,
         "GalleryImageNotFound",
-        f"The gallery image {text} is not found (acgsim serve holds no such image or version).",
+        f"The gallery image {_shown(text)} is not found (acgsim serve holds no such image or "
+        "version).",
         "properties.storageProfile.imageReference",
     )
 

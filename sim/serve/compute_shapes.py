@@ -86,6 +86,9 @@ def vmss_properties(props: dict) -> tuple[dict, str]:
 def vmss_capacity(body: dict, limit: int) -> tuple[dict, int]:
     """The sku (name, tier, capacity) and the instance count: 0 to `limit` [ACG]."""
     sku = dict(_obj(body.get("sku"), "sku"))
+    for field in ("name", "tier"):
+        if field in sku and not isinstance(sku[field], str):
+            raise _bad(f"sku.{field} must be a string such as Standard_D2s_v5", f"sku.{field}")
     capacity = sku.get("capacity", 2)  # ARM's default when sku.capacity is left out
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= limit:
         raise _bad(

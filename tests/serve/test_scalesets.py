@@ -160,3 +160,19 @@ def test_memory_is_bounded_by_instances_held_and_sets_held(monkeypatch):
     assert c.put(f"{SETS}/c{QC}", json=_set({"id": image}, 0)).status_code == 201
     assert c.put(f"{SETS}/d{QC}", json=_set({"id": image}, 0)).status_code == 409
     assert set(server.world.scale_sets) == {(SUB, "rg-images", n) for n in "abc"}
+
+
+def test_a_sku_name_that_is_not_text_and_an_endless_image_id_are_answered_briefly():
+    c, server = client()
+    image = _published(c, "eastus", "westeurope")
+    body = _set({"id": image}, 3)
+    body["location"] = "westeurope"
+    body["sku"]["name"] = 5
+    error = c.put(f"{SETS}/web{QC}", json=body).json()["error"]
+    assert (error["code"], error["target"]) == ("InvalidParameter", "sku.name")
+    body = _set({"id": image.replace("/versions/1.0.0", "/versions/9.9.9") + "x" * 100_000}, 3)
+    body["location"] = "westeurope"
+    r = c.put(f"{SETS}/web{QC}", json=body)
+    assert r.status_code == 404 and len(r.json()["error"]["message"]) < 500
+    assert "(100,1" in r.json()["error"]["message"]  # how long the id was, not the id
+    assert server.world.scale_sets == {}
