@@ -22,7 +22,7 @@ from acgsim.sim.checks import check
 from acgsim.sim.errors import Problem, ScenarioError, problem
 from acgsim.sim.fields import Label, RegionalReplicaCount, RegionName, StorageName
 from acgsim.sim.loader import load_output, pydantic_problems, validate
-from acgsim.sim.params import ModelParams, assumptions
+from acgsim.sim.params import assumptions_marked
 from acgsim.sim.results import Bottleneck
 from acgsim.sim.scenario import Objectives, Scenario, TargetRegion
 from acgsim.sim.stats import Estimate
@@ -168,19 +168,10 @@ _CITED = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
 def assumptions_of(scenario: Scenario) -> list[Assumption]:
     """The assumptions a scenario runs with: each value, whether the scenario overrides acgsim's
     default, and the sources its rationale cites."""
-    defaults = {r["parameter"]: r["value"] for r in assumptions(ModelParams(), scenario.guidance)}
     out = []
-    for r in assumptions(scenario.model, scenario.guidance):
+    for r in assumptions_marked(scenario.model, scenario.guidance):
         ids = dict.fromkeys(k for k in _CITED.findall(r["rationale"]) if k in catalog.SOURCES)
-        default = defaults.get(r["parameter"], "")
-        out.append(
-            Assumption(
-                **r,
-                default=default,
-                overridden=r["value"] != default,
-                source="; ".join(ids) or "assumption",
-            )
-        )
+        out.append(Assumption(**r, source="; ".join(ids) or "assumption"))
     return out
 
 

@@ -137,18 +137,26 @@ def print_exercises(checked: list) -> None:
 
 def print_assumptions(scenario: Scenario | None, fmt: str | bool) -> None:
     """The model assumptions in force: the defaults, or a scenario's with its overrides."""
-    from acgsim.sim.params import ModelParams, assumptions
+    from acgsim.reports.sources import public
+    from acgsim.sim.params import ModelParams, assumptions, assumptions_marked
 
     if scenario is None:
         rows = assumptions(ModelParams(), catalog.DEFAULT_GUIDANCE)
-    else:
-        rows = assumptions(scenario.model, scenario.guidance)
-    from acgsim.reports.sources import public
-
+        fields = ["parameter", "value", "rationale"]
+    else:  # each with its default, the scenario's own values marked
+        rows = assumptions_marked(scenario.model, scenario.guidance)
+        fields = ["parameter", "value", "default", "overridden", "rationale"]
     title = "Model assumptions (override under `model:` in a scenario)"
     if fmt_of(fmt) != "table":  # json, csv, tsv: one list, full names
-        emit(fmt, rows, title, ["parameter", "value", "rationale"], [], wrap=WRAP)
+        emit(fmt, rows, title, fields, [], wrap=WRAP)
         return
+    if scenario is not None:
+        changed = sum(1 for r in rows if r["overridden"])
+        title = f"Model assumptions of {scenario.name} ({changed} set by the scenario: marked)"
+        rows = [
+            r | {"value": f"{r['value']} (default {r['default']})"} if r["overridden"] else r
+            for r in rows
+        ]
     model = [r for r in rows if not r["parameter"].startswith("clients.")]
     clients = [r for r in rows if r["parameter"].startswith("clients.")]
     table = [[r["parameter"], r["value"], public(r["rationale"])] for r in model]

@@ -479,3 +479,16 @@ def assumptions(params: ModelParams, guidance: str) -> list[dict[str, str]]:
 
     walk(params, params.model_dump(mode="json"), "", "")
     return rows
+
+
+def assumptions_marked(params: ModelParams, guidance: str) -> list[dict[str, str | bool]]:
+    """The rows of `assumptions`, each with acgsim's default and whether `params` overrides it."""
+    defaults = {r["parameter"]: r["value"] for r in assumptions(ModelParams(), guidance)}
+    return [
+        r
+        | {
+            "default": defaults.get(r["parameter"], ""),
+            "overridden": r["value"] != defaults.get(r["parameter"], ""),
+        }
+        for r in assumptions(params, guidance)
+    ]

@@ -149,6 +149,11 @@ def test_assumptions_show_scenario_overrides(tmp_path):
     )
     rows = json.loads(run("assumptions", str(path), "--json").stdout)
     assert {r["parameter"]: r["value"] for r in rows}["replica_concurrency"] == "7"
+    [changed] = [r for r in rows if r["overridden"]]  # the scenario's own value, marked
+    assert changed["parameter"] == "replica_concurrency"
+    assert changed["default"].startswith("20 (from the seed guidance)")
+    table = " ".join(run("assumptions", str(path)).stdout.split())
+    assert "(1 set by the scenario: marked)" in table and "replica_concurrency 7 (default" in table
     default = json.loads(run("assumptions", "--json").stdout)
     assert default[0]["value"].startswith("20 (from the seed guidance)")
     assert all(r["rationale"] for r in default)
