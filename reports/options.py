@@ -43,7 +43,9 @@ def version(answer):
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes or progress.")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also the assumptions a run used.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also the assumptions a run or plan used.")
+]
 ScenarioArg = Annotated[
     Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML, JSON) or bundled name.")
 ]
