@@ -79,10 +79,12 @@ def text(cal: Calibration) -> str:
             out.append(f"  {c.what}: KS D={c.ks:.3f} p={c.p_value:.2g}; observed/model {qs}")
     if cal.retry_gaps:
         gaps = sorted(cal.retry_gaps)
+        spread = human_duration(gaps[0])
+        if gaps[-1] != gaps[0]:
+            spread += f" to {human_duration(gaps[-1])}"
         out.append(
-            f"429s retried: {len(gaps)}, gap to the retry {human_duration(gaps[0])} to "
-            f"{human_duration(gaps[-1])} (Retry-After; the model floors it at "
-            f"retry.min_retry_after, left at its value)"
+            f"429s retried: {len(gaps)}, gap to the retry {spread} (Retry-After; the model "
+            f"floors it at retry.min_retry_after, left at its value)"
         )
     out += cal.notes
     if cal.caveats:

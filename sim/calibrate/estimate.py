@@ -138,7 +138,7 @@ def _add(cal: Calibration, fit: Fit, paths: tuple[str, ...], defaults, n, what, 
 def _too_few(cal: Calibration, paths: tuple[str, ...], n: int, what: str, params) -> None:
     dumped = params.model_dump(mode="json")
     for p in paths:
-        cal.kept.append((p, str(_get(dumped, p)), f"only {n} {what} (at least {MIN_OBSERVATIONS})"))
+        cal.kept.append((p, str(_get(dumped, p)), f"{what}: {n} (at least {MIN_OBSERVATIONS})"))
 
 
 def _disk(obs, ctx, cal, updates, rng) -> None:

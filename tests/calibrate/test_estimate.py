@@ -45,7 +45,7 @@ def test_too_few_observations_keep_the_values_and_say_why():
     cal = estimate.calibrate(obs, QUICKSTART)
     assert not cal.estimates
     why = {p: (v, reason) for p, v, reason in cal.kept}
-    assert why["boot.mean"] == ("40s", "only 9 boot times (at least 10)")
+    assert why["boot.mean"] == ("40s", "boot times: 9 (at least 10)")
     assert cal.params == QUICKSTART.model
 
 

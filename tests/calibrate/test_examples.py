@@ -27,8 +27,12 @@ def test_the_example_files_are_read():
     cal = estimate.calibrate(obs, scenario)
     assert not cal.estimates  # too few to fit: every parameter says why it stayed
     why = {path: reason for path, _, reason in cal.kept}
-    assert why["boot.mean"] == "only 1 boot times (at least 10)"  # the CSV's boot row wins
-    assert why["replication.wan_mb_per_s"].startswith("only 2 remote regions")
+    assert why["boot.mean"] == "boot times: 1 (at least 10)"  # the CSV's boot row wins
+    assert why["replication.wan_mb_per_s"].startswith("remote regions replicated: 2 ")
+    from acgsim.reports.calibration import text
+
+    [gap] = [line for line in text(cal).splitlines() if line.startswith("429s retried")]
+    assert gap.startswith("429s retried: 1, gap to the retry 20s (")  # one gap: not "20s to 20s"
 
 
 @pytest.mark.parametrize("name", ["activity-log.json", "replication.jsonl", "timings.csv"])
