@@ -12,7 +12,7 @@ import pytest
 from matplotlib.text import Text
 
 from acgsim import api
-from acgsim.reports import plots
+from acgsim.reports import plots, time_axis
 from acgsim.reports.sweep import sweep_plot
 from acgsim.sim.sweep import Axis
 
@@ -162,7 +162,7 @@ def test_a_scenario_with_a_start_shows_clock_time(outage_by_the_clock):
     assert len(shown) == len(ticks) >= 3
     # round clock times: the minutes past midnight (23:30 is minute 1410) a multiple of the step
     step = ticks[1] - ticks[0]
-    assert step in plots.CLOCK_STEPS
+    assert step in time_axis.CLOCK_STEPS
     assert all(((t + 1410) % step) < 1e-6 for t in ticks)
     # the burst is an hour after the 23:30 start: the next day, dated once
     assert shown[0].startswith("Dec 02 ") and all(":" in x and len(x) == 5 for x in shown[1:])
@@ -179,7 +179,7 @@ def test_a_scenario_with_a_start_shows_clock_time(outage_by_the_clock):
 def test_clock_labels(start, minutes, shown):
     from datetime import datetime
 
-    assert plots.ClockFormatter(datetime.fromisoformat(start)).format_ticks(minutes) == shown
+    assert time_axis.ClockFormatter(datetime.fromisoformat(start)).format_ticks(minutes) == shown
 
 
 def test_without_a_start_the_axis_stays_in_simulated_minutes(outage):
