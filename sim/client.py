@@ -55,7 +55,7 @@ def answer(m: Simulation, req: Request, status: int, policy: str, wait: float) -
     """A traced request's record of one answer and its remaining-calls headers [TTE][ARM]."""
     if req.answers is None:
         return
-    principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
+    principal = f"{req.subscription}#{req.turn % m.params.arm_principals}"
     writes = m.throttles.remaining("arm_write", principal, ARM_SCOPE)
     text = f"{m.env.now:.3f}s HTTP {status}"
     if writes is not None:
@@ -83,9 +83,10 @@ def attempt(
             answer(m, req, 201, policy, 0.0)
         return None, None
     else:
-        # ARM counts a principal's writes wherever the VM goes (one ARM instance serves it)
+        # ARM counts a principal's writes wherever the VM goes (one ARM instance serves it); a
+        # subscription's VM requests take its principals in turn (an assumption)
         now = m.env.now
-        principal = f"{req.subscription}#{req.id % m.params.arm_principals}"
+        principal = f"{req.subscription}#{req.turn % m.params.arm_principals}"
         wait = throttles.take("arm_write", principal, ARM_SCOPE, now) if arm else 0.0
         if not wait and arm and m.params.arm_principals > 1:
             wait = throttles.take("arm_write_subscription", req.subscription, ARM_SCOPE, now)

@@ -233,16 +233,20 @@ def _throttles_cannot_bind(
     throttles: Throttles, principals: int, ws: list[_Wave], wave_of: np.ndarray, t: np.ndarray
 ) -> None:
     """Prove every bucket a PUT takes from holds a token when it does (requests in opening
-    order: `wave_of` and times `t`; a VM request's PUT with its id's principal, a scale set's
-    one PUT with principal 0). A bucket starts full; before its j-th take it holds
-    min over i <= j of (size - (j - i) + refill x (t_j - t_i))."""
+    order: `wave_of` and times `t`; a VM request's PUT with its principal, its subscription's
+    principals taken in turn, a scale set's one PUT with principal 0). A bucket starts full;
+    before its j-th take it holds min over i <= j of (size - (j - i) + refill x (t_j - t_i))."""
     subs = sorted({w.wave.subscription for w in ws})
     places = sorted({(w.wave.subscription, w.wave.region) for w in ws})
     sub_of = np.array([subs.index(w.wave.subscription) for w in ws] or [0])
     place_of = np.array([places.index((w.wave.subscription, w.wave.region)) for w in ws] or [0])
-    ids = np.arange(1, len(t) + 1)
     vm = np.array([w.sets is None for w in ws] or [True])[wave_of]
-    vm_t, vm_w, vm_id = t[vm], wave_of[vm], ids[vm]
+    vm_t, vm_w = t[vm], wave_of[vm]
+    vm_sub = sub_of[vm_w]
+    by_sub = np.argsort(vm_sub, kind="stable")  # each subscription's VMs, in opening order
+    ranked = vm_sub[by_sub]
+    turn = np.empty(len(by_sub), dtype=np.int64)  # its subscription's VMs opened before it
+    turn[by_sub] = np.arange(len(by_sub)) - np.searchsorted(ranked, ranked)
     set_t, set_w = [], []
     for i, w in enumerate(ws):
         if w.sets is not None and w.stop > w.start:
@@ -250,9 +254,7 @@ def _throttles_cannot_bind(
             set_w.append(np.full(len(set_t[-1]), i))
     st = np.concatenate(set_t) if set_t else np.empty(0)
     sw = np.concatenate(set_w).astype(np.int64) if set_w else np.empty(0, dtype=np.int64)
-    arm_key = np.concatenate(
-        [sub_of[vm_w] * principals + vm_id % principals, sub_of[sw] * principals]
-    )
+    arm_key = np.concatenate([vm_sub * principals + turn % principals, sub_of[sw] * principals])
     arm_t = np.concatenate([vm_t, st])
     takes = [("arm_write", arm_key, arm_t)]
     if principals > 1:

@@ -46,6 +46,7 @@ class Request:
     counted: int = 0  # retries counted against the client's budget (a 429 is not, for some)
     polled: float = 0.0  # the client learned it runs this much later: status polls got 429
     answers: list[str] | None = None  # traced: each answer with its remaining-calls headers
+    turn: int = 0  # its subscription's VM requests opened before it (its ARM principal's turn)
 
     def parts(self) -> tuple[float, float, float, float, float, float]:
         """Where the time to running went, in the order of sim.attribution.PARTS; they sum to it
@@ -54,7 +55,9 @@ class Request:
         return (self.held + self.polled, self.batches, queued, self.disk, self.lost, self.boot)
 
     def row(self) -> dict:
-        return asdict(self)
+        row = asdict(self)
+        del row["turn"]  # the trace's columns: the principal shows in each answer's headers
+        return row
 
 
 class RegionStats:
@@ -105,6 +108,7 @@ class Recorder:
         self.trace = trace
         self.records: list[Request] = []
         self.next_id = 0
+        self.turns: dict[str, list[int]] = {}  # VM requests opened so far, by subscription
         self.waves: dict[str, WaveStats] = {}
 
     def _wave(self, source: str, region: str, n: int) -> None:
@@ -125,7 +129,9 @@ class Recorder:
     ) -> Request:
         """A new request of the wave `source`, counted as submitted and in flight."""
         self.next_id += 1
+        turns = self.turns.setdefault(subscription, [0])
         req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
+        req.turn, turns[0] = turns[0], turns[0] + 1
         self._wave(source, region, 1)
         stats = self.regions[region]
         stats.requests += 1
@@ -139,10 +145,12 @@ class Recorder:
     ) -> Callable[[float], Request]:
         """`open` for the requests of one wave, its lookups done once: `opener(...)(now)`."""
         stats, waves, records = self.regions[region], self.waves, self.records
+        turns = self.turns.setdefault(subscription, [0])
 
         def open_one(now: float) -> Request:
             self.next_id += 1
             req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
+            req.turn, turns[0] = turns[0], turns[0] + 1
             w = waves.get(source)
             if w is None:
                 w = waves[source] = WaveStats(region)

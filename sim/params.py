@@ -411,8 +411,9 @@ class ModelParams(StrictModel):
         ge=1,
         le=1000,
         description=(
-            "service principals a subscription deploys with; ARM limits are per principal and the "
-            "subscription gets 15x one principal's [ARM]; assumed 1 (one pipeline identity)"
+            "service principals a subscription deploys with, its VM requests taking them in turn; "
+            "ARM limits are per principal and the subscription gets 15x one principal's [ARM]; "
+            "assumed 1 (one pipeline identity)"
         ),
     )
     arm_limits: Literal["bucket", "hourly"] = Field(

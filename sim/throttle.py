@@ -10,12 +10,13 @@ the VMs go to, and the subscription as a whole gets 15x one principal's bucket.
 Assumptions (labelled): Retry-After is the whole number of seconds until the next token, at least
 `retry.min_retry_after` (6 s by default: the shortest Azure has been seen to send for a compute
 operation; its documented sample sends 1,200 s); a subscription deploys through `arm_principals`
-principals. Per-resource compute buckets do not bind here: each new VM is a different resource.
-A scale set's PUT takes one VMSSPut token: the documented policy is per create call [CTL]; the
-batched-VM policies a scale set's instances may also charge (VMScaleSetBatchedVMRequests, with a
-request charge above 1 [TTE]) have no published limit and are not modelled: [CTL] counts API
-calls, and a scale set's instances are created by the service, not by calls of the client. Status
-polls and their read buckets (ARM reads, compute GetOperation) are in sim.polling.
+principals, its VM requests taking them in turn. Per-resource compute buckets do not bind here:
+each new VM is a different resource. A scale set's PUT takes one VMSSPut token: the documented
+policy is per create call [CTL]; the batched-VM policies a scale set's instances may also charge
+(VMScaleSetBatchedVMRequests, with a request charge above 1 [TTE]) have no published limit and are
+not modelled: [CTL] counts API calls, and a scale set's instances are created by the service, not
+by calls of the client. Status polls and their read buckets (ARM reads, compute GetOperation) are
+in sim.polling.
 
 Every answer carries the remaining-calls headers [TTE][ARM]: `remaining` gives the whole tokens
 left, which traces show as x-ms-ratelimit-remaining-resource / -subscription-writes.

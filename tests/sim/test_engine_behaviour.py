@@ -229,6 +229,23 @@ def test_arm_write_bucket_throttles_a_burst_from_one_principal():
     assert spread.throttled_429 == 0
 
 
+def test_a_subscriptions_principals_do_not_depend_on_other_subscriptions():
+    """A subscription's VM requests take its ARM principals in turn: what another subscription
+    deploys at the same time (interleaved with it) changes nothing in its region."""
+    data = one_region(count=1201, replicas=60, at="1h", spread="20s")
+    data["model"]["arm_principals"] = 2
+    data["tenants"][0]["subscriptions"].append({"name": "apps2"})
+    data["access"].append({"subscription": "apps2", "scope": "gal"})
+    data["galleries"][0]["images"][0]["versions"][0]["regions"] = ["westeurope", "northeurope"]
+    other = dict(data["workload"]["vms"][0], region="northeurope", subscription="apps2", count=333)
+    alone = simulate(build(data))
+    data["workload"]["vms"].append(other)
+    both = simulate(build(data))
+    mine = [r for r in both.regions if r.region == "westeurope"]
+    assert alone.overall.throttled_429 > 0  # the principals' buckets bind
+    assert [r for r in alone.regions if r.region == "westeurope"] == mine
+
+
 def test_put_vm_bucket_binds_when_arm_has_room():
     # 1,600 PUTs at once from 10 principals: ARM has room (10 x 200), the compute PutVM bucket
     # holds 1,500 and refills 500 a minute [CTL]: about 100 requests get 429 OperationNotAllowed
