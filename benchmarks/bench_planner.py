@@ -5,9 +5,12 @@ Brute force: in each region (each group the search plans, simulated alone as the
 every replica count from the guidance floor upward, K runs each, accepted by the same rule as the
 plan (both objectives hold at the upper end of their 95% intervals), stopping at the first that
 is accepted (or at the plan's own answer where nothing is). The plan's requests include its
-verification run of the whole plan; brute force has none. Target: the plan simulates at most
-half of brute force's requests. `also` gives the same shares on more bundled scenarios (the
-regions of an interacting group scanned one after another).
+verification: K runs of the whole plan, which are the groups' own runs with their chosen counts
+(extended to K where the search judged on fewer) where planner.separable shows them to be, else
+the whole plan simulated again (`verification` says which; `request_share_whole_verified` is
+the share with the whole plan always simulated again). Brute force has no verification. Target:
+the plan simulates at most half of brute force's requests. `also` gives the same shares on more
+bundled scenarios (the regions of an interacting group scanned one after another).
 
 Speed: the same plan made with ACGSIM_ENGINE=simpy (the SimPy engine for every run) and with the
 default (the fast path wherever a run allows), in interleaved pairs in this one process, one
@@ -26,7 +29,7 @@ import statistics
 import time
 from pathlib import Path
 
-from acgsim.planner import rules
+from acgsim.planner import rules, separable
 from acgsim.planner.evaluate import Evaluator
 from acgsim.planner.groups import interacting
 from acgsim.planner.search import plan
@@ -73,6 +76,16 @@ def shares(scenario, runs: int) -> dict:
         "request_share": round(p.simulated_requests / brute["requests"], 3),
         "same_answer": searched == brute["answers"],
     }
+
+
+def whole_verified(scenario, runs: int) -> int:
+    """The plan's simulated requests with its verification always a new run of the whole plan."""
+    real = separable.assembled
+    separable.assembled = lambda *a: (None, "not assembled")
+    try:
+        return plan(scenario, runs=runs, workers=1).simulated_requests
+    finally:
+        separable.assembled = real
 
 
 def _plan(scenario, runs: int, engine: str):
@@ -122,6 +135,10 @@ def main() -> None:
                 "brute_simulations": brute["simulations"],
                 "brute_simulated_requests": brute["requests"],
                 "request_share": round(p.simulated_requests / brute["requests"], 3),
+                "request_share_whole_verified": round(
+                    whole_verified(scenario, args.runs) / brute["requests"], 3
+                ),
+                "verification": p.verification,
                 "same_answer": searched == brute["answers"],
                 "plan_cpu_s_simpy": round(min(cpu["simpy"]), 2),
                 "plan_cpu_s_auto": round(min(cpu["auto"]), 2),

@@ -151,10 +151,17 @@ def listening(listener: Listener) -> Iterator[None]:
         _listeners.remove(listener)
 
 
-def _one(args: tuple) -> tuple[str | None, list[RegionSummary], list[WaveSummary], bool]:
+Run = tuple[str | None, list[RegionSummary], list[WaveSummary], bool, float | None]
+"""One run of a candidate: its error, regions, waves, whether the fast path computed it, and when
+its last replication completed (None: one had not by the horizon)."""
+
+
+def _one(args: tuple) -> Run:
     scenario, seed, run, subset = args
     r = simulate(scenario, seed, run, subset=subset)  # the fast path where the run allows
-    return r.error, r.regions, r.waves, r.engine is not None and r.engine.name == "fast"
+    done = [c.completed_s for c in r.replication_log if c.state == "Completed"]
+    ready = max(done, default=0.0) if len(done) == len(r.replication_log) else None
+    return r.error, r.regions, r.waves, r.engine is not None and r.engine.name == "fast", ready
 
 
 def _whole(variant: Scenario, group: Group) -> bool:
@@ -186,12 +193,9 @@ class Evaluator:
         """Each region's figures over the first `runs` runs (default: all K) with these replica
         counts for the group's units."""
         k = self.runs if runs is None else max(1, min(runs, self.runs))
-        choices = {
-            (u.version, u.region): (n, u.storage) for u, n in zip(group.units, counts, strict=True)
-        }
-        done = self._done.setdefault((group.waves, group.copies, frozenset(choices.items())), [])
+        done = self._runs(group, counts)
         if len(done) < k:
-            self._simulate(group, choices, done, k)
+            self._simulate(group, counts, done, k)
         figures = {}
         for region in group.regions:
             rows = [r for run in done[:k] for r in run[1] if r.region == region]
@@ -202,12 +206,36 @@ class Evaluator:
             group.tried[counts] = figures
         return figures
 
-    def _simulate(self, group: Group, choices: dict, done: list, k: int) -> None:
-        variant = apply_choices(self.scenario, choices)
-        subset = None if _whole(variant, group) else Subset(group.waves, group.copies)
+    def _runs(self, group: Group, counts: tuple[int, ...]) -> list[Run]:
+        """The candidate's runs so far, in run order (a list kept, and extended, here)."""
+        choices = _choices(group, counts)
+        return self._done.setdefault((group.waves, group.copies, frozenset(choices.items())), [])
+
+    def ran(self, group: Group, counts: tuple[int, ...]) -> int:
+        """How many runs of the candidate have been simulated."""
+        return len(self._runs(group, counts))
+
+    def variant(self, group: Group, counts: tuple[int, ...]) -> tuple[Scenario, Subset | None]:
+        """The scenario with the group's counts, and the part of it the group simulates (None:
+        all of it)."""
+        variant = apply_choices(self.scenario, _choices(group, counts))
+        return variant, None if _whole(variant, group) else Subset(group.waves, group.copies)
+
+    def replicated_by(self, group: Group, counts: tuple[int, ...], until: float) -> str | None:
+        """None if, in each of the candidate's runs so far, every replication had completed
+        strictly before `until`; otherwise the first run where one had not."""
+        for i, run in enumerate(self._runs(group, counts)):
+            ready = run[4]
+            if ready is None or not ready + 0.001 < until:  # completed_s is to the millisecond
+                state = "not completed" if ready is None else f"completed at {ready:.0f} s"
+                return f"{', '.join(group.regions)}'s runs: the last replication {state} (run {i})"
+        return None
+
+    def _simulate(self, group: Group, counts: tuple[int, ...], done: list, k: int) -> None:
+        variant, subset = self.variant(group, counts)
         jobs = [(variant, self.seed, i, subset) for i in range(len(done), k)]
         results = list(self.pool.map(_one, jobs)) if self.pool else [_one(j) for j in jobs]
-        for error, regions, _, fast in results:
+        for error, regions, _, fast, _ in results:
             self.fast += fast
             if error:
                 raise RuntimeError(f"the simulation broke while planning:\n{error}")
@@ -219,6 +247,10 @@ class Evaluator:
             for listener in _listeners:
                 listener(heard - self._heard)
             self._heard = heard
+
+
+def _choices(group: Group, counts: tuple[int, ...]) -> dict:
+    return {(u.version, u.region): (n, u.storage) for u, n in zip(group.units, counts, strict=True)}
 
 
 def runs_of(figures: dict[str, Figures]) -> int:

@@ -52,6 +52,20 @@ def interacting(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
     return groups
 
 
+def whole(units: list[rules.UnitPlan]) -> Group | None:
+    """The whole plan as one group: every unit with demand, every wave they deploy, every
+    replication planned (None: no wave deploys a planned version)."""
+    active = [u for u in units if u.demand is not None]
+    if not active:
+        return None
+    return Group(
+        active,
+        frozenset(w for u in active for w in u.demand.waves),
+        frozenset((u.version, u.region) for u in units),
+        {},
+    )
+
+
 def shallow(scenario: Scenario, unit: rules.UnitPlan) -> bool:
     """A Shallow version: it serves its source region only, so its count is not searched."""
     g, d, v = unit.version.split("/")

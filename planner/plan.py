@@ -206,6 +206,9 @@ class Plan(_Out):
     infeasible: list[str] = []
     simulations: NonNegative = 0
     simulated_requests: NonNegative = 0
+    verification: str | None = Field(
+        None, description="how the plan's figures were simulated (older plans: not said)"
+    )
     assumptions: list[Assumption] = Field([], description="the model assumptions it ran with")
     scenario_spec: dict = Field(
         default_factory=dict, description="the scenario planned, for exports (checked when read)"

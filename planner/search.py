@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from acgsim.planner import alternatives as alt
-from acgsim.planner import cost, explain, rules, sequential
+from acgsim.planner import cost, explain, rules, separable, sequential
 from acgsim.planner.assemble import Chosen, assemble
 from acgsim.planner.evaluate import Evaluator, Figures, Group, runs_of
 from acgsim.planner.groups import interacting, shallow
+from acgsim.planner.groups import whole as planned_whole
 from acgsim.planner.plan import Alternative, Plan
 from acgsim.sim import catalog, footprint
 from acgsim.sim.errors import InputError
@@ -227,7 +228,9 @@ def plan(
     pool = process_pool(workers) if workers > 1 else None  # its workers die with acgsim
     try:
         ev = Evaluator(scenario, runs, seed, pool)
-        chosen, infeasible, whole = _searched(scenario, units, ev, below_guidance, progress)
+        chosen, infeasible, whole, verified = _searched(
+            scenario, units, ev, below_guidance, progress
+        )
         others = (
             _alternatives(scenario, runs, seed, pool, below_guidance, premium, table, ev, progress)
             if alternatives
@@ -239,6 +242,7 @@ def plan(
     result = assemble(
         scenario, units, chosen, whole, infeasible, ev, table, seed, runs, below_guidance
     )
+    result.verification = verified
     if alternatives:
         budget = scenario.objectives.monthly_budget_usd
         result.alternatives = others
@@ -271,7 +275,7 @@ def _alternatives(
             progress(f"alternative: {storage}")
         units = alt.units_for(scenario, storage, premium)
         other = Evaluator(scenario, runs, seed, pool)
-        chosen, _, whole = _searched(scenario, units, other, below_guidance, None)
+        chosen, _, whole, _ = _searched(scenario, units, other, below_guidance, None)
         outages = alt.zone_outages(scenario, chosen, whole, runs, seed, pool, other)
         rows += alt.rows_for(storage, units, chosen, whole, outages, sizes, table)
         ev.simulations += other.simulations
@@ -284,16 +288,16 @@ ROUNDS = 3  # searches at most, each verified by the whole plan's run
 
 def _searched(
     scenario: Scenario, units: list[rules.UnitPlan], ev: Evaluator, below_guidance: bool, progress
-) -> tuple[Chosen, list[str], dict[str, Figures]]:
-    """The search's counts, verified by the whole plan simulated K times (the figures the plan
-    reports). A count the search accepted on fewer runs (a clear forecast) and the whole plan's
-    run shows to miss is judged again on K runs and the search repeated (its runs are kept)."""
+) -> tuple[Chosen, list[str], dict[str, Figures], str]:
+    """The search's counts, verified on K runs of the whole plan (the figures the plan reports),
+    and how (_verify). A count the search accepted on fewer runs (a clear forecast) and the whole
+    plan's runs show to miss is judged again on K runs and the search repeated (runs are kept)."""
     groups = interacting(scenario, units)
     for _ in range(ROUNDS):
         chosen, infeasible = _search_all(scenario, groups, units, ev, below_guidance, progress)
         if progress:
             progress("verifying the whole plan")
-        whole = _verify(scenario, units, chosen, ev)
+        whole, verified = _verify(scenario, units, chosen, ev, groups)
         again = False
         for group in groups:
             if group.exact:
@@ -307,24 +311,37 @@ def _searched(
         final = tuple(group.chosen)
         if runs_of(group.tried.get(final, {})) < ev.runs:
             group.tried[final] = {r: whole[r] for r in group.regions}
-    return chosen, infeasible, whole
+    return chosen, infeasible, whole, verified
 
 
 def _verify(
-    scenario: Scenario, units: list[rules.UnitPlan], chosen: Chosen, ev: Evaluator
-) -> dict[str, Figures]:
-    """The whole scenario with the chosen counts: the figures the plan reports. Where the whole
-    plan is one group the search simulated with these counts, its runs are these very runs."""
-    active = [u for u in units if u.demand is not None]
-    if not active:
-        return {}
-    whole = Group(
-        active,
-        frozenset(w for u in active for w in u.demand.waves),
-        frozenset((u.version, u.region) for u in units),
-        {},
-    )
-    return ev.group(whole, tuple(chosen[(u.version, u.region)][0] for u in active))
+    scenario: Scenario,
+    units: list[rules.UnitPlan],
+    chosen: Chosen,
+    ev: Evaluator,
+    groups: list[Group],
+) -> tuple[dict[str, Figures], str]:
+    """The whole scenario with the chosen counts: the figures the plan reports, and how they were
+    simulated. Where the whole plan is one group the search simulated with these counts, its runs
+    are these very runs; where its groups cannot touch one another (planner.separable), its runs
+    are the groups' runs with their chosen counts; otherwise the whole plan is simulated."""
+    whole = planned_whole(units)
+    if whole is None:
+        return {}, "nothing simulated: no wave deploys a planned version"
+    counts = tuple(chosen[(u.version, u.region)][0] for u in whole.units)
+    k = ev.runs
+    if ev.ran(whole, counts) >= k:
+        return ev.group(whole, counts), f"{k} runs of the whole plan (the search's own)"
+    parts = [(g, tuple(g.chosen)) for g in groups]
+    figures, why = separable.assembled(ev, whole, counts, parts)
+    if figures is not None:
+        return figures, (
+            f"{k} runs of the whole plan, each region's part its group's run with the chosen "
+            "counts (no subscription shared between the groups, each image resolving alike, "
+            "every replication done and propagated before the first wave on every run: "
+            "planner.separable)"
+        )
+    return ev.group(whole, counts), f"{k} runs of the whole plan, simulated as one ({why})"
 
 
 def search_footprint(

@@ -313,6 +313,8 @@ def print_plan(p: Plan) -> None:
         f"{p.prices.as_of}: {public(p.prices.source)}. {readable(p.simulations)} simulations, "
         f"{readable(p.simulated_requests)} simulated requests."
     )
+    if p.verification:
+        say(f"Figures from {p.verification}.")
     print_plan_assumptions(p.assumptions)
     for w in p.warnings:
         note(f"warning: {w}")

@@ -164,7 +164,8 @@ def build_simulation(
     return m
 
 
-def _seed_sequence(seed: int, run: int | None) -> np.random.SeedSequence:
+def seed_sequence(seed: int, run: int | None) -> np.random.SeedSequence:
+    """The seed of run `run` of `seed` (None: `seed` itself)."""
     # run i uses the i-th child of the seed: SeedSequence(seed).spawn(K)[i]
     return np.random.SeedSequence(seed, spawn_key=() if run is None else (run,))
 
@@ -202,7 +203,7 @@ def simulate(
     short: str | None = None
     try:
         m, result.engine = _simulated(
-            scenario, _seed_sequence(seed, run), trace, subset, tick, engine
+            scenario, seed_sequence(seed, run), trace, subset, tick, engine
         )
         _summarise(m, result)
     except NotEligible:

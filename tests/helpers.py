@@ -51,6 +51,20 @@ BASE: dict = {
 }
 
 
+def web_gallery(versions: list, name: str = "gal", subscription: str = "images") -> dict:
+    """A gallery in westeurope with one Linux image, `web`, and these versions."""
+    image = {
+        "name": "web",
+        "publisher": "p",
+        "offer": "o",
+        "sku": "s",
+        "os_type": "Linux",
+        "os_state": "Generalized",
+        "versions": versions,
+    }
+    return {"name": name, "subscription": subscription, "region": "westeurope", "images": [image]}
+
+
 def problems(data: dict) -> list[Problem]:
     """Every problem (errors and warnings) for scenario data; empty when it is valid and clean."""
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from ..helpers import web_gallery
+
 DETERMINISTIC = {
     "disk": {"dist": "fixed", "base": "15s", "per_gb": "0.5s"},
     "boot": {"dist": "fixed", "mean": "40s"},
@@ -29,30 +31,17 @@ def one_region(
                 {"name": "fabrikam", "subscriptions": [{"name": "partner"}]},
             ],
             "galleries": [
-                {
-                    "name": "gal",
-                    "subscription": "images",
-                    "region": "westeurope",
-                    "images": [
+                web_gallery(
+                    [
                         {
-                            "name": "web",
-                            "publisher": "p",
-                            "offer": "o",
-                            "sku": "s",
-                            "os_type": "Linux",
-                            "os_state": "Generalized",
-                            "versions": [
-                                {
-                                    "name": "1.0.0",
-                                    "size_gb": size_gb,
-                                    "replicas": replicas,
-                                    "storage": storage,
-                                    "regions": ["westeurope"],
-                                }
-                            ],
+                            "name": "1.0.0",
+                            "size_gb": size_gb,
+                            "replicas": replicas,
+                            "storage": storage,
+                            "regions": ["westeurope"],
                         }
-                    ],
-                }
+                    ]
+                )
             ],
             "access": [{"subscription": "apps", "scope": "gal"}],
             "workload": {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from acgsim.sim.engine import NotEligible, Subset, simulate
 from acgsim.sim.errors import InputError
 
-from ..helpers import build
+from ..helpers import build, web_gallery
 from ..sim.engine_cases import one_region
 
 REGIONS = ["westeurope", "northeurope", "eastus", "uksouth"]
@@ -76,24 +76,7 @@ def eligible(draw) -> dict:
                 "subscriptions": [{"name": n} for n in ("images", "apps", "ops", "data")],
             }
         ],
-        "galleries": [
-            {
-                "name": "gal",
-                "subscription": "images",
-                "region": "westeurope",
-                "images": [
-                    {
-                        "name": "web",
-                        "publisher": "p",
-                        "offer": "o",
-                        "sku": "s",
-                        "os_type": "Linux",
-                        "os_state": "Generalized",
-                        "versions": versions,
-                    }
-                ],
-            }
-        ],
+        "galleries": [web_gallery(versions)],
         "access": [{"tenant": "contoso", "scope": "gal"}],
         "workload": workload,
         "model": {
