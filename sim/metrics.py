@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from itertools import count
 
 import numpy as np
 
@@ -108,7 +109,7 @@ class Recorder:
         self.trace = trace
         self.records: list[Request] = []
         self.next_id = 0
-        self.turns: dict[str, list[int]] = {}  # VM requests opened so far, by subscription
+        self.turns: dict[str, Iterator[int]] = {}  # numbers each subscription's VM requests
         self.waves: dict[str, WaveStats] = {}
 
     def _wave(self, source: str, region: str, n: int) -> None:
@@ -129,9 +130,9 @@ class Recorder:
     ) -> Request:
         """A new request of the wave `source`, counted as submitted and in flight."""
         self.next_id += 1
-        turns = self.turns.setdefault(subscription, [0])
+        turn = next(self.turns.setdefault(subscription, count()))
         req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
-        req.turn, turns[0] = turns[0], turns[0] + 1
+        req.turn = turn
         self._wave(source, region, 1)
         stats = self.regions[region]
         stats.requests += 1
@@ -145,12 +146,12 @@ class Recorder:
     ) -> Callable[[float], Request]:
         """`open` for the requests of one wave, its lookups done once: `opener(...)(now)`."""
         stats, waves, records = self.regions[region], self.waves, self.records
-        turns = self.turns.setdefault(subscription, [0])
+        turns = self.turns.setdefault(subscription, count())
 
         def open_one(now: float) -> Request:
             self.next_id += 1
             req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
-            req.turn, turns[0] = turns[0], turns[0] + 1
+            req.turn = next(turns)
             w = waves.get(source)
             if w is None:
                 w = waves[source] = WaveStats(region)
