@@ -335,12 +335,7 @@ def _verify(
     parts = [(g, tuple(g.chosen)) for g in groups]
     figures, why = separable.assembled(ev, whole, counts, parts)
     if figures is not None:
-        return figures, (
-            f"{k} runs of the whole plan, each region's part its group's run with the chosen "
-            "counts (no subscription shared between the groups, each image resolving alike, "
-            "every replication done and propagated before the first wave on every run: "
-            "planner.separable)"
-        )
+        return figures, why
     return ev.group(whole, counts), f"{k} runs of the whole plan, simulated as one ({why})"
 
 

@@ -88,28 +88,44 @@ def assembled(
     whole: Group,
     whole_counts: tuple[int, ...],
     parts: list[tuple[Group, tuple[int, ...]]],
-) -> tuple[dict[str, Figures] | None, str | None]:
+) -> tuple[dict[str, Figures] | None, str]:
     """Each region's figures over K runs of the whole plan, taken from its group's runs with the
-    chosen counts; or (None, why) where they cannot be."""
+    chosen counts, and how they were shown to be the whole plan's; or (None, why not)."""
+    counts = {(u.version, u.region): n for g, c in parts for u, n in zip(g.units, c, strict=True)}
+    if counts != {(u.version, u.region): n for u, n in zip(whole.units, whole_counts, strict=True)}:
+        raise ValueError("the groups' counts are not the whole plan's")
     variant, subset = ev.variant(whole, whole_counts)
     why = static_reason(variant, whole, [g for g, _ in parts])
     if why is not None:
         return None, why
-    scenario = ev.scenario
-    first = first_wave(scenario, whole) - scenario.model.replication.propagation_delay
-    runs = (replicated_before(variant, ev.seed, i, first, subset) for i in range(ev.runs))
+    p = ev.scenario.model
+    delay, start = p.replication.propagation_delay, first_wave(ev.scenario, whole)
+    if start <= delay:
+        return None, (
+            f"the first wave starts at {start:g} s, before any replication can be done and "
+            f"propagated ({delay:g} s)"
+        )
+    by = start - delay
+    runs = (replicated_before(variant, ev.seed, i, by, subset) for i in range(ev.runs))
     late = next(filter(None, runs), None)
+    ev.simulations += ev.runs  # replication only, no request
     figures: dict[str, Figures] = {}
-    for g, counts in parts:
+    for g, c in parts:
         if late is not None:
             break
-        late = ev.replicated_by(g, counts, first)  # before simulating more of its runs
+        late = ev.replicated_by(g, c, by)  # before simulating more of its runs
         if late is None:
-            figures.update(ev.group(g, counts))
-            late = ev.replicated_by(g, counts, first)
+            figures.update(ev.group(g, c))
+            late = ev.replicated_by(g, c, by)
     if late is not None:
-        return None, (
-            f"replication is not done {scenario.model.replication.propagation_delay:g} s before "
-            f"the first wave, by {first:,.0f} s: {late}"
+        return (
+            None,
+            f"replication is not done and propagated by the first wave at {start:,.0f} s: {late}",
         )
-    return figures, None
+    shared = "no subscription in two of them" if p.throttling else "no bucket (throttling off)"
+    return figures, (
+        f"{ev.runs} runs of the whole plan, each region's part its group's run with the chosen "
+        f"counts ({len(parts)} group{'s' if len(parts) != 1 else ''}, {shared}, each image "
+        f"resolving alike, every replication done and propagated before the first wave: "
+        f"{ev.runs} more runs of the whole plan's replication alone show it; planner.separable)"
+    )

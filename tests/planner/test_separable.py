@@ -143,8 +143,9 @@ BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 def test_law_on_every_bundled_scenario(name):
     scenario = load(ROOT / "scenarios" / f"{name}.yaml")
     units = rules.baseline(scenario)
-    if whole(units) is None:
-        pytest.skip(f"{name}: no wave deploys a planned version")
+    if whole(units) is None:  # no wave deploys a planned version: nothing to verify
+        assert search.plan(scenario, runs=2).verification.startswith("nothing simulated")
+        return
     all_of, counts, parts = _parts(scenario, {})
     figures, _ = separable.assembled(
         Evaluator(scenario, 2, scenario.seed, None), all_of, counts, parts
@@ -218,7 +219,13 @@ def _two_regions(**model) -> dict:
         (lambda d: None, None),
         (
             lambda d: [w.update(at="5m") for w in d["workload"]["vms"]],
-            "replication is not done 60 s before the first wave, by 240 s: gal/web/1.0.0 in eastus",
+            "replication is not done and propagated by the first wave at 300 s: gal/web/1.0.0 in "
+            "eastus",
+        ),
+        (
+            lambda d: [w.update(at="30s") for w in d["workload"]["vms"]],
+            "the first wave starts at 30 s, before any replication can be done and propagated "
+            "(60 s)",
         ),
         (
             lambda d: d.update(
@@ -242,7 +249,9 @@ def test_assembled_only_where_nothing_is_shared(change, why):
     assert len(parts) == 2
     figures, reason = separable.assembled(Evaluator(scenario, 2, 1, None), all_of, counts, parts)
     if why is None:
-        assert figures is not None and reason is None
+        assert figures is not None
+        assert reason.startswith("2 runs of the whole plan, each region's part its group's run")
+        assert "(2 groups, no subscription in two of them, " in reason
     else:
         assert figures is None and reason.startswith(why)
 
@@ -254,7 +263,7 @@ def test_a_shared_subscription_shares_buckets_only_with_throttling_on():
     all_of, counts, parts = _parts(scenario, {})
     assert len(parts) == 2  # apart: no bucket to share
     figures, reason = separable.assembled(Evaluator(scenario, 2, 1, None), all_of, counts, parts)
-    assert reason is None
+    assert "(2 groups, no bucket (throttling off), " in reason
     assert figures == Evaluator(scenario, 2, 1, None).group(all_of, counts)
     # with throttling on, the search puts them in one group; these two groups would be refused
     scenario.model.throttling = True
@@ -276,5 +285,13 @@ def test_interleaved_bursts_through_several_principals_are_the_whole_runs():
     scenario = build(data)
     all_of, counts, parts = _parts(scenario, {})
     figures, reason = separable.assembled(Evaluator(scenario, 2, 1, None), all_of, counts, parts)
-    assert reason is None and figures["eastus"].throttled > 1000
+    assert figures is not None and figures["eastus"].throttled > 1000, reason
     assert figures == Evaluator(scenario, 2, 1, None).group(all_of, counts)
+
+
+def test_the_groups_counts_must_be_the_whole_plans():
+    scenario = build(_two_regions())
+    all_of, counts, parts = _parts(scenario, {})
+    wrong = [(g, tuple(n + 1 for n in c)) for g, c in parts]
+    with pytest.raises(ValueError, match="the groups' counts are not the whole plan's"):
+        separable.assembled(Evaluator(scenario, 2, 1, None), all_of, counts, wrong)

@@ -166,6 +166,24 @@ def test_runs_the_fast_path_cannot_compute_exactly_go_to_simpy_and_say_why():
         assert isinstance(err.value, InputError)  # the CLI's exit status 2
 
 
+@pytest.mark.parametrize(("count", "engine"), [(760, "fast"), (900, "simpy")])
+def test_two_subscriptions_take_their_own_principals_in_turn_in_both_engines(count, engine):
+    """Two subscriptions' requests opened in turn over the same 20 s, each through 2 ARM
+    principals: 760 from each is 380 a principal, which its bucket (200, then 10/s) just holds,
+    so the fast path proves it never empties (were principals taken by the request's number in
+    the whole run, all 760 would go to one); 900 is 450 a principal, which empties it: SimPy."""
+    data = one_region(count=count, replicas=60, at="2h", spread="20s")
+    data["model"] = {"disk": {"dist": "lognormal", "cv": 0.5}, "arm_principals": 2}
+    data["tenants"][0]["subscriptions"].append({"name": "ops"})
+    data["access"].append({"subscription": "ops", "scope": "gal"})
+    other = dict(data["workload"]["vms"][0], subscription="ops")  # opened in turn with apps
+    data["workload"]["vms"].append(other)
+    slow, fast, used = _both(build(data))
+    assert used.name == engine, used.why
+    assert fast == slow
+    assert (slow["overall"]["throttled_429"] > 0) == (engine == "simpy")
+
+
 def test_a_scale_set_cut_by_the_horizon_mid_build_agrees():
     """One set of 41 instances from one slot, 5 at a time, stopped after 20 minutes: most
     batches never start, and the sampler's busy slots must not count them."""
