@@ -330,7 +330,7 @@ def _verify(
         return {}, "nothing simulated: no wave deploys a planned version"
     counts = tuple(chosen[(u.version, u.region)][0] for u in whole.units)
     k = ev.runs
-    if ev.ran(whole, counts) >= k:
+    if ev.ran(whole, counts):  # the search simulated the whole plan itself: its runs, to K
         return ev.group(whole, counts), f"{k} runs of the whole plan (the search's own)"
     parts = [(g, tuple(g.chosen)) for g in groups]
     figures, why = separable.assembled(ev, whole, counts, parts)

@@ -108,7 +108,6 @@ def assembled(
     by = start - delay
     runs = (replicated_before(variant, ev.seed, i, by, subset) for i in range(ev.runs))
     late = next(filter(None, runs), None)
-    ev.simulations += ev.runs  # replication only, no request
     figures: dict[str, Figures] = {}
     for g, c in parts:
         if late is not None:
