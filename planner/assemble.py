@@ -62,6 +62,11 @@ def assemble(
             explain.predict(rp, u, n, group, whole.get(u.region), warnings)
         regions.append(rp)
         warnings += u.warnings
+    if scenario.updates:
+        warnings.append(
+            f"the scenario's {len(scenario.updates)} update(s) are left out: the plan sizes the "
+            "versions as published, and its figures are without them"
+        )
     for region in sorted(scenario.objectives.regions):
         if not any(r.region == region and r.requests for r in regions):
             warnings.append(f"an objective is set for {region}, where the workload deploys nothing")

@@ -7,8 +7,9 @@ run is its group's run with the chosen counts, event for event, and the verifica
 runs (extended to K where the search judged on fewer) rather than everything simulated again.
 That holds when all of these do (otherwise the whole plan is simulated, and the plan says why):
 
-1. no updates (a group's run leaves them out) and no zone or region outage (they act on
-   replicas while VMs deploy);
+1. no zone or region outage (they act on replicas while VMs deploy); `updates:` are left out of
+   every run the planner makes, the whole plan's included (planner.assemble warns of it), so
+   they change nothing here;
 2. every wave of the whole is in exactly one group and, with throttling on, no subscription
    deploys waves of two groups (every bucket is keyed by subscription, or subscription and
    region, and a subscription's VM requests take its ARM principals in turn: sim.throttle,
@@ -39,8 +40,6 @@ from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
 
 def static_reason(scenario: Scenario, whole: Group, groups: list[Group]) -> str | None:
     """Why the scenario and its groups cannot be separated, whatever the runs give (or None)."""
-    if scenario.updates:
-        return "the scenario has updates, which the groups' runs leave out"
     if any(isinstance(f, (ZoneOutage, RegionOutage)) for f in scenario.faults):
         return "zone or region outages act on replicas while VMs deploy"
     waves = {w.key: w.wave for w in scenario.waves()}
