@@ -21,7 +21,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple, Union
 from pydantic import AwareDatetime, BeforeValidator, Field, model_serializer, model_validator
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import InputError, refuse
+from acgsim.sim.errors import InputError
 from acgsim.sim.fields import (
     AzText,
     Count,
@@ -45,6 +45,7 @@ from acgsim.sim.fields import (
 )
 from acgsim.sim.objectives import Objectives, Prices
 from acgsim.sim.params import CLIENT_NAMES, ClientPolicy, ModelParams
+from acgsim.sim.refusals import refuse
 from acgsim.sim.units import Duration
 
 # --- tenants and subscriptions --------------------------------------------------------------
