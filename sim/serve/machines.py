@@ -95,7 +95,7 @@ class Machines:
         """Create a scale set now, as sim.deployment.scale_set does: its PUT accepted, its
         instances in batches of vmss_batch, all from the one replica the set is given."""
         from acgsim.sim.deployment import scale_set
-        from acgsim.sim.scenario import ScaleSetWave
+        from acgsim.sim.workload import ScaleSetWave
 
         capacity = rec_args["capacity"]
         self._room(capacity, scale_set=True)

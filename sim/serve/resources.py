@@ -24,14 +24,9 @@ from pydantic import ValidationError
 
 from acgsim.sim import catalog, checks
 from acgsim.sim.errors import Problem, problem
+from acgsim.sim.gallery_models import Gallery, ImageDefinition
 from acgsim.sim.loader import pydantic_problems
-from acgsim.sim.scenario import (
-    Gallery,
-    ImageDefinition,
-    Scenario,
-    Subscription,
-    Tenant,
-)
+from acgsim.sim.scenario import Scenario, Subscription, Tenant
 
 PROVIDER = "Microsoft.Compute"
 NEW_DEFAULTS_API = "2025-03-03"  # new definitions default to V2 + TrustedLaunchSupported [SIG]
