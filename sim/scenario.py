@@ -26,12 +26,13 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BeforeValidator, Field, model_validator
 
 from acgsim.sim import catalog
+from acgsim.sim.client_profiles import CLIENT_NAMES, ClientPolicy
 from acgsim.sim.errors import InputError
 from acgsim.sim.fault_models import Fault
 from acgsim.sim.fields import ImageRef, Label, PositiveDuration, RegionName, StrictModel
 from acgsim.sim.gallery_models import Gallery, ImageDefinition, TargetRegion, VersionRef
 from acgsim.sim.objectives import Objectives, Prices
-from acgsim.sim.params import CLIENT_NAMES, ClientPolicy, ModelParams
+from acgsim.sim.params import ModelParams
 from acgsim.sim.refusals import refuse
 from acgsim.sim.units import Duration
 from acgsim.sim.workload import WaveRef, Workload
