@@ -19,7 +19,8 @@ from acgsim.planner import cost, rules
 from acgsim.planner.evaluate import Evaluator, Figures, Group
 from acgsim.planner.plan import Alternative, AlternativeTotal
 from acgsim.sim import catalog
-from acgsim.sim.scenario import Scenario, ZoneOutage
+from acgsim.sim.fault_models import ZoneOutage
+from acgsim.sim.scenario import Scenario
 
 STORAGES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
 

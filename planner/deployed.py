@@ -34,9 +34,11 @@ from pydantic import BaseModel, ConfigDict, StrictBool, TypeAdapter, ValidationE
 from acgsim.planner.export import document, importer
 from acgsim.planner.plan import Plan, VersionRegion, load_plan
 from acgsim.sim import catalog
-from acgsim.sim.errors import Problem, ScenarioError, control_character, printable, render
+from acgsim.sim.characters import control_character, printable
+from acgsim.sim.errors import Problem, ScenarioError
 from acgsim.sim.fields import RegionalReplicaCount, RegionName, ReplicaCount, StorageName
 from acgsim.sim.loader import read_document
+from acgsim.sim.refusals import render
 
 VERSION_TYPE = importer.TYPES[2]
 RESOURCE_ID = re.compile(

@@ -21,10 +21,11 @@ from acgsim.sim import catalog
 from acgsim.sim.checks import check
 from acgsim.sim.errors import Problem, ScenarioError, problem
 from acgsim.sim.fields import Label, RegionalReplicaCount, RegionName, StorageName
+from acgsim.sim.gallery_models import TargetRegion
 from acgsim.sim.loader import load_output, pydantic_problems, validate
 from acgsim.sim.params import assumptions_marked
 from acgsim.sim.results import Bottleneck
-from acgsim.sim.scenario import Objectives, Scenario, TargetRegion
+from acgsim.sim.scenario import Objectives, Scenario
 from acgsim.sim.stats import Estimate
 
 VersionRegion = tuple[str, str]

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from acgsim.planner.plan import VersionRegion
 from acgsim.sim import catalog
 from acgsim.sim.errors import InputError
+from acgsim.sim.gallery_models import ImageVersion
 from acgsim.sim.naming import version_key
-from acgsim.sim.scenario import Arrivals, ImageVersion, ScaleSetWave, Scenario, VmWave
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 MAX_REPLICAS = catalog.LIMITS["replicas"].value
 

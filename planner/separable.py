@@ -33,9 +33,10 @@ from __future__ import annotations
 import math
 
 from acgsim.planner.evaluate import Evaluator, Figures, Group
+from acgsim.sim.fault_models import RegionOutage, ZoneOutage
 from acgsim.sim.gallery import GalleryState
 from acgsim.sim.readiness import replicated_before
-from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
+from acgsim.sim.scenario import Scenario
 
 
 def static_reason(scenario: Scenario, whole: Group, groups: list[Group]) -> str | None:

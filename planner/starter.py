@@ -14,8 +14,9 @@ import yaml
 from acgsim.planner import rules
 from acgsim.planner.export.document import replication_estimate
 from acgsim.sim.errors import InputError, ScenarioError
+from acgsim.sim.gallery_models import ImageVersion
 from acgsim.sim.loader import validate
-from acgsim.sim.scenario import ImageVersion, Scenario
+from acgsim.sim.scenario import Scenario
 
 SIZE_GB = 30
 CREATE_S = 15 + 0.5 * SIZE_GB + 40  # the default disk and boot times: one VM being created

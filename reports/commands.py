@@ -17,7 +17,8 @@ import typer
 
 from acgsim.reports import console, files
 from acgsim.sim import footprint
-from acgsim.sim.errors import InputError, printable
+from acgsim.sim.characters import printable
+from acgsim.sim.errors import InputError
 
 ENGINES = ("auto", "simpy", "fast")
 

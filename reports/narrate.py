@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
-from acgsim.sim.errors import RUNTIME, InputError
+from acgsim.sim.errors import InputError
+from acgsim.sim.service_errors import RUNTIME
 from acgsim.sim.units import readable
 
 KINDS = {"vm": "VM", "vmss_instance": "scale-set instance"}

@@ -13,8 +13,8 @@ from acgsim.planner.plan import Plan
 from acgsim.reports import breakdown, events, plan_rows
 from acgsim.reports.console import emit, fmt_of, note, out, print_plan_assumptions, say, show_table
 from acgsim.reports.sources import public
-from acgsim.sim.errors import RUNTIME
 from acgsim.sim.results import RunResult
+from acgsim.sim.service_errors import RUNTIME
 from acgsim.sim.stats import aggregate
 from acgsim.sim.units import readable
 

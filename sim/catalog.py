@@ -3,7 +3,8 @@
 Everything here is a fact the public documentation or the REST API spec states; each entry names
 its source by the short names of ../shared/AZURE_FACTS.md (listed in SOURCES). Nothing here is a
 model assumption: those live in sim.params.ModelParams, each with its rationale. Azure error codes
-and messages that acgsim reproduces live in sim.errors.
+and messages that acgsim reproduces live in sim.refusals and
+sim.service_errors.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from collections import Counter, defaultdict
 
 from acgsim.sim import catalog, footprint, references, workload_checks
 from acgsim.sim.errors import Problem, problem
+from acgsim.sim.gallery_models import ImageVersion
 from acgsim.sim.naming import version_key
 from acgsim.sim.references import Path
-from acgsim.sim.scenario import ImageVersion, Scenario
+from acgsim.sim.scenario import Scenario
 
 
 def check(s: Scenario) -> list[Problem]:

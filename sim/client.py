@@ -15,9 +15,9 @@ from collections.abc import Generator
 
 import simpy
 
+from acgsim.sim.client_profiles import ClientPolicy
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
-from acgsim.sim.params import ClientPolicy
 
 ARM_SCOPE = "arm"  # ARM buckets are not per target region: see sim.throttle
 

@@ -19,9 +19,9 @@ from acgsim.sim.footprint import check_room
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
 from acgsim.sim.scaleset import scale_set
-from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import durations
 from acgsim.sim.vm import VmRequest, refusal, start
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 CHUNK = 4096  # random numbers drawn at a time for open-ended arrival streams; also how many
 # requests a wave submits between looks at the memory left (a burst submits them in one step)

@@ -25,6 +25,7 @@ from acgsim.sim.catalog import Bucket
 from acgsim.sim.deployment import arrival_stream, scale_set_wave, vm_wave
 from acgsim.sim.egress import SourceCapacity
 from acgsim.sim.errors import InputError
+from acgsim.sim.fault_models import RegionOutage, ZoneOutage
 from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.footprint import RunTooLarge
 from acgsim.sim.gallery import GalleryState, RegionCopy
@@ -40,7 +41,7 @@ from acgsim.sim.results import (
     RunResult,
     WaveSummary,
 )
-from acgsim.sim.scenario import RegionOutage, Scenario, ZoneOutage
+from acgsim.sim.scenario import Scenario
 from acgsim.sim.streams import Streams
 from acgsim.sim.throttle import Throttles
 from acgsim.sim.updates import run_update

@@ -27,16 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from acgsim.sim import fastrecord, footprint, polling
+from acgsim.sim.fault_models import RegionOutage, ZoneOutage
 from acgsim.sim.model import Simulation
 from acgsim.sim.pinned import Job, Outcome, serve_jobs
-from acgsim.sim.scenario import (
-    Arrivals,
-    RegionOutage,
-    ScaleSetWave,
-    Scenario,
-    VmWave,
-    ZoneOutage,
-)
+from acgsim.sim.scenario import Scenario
 from acgsim.sim.slots import Served, serve, serve_pooled
 from acgsim.sim.streams import Streams
 from acgsim.sim.submissions import (
@@ -48,6 +42,7 @@ from acgsim.sim.submissions import (
     vm_wave,
 )
 from acgsim.sim.throttle import Throttles
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 MARGIN = 1e-6  # tokens to spare, per token of bucket size, for a bucket to count as never empty
 

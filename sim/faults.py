@@ -18,8 +18,9 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
+from acgsim.sim.fault_models import RegionOutage, ReplicationFailure, ZoneOutage
 from acgsim.sim.gallery import RegionCopy
-from acgsim.sim.scenario import RegionOutage, ReplicationFailure, Scenario, ZoneOutage
+from acgsim.sim.scenario import Scenario
 
 ALL_ZONES = None  # a region outage: every replica, zonal or not
 FailureAt = Callable[..., "tuple[float, str, float] | None"]

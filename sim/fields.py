@@ -1,6 +1,6 @@
 """Field types the scenario format shares: names, regions, counts, references, the base model.
 
-Each validator refuses with the words Azure uses for the same mistake (sim.errors), so a bad name
+Each validator refuses with the words Azure uses for the same mistake (sim.refusals), so a bad name
 in a scenario reads like the error the real service would give.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from acgsim.sim import catalog, naming
-from acgsim.sim.errors import refuse
+from acgsim.sim.refusals import refuse
 from acgsim.sim.units import Duration
 
 # --- shared field types ----------------------------------------------------------------------

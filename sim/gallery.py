@@ -34,9 +34,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, ImageVersion
 from acgsim.sim.naming import version_key
 from acgsim.sim.replicas import ReplicaPool
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario
+from acgsim.sim.scenario import Scenario
 
 
 @dataclass

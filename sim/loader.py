@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from acgsim.sim.characters import unfit_character
 from acgsim.sim.checks import check
 from acgsim.sim.documents import LineFinder, read_document
-from acgsim.sim.errors import Problem, ScenarioError, problem, unfit_character
+from acgsim.sim.errors import Problem, ScenarioError, problem
 from acgsim.sim.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import InputError, refuse
+from acgsim.sim.errors import InputError
 from acgsim.sim.fields import (
     Currency,
     PositiveDuration,
@@ -23,6 +23,7 @@ from acgsim.sim.fields import (
     StorageName,
     StrictModel,
 )
+from acgsim.sim.refusals import refuse
 
 
 class RegionObjective(StrictModel):

@@ -46,7 +46,8 @@ import numpy as np
 from acgsim.sim import catalog
 from acgsim.sim.metrics import Recorder, Request, WaveStats
 from acgsim.sim.params import ModelParams
-from acgsim.sim.scenario import Arrivals, ScaleSetWave, Scenario, VmWave
+from acgsim.sim.scenario import Scenario
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 READ = catalog.ARM_BUCKETS["read"]
 OPERATION = catalog.COMPUTE_POLICIES["GetOperation"].per_subscription

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from acgsim.sim.errors import Problem, problem
-from acgsim.sim.scenario import ImageVersion, Scenario
+from acgsim.sim.gallery_models import ImageVersion
+from acgsim.sim.scenario import Scenario
 
 Path = tuple[str | int, ...]
 

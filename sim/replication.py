@@ -10,8 +10,8 @@ replicas takes longer than one to a few. The region goes Unknown -> Replicating 
 only a Completed region serves deployments [ACG]. A Shallow version is not copied: it is ready
 after the setup overhead and has one replica [SIG].
 
-Calibration (assumptions, see sim.params.Replication): public observations put one region at 1-3 %
-progress per minute (33-100 minutes), 15-20 minutes for small images and 30-60 minutes for a
+Calibration (assumptions, see sim.service_params.Replication): public observations put one region at
+1-3 % progress per minute (33-100 minutes), 15-20 minutes for small images and 30-60 minutes for a
 version with Terraform, and a 35-region update with 10-50 replicas each still running after a day
 (AZURE_FACTS section 5).
 
@@ -37,7 +37,7 @@ import simpy
 
 from acgsim.sim.faults import FailureAt
 from acgsim.sim.gallery import RegionCopy, VersionState
-from acgsim.sim.params import Replication
+from acgsim.sim.service_params import Replication
 from acgsim.sim.streams import lognormal_factor
 
 MB_PER_GB = 1024.0

@@ -17,8 +17,8 @@ from acgsim.sim.gallery import RegionCopy, VersionState
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
 from acgsim.sim.replicas import Replica, ReplicaPool
-from acgsim.sim.scenario import ScaleSetWave
 from acgsim.sim.vm import finish, lost_error, refusal
+from acgsim.sim.workload import ScaleSetWave
 
 
 def _again(m: Simulation, req: Request, client: Client) -> Generator[simpy.Event, None, bool]:

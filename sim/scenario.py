@@ -1,10 +1,15 @@
 """The scenario format: what an architect writes to describe galleries, images, access, workload.
 
+This module holds the scenario itself: its tenants and subscriptions, access (role assignments),
+updates of existing versions, the start clock, and the Scenario model tying them together (waves(),
+versions() and the hash live here). The gallery side is sim.gallery_models, the workload
+sim.workload, the faults sim.fault_models.
+
 A scenario is YAML or JSON, read into pydantic v2 models that forbid unknown fields. Field names
 are short snake_case; units are in the value ("30m") or in the name (`size_gb`, `rate_per_min`).
-Single-field rules (names, ranges, regions) are checked here; rules that span fields (limits per
-subscription and region, references, sharing) are in sim.checks; reading files and reporting
-problems is sim.loader, whose `load` ties the three together.
+Single-field rules (names, ranges, regions) are checked in the models; rules that span fields
+(limits per subscription and region, references, sharing) are in sim.checks; reading files and
+reporting problems is sim.loader, whose `load` ties the three together.
 
 Shorthands a person is glad of: a target region may be just its name; `sharing: community` stands
 for `sharing: {mode: community}`; regions are accepted as "East US 2" and stored as "eastus2".
@@ -16,36 +21,21 @@ import hashlib
 import json
 import uuid
 from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal, NamedTuple, Union
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, model_serializer, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, model_validator
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import InputError, refuse
-from acgsim.sim.fields import (
-    AzText,
-    Count,
-    GalleryName,
-    ImageName,
-    ImageRef,
-    Label,
-    Offer,
-    PositiveDuration,
-    Probability,
-    Publisher,
-    RegionalReplicaCount,
-    RegionName,
-    ReplicaCount,
-    ResourceGroup,
-    Sku,
-    StorageName,
-    StrictModel,
-    VersionName,
-    _OrString,
-)
+from acgsim.sim.client_profiles import CLIENT_NAMES, ClientPolicy
+from acgsim.sim.errors import InputError
+from acgsim.sim.fault_models import Fault
+from acgsim.sim.fields import ImageRef, Label, PositiveDuration, RegionName, StrictModel
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, TargetRegion, VersionRef
 from acgsim.sim.objectives import Objectives, Prices
-from acgsim.sim.params import CLIENT_NAMES, ClientPolicy, ModelParams
+from acgsim.sim.params import ModelParams
+from acgsim.sim.refusals import refuse
 from acgsim.sim.units import Duration
+from acgsim.sim.workload import WaveRef, Workload
 
 # --- tenants and subscriptions --------------------------------------------------------------
 
@@ -59,140 +49,6 @@ class Tenant(StrictModel):
     name: Label
     id: uuid.UUID | None = Field(None, description="tenant (directory) GUID, used by exports")
     subscriptions: list[Subscription] = Field(min_length=1)
-
-
-# --- galleries, image definitions, versions -------------------------------------------------
-
-
-class TargetRegion(_OrString):
-    _string_field: ClassVar[str] = "region"
-    _string_means: ClassVar[str] = "just the region name, with the version's replicas and storage"
-    region: RegionName
-    replicas: RegionalReplicaCount | None = Field(
-        None, description="default: the version's `replicas`"
-    )
-    storage: StorageName | None = Field(None, description="default: the version's `storage`")
-    exclude_from_latest: bool | None = Field(
-        None, description="overrides the version's flag in this region [ACG]"
-    )
-
-
-class VersionSource(StrictModel):
-    """What a version is made from [SPEC]: a managed image, an OS disk snapshot or a VM by
-    resource id, or a VHD blob with its storage account. A value left out is asked for when the
-    export is deployed (a parameter or variable)."""
-
-    kind: Literal["managed_image", "snapshot", "vhd", "vm"] = "managed_image"
-    id: str | None = Field(None, description="managed_image, snapshot, vm: the resource id")
-    uri: str | None = Field(None, description="vhd: the blob's https URI")
-    storage_account: str | None = Field(
-        None, description="vhd: resource id of the storage account holding the blob"
-    )
-
-    @model_validator(mode="after")
-    def _fields_of_kind(self) -> VersionSource:
-        from acgsim.sim import sources
-
-        sources.check(self.kind, self.id, self.uri, self.storage_account)
-        return self
-
-
-class ImageVersion(StrictModel):
-    name: VersionName
-    size_gb: float = Field(gt=0, description="occupied size of the image in GB (what is billed)")
-    disk_size_gb: float | None = Field(
-        None, gt=0, description="provisioned OS disk size in GB; default: size_gb"
-    )
-    publish_at: Duration = Field(0.0, description="simulation time at which replication starts")
-    replication_mode: Literal["Full", "Shallow"] = "Full"
-    replicas: ReplicaCount = Field(1, description="replicas in a target region that gives none")
-    storage: StorageName = Field(
-        catalog.DEFAULT_STORAGE, description="storage type for a target region that gives none"
-    )
-    regions: list[TargetRegion] = Field(min_length=1, description="target regions")
-    exclude_from_latest: bool = False
-    end_of_life: date | None = Field(None, description="informational; deployments still succeed")
-    source: VersionSource | None = Field(
-        None, description="what the version is made from; default: a managed image (exports)"
-    )
-
-    @model_serializer(mode="wrap")
-    def _without_default_source(self, handler):
-        # A version without `source` dumps as before the field existed: scenario hashes, and so
-        # every result and plan of an existing scenario, stay byte-identical.
-        data = handler(self)
-        if self.source is None and isinstance(data, dict):
-            data.pop("source", None)
-        return data
-
-    @property
-    def source_size_gb(self) -> float:
-        return self.disk_size_gb if self.disk_size_gb is not None else self.size_gb
-
-    def replicas_in(self, target: TargetRegion) -> int:
-        return target.replicas if target.replicas is not None else self.replicas
-
-    def storage_in(self, target: TargetRegion) -> str:
-        return target.storage if target.storage is not None else self.storage
-
-    def excluded_in(self, target: TargetRegion) -> bool:
-        """Per-region excludeFromLatest takes precedence over the version-level flag [ACG]."""
-        if target.exclude_from_latest is not None:
-            return target.exclude_from_latest
-        return self.exclude_from_latest
-
-
-SecurityType = Literal[
-    "Standard",
-    "TrustedLaunch",
-    "TrustedLaunchSupported",
-    "ConfidentialVM",
-    "ConfidentialVMSupported",
-    "TrustedLaunchAndConfidentialVmSupported",
-]
-
-
-class ImageDefinition(StrictModel):
-    name: ImageName
-    publisher: Publisher
-    offer: Offer
-    sku: Sku
-    os_type: Literal["Linux", "Windows"]
-    os_state: Literal["Generalized", "Specialized"] = Field(
-        description="required by the API [SPEC]"
-    )
-    # From API 2025-03-03 a new definition defaults to V2 + TrustedLaunchSupported [SIG][ACG].
-    hyperv_generation: Literal["V1", "V2"] = "V2"
-    architecture: Literal["x64", "Arm64"] = "x64"
-    security_type: SecurityType = "TrustedLaunchSupported"
-    description: AzText = ""
-    end_of_life: date | None = Field(None, description="informational; deployments still succeed")
-    versions: list[ImageVersion] = []
-
-
-class Sharing(_OrString):
-    _string_field: ClassVar[str] = "mode"
-    _string_means: ClassVar[str] = "just the mode: private, groups or community"
-    mode: Literal["private", "groups", "community"] = Field(
-        "private", description="private (RBAC only), groups (direct sharing) or community (public)"
-    )
-    subscriptions: list[str] = Field([], description="groups: subscription names shared with")
-    tenants: list[str] = Field([], description="groups: tenant names shared with")
-    prefix: AzText | None = Field(None, description="community: public name prefix")
-    publisher_email: AzText | None = Field(None, description="community: publisher contact")
-    publisher_uri: AzText | None = Field(None, description="community: publisher URI")
-    eula: AzText | None = Field(None, description="community: end-user licence agreement link")
-
-
-class Gallery(StrictModel):
-    name: GalleryName
-    subscription: str = Field(description="name of a subscription under `tenants`")
-    resource_group: ResourceGroup = "rg-images"
-    region: RegionName
-    description: AzText = ""
-    sharing: Sharing = Field(default_factory=Sharing)
-    soft_delete: bool = Field(False, description="keep deleted versions 7 days [ACG]")
-    images: list[ImageDefinition] = []
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -218,92 +74,6 @@ class RoleAssignment(StrictModel):
         if (self.subscription is None) == (self.tenant is None):
             refuse("OneAssignee")
         return self
-
-
-# --- workload --------------------------------------------------------------------------------
-
-
-VmSecurityType = Literal["Standard", "TrustedLaunch", "ConfidentialVM"]
-
-
-class _Wave(StrictModel):
-    name: str | None = None
-    at: Duration = Field(0.0, description="simulation time of the first request")
-    region: RegionName
-    subscription: str
-    image: ImageRef
-    client: str | None = Field(
-        None,
-        description=(
-            "the deploying client's profile: azure-cli (the default), python-sdk, terraform, "
-            "arm-template, or a name under the scenario's `clients`"
-        ),
-    )
-    security_type: VmSecurityType | None = Field(
-        None, description="the VMs' security type; checked against the image's [SIG]"
-    )
-    generation: Literal["V1", "V2"] | None = Field(
-        None,
-        description="the Hyper-V generation the VM size boots; must match the image's",
-    )
-
-
-class VmWave(_Wave):
-    count: Count = Field(description="VMs in this wave")
-    spread: Duration = Field(0.0, description="requests spread evenly over this long")
-    concurrency: Count | None = Field(None, description="client keeps at most this many in flight")
-
-
-class ScaleSetWave(_Wave):
-    count: Count = Field(1, description="scale sets created in this wave")
-    instances: Count = Field(description="instances in each scale set")
-    orchestration: Literal["Uniform", "Flexible"] = Field(
-        "Uniform",
-        description=(
-            "acgsim's default (Azure tools differ); Flexible cannot use another tenant's image"
-        ),
-    )
-    spread: Duration = Field(0.0, description="scale sets spread evenly over this long")
-
-    @model_validator(mode="after")
-    def _instance_limit(self) -> ScaleSetWave:
-        top = catalog.LIMITS["vmss_instances"].value
-        if self.instances > top:
-            refuse("ScaleSetTooLarge", value=self.instances, limit=top)
-        return self
-
-
-class Arrivals(_Wave):
-    rate_per_min: float = Field(gt=0, description="mean VM requests per minute (Poisson)")
-    duration: Duration = Field(description="how long requests keep arriving")
-
-
-class Workload(StrictModel):
-    vms: list[VmWave] = []
-    scale_sets: list[ScaleSetWave] = []
-    arrivals: list[Arrivals] = []
-
-
-class WaveRef(NamedTuple):
-    """A wave of the workload, its key ("vms/0", "scale_sets/1", "arrivals/2") and list index."""
-
-    key: str
-    wave: VmWave | ScaleSetWave | Arrivals
-    index: int
-
-    @property
-    def kind(self) -> str:
-        """The workload list the wave is in: vms, scale_sets or arrivals."""
-        return self.key.partition("/")[0]
-
-
-class VersionRef(NamedTuple):
-    """An image version with its reference "gallery/image/version" and where it is defined."""
-
-    ref: str
-    gallery: Gallery
-    image: ImageDefinition
-    version: ImageVersion
 
 
 # --- updates of existing versions -------------------------------------------------------------
@@ -343,44 +113,6 @@ class VersionUpdate(StrictModel):
         if self.delete and (self.add_regions or self.remove_regions or self.replicas):
             refuse("DeleteWithChanges", version=self.version)
         return self
-
-
-# --- faults ----------------------------------------------------------------------------------
-
-
-class ZoneOutage(StrictModel):
-    kind: Literal["zone_outage"]
-    region: RegionName
-    zone: Literal[1, 2, 3]
-    at: Duration
-    duration: Duration
-
-
-class RegionOutage(StrictModel):
-    kind: Literal["region_outage"]
-    region: RegionName
-    at: Duration
-    duration: Duration
-
-
-class ReplicationFailure(StrictModel):
-    kind: Literal["replication_failure"]
-    region: RegionName
-    version: ImageRef | None = Field(None, description="one version; default: every version")
-    at: Duration | None = Field(None, description="copies into the region fail from this time")
-    duration: Duration | None = Field(None, description="... for this long (needs `at`)")
-    probability: Probability | None = Field(None, description="or: each attempt fails with this")
-
-    @model_validator(mode="after")
-    def _when(self) -> ReplicationFailure:
-        if (self.at is None) == (self.probability is None):
-            refuse("FailureWhen")
-        if (self.at is None) != (self.duration is None):
-            refuse("FailureWindow")
-        return self
-
-
-Fault = Annotated[Union[ZoneOutage, RegionOutage, ReplicationFailure], Field(discriminator="kind")]
 
 
 # --- the scenario ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from acgsim.sim.errors import refuse
+from acgsim.sim.refusals import refuse
 
 _SEGMENT = r"[A-Za-z0-9][-\w.()]*"  # a resource name: no quotes, spaces or shell characters
 _PREFIX = rf"/subscriptions/[0-9A-Fa-f-]{{36}}/resourceGroups/{_SEGMENT}/providers/"

@@ -23,8 +23,8 @@ import numpy as np
 
 from acgsim.sim.deployment import CHUNK
 from acgsim.sim.params import ModelParams
-from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
 from acgsim.sim.streams import Streams, durations
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 
 @dataclass

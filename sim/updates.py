@@ -16,16 +16,16 @@ How Azure orders overlapping operations on one version is not published: acgsim 
 work in a region after the work already running there (an assumption).
 
 Deleting a version (`delete: true`): Azure refuses to delete an image while VMs are being
-provisioned from it (OperationNotAllowed, "Operation 'Image Delete' is not allowed since the
-Virtual Machines '...' are being provisioned using the Image '...'", seen for managed images and
-assumed the same for gallery versions: sim.errors). acgsim reads "being provisioned from it" as a
+provisioned from it (OperationNotAllowed, "Operation 'Image Delete' is not allowed since the Virtual
+Machines '...' are being provisioned using the Image '...'", seen for managed images and assumed the
+same for gallery versions: sim.service_errors). acgsim reads "being provisioned from it" as a
 request that holds a replica slot of the version, in any region, and whose OS disk is still being
-created from it: once the disk exists the VM no longer needs the image (a request still queued for
-a slot does not block the delete; it is turned away and retries, as when a replica is lost). A
-refused delete changes nothing. A delete that passes stops the version resolving at once:
-requests naming it fail with GalleryImageNotFound, `latest` moves to the previous version,
-replication still running into its regions stops, and its replicas take no new disk creations.
-Later updates of a deleted version do nothing. Each delete's outcome is in the run's `deletions`.
+created from it: once the disk exists the VM no longer needs the image (a request still queued for a
+slot does not block the delete; it is turned away and retries, as when a replica is lost). A refused
+delete changes nothing. A delete that passes stops the version resolving at once: requests naming it
+fail with GalleryImageNotFound, `latest` moves to the previous version, replication still running
+into its regions stops, and its replicas take no new disk creations. Later updates of a deleted
+version do nothing. Each delete's outcome is in the run's `deletions`.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from collections.abc import Callable, Generator
 
 import simpy
 
-from acgsim.sim.errors import RUNTIME
 from acgsim.sim.gallery import RegionCopy
 from acgsim.sim.model import Simulation
 from acgsim.sim.scenario import VersionUpdate
+from acgsim.sim.service_errors import RUNTIME
 
 Start = Callable[[RegionCopy, int], simpy.Process]
 """Starts the replication process of a copy (0: the whole region; n > 0: n more replicas)."""

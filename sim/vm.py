@@ -27,7 +27,7 @@ from acgsim.sim.gallery import RegionCopy
 from acgsim.sim.metrics import Request
 from acgsim.sim.model import Simulation
 from acgsim.sim.replicas import Replica
-from acgsim.sim.scenario import Arrivals, ScaleSetWave, VmWave
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave
 
 SERVES = catalog.SECURITY_SERVES
 

@@ -9,10 +9,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from acgsim.sim import catalog, references
+from acgsim.sim.client_profiles import CLIENT_NAMES
 from acgsim.sim.errors import Problem, problem
-from acgsim.sim.params import CLIENT_NAMES
+from acgsim.sim.gallery_models import ImageVersion
 from acgsim.sim.references import Path
-from acgsim.sim.scenario import ImageVersion, Scenario
+from acgsim.sim.scenario import Scenario
 from acgsim.sim.units import format_duration
 
 

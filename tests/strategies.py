@@ -5,26 +5,13 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from acgsim.sim import catalog
+from acgsim.sim.fault_models import RegionOutage, ReplicationFailure, ZoneOutage
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, ImageVersion, Sharing, TargetRegion
 from acgsim.sim.objectives import Objectives, Prices, RegionObjective
-from acgsim.sim.params import DiskTime, Dist, ModelParams
-from acgsim.sim.scenario import (
-    Arrivals,
-    Gallery,
-    ImageDefinition,
-    ImageVersion,
-    RegionOutage,
-    ReplicationFailure,
-    RoleAssignment,
-    ScaleSetWave,
-    Scenario,
-    Sharing,
-    Subscription,
-    TargetRegion,
-    Tenant,
-    VmWave,
-    Workload,
-    ZoneOutage,
-)
+from acgsim.sim.params import ModelParams
+from acgsim.sim.scenario import RoleAssignment, Scenario, Subscription, Tenant
+from acgsim.sim.service_params import DiskTime, Dist
+from acgsim.sim.workload import Arrivals, ScaleSetWave, VmWave, Workload
 
 ZONED = sorted(r for r, v in catalog.REGIONS.items() if v.has_zones and not v.restricted)
 ALL = sorted(r for r, v in catalog.REGIONS.items() if not v.restricted)

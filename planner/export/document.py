@@ -21,7 +21,8 @@ from datetime import date
 from acgsim.planner.export.access import Access, access_of
 from acgsim.planner.export.params import Param, identifier, unique
 from acgsim.planner.plan import Plan, apply_choices
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, Scenario, VersionSource
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, ImageVersion, VersionSource
+from acgsim.sim.scenario import Scenario
 
 
 @dataclass

@@ -21,8 +21,8 @@ import numpy as np
 
 from acgsim.sim.calibrate.likelihood import Fit, cdf, log_pdf, maximise
 from acgsim.sim.calibrate.observations import RegionReplication
-from acgsim.sim.params import Replication
 from acgsim.sim.replication import MB_PER_GB, copy_plan, makespan
+from acgsim.sim.service_params import Replication
 
 DRAWS = 128  # Monte Carlo points for the in-region makespan
 CRN_SEED = 20261102  # fixed: the same draws at every parameter value

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from acgsim.sim.calibrate.estimate import Calibration
-from acgsim.sim.errors import printable
+from acgsim.sim.characters import printable
 from acgsim.sim.scenario import Scenario
 
 

@@ -7,9 +7,9 @@ On arrival it takes the compute RP's PutVM token (429 with Retry-After if the bu
 [CTL]), then the image is checked as Azure checks it before accepting: access (RBAC, sharing,
 tenants: sim.gallery) and the version's state in the VM's region ("not available in region",
 GalleryImageNotFound while the region propagates, "no latest"), refused at once with the model's
-error (sim.errors.RUNTIME). Accepted, it answers 201 Creating with an operation to poll; the VM
-then waits for a replica slot, has its OS disk created from the replica and boots, on the model's
-clock (sim.deployment.vm). Marketplace images, networking and VM sizes are not simulated.
+error (sim.service_errors.RUNTIME). Accepted, it answers 201 Creating with an operation to poll;
+the VM then waits for a replica slot, has its OS disk created from the replica and boots, on the
+model's clock (sim.deployment.vm). Marketplace images, networking and VM sizes are not simulated.
 """
 
 from __future__ import annotations

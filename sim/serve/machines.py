@@ -7,10 +7,10 @@ the server's simulation clock. Their provisioningState is read from the model's 
 from __future__ import annotations
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import RUNTIME
 from acgsim.sim.model import Simulation
 from acgsim.sim.serve.records import ScaleSetRec, VmRec
 from acgsim.sim.serve.resources import ArmError, stable_uuid
+from acgsim.sim.service_errors import RUNTIME
 from acgsim.sim.streams import durations
 
 MAX_VMS = 20_000  # virtual machines and scale-set instances held on one server at once
@@ -95,7 +95,7 @@ class Machines:
         """Create a scale set now, as sim.deployment.scale_set does: its PUT accepted, its
         instances in batches of vmss_batch, all from the one replica the set is given."""
         from acgsim.sim.deployment import scale_set
-        from acgsim.sim.scenario import ScaleSetWave
+        from acgsim.sim.workload import ScaleSetWave
 
         capacity = rec_args["capacity"]
         self._room(capacity, scale_set=True)
@@ -161,7 +161,7 @@ def vmss_limit() -> int:
 
 
 def runtime_error(key: str, ref: str, region: str, subscription: str) -> ArmError:
-    """A model's run-time error (sim.errors.RUNTIME) as ARM's error."""
+    """A model's run-time error (sim.service_errors.RUNTIME) as ARM's error."""
     e = RUNTIME[key]
     text = e.message.format(image=ref, region=region, tenant="", subscription=subscription)
     return ArmError(e.status, e.code or key, text)

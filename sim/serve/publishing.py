@@ -11,10 +11,11 @@ import simpy
 
 from acgsim.sim.errors import problem
 from acgsim.sim.gallery import RegionCopy, VersionState
+from acgsim.sim.gallery_models import ImageVersion, TargetRegion
 from acgsim.sim.model import Simulation
 from acgsim.sim.naming import version_key
 from acgsim.sim.replication import replicate
-from acgsim.sim.scenario import ImageVersion, Scenario, TargetRegion, VersionUpdate
+from acgsim.sim.scenario import Scenario, VersionUpdate
 from acgsim.sim.serve.records import GalleryRec, ImageRec, VersionRec
 from acgsim.sim.serve.resources import ArmError
 from acgsim.sim.updates import delete, run_update

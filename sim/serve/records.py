@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from acgsim.sim.gallery import VersionState
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, ImageVersion
 from acgsim.sim.metrics import Request
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion, RoleAssignment
+from acgsim.sim.scenario import RoleAssignment
 
 
 @dataclass

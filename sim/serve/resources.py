@@ -5,7 +5,7 @@ GalleryImage, GalleryImageVersion with publishingProfile, storageProfile and rep
 and ARM's common types (the CloudError shape `{"error": {"code", "message", "target"}}`). A body
 is read into the scenario's own models (sim.scenario), so a name, a region or a replica count Azure
 would refuse is refused with the words the scenario loader uses, and Azure's message where
-sim.errors has one; rules that span fields (duplicate regions, the source region, ZRS without
+sim.refusals has one; rules that span fields (duplicate regions, the source region, ZRS without
 zones, image size, Shallow, identifiers unique within a gallery) are sim.checks run on the gallery
 as it would be. ARM gives such mistakes HTTP 400; the code is InvalidParameter where the service's
 own code is not published (an assumption: the troubleshooting page quotes messages, not codes).
@@ -24,14 +24,9 @@ from pydantic import ValidationError
 
 from acgsim.sim import catalog, checks
 from acgsim.sim.errors import Problem, problem
+from acgsim.sim.gallery_models import Gallery, ImageDefinition
 from acgsim.sim.loader import pydantic_problems
-from acgsim.sim.scenario import (
-    Gallery,
-    ImageDefinition,
-    Scenario,
-    Subscription,
-    Tenant,
-)
+from acgsim.sim.scenario import Scenario, Subscription, Tenant
 
 PROVIDER = "Microsoft.Compute"
 NEW_DEFAULTS_API = "2025-03-03"  # new definitions default to V2 + TrustedLaunchSupported [SIG]

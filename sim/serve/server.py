@@ -17,7 +17,7 @@ from acgsim.sim.errors import InputError
 from acgsim.sim.scenario import Scenario, Tenant
 from acgsim.sim.serve.clock import check_speed
 
-DEFAULT_SIZE_GB = 30.0  # the model's usual image: a 30 GB OS disk (sim.params.Replication)
+DEFAULT_SIZE_GB = 30.0  # the model's usual image: a 30 GB OS disk (sim.service_params.Replication)
 STEP_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: timestamps of a stepped (deterministic) run
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from acgsim.sim import catalog
-from acgsim.sim.errors import RUNTIME
+from acgsim.sim.service_errors import RUNTIME
 from acgsim.sim.throttle import Throttles
 
 ARM = "arm"  # ARM's buckets are not per target region (sim.throttle)

@@ -7,7 +7,7 @@ rules), and the version as ARM answers it. See sim.serve.resources for the conve
 from __future__ import annotations
 
 from acgsim.sim import catalog
-from acgsim.sim.scenario import Gallery, ImageDefinition, ImageVersion
+from acgsim.sim.gallery_models import Gallery, ImageDefinition, ImageVersion
 from acgsim.sim.serve.resources import (
     PROVIDER,
     SIZE_TAG,

@@ -29,12 +29,13 @@ import simpy
 from acgsim.sim import catalog
 from acgsim.sim.egress import SourceCapacity
 from acgsim.sim.errors import problem
+from acgsim.sim.fault_models import RegionOutage, ZoneOutage
 from acgsim.sim.faults import Outages, ReplicationFaults
 from acgsim.sim.gallery import GalleryState
 from acgsim.sim.metrics import Recorder
 from acgsim.sim.model import Simulation
 from acgsim.sim.replicas import SELECTIONS
-from acgsim.sim.scenario import RegionOutage, Scenario, Subscription, ZoneOutage
+from acgsim.sim.scenario import Scenario, Subscription
 from acgsim.sim.serve.machines import Machines
 from acgsim.sim.serve.publishing import Publishing
 from acgsim.sim.serve.records import (

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from acgsim.sim.params import Replication
 from acgsim.sim.replication import copy_plan, makespan
+from acgsim.sim.service_params import Replication
 from acgsim.sim.streams import durations
 
 SUB = "8f2d6c1e-1b7a-4a52-9a55-3c1f0d7e9b21"

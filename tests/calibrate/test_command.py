@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from acgsim.cli import app
 from acgsim.sim.loader import load
-from acgsim.sim.params import Replication
+from acgsim.sim.service_params import Replication
 
 from ..helpers import SCENARIOS
 from . import synthetic

@@ -183,7 +183,7 @@ def test_an_unknown_file_is_refused_naming_the_formats(tmp_path):
 
 
 def _samples():
-    from acgsim.sim.params import Replication
+    from acgsim.sim.service_params import Replication
 
     return synthetic.replication_samples(1, 2, ["westeurope", "eastus"], 2, 20.0, Replication())
 

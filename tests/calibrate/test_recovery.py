@@ -18,7 +18,7 @@ import pytest
 
 from acgsim.sim.calibrate import estimate, inputs
 from acgsim.sim.loader import load
-from acgsim.sim.params import Replication
+from acgsim.sim.service_params import Replication
 from acgsim.sim.streams import durations
 
 from ..helpers import SCENARIOS

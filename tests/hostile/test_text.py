@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from acgsim.cli import app
-from acgsim.sim.errors import InputError, Problem, ScenarioError, printable
+from acgsim.sim.characters import printable
+from acgsim.sim.errors import InputError, Problem, ScenarioError
 from acgsim.sim.loader import validate
 
 from ..helpers import BASE, set_at

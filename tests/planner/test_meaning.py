@@ -16,8 +16,9 @@ from acgsim.planner.export import document, render
 from acgsim.planner.export.params import identifier
 from acgsim.planner.plan import Plan, apply_choices
 from acgsim.planner.search import plan as make_plan
+from acgsim.sim.gallery_models import VersionSource
 from acgsim.sim.loader import load
-from acgsim.sim.scenario import Scenario, VersionSource
+from acgsim.sim.scenario import Scenario
 
 from ..helpers import SCENARIOS
 from ..strategies import scenarios

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from acgsim.sim import catalog, naming
-from acgsim.sim.errors import REFUSALS
+from acgsim.sim.refusals import REFUSALS
 
 
 def test_region_lists_match_the_facts():

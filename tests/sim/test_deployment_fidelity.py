@@ -10,9 +10,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acgsim.sim.client_profiles import CLIENT_NAMES
 from acgsim.sim.engine import simulate
 from acgsim.sim.metrics import quantiles, quantiles_all
-from acgsim.sim.params import CLIENT_NAMES, ModelParams, assumptions
+from acgsim.sim.params import ModelParams, assumptions
 
 from ..helpers import build, problems
 from ..sim.engine_cases import one_region
