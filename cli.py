@@ -17,7 +17,9 @@ import typer
 from typer.core import TyperArgument
 
 from acgsim import __version__
-from acgsim.reports import console, files  # light: no model, no pydantic, no numpy
+
+# light: no model, no pydantic, no numpy
+from acgsim.reports import assumption_tables, console, files, lessons, reference, validation
 from acgsim.reports import options as opt
 from acgsim.reports.commands import engine as use_engine
 from acgsim.reports.commands import fail_if_broken, load, print_or_write, say, say_wrote, warn
@@ -100,7 +102,7 @@ def validate(
     """
     from acgsim import scenarios
 
-    if not console.print_validation(paths, scenarios.resolve, _fmt(fmt, as_json)):
+    if not validation.print_validation(paths, scenarios.resolve, _fmt(fmt, as_json)):
         raise typer.Exit(2)
 
 
@@ -340,7 +342,7 @@ def recommend(
 
     rules_of = dict(production=production, guidance=guidance, zone_resilience=zone_resilience)
     answer = rules.recommend(vms, scale_sets, region, premium=premium, **rules_of)
-    console.print_recommendation(answer, _fmt(fmt, as_json))
+    reference.print_recommendation(answer, _fmt(fmt, as_json))
 
 
 @app.command()
@@ -383,7 +385,7 @@ def library_list(fmt: Format = "table", as_json: AsJson = False) -> None:
     """
     from acgsim import scenarios
 
-    console.print_lessons(scenarios.lessons(), _fmt(fmt, as_json))
+    lessons.print_lessons(scenarios.lessons(), _fmt(fmt, as_json))
 
 
 @library.command("show")
@@ -410,7 +412,7 @@ def library_check(
     from acgsim.reports.commands import check_lessons
 
     checked = check_lessons(names)
-    console.print_exercises(checked)
+    lessons.print_exercises(checked)
     if any(wrong for _, wrong in checked):
         raise typer.Exit(1)
 
@@ -494,7 +496,7 @@ def limits(fmt: Format = "table", as_json: AsJson = False) -> None:
 
     Example: acgsim limits --format csv
     """
-    console.print_limits(_fmt(fmt, as_json))
+    reference.print_limits(_fmt(fmt, as_json))
 
 
 @app.command()
@@ -507,7 +509,7 @@ def regions(
 
     Example: acgsim regions --zones
     """
-    console.print_regions(zones, _fmt(fmt, as_json))
+    reference.print_regions(zones, _fmt(fmt, as_json))
 
 
 @app.command()
@@ -533,7 +535,7 @@ def show_assumptions(
 
     Example: acgsim assumptions quickstart
     """
-    console.print_assumptions(None if file is None else load(file), _fmt(fmt, as_json))
+    assumption_tables.print_assumptions(None if file is None else load(file), _fmt(fmt, as_json))
 
 
 @app.command()

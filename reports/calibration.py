@@ -108,7 +108,8 @@ def write(cal: Calibration, out: Path, svg: bool = False) -> list[Path]:
     """calibration.html (plot embedded) and calibration.md in `out`, and the plot itself."""
     import base64
 
-    from acgsim.reports.html import STYLE, _md_table
+    from acgsim.reports.markup import md_table
+    from acgsim.reports.report_page import STYLE
 
     out.mkdir(parents=True, exist_ok=True)
     written = plots.save(plots.calibration_fit(cal.comparisons), out / "calibration-fit", svg)
@@ -129,10 +130,10 @@ def write(cal: Calibration, out: Path, svg: bool = False) -> list[Path]:
         + "</body></html>\n"
     )
     md = "# Calibration\n\n" + "".join(f"**warning:** {w}\n\n" for w in cal.warnings)
-    md += "## Fitted\n\n" + _md_table(FITTED, fitted_rows(cal))
-    md += "\n## Left at their values\n\n" + _md_table(["parameter", "value", "why"], kept)
-    md += "\n## Fit check\n\n" + _md_table(CHECK, check_rows(cal))
-    md += "\n## Set aside\n\n" + _md_table(["rows", "why"], ignored)
+    md += "## Fitted\n\n" + md_table(FITTED, fitted_rows(cal))
+    md += "\n## Left at their values\n\n" + md_table(["parameter", "value", "why"], kept)
+    md += "\n## Fit check\n\n" + md_table(CHECK, check_rows(cal))
+    md += "\n## Set aside\n\n" + md_table(["rows", "why"], ignored)
     write_atomic(out / "calibration.html", page, force=True)
     write_atomic(out / "calibration.md", md, force=True)
     return [out / "calibration.html", out / "calibration.md", *written]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from acgsim.reports import console, files
+from acgsim.reports import assumption_tables, console, files, progress
 from acgsim.sim import footprint
 from acgsim.sim.characters import printable
 from acgsim.sim.errors import InputError
@@ -116,16 +116,16 @@ def run_and_show(file, scenario, *, seed, runs, trace, timing, out_dir, force, r
     if out_dir is not None:
         files.check_outputs(out_dir, files.result_files(runs, trace), force, report)
     if runs == 1:  # one run uses the seed itself, not a child of it
-        with console.ticker(scenario.horizon) as tick:
+        with progress.ticker(scenario.horizon) as tick:
             results = [simulate(scenario, seed, trace=trace, timing=timing, tick=tick)]
     else:
-        bar = lambda items: console.track(items, "runs")  # noqa: E731
+        bar = lambda items: progress.track(items, "runs")  # noqa: E731
         results = simulate_many(scenario, runs, seed, trace=trace, timing=timing, progress=bar)
     fail_if_broken(results, file)
     if out_dir is not None:
         files.write_results(out_dir, results, force)
     tables.print_results(results, fmt, scenario)
-    console.print_assumptions_used(results[0].assumptions, fmt)
+    assumption_tables.print_assumptions_used(results[0].assumptions, fmt)
     if fmt == "table" and out_dir is not None:
         say(f"wrote results to {out_dir}")
     if report and out_dir is not None:
@@ -198,7 +198,7 @@ def sweep_and_write(
     todo = sw.tasks(cells, runs, journal.done(), engine(engine_of))
     warn(journal.plan_line(len(cells), runs, len(todo)))
     stopped = journal.run(
-        todo, workers, scheduler, lambda rows: console.track(rows, "sweep", len(todo))
+        todo, workers, scheduler, lambda rows: progress.track(rows, "sweep", len(todo))
     )
     if journal.rows:
         say_wrote(journal.write_outputs(axes, plot))

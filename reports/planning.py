@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from acgsim.reports import console, files
+from acgsim.reports import files, progress
 from acgsim.reports.commands import say, warn
 from acgsim.sim import footprint
 from acgsim.sim.errors import InputError
@@ -55,7 +55,7 @@ def plan_and_show(
     table = cost.price_table(scenario, prices)
     current = None if against is None else deployed.load(against)  # bad input: before any work
     total = expected_candidates(scenario, runs, premium, alternatives)
-    with console.counted("planning", total) as bar, listening(bar.count):
+    with progress.counted("planning", total) as bar, listening(bar.count):
         result = make_plan(
             scenario,
             runs=runs,

@@ -1,7 +1,7 @@
 """`acgsim report` of an `acgsim serve` trace: the tables of acgsim.reports.servetrace on the
 console, and as a self-contained HTML page (report.html, its "serve trace" section) with a
 Markdown twin (report.md). Every cell may come from a client's request path or user agent, so it
-is escaped for its medium (html.escape; Markdown through acgsim.reports.html's escaping).
+is escaped for its medium (html.escape; Markdown through acgsim.reports.markup).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from acgsim.reports import layout, servetrace
 from acgsim.reports.files import write_atomic
-from acgsim.reports.html import CSP, STYLE, _md, _md_table
+from acgsim.reports.markup import md, md_table
+from acgsim.reports.report_page import CSP, STYLE
 
 
 def console_lines(s: servetrace.Summary) -> list[str]:
@@ -56,10 +57,10 @@ def page(s: servetrace.Summary) -> str:
 
 
 def markdown(s: servetrace.Summary) -> str:
-    out = [f"# acgsim serve trace: {_md(s.path.name)}\n", _md(servetrace.headline(s)) + "\n"]
+    out = [f"# acgsim serve trace: {md(s.path.name)}\n", md(servetrace.headline(s)) + "\n"]
     for title, columns, rows in servetrace.tables(s):
-        out.append(f"## {_md(title)}\n")
-        out.append(_md_table(columns, rows) if rows else "(none)\n")
+        out.append(f"## {md(title)}\n")
+        out.append(md_table(columns, rows) if rows else "(none)\n")
     return "\n".join(out)
 
 

@@ -11,7 +11,8 @@ import sys
 
 from acgsim.planner.plan import Plan
 from acgsim.reports import breakdown, events, plan_rows
-from acgsim.reports.console import emit, fmt_of, note, out, print_plan_assumptions, say, show_table
+from acgsim.reports.assumption_tables import print_plan_assumptions
+from acgsim.reports.console import emit, fmt_of, note, out, say, show_table
 from acgsim.reports.sources import public
 from acgsim.sim.results import RunResult
 from acgsim.sim.service_errors import RUNTIME

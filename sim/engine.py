@@ -303,7 +303,7 @@ def _run(m: Simulation, until: float, tick: Tick | None) -> None:
 
 Progress = Callable[[Iterable[int]], Iterable[int]]
 """Wraps the run indices and yields them back, showing progress as it goes: `tqdm` or
-`rich.progress.track` as they are, or `lambda runs: console.track(runs, "runs")`."""
+`rich.progress.track` as they are, or `lambda runs: progress.track(runs, "runs")`."""
 
 
 def simulate_many(

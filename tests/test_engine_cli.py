@@ -77,12 +77,12 @@ def test_sweeps_and_plans_show_counts_and_an_eta_on_a_terminal(monkeypatch):
 
     from rich.console import Console
 
-    from acgsim.reports import console
+    from acgsim.reports import console, progress
 
     screen = io.StringIO()
     monkeypatch.setattr(console, "err", Console(file=screen, force_terminal=True, width=120))
-    assert list(console.track(range(3), "sweep")) == [0, 1, 2]
-    with console.counted("planning", 4) as bar:  # an estimate that turns out short
+    assert list(progress.track(range(3), "sweep")) == [0, 1, 2]
+    with progress.counted("planning", 4) as bar:  # an estimate that turns out short
         bar.say("searching westeurope")
         for _ in range(5):
             bar.count()
@@ -90,6 +90,6 @@ def test_sweeps_and_plans_show_counts_and_an_eta_on_a_terminal(monkeypatch):
     assert "3/3" in shown and "searching westeurope" in shown and "5/5" in shown
     assert shown.count("eta") >= 2
     monkeypatch.setattr(console, "err", Console(file=io.StringIO(), force_terminal=False))
-    with console.counted("planning", 4) as bar:  # in a pipe: nothing, and no error
+    with progress.counted("planning", 4) as bar:  # in a pipe: nothing, and no error
         bar.say("verifying")
         bar.count()

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from acgsim.planner.plan import load_plan
-from acgsim.reports import html
+from acgsim.reports import html, markup
 
 MARKUP = (
     "<script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1)) &amp; `x` |"
@@ -51,7 +51,7 @@ def test_a_plans_text_is_shown_not_run(plan_data, tmp_path):
 
 
 def test_markdown_escapes_keep_ordinary_figures_readable():
-    assert html._md("Standard_LRS") == "Standard_LRS"
-    assert html._md("gal/web-x/1.0.0") == "gal/web-x/1.0.0"
-    assert html._md("a|b\nc") == "a\\|b c"
-    assert html._md_item("- not a list") == "\\- not a list"
+    assert markup.md("Standard_LRS") == "Standard_LRS"
+    assert markup.md("gal/web-x/1.0.0") == "gal/web-x/1.0.0"
+    assert markup.md("a|b\nc") == "a\\|b c"
+    assert markup.md_item("- not a list") == "\\- not a list"
