@@ -322,10 +322,13 @@ def _serve(
     for i, w in enumerate(ws):
         if w.pool is not None:
             pools.setdefault(id(w.pool), []).append(i)
-    ordered_wave = wave_of[order]
-    for members in pools.values():
+    pool_of = np.full(max(len(ws), 1), -1, dtype=np.int64)  # each wave's pool, numbered
+    for k, members in enumerate(pools.values()):
+        pool_of[members] = k
+    ordered_pool = pool_of[wave_of[order]]
+    for k, members in enumerate(pools.values()):
         pool, region = ws[members[0]].pool, ws[members[0]].wave.region
-        mine = order[np.isin(ordered_wave, members)]
+        mine = order[ordered_pool == k]
         since = next(c.serving_since for c in m.copies[region] if c.pool is pool)
         syncs = sorted(
             c.serving_since

@@ -237,12 +237,14 @@ class Recorder:
         self.waves[req.source].failed[error] += 1
 
 
-def quantiles(values: array | np.ndarray) -> dict[str, float | None]:
-    """p50, p95, p99, max and mean of a sample (None where empty), rounded to milliseconds."""
+def quantiles(values: array | np.ndarray, ordered: np.ndarray | None = None) -> dict:
+    """p50, p95, p99, max and mean of a sample (None where empty), rounded to milliseconds.
+    `ordered`, if given, is the sample sorted: the same figures, found faster (the mean is
+    summed in the sample's own order, so that it stays the same to the last bit)."""
     if len(values) == 0:
         return {"p50": None, "p95": None, "p99": None, "max": None, "mean": None}
     a = np.frombuffer(values, dtype=np.float64) if isinstance(values, array) else values
-    p50, p95, p99 = np.percentile(a, [50, 95, 99])
+    p50, p95, p99 = np.percentile(a if ordered is None else ordered, [50, 95, 99])
     return {
         "p50": _r(p50),
         "p95": _r(p95),
@@ -273,11 +275,11 @@ def quantiles_all(values: array | np.ndarray, never: int) -> dict[str, float | N
     return out
 
 
-def percentiles(values: array) -> list[float] | None:
+def percentiles(values: array | np.ndarray) -> list[float] | None:
     """The 0th to 100th percentiles of a sample (101 values, for a CDF plot), or None if empty."""
     if len(values) == 0:
         return None
-    a = np.frombuffer(values, dtype=np.float64)
+    a = np.frombuffer(values, dtype=np.float64) if isinstance(values, array) else values
     return [_r(x) for x in np.percentile(a, np.arange(101))]
 
 
@@ -320,8 +322,11 @@ def region_summary(
     region: str, stats: RegionStats, pools: PoolFigures, end: float, replication_done: float | None
 ) -> dict:
     """Key figures of one region (or of all, with region='all')."""
-    ttr = quantiles(stats.ttr)
-    every = quantiles_all(stats.ttr, stats.requests - stats.succeeded)
+    ordered = np.sort(np.frombuffer(stats.ttr, dtype=np.float64)) if len(stats.ttr) else None
+    ttr = quantiles(stats.ttr, ordered)  # percentiles of a sorted copy: one sort, not five
+    every = quantiles_all(
+        ordered if ordered is not None else stats.ttr, stats.requests - stats.succeeded
+    )
     waits = np.frombuffer(stats.waits, dtype=np.float64) if len(stats.waits) else None
     failed = sum(stats.failed.values())
     return {
@@ -337,7 +342,7 @@ def region_summary(
         "ttr_p99_s": ttr["p99"],
         "ttr_max_s": ttr["max"],
         "ttr_mean_s": ttr["mean"],
-        "ttr_percentiles_s": percentiles(stats.ttr),
+        "ttr_percentiles_s": percentiles(ordered if ordered is not None else stats.ttr),
         "ttr_all_p50_s": every["p50"],
         "ttr_all_p95_s": every["p95"],
         "ttr_all_p99_s": every["p99"],

@@ -52,23 +52,24 @@ def serve_pooled(
         raise ValueError("the fast path serves a fresh pool with every replica up")
     free = [since] * slots
     swap = heapq.heapreplace
-    got = [0.0] * len(arrivals)
-    for i, (a, d) in enumerate(zip(arrivals.tolist(), disks.tolist(), strict=True)):
-        m = free[0]
-        g = m if m > a else a
-        got[i] = g
-        swap(free, g + d)
+    got: list[float] = []
+    grant = got.append
+    for a, d in zip(arrivals.tolist(), disks.tolist(), strict=True):
+        if free[0] > a:
+            a = free[0]
+        grant(a)
+        swap(free, a + d)
     granted = np.array(got)
     waits = granted > arrivals
     done = granted + disks  # as SimPy's clock reads it: now + disk
     gone = done < horizon
     ends = np.sort(done[gone])
-    if np.any(ends[1:] == ends[:-1]) or np.isin(arrivals, ends).any():
+    if np.any(ends[1:] == ends[:-1]) or _meets(ends, arrivals):
         raise Coincident("a slot frees as a request arrives, or two slots free, at one instant")
     starts = np.sort(granted[granted < horizon])
     # every instant the pool's statistics are brought up to date, and the counts just after
     syncs = [t for t in syncs if t < horizon]
-    times = np.unique(np.concatenate((arrivals, ends, np.array(syncs, dtype=np.float64))))
+    times = _distinct(np.concatenate((arrivals, ends, np.array(syncs, dtype=np.float64))))
     arrived = np.searchsorted(arrivals, times, side="right")
     started = np.searchsorted(starts, times, side="right")
     busy = started - np.searchsorted(ends, times, side="right")
@@ -90,6 +91,24 @@ def serve_pooled(
     granted[granted >= horizon] = INF
     done[~gone] = INF
     return Served(granted, waits, np.full(len(arrivals), -1, dtype=np.int64), done)
+
+
+def _meets(ordered: np.ndarray, values: np.ndarray) -> bool:
+    """Whether any of `values` is in `ordered` (sorted): np.isin, by bisection."""
+    if not len(ordered):
+        return False
+    at = np.searchsorted(ordered, values)
+    at[at == len(ordered)] = len(ordered) - 1
+    return bool((ordered[at] == values).any())
+
+
+def _distinct(times: np.ndarray) -> np.ndarray:
+    """np.unique of times made of sorted runs: a stable sort merges the runs."""
+    times.sort(kind="stable")
+    keep = np.empty(len(times), dtype=bool)
+    keep[:1] = True
+    np.not_equal(times[1:], times[:-1], out=keep[1:])
+    return times[keep]
 
 
 def serve(
