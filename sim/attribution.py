@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from acgsim.sim import catalog
-from acgsim.sim.metrics import WaveStats, quantiles, quantiles_all
+from acgsim.sim.metrics import WaveStats, in_order, quantiles, quantiles_all
 from acgsim.sim.scenario import Scenario
 from acgsim.sim.units import human_duration
 
@@ -50,7 +50,8 @@ def wave_summary(scenario: Scenario, key: str, stats: WaveStats, cut: float | No
     """One wave's figures; `cut` is its region's p95 (the wave's share of the tail above it)."""
     ref = scenario.wave(key)
     ttr, parts = wave_rows(stats)
-    q = quantiles(stats.ttr)
+    ordered = in_order(stats.ttr)
+    q = quantiles(stats.ttr, ordered)
     failed = sum(stats.failed.values())
     tail = 0 if cut is None else int((ttr >= cut).sum())
     return {
@@ -66,7 +67,7 @@ def wave_summary(scenario: Scenario, key: str, stats: WaveStats, cut: float | No
         "failure_rate": _r(failed / stats.requests) if stats.requests else 0.0,
         "ttr_p50_s": q["p50"],
         "ttr_p95_s": q["p95"],
-        "ttr_all_p95_s": quantiles_all(stats.ttr, stats.requests - stats.succeeded)["p95"],
+        "ttr_all_p95_s": quantiles_all(ordered, stats.requests - stats.succeeded)["p95"],
         "parts_mean_s": _means(parts),
         "tail_requests": tail,
     }

@@ -237,6 +237,12 @@ class Recorder:
         self.waves[req.source].failed[error] += 1
 
 
+def in_order(values: array) -> np.ndarray:
+    """The sample sorted: its percentiles are the same, and found with one sort instead of a
+    partition for each call (quantiles, quantiles_all, percentiles)."""
+    return np.sort(np.frombuffer(values, dtype=np.float64))
+
+
 def quantiles(values: array | np.ndarray, ordered: np.ndarray | None = None) -> dict:
     """p50, p95, p99, max and mean of a sample (None where empty), rounded to milliseconds.
     `ordered`, if given, is the sample sorted: the same figures, found faster (the mean is
@@ -322,11 +328,9 @@ def region_summary(
     region: str, stats: RegionStats, pools: PoolFigures, end: float, replication_done: float | None
 ) -> dict:
     """Key figures of one region (or of all, with region='all')."""
-    ordered = np.sort(np.frombuffer(stats.ttr, dtype=np.float64)) if len(stats.ttr) else None
-    ttr = quantiles(stats.ttr, ordered)  # percentiles of a sorted copy: one sort, not five
-    every = quantiles_all(
-        ordered if ordered is not None else stats.ttr, stats.requests - stats.succeeded
-    )
+    ordered = in_order(stats.ttr)
+    ttr = quantiles(stats.ttr, ordered)
+    every = quantiles_all(ordered, stats.requests - stats.succeeded)
     waits = np.frombuffer(stats.waits, dtype=np.float64) if len(stats.waits) else None
     failed = sum(stats.failed.values())
     return {
@@ -342,7 +346,7 @@ def region_summary(
         "ttr_p99_s": ttr["p99"],
         "ttr_max_s": ttr["max"],
         "ttr_mean_s": ttr["mean"],
-        "ttr_percentiles_s": percentiles(ordered if ordered is not None else stats.ttr),
+        "ttr_percentiles_s": percentiles(ordered),
         "ttr_all_p50_s": every["p50"],
         "ttr_all_p95_s": every["p95"],
         "ttr_all_p99_s": every["p99"],
