@@ -56,7 +56,7 @@ class Machines:
         # sees a request the server has already accepted (its deadline is the model's)
         m.env.process(vm(m, req, factor, boot_s, Client(m, None)))
         rec = VmRec(image=ref, request=req, vm_id=stable_uuid(name), **rec_args)
-        self.vms[(rec.sub_id.lower(), rec.rg.lower(), rec.name.lower())] = rec
+        self.vms[rec.key] = rec
         return rec
 
     def vm_state(self, rec: VmRec) -> str:
@@ -119,7 +119,7 @@ class Machines:
             factors = durations(rng, disk.dist, 1.0, disk.cv, capacity)
             boots = durations(rng, boot.dist, boot.mean, boot.cv, capacity)
             m.env.process(scale_set(m, wave, f"vmss/{key}", source, factors, boots))
-        self.scale_sets[(rec.sub_id.lower(), rec.rg.lower(), rec.name.lower())] = rec
+        self.scale_sets[rec.key] = rec
         return rec
 
     def instance_states(self, rec: ScaleSetRec) -> dict[str, int]:

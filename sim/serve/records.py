@@ -40,7 +40,9 @@ class GalleryRec:
 
 
 @dataclass
-class VmRec:
+class ComputeRec:
+    """A VM or scale set: where it is, what was sent, the image it deploys."""
+
     sub_id: str
     rg: str
     name: str
@@ -48,19 +50,21 @@ class VmRec:
     props: dict
     tags: dict
     image: str  # gallery/image/version or gallery/image/latest
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Its subscription, resource group and name as ARM compares them (case-insensitive)."""
+        return self.sub_id.lower(), self.rg.lower(), self.name.lower()
+
+
+@dataclass
+class VmRec(ComputeRec):
     request: Request
     vm_id: str
 
 
 @dataclass
-class ScaleSetRec:
-    sub_id: str
-    rg: str
-    name: str
-    location: str
-    props: dict
-    tags: dict
-    image: str  # gallery/image/version or gallery/image/latest
+class ScaleSetRec(ComputeRec):
     sku: dict
     capacity: int
     orchestration: str  # Uniform | Flexible
