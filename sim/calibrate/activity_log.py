@@ -1,8 +1,10 @@
-"""The Azure Activity Log as `az monitor activity-log list -o json` prints it -> timed operations.
+"""The Azure Activity Log -> timed operations.
 
-Each event follows Azure's event schema: operationName {value, localizedValue}, status {value}
-(Started, Accepted, Succeeded, Failed), subStatus {value} (e.g. TooManyRequests), eventTimestamp,
-correlationId, resourceId, subscriptionId, eventDataId, properties {statusCode, requestbody, ...}.
+Read in any of the three shapes Azure keeps it in (sim.calibrate.activity_shapes): as `az monitor
+activity-log list -o json` prints it, archived to a storage account or streamed to Event Hubs (the
+resource-log schema), or as rows of Log Analytics' AzureActivity table. Each event has an
+operation name, a status (Started, Accepted, Succeeded, Failed), a sub-status (e.g.
+TooManyRequests), a time, a correlationId, a resourceId and properties {statusCode, requestbody}.
 A write is logged as Started, then Accepted (the 201 Created of an asynchronous PUT), then
 Succeeded or Failed when the operation ends.
 
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from acgsim.sim.calibrate.documents import json_items, refuse, text_of, timestamp
+from acgsim.sim.calibrate import activity_shapes as shapes
+from acgsim.sim.calibrate.documents import json_items, refuse, timestamp
 from acgsim.sim.calibrate.observations import Observations, RetryGap, Timed
 
 KINDS = {
@@ -40,8 +44,22 @@ THROTTLED = {"toomanyrequests", "too many requests", "429"}
 
 
 def looks_like(item: Any) -> bool:
-    """Whether a JSON item is an activity-log event."""
-    return isinstance(item, dict) and ("operationName" in item or "eventTimestamp" in item)
+    """Whether a JSON item is an activity-log event (in any shape), or a payload of records."""
+    batch = shapes.records(item)
+    if batch is not None:
+        return not batch or shapes.shape_of(batch[0]) is not None
+    return shapes.shape_of(item) is not None
+
+
+def _items(path: Path, text: str) -> Iterator[tuple[str, Any]]:
+    """Each event with where it is: a payload's records are events one by one."""
+    for where, item in json_items(path, text):
+        batch = shapes.records(item)
+        if batch is None:
+            yield where, item
+        else:
+            for i, record in enumerate(batch):
+                yield f"{where}: records[{i}]", record
 
 
 def read(path: Path, text: str) -> Observations:
@@ -49,15 +67,22 @@ def read(path: Path, text: str) -> Observations:
     obs = Observations()
     ops: dict[tuple[str, str], list[dict]] = defaultdict(list)
     seen: set[str] = set()
-    for where, item in json_items(path, text):
-        if not isinstance(item, dict):
-            raise refuse(where, "(event)", f"expected an event object, found {type(item).__name__}")
-        name = text_of(item.get("operationName"), where, "operationName.value").lower()
+    for where, item in _items(path, text):
+        shape = shapes.shape_of(item)
+        if shape is None:
+            found = type(item).__name__ if not isinstance(item, dict) else "an object"
+            raise refuse(
+                where,
+                "(event)",
+                f"expected an activity-log event, found {found} without one's fields "
+                "(operationName and eventTimestamp, time or TimeGenerated)",
+            )
+        name = shapes.operation(shape, item, where)
         kind = KINDS.get(name)
         if kind is None:
             obs.ignored[_other(name)] += 1
             continue
-        event = _event(item, where, kind)
+        event = _event(shape, item, where, kind)
         if event["id"]:
             if event["id"] in seen:
                 obs.ignored["duplicated events (same eventDataId)"] += 1
@@ -77,26 +102,23 @@ def _other(name: str) -> str:
     return "other operations and resource types"
 
 
-def _event(item: dict, where: str, kind: str) -> dict:
+def _event(shape: shapes.Shape, item: dict, where: str, kind: str) -> dict:
     """The fields pairing needs, each checked; a bad one raises naming the field."""
-    status = text_of(item.get("status"), where, "status.value").lower()
-    props = item.get("properties") or {}
-    if not isinstance(props, dict):
-        raise refuse(where, "properties", "expected an object")
+    f = shapes.fields(shape, item, where)
+    props = f["properties"]
     code = props.get("statusCode")
-    resource = text_of(item.get("resourceId"), where, "resourceId")
-    sub = item.get("subscriptionId") or _subscription_of(resource)
+    sub = f["subscription"] or _subscription_of(f["resource"])
     return {
         "kind": kind,
         "where": where,
-        "t": timestamp(item.get("eventTimestamp"), where, "eventTimestamp"),
-        "status": status,
-        "sub_status": text_of(item.get("subStatus"), where, "subStatus.value", False).lower(),
+        "t": timestamp(f["time"], where, f["time_field"]),
+        "status": f["status"],
+        "sub_status": f["sub_status"],
         "code": str(code).lower() if code is not None else "",
-        "correlation": text_of(item.get("correlationId"), where, "correlationId").lower(),
-        "resource": resource.lower(),
+        "correlation": f["correlation"],
+        "resource": f["resource"].lower(),
         "subscription": str(sub).lower(),
-        "id": str(item.get("eventDataId") or ""),
+        "id": f["id"],
         "body": props.get("requestbody") or props.get("requestBody"),
     }
 

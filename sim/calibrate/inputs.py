@@ -1,7 +1,7 @@
 """Observation files -> Observations: each file's format is recognised from its content.
 
 A CSV header with time, operation, region, duration_s, outcome: timings (timings_csv). JSON whose
-first item is an activity-log event: `az monitor activity-log list` (activity_log). JSON whose
+first item is an activity-log event, in any of its shapes (activity_log). JSON whose
 first item is an image version: replication-status samples (replication_status). Anything else is
 refused naming the file and the formats it could have been.
 
@@ -21,9 +21,10 @@ from acgsim.sim.calibrate.observations import Observations
 from acgsim.sim.errors import InputError
 
 FORMATS = (
-    "the JSON of `az monitor activity-log list`, the JSON of `az sig image-version show "
-    "--expand ReplicationStatus` samples, or a CSV with the columns time, operation, region, "
-    "duration_s, outcome"
+    "the JSON of `az monitor activity-log list` (or the activity log archived to storage, "
+    "streamed to Event Hubs, or AzureActivity rows from Log Analytics), the JSON of `az sig "
+    "image-version show --expand ReplicationStatus` samples, or a CSV with the columns time, "
+    "operation, region, duration_s, outcome"
 )
 
 
