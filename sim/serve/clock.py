@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_SPEED = 1_000_000.0  # beyond this a single request jumps days: nothing left to watch
+MAX_ADVANCE = 366 * 86400.0  # one jump: a year (an image version's life is counted in months)
+MAX_TIME = 50 * 365 * 86400.0  # simulated seconds a server may reach: its timestamps stay dates
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,12 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         """Jump the simulated time ahead by `seconds` (the buckets' wall time is not touched)."""
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError(f"advance: a finite number of seconds >= 0, not {seconds!r}")
+        if not math.isfinite(seconds) or not 0 <= seconds <= MAX_ADVANCE:
+            raise ValueError(
+                f"advance: seconds from 0 to {MAX_ADVANCE:.0f} (a year), not {seconds!r}"
+            )
+        if self.now() + seconds > MAX_TIME:
+            raise ValueError(f"advance: the clock would pass {MAX_TIME:.0f} s (50 years)")
         if self.step is not None:
             self._last = Instant(self._last.sim + seconds, self._last.buckets + seconds)
             return

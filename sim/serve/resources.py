@@ -116,10 +116,10 @@ def gallery_from_body(
     props = _obj(body.get("properties"), "properties")
     sharing = _obj(props.get("sharingProfile"), "properties.sharingProfile")
     permissions = sharing.get("permissions", "Private")
-    if permissions not in PERMISSIONS:
+    if not isinstance(permissions, str) or permissions not in PERMISSIONS:
         raise bad(
-            f"The value '{permissions}' of sharingProfile.permissions is not allowed: Private, "
-            "Groups or Community",
+            f"The value {_quoted(permissions)} of sharingProfile.permissions is not allowed: "
+            "Private, Groups or Community",
             "properties.sharingProfile.permissions",
         )
     info = _obj(sharing.get("communityGalleryInfo"), "communityGalleryInfo")
@@ -300,6 +300,15 @@ def tags_of(body: dict) -> dict:
 
 
 STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
+
+
+def _quoted(value: Any, most: int = 80) -> str:
+    """A value as an error message quotes it: 'text' (cut past `most` characters), or its JSON
+    type in brackets when it is not text."""
+    if not isinstance(value, str):
+        kinds = {list: "an array", dict: "an object", bool: "a boolean", type(None): "null"}
+        return f"({kinds.get(type(value), 'a number')})"
+    return f"'{value[:most]}...'" if len(value) > most else f"'{value}'"
 
 
 def _canon(value: Any, allowed: tuple[str, ...]) -> Any:

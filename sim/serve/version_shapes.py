@@ -42,6 +42,8 @@ def version_from_body(
     """An ImageVersion model and the properties to echo, from a PUT body."""
     props = _obj(body.get("properties"), "properties")
     pub = _obj(props.get("publishingProfile"), "properties.publishingProfile")
+    storage = _obj(props.get("storageProfile"), "properties.storageProfile")
+    _obj(storage.get("osDiskImage"), "properties.storageProfile.osDiskImage")
     targets = pub.get("targetRegions")
     if targets is None:  # no target regions: the source region only
         targets = [{"name": gallery.region}]
