@@ -31,6 +31,7 @@ TYPES = (
 )
 PERMISSIONS = {"private": "private", "groups": "groups", "community": "community"}
 STORAGE = {s.lower(): s for s in catalog.STORAGE_TYPES}
+PLACEHOLDER_REGION = "westeurope"  # an external gallery's region when nothing in the file gives it
 EXTERNAL = "external reference, not created by the imported file: placeholder, describe it here"
 NEW_DEFAULTS_API = "2025-03-03"  # definitions default to V2 + TrustedLaunchSupported [SIG][ACG]
 # what acgsim reads, per resource type (lower case; [] marks each item of an array)
@@ -132,6 +133,7 @@ class Reader:
         self.galleries: dict[str, dict] = {}
         self.images: dict[tuple[str, str], dict] = {}
         self.external: list[str] = []
+        self.unplaced: dict[str, str] = {}  # external galleries with no region yet: key -> name
 
     def refuse(self, path: tuple, message: str) -> None:
         self.problems.append(Problem(path, message))

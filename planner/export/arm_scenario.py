@@ -15,6 +15,7 @@ from typing import Any
 from acgsim.planner.export.arm_reader import (
     EXTERNAL,
     PERMISSIONS,
+    PLACEHOLDER_REGION,
     SIZE_PLACEHOLDER_GB,
     STORAGE,
     TYPES,
@@ -221,17 +222,25 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
 
 
 def placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:
-    """The gallery of that name, or an external reference to it (labelled as a placeholder)."""
-    if name.lower() not in reader.galleries:
+    """The gallery of that name, or an external reference to it (labelled as a placeholder).
+    An external gallery whose own location the file does not give (an `existing` resource) is
+    where its definitions and versions are: Azure keeps them in their gallery's region."""
+    key = name.lower()
+    if key not in reader.galleries:
         reader.external.append(f"gallery {name}")
-        reader.galleries[name.lower()] = {
+        reader.galleries[key] = {
             "name": name,
             "subscription": "imported",
-            "region": region or "westeurope",
+            "region": region or PLACEHOLDER_REGION,
             "description": EXTERNAL,
             "images": [],
         }
-    return reader.galleries[name.lower()]
+        if region is None:
+            reader.unplaced[key] = name
+    elif region is not None and key in reader.unplaced:
+        reader.galleries[key]["region"] = region
+        del reader.unplaced[key]
+    return reader.galleries[key]
 
 
 def placeholder_image(external: list, name: str, gallery: dict, os: str) -> dict:
