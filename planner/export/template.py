@@ -55,6 +55,15 @@ class Missing:
         self.error = error
 
 
+class Unknown:
+    """In an evaluated tree read with `keep_unknown`: a value that depends on the deployment
+    (reference(), utcNow(), a module's output...). The importer refuses it where it reads the
+    value (a default there would be a silent misreading) and notes it elsewhere."""
+
+    def __init__(self, reason: str, path: tuple, expr: Any):
+        self.reason, self.path, self.expr = reason, path, expr
+
+
 @dataclass
 class Budget:
     """What one import may spend, shared by a template and those nested in it."""
@@ -152,9 +161,12 @@ class Template:
             raise
         return result
 
-    def tree(self, node: Any, path: tuple, loops: dict | None = None) -> Any:
+    def tree(
+        self, node: Any, path: tuple, loops: dict | None = None, keep_unknown: bool = False
+    ) -> Any:
         """A value and everything inside it, expressions evaluated and property copy loops
-        expanded; an expression that depends on a deployment becomes None."""
+        expanded; an expression that depends on a deployment becomes None (an Unknown with
+        `keep_unknown`)."""
         self.enter(path)
         try:
             if isinstance(node, dict):
@@ -163,31 +175,37 @@ class Template:
                 for key, item in node.items():
                     if key.lower() == "copy" and _is_loop(item):
                         for j, spec in enumerate(_loop_specs(item, (*path, key))):
-                            out[spec["name"]] = self.iterate(spec, (*path, key, j), loops)
+                            out[spec["name"]] = self.iterate(
+                                spec, (*path, key, j), loops, keep_unknown
+                            )
                     else:
-                        out[key] = self.tree(item, (*path, key), loops)
+                        out[key] = self.tree(item, (*path, key), loops, keep_unknown)
                 return out
             if isinstance(node, list):
                 self.charge(1, path)
-                return [self.tree(item, (*path, i), loops) for i, item in enumerate(node)]
+                return [
+                    self.tree(item, (*path, i), loops, keep_unknown) for i, item in enumerate(node)
+                ]
             try:
                 return self.value(node, path, loops)
-            except Unresolved:
-                return None
+            except Unresolved as exc:
+                return Unknown(str(exc), path, node) if keep_unknown else None
             except MissingValue as exc:
                 return Missing(exc)  # an error only where the importer reads the value
         finally:
             self.leave()
 
-    def iterate(self, spec: dict, path: tuple, loops: dict | None) -> list | None:
-        """A copy loop's array (None if its count depends on a deployment)."""
+    def iterate(
+        self, spec: dict, path: tuple, loops: dict | None, keep_unknown: bool = False
+    ) -> Any:
+        """A copy loop's array (None, or an Unknown, if its count depends on a deployment)."""
         try:
             count = self.count(spec["count"], (*path, "count"), loops)
-        except Unresolved:
-            return None
+        except Unresolved as exc:
+            return Unknown(str(exc), (*path, "count"), spec["count"]) if keep_unknown else None
         name = spec["name"].lower()
         return [
-            self.tree(spec["input"], (*path, "input"), {**(loops or {}), name: i})
+            self.tree(spec["input"], (*path, "input"), {**(loops or {}), name: i}, keep_unknown)
             for i in range(count)
         ]
 
