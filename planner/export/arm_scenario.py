@@ -120,6 +120,7 @@ def _gallery(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     }
     soft = reader.field(props, "softDeletePolicy", at, dict, {})
     reader.galleries[parts[0].lower()] = {
+        "_at": r.path,
         "name": parts[0],
         "subscription": "imported",
         "region": region or "westeurope",
@@ -145,6 +146,7 @@ def _image(reader: Reader, r: Instance, parts: list[str], props: dict) -> None:
         reader.notes.append(f"{'/'.join(parts)}: features not modelled by acgsim: {shown}")
     new = new_defaults(r)
     image = {
+        "_at": r.path,
         "name": parts[1],
         "publisher": get(ident, "publisher"),
         "offer": get(ident, "offer"),
@@ -171,13 +173,13 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     if own:
         reader.version_locations.append(own)
     strategy = reader.enum(profile, "storageAccountStrategy", STRATEGIES)
-    storage = reader.enum(profile, "storageAccountType", STORAGE)
+    storage = _storage(reader, profile, at)
     if strategy is not None and strategy not in STRATEGIES.values():
         reader.refuse(
             (*at, "storageAccountStrategy"),
             f"'{quote(str(strategy))}' is not one of {', '.join(STRATEGIES.values())}",
         )
-    targets = []
+    targets, origins = [], []
     for j, t in enumerate(reader.field(profile, "targetRegions", at, list, [])):
         where = (*at, "targetRegions", j)
         if not isinstance(t, dict):
@@ -189,7 +191,7 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
         target: dict[str, Any] = {"region": region}
         if get(t, "regionalReplicaCount") is not None:
             target["replicas"] = get(t, "regionalReplicaCount")
-        kind = reader.enum(t, "storageAccountType", STORAGE)
+        kind = _storage(reader, t, where)
         if kind is None and storage is None and strategy == "PreferStandard_ZRS":
             zones = region in catalog.REGIONS and catalog.REGIONS[region].zones
             kind = "Standard_ZRS" if zones else "Standard_LRS"
@@ -199,10 +201,13 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
         if exclude is not None:
             target["exclude_from_latest"] = exclude
         targets.append(target)
+        origins.append(where)
     if not targets and own:
-        targets = [{"region": own}]
+        targets, origins = [{"region": own}], [(*r.path, "location")]
         reader.notes.append(f"{label}: no targetRegions; its own location {own} used")
     version = {
+        "_at": r.path,
+        "_targets": origins,
         "name": parts[2],
         "size_gb": SIZE_PLACEHOLDER_GB,
         "replication_mode": reader.enum(profile, "replicationMode", REPLICATION) or "Full",
@@ -219,6 +224,20 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
         image = placeholder_image(reader.external, parts[1], gallery, os="Linux")
         reader.images[key] = image
     reader.images[key]["versions"].append(version)
+
+
+def _storage(reader: Reader, props: dict, at: tuple) -> str | None:
+    """A storage type acgsim models; PremiumV2_LRS, StandardSSD_LRS or a typo refused, named."""
+    kind = reader.enum(props, "storageAccountType", STORAGE)
+    if kind is None or kind in STORAGE.values():
+        return kind
+    shown = f"'{quote(kind)}'" if isinstance(kind, str) else kind_of(kind)
+    reader.refuse(
+        (*at, "storageAccountType"),
+        f"{shown} is not a storage type acgsim models (nor do az sig and azurerm take it): "
+        f"{', '.join(STORAGE.values())}",
+    )
+    return None
 
 
 def placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:

@@ -19,10 +19,11 @@ is validated like any scenario.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from acgsim.planner.export import arm_scenario, jsonc
+from acgsim.planner.export import arm_scenario, jsonc, origins
 from acgsim.planner.export import parameters as given
 from acgsim.planner.export.arm_reader import TYPES
 from acgsim.planner.export.expressions import Invalid, Unresolved, quote
@@ -46,6 +47,14 @@ def scenario_data(
     location: str | None = None,
 ) -> dict:
     """The scenario (as plain data) that the template's gallery resources describe."""
+    return _located_data(template, name, values, location)[0]
+
+
+def _located_data(
+    template: dict, name: str, values: dict[str, Any] | None, location: str | None
+) -> tuple[dict, dict]:
+    """scenario_data and where in the template each gallery, definition, version and target
+    region came from (planner.export.origins)."""
     if location is not None:
         region = catalog.normalize_region(location)
         if region not in catalog.REGIONS:
@@ -79,7 +88,9 @@ def scenario_data(
         raise ScenarioError(reader.problems)
     if not reader.galleries:
         raise ScenarioError([Problem(("resources",), f"no gallery resource ({', '.join(TYPES)})")])
-    return make_skeleton(name, "an ARM template", list(reader.galleries.values()), reader)
+    galleries = list(reader.galleries.values())
+    where = origins.collect(galleries)
+    return make_skeleton(name, "an ARM template", galleries, reader), where
 
 
 def _read(template: dict, values: dict | None, location: str | None) -> tuple[Any, bool]:
@@ -136,17 +147,26 @@ def import_template(
 ) -> Scenario:
     """A validated scenario skeleton from an ARM template, or ScenarioError naming the problems
     (each on its line in the template, given the template's text)."""
+    lines = LineFinder(text)
     try:
-        data = scenario_data(template, name, values, location)
+        data, where = _located_data(template, name, values, location)
     except ScenarioError as exc:
-        lines = LineFinder(text)
         raise ScenarioError(
             [
                 Problem(p.path, p.message, file=file, line=lines.find(p.path) if p.path else None)
                 for p in exc.problems
             ]
         ) from None
-    scenario, _ = validate(data, file=file)
+    try:
+        scenario, _ = validate(data, file=file)
+    except ScenarioError as exc:  # at the template's paths, which the user wrote
+        located = [origins.locate(p, where) for p in exc.problems]
+        raise ScenarioError(
+            [
+                replace(p, line=lines.find(p.path) if p.path and p.path[0] == "resources" else None)
+                for p in located
+            ]
+        ) from None
     return scenario
 
 
