@@ -133,6 +133,7 @@ class Reader:
         self.galleries: dict[str, dict] = {}
         self.images: dict[tuple[str, str], dict] = {}
         self.external: list[str] = []
+        self.linked: list[tuple] = []  # linked deployments (templateLink) not read
         self.unplaced: dict[str, str] = {}  # external galleries with no region yet: key -> name
 
     def refuse(self, path: tuple, message: str) -> None:

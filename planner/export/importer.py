@@ -87,6 +87,19 @@ def _located_data(
     if reader.problems:
         raise ScenarioError(reader.problems)
     if not reader.galleries:
+        if reader.linked:  # the galleries may well be in the linked template
+            raise ScenarioError(
+                [
+                    Problem(
+                        path,
+                        "a linked template is not fetched (acgsim works offline) and the file "
+                        f"holds no gallery resource ({', '.join(TYPES)}) of its own: import "
+                        "the linked template on its own, with the parameters this deployment "
+                        "passes",
+                    )
+                    for path in reader.linked
+                ]
+            )
         raise ScenarioError([Problem(("resources",), f"no gallery resource ({', '.join(TYPES)})")])
     galleries = list(reader.galleries.values())
     where = origins.collect(galleries)
@@ -100,6 +113,7 @@ def _read(template: dict, values: dict | None, location: str | None) -> tuple[An
     t = Template(template, values, Context(location=location), strict=True)
     walk = Walk(TYPES)
     reader = arm_scenario.read(walk, walk.instances(t, found))
+    reader.linked = walk.linked
     reader.notes += t.budget.notes
     return reader, t.budget.needs_location
 

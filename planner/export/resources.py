@@ -57,6 +57,7 @@ class Walk:
     def __init__(self, wanted: tuple[str, ...]):
         self.wanted = {w.lower(): w for w in wanted}
         self.others: list[tuple[str, str]] = []  # (type, name as far as it evaluates)
+        self.linked: list[tuple] = []  # paths of linked deployments (templateLink), not read
 
     def instances(self, t: Template, found: list[tuple[tuple, Any]]) -> list[Instance]:
         return self._walk(t, found, None)
@@ -139,6 +140,7 @@ class Walk:
         inner = props.get("template")
         if not isinstance(inner, dict):
             if props.get("templateLink") is not None:
+                self.linked.append((*at, "templateLink"))
                 t.budget.notes.append(
                     f"{_where(d.path)}: a linked template (templateLink) is not read offline, "
                     "import it on its own"
