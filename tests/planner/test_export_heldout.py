@@ -31,6 +31,8 @@ CASES = [
     "shallow-test-image-2023-07-03",
     "children-short-types-2020-09-30",
     "range-concat-regions-2023-07-03",
+    "terraform-state-region-flag-trap",
+    "bicep-lambdas-map-filter-2024-03-03",
 ]
 FILES = {
     "arm": "template.json",
