@@ -19,6 +19,15 @@ from acgsim.sim.errors import InputError, Problem, ScenarioError
 from acgsim.sim.loader import validate
 from acgsim.sim.scenario import Scenario
 
+# Bicep's own files are not JSON: what to run to get the JSON acgsim reads
+BICEP_SOURCES = {
+    ".bicep": "is Bicep source; acgsim reads the ARM JSON it compiles to: run "
+    "`az bicep build --file {0}` (or `bicep build {0}`) and import the .json it writes",
+    ".bicepparam": "is a Bicep parameters file: import the template it uses (compiled with "
+    "`az bicep build`) and give these values with --parameters after "
+    "`az bicep build-params --file {0}`",
+}
+
 
 def import_file(
     path: Path,
@@ -27,6 +36,10 @@ def import_file(
     location: str | None = None,
 ) -> Scenario:
     """The scenario skeleton a file describes, or ScenarioError naming the file."""
+    if path.suffix.lower() in BICEP_SOURCES:
+        raise ScenarioError(
+            [Problem((), BICEP_SOURCES[path.suffix.lower()].format(path.name), file=str(path))]
+        )
     data, text = jsonc.read(path, MAX_BYTES, "the limit for an input file")
     kind = kind_of_input(data)
     if kind == "arm":

@@ -30,7 +30,7 @@ CASES = sorted(CORPUS.glob("*.expect.yaml"))
 
 def _input_of(expect_file: Path) -> Path:
     stem = expect_file.name.removesuffix(".expect.yaml")
-    for suffix in (".json", ".jsonc"):
+    for suffix in (".json", ".jsonc", ".bicep"):
         candidate = CORPUS / (stem + suffix)
         if candidate.exists():
             return candidate
