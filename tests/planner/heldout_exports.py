@@ -317,6 +317,31 @@ def azcli_meaning(script: str) -> dict:
     return out
 
 
+def azcli_latest_windows(script: str) -> list[str]:
+    """Versions the script creates visible to `latest` and only later hides in some region: for
+    the time between the two commands, VMs asking for latest could get the canary."""
+    created: dict[str, bool] = {}
+    windows = []
+    for argv in _commands(script):
+        o = _options(argv)
+        if "--gallery-image-version" not in o:
+            continue
+        name = "/".join(
+            (
+                o["--gallery-name"][0],
+                o["--gallery-image-definition"][0],
+                o["--gallery-image-version"][0],
+            )
+        )
+        if "create" in argv[:4]:
+            created[name] = bool(_flag(o.get("--exclude-from-latest", ["false"])[0]))
+        elif "update" in argv[:4]:
+            hides = any(item.endswith("excludeFromLatest=true") for item in o.get("--set", []))
+            if hides and not created.get(name, True):
+                windows.append(name)
+    return windows
+
+
 def _storage_case(kind: str) -> str:
     return {"standard_lrs": "Standard_LRS", "standard_zrs": "Standard_ZRS"}.get(
         kind.lower(), "Premium_LRS" if kind.lower() == "premium_lrs" else kind
