@@ -274,7 +274,17 @@ class Template:
             declared, path = declared["defaultValue"], (*path, "defaultValue")
         # a value that depends on a deployment stays Unresolved; inside an object, None
         deep = isinstance(declared, (dict, list))
-        result = (self.tree if deep else self.value)(declared, path)
+        try:
+            result = (self.tree if deep else self.value)(declared, path)
+        except NeedsLocation:
+            raise
+        except Unresolved as exc:  # say which parameter to give, not only the function
+            if section != "parameters" or str(exc).startswith("parameters("):
+                raise
+            raise Unresolved(
+                f"parameters('{written}') defaults to {exc}, known only to a deployment; "
+                f"give it with --set {written}=VALUE"
+            ) from None
         if section == "parameters" and self.strict and result is not None:
             try:
                 declared_values.check(written, result, self.parameters[key][0])
