@@ -219,6 +219,12 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     }
     region = own or (targets[0]["region"] if targets else None)
     key = (parts[0].lower(), parts[1].lower())
+    placing = parts[0].lower() not in reader.galleries or parts[0].lower() in reader.unplaced
+    if own is None and region is not None and placing:
+        reader.notes.append(
+            f"{label}: its location is not in the file (it depends on the deployment); gallery "
+            f"{parts[0]} placed in {region}, its first target region"
+        )
     if key not in reader.images:
         gallery = placeholder_gallery(reader, parts[0], region)
         image = placeholder_image(reader.external, parts[1], gallery, os="Linux")
