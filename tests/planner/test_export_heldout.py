@@ -35,11 +35,13 @@ CASES = [
     "bicep-lambdas-map-filter-2024-03-03",
     "qs-sig-image-version-2018-06-01",
 ]
+# (case, region of the workload: None for the gallery's; another makes the plan add a region)
 PLANNED = [
-    "region-flags-dependson-2021-07-01",
-    "az-sig-image-version-list-expand",
-    "copy-offset-versions-2021-10-01",
-    "shallow-test-image-2023-07-03",
+    ("region-flags-dependson-2021-07-01", None),
+    ("region-flags-dependson-2021-07-01", "australiacentral"),
+    ("az-sig-image-version-list-expand", None),
+    ("copy-offset-versions-2021-10-01", None),
+    ("shallow-test-image-2023-07-03", None),
 ]
 FILES = {
     "arm": "template.json",
@@ -105,8 +107,8 @@ def test_four_exports_of_an_imported_scenario_deploy_what_it_says(case, tmp_path
         assert got == want, fmt
 
 
-@pytest.mark.parametrize("case", PLANNED)
-def test_four_exports_of_a_plan_deploy_the_plan_and_keep_latest(case, tmp_path):
+@pytest.mark.parametrize("case, region", PLANNED)
+def test_four_exports_of_a_plan_deploy_the_plan_and_keep_latest(case, region, tmp_path):
     scenario_file = _imported(case, tmp_path)
     spec = yaml.safe_load(scenario_file.read_text())
     gallery = spec["galleries"][0]
@@ -116,7 +118,7 @@ def test_four_exports_of_a_plan_deploy_the_plan_and_keep_latest(case, tmp_path):
             {
                 "name": "burst",
                 "at": "3h",
-                "region": gallery["region"],
+                "region": region or gallery["region"],
                 "subscription": gallery["subscription"],
                 "image": f"{gallery['name']}/{image['name']}/latest",
                 "count": 70,
@@ -134,12 +136,24 @@ def test_four_exports_of_a_plan_deploy_the_plan_and_keep_latest(case, tmp_path):
     assert result.exit_code == 0, result.output
 
     plan = json.loads((out / "plan.json").read_text())
-    want = _deployed(scenario_meaning(spec))
+    scenario = scenario_meaning(spec)
+    flags = {n: v["exclude_from_latest"] for n, v in scenario["versions"].items()}
     for row in plan["regions"]:
-        regions = want["versions"][row["version"]]
-        excluded = regions[row["region"]][2] if row["region"] in regions else False
+        regions = scenario["versions"][row["version"]]["regions"]
+        if row["region"] in regions:
+            excluded = regions[row["region"]][2]
+        else:  # a region the plan adds: the version's own flag applies [ACG]
+            assert row["added"], row
+            excluded = flags[row["version"]]
         regions[row["region"]] = [row["replicas"], row["storage"], excluded]
-    # the plan changes replicas and storage, never which version is latest
-    assert want["latest"] == _deployed(scenario_meaning(spec))["latest"]
+    want = _deployed(scenario)
+    # the plan changes replicas and storage, never which version is latest where the scenario
+    # had one; where the workload asks for latest, the plan makes one exist
+    before = _deployed(scenario_meaning(spec))["latest"]
+    for name, by_region in before.items():
+        for r, version in by_region.items():
+            assert want["latest"][name][r] == version, (name, r)
+    asked = f"{gallery['name']}/{image['name']}"
+    assert (region or gallery["region"]) in want["latest"][asked]
     for fmt, got in _read_all(out).items():
         assert got == want, fmt
