@@ -134,6 +134,8 @@ class Reader:
         self.images: dict[tuple[str, str], dict] = {}
         self.external: list[str] = []
         self.linked: list[tuple] = []  # linked deployments (templateLink) not read
+        # whom galleries are shared with directly (az sig show --expand): name -> GUID
+        self.shared: dict[str, dict[str, str]] = {"subscriptions": {}, "tenants": {}}
         self.unplaced: dict[str, str] = {}  # external galleries with no region yet: key -> name
 
     def refuse(self, path: tuple, message: str) -> None:

@@ -24,6 +24,7 @@ from acgsim.planner.export.skeleton import skeleton
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem, ScenarioError
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/galleries/"
     r"(?P<gallery>[^/]+)(?:/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?)?/?",
@@ -109,6 +110,7 @@ def _gallery(reader: Reader, name: str, obj: dict) -> None:
         description=get(props, "description"),
         sharing={
             "mode": mode.lower() if isinstance(mode, str) else "private",
+            **_groups(reader, name, get(sharing, "groups")),
             **{
                 k: get(info, key)
                 for k, key in (
@@ -122,6 +124,33 @@ def _gallery(reader: Reader, name: str, obj: dict) -> None:
         },
         soft_delete=get(get(props, "softDeletePolicy"), "isSoftDeleteEnabled") is True,
     )
+
+
+def _groups(reader: Reader, gallery: str, groups: Any) -> dict[str, list[str]]:
+    """Whom a directly shared gallery is shared with (`az sig show --expand
+    sharingProfile/groups`): each subscription and tenant id becomes one of the scenario's, named
+    by its id. az does not say which tenant a shared subscription is in: it joins the imported
+    tenant, and the note says so."""
+    out: dict[str, list[str]] = {}
+    for group in groups if isinstance(groups, list) else []:
+        kind = str(get(group, "type") or "").lower()
+        key = {"subscriptions": "subscriptions", "aadtenants": "tenants"}.get(kind)
+        ids = get(group, "ids")
+        if key is None or not isinstance(ids, list):
+            continue
+        for gid in ids:
+            if not (isinstance(gid, str) and _GUID.fullmatch(gid)):
+                reader.notes.append(f"gallery {gallery}: shared with '{gid}', not a GUID: left out")
+                continue
+            label = f"{key[:-1]}-{gid.lower()}"
+            reader.shared[key].setdefault(label, gid.lower())
+            out.setdefault(key, []).append(label)
+    if out.get("subscriptions"):
+        reader.notes.append(
+            f"gallery {gallery}: the subscriptions it is shared with are placed in the imported "
+            "tenant (az does not say whose they are); move them to their own tenant if another"
+        )
+    return out
 
 
 def _definition(reader: Reader, names: tuple[str, str], obj: dict) -> None:

@@ -30,7 +30,19 @@ def skeleton(name: str, source: str, galleries: list[dict], reader: Any) -> dict
     return {
         "name": name,
         "description": description,
-        "tenants": [{"name": "imported", "subscriptions": [{"name": "imported"}]}],
+        "tenants": [
+            {
+                "name": "imported",
+                "subscriptions": [
+                    {"name": "imported"},
+                    *({"name": n, "id": i} for n, i in reader.shared["subscriptions"].items()),
+                ],
+            },
+            *(
+                {"name": n, "id": i, "subscriptions": [{"name": f"{n}-placeholder"}]}
+                for n, i in reader.shared["tenants"].items()
+            ),
+        ],
         "galleries": [_clean(g) for g in galleries],
     }
 

@@ -64,11 +64,20 @@ def scenario_meaning(spec: dict) -> dict:
     images: dict[str, dict] = {}
     versions: dict[str, dict] = {}
     latest: dict[str, dict[str, str]] = {}
+    sub_ids = {s["name"]: s.get("id") for t in spec.get("tenants", []) for s in t["subscriptions"]}
+    tenant_ids = {t["name"]: t.get("id") for t in spec.get("tenants", [])}
     for g in spec.get("galleries", []):
+        sharing = g.get("sharing") if isinstance(g.get("sharing"), dict) else {}
         galleries[g["name"]] = {
             "region": region_name(g["region"]),
             "sharing": _sharing_mode(g),
             "soft_delete": bool(g.get("soft_delete", False)),
+            "shared_subscriptions": sorted(
+                str(sub_ids.get(n) or n) for n in sharing.get("subscriptions", [])
+            ),
+            "shared_tenants": sorted(
+                str(tenant_ids.get(n) or n) for n in sharing.get("tenants", [])
+            ),
         }
         for i in g.get("images", []):
             key = f"{g['name']}/{i['name']}"

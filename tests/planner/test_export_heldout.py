@@ -34,6 +34,7 @@ CASES = [
     "terraform-state-region-flag-trap",
     "bicep-lambdas-map-filter-2024-03-03",
     "qs-sig-image-version-2018-06-01",
+    "api-2025-03-03-strategy-defaults",
 ]
 # (case, region of the workload: None for the gallery's; another makes the plan add a region)
 PLANNED = [
