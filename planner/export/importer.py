@@ -63,15 +63,31 @@ def _located_data(
     try:
         reader, needs = _read(template, values, location)
         if needs and location is None:
-            found = reader.version_locations or reader.locations
-            if found:
-                reader, _ = _read(template, values, found[0])
-                reader.notes.insert(
-                    0,
-                    f"resourceGroup().location taken as {found[0]}, the first location the "
-                    "template gives literally; pass --location to choose",
-                )
-            elif reader.problems:
+            found = list(dict.fromkeys(reader.version_locations or reader.locations))
+            first = reader
+            for guess in found:  # the first that makes no version target a region twice
+                reader, _ = _read(template, values, guess)
+                if not _twice(reader):
+                    reader.notes.insert(
+                        0,
+                        f"resourceGroup().location taken as {guess}, the first location the "
+                        "template gives literally that it does not already target; pass "
+                        "--location to choose",
+                    )
+                    break
+            else:
+                reader = first
+            if found and reader is first:  # each guess would target a region twice
+                located = [p for p in reader.problems if "--location" in p.message]
+                reader.problems = [
+                    Problem(
+                        located[0].path if located else (),
+                        "uses resourceGroup().location, and the regions the template names "
+                        f"({', '.join(found)}) are its other target regions, so none of them "
+                        "can be it: give the resource group's region with --location REGION",
+                    )
+                ]
+            elif not found and reader.problems:
                 located = [p for p in reader.problems if "--location" in p.message]
                 reader.problems = [p for p in reader.problems if p not in located]
                 reader.problems.insert(
@@ -104,6 +120,16 @@ def _located_data(
     galleries = list(reader.galleries.values())
     where = origins.collect(galleries)
     return make_skeleton(name, "an ARM template", galleries, reader), where
+
+
+def _twice(reader: Any) -> bool:
+    """Does some version of the reader's target a region twice (a wrong guess of a location)?"""
+    for image in reader.images.values():
+        for version in image["versions"]:
+            regions = [t["region"] for t in version["regions"]]
+            if len(set(regions)) < len(regions):
+                return True
+    return False
 
 
 def _read(template: dict, values: dict | None, location: str | None) -> tuple[Any, bool]:
