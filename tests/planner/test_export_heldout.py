@@ -41,6 +41,7 @@ PLANNED = [
     ("region-flags-dependson-2021-07-01", None),
     ("region-flags-dependson-2021-07-01", "australiacentral"),
     ("az-sig-image-version-list-expand", None),
+    ("az-sig-image-version-list-expand", "centralus"),
     ("copy-offset-versions-2021-10-01", None),
     ("shallow-test-image-2023-07-03", None),
 ]
