@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from acgsim.planner.export import importer, jsonc, rest_input, terraform_input
+from acgsim.planner.export import importer, jsonc, origins, rest_input, terraform_input
 from acgsim.planner.export.template import MAX_TEMPLATE_CHARS
 from acgsim.sim.documents import MAX_BYTES
 from acgsim.sim.errors import InputError, Problem, ScenarioError
@@ -70,11 +70,15 @@ def import_file(
         raise InputError(
             f"--parameters, --set and --location apply to ARM templates; {path} is {kind} output"
         )
+    where: dict = {}
     if kind == "az sig":
-        data = rest_input.scenario_data(path, data, path.stem)
+        data, where = rest_input.located_data(path, data, path.stem)
     else:
         data = terraform_input.scenario_data(data, str(path), path.stem)
-    return validate(data, file=str(path))[0]
+    try:
+        return validate(data, file=str(path))[0]
+    except ScenarioError as exc:  # at the file's own paths where known
+        raise ScenarioError([origins.locate(p, where) for p in exc.problems]) from None
 
 
 def kind_of_input(data: Any) -> str | None:

@@ -4,9 +4,10 @@ at the template's path (`resources[0].properties.publishingProfile.targetRegions
 storageAccountType`), the place the user can fix, not at the skeleton's
 (`galleries[0].images[0].versions[0].regions[1].storage`), which they never wrote.
 
-The reader marks each gallery, definition and version it builds with `_at` (the resource's path)
-and each version's targets with `_targets` (each target region's path); `collect` takes the
-marks off and returns the scenario paths they stand for; `locate` rewrites a problem's path.
+The reader marks each gallery, definition and version it builds with `_at` (the resource's path;
+`_kind` "flat version" for az's flattened output) and each version's targets with `_targets`
+(each target region's path); `collect` takes the marks off and returns the scenario paths they
+stand for; `locate` rewrites a problem's path. az sig JSON is marked too (its versions).
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ FIELDS = {
         "end_of_life": (*_PROFILE, "endOfLifeDate"),
         "regions": (*_PROFILE, "targetRegions"),
     },
+    # what az prints: the SDK model flattened, no `properties` level [CLI]
+    "flat version": {
+        "name": ("name",),
+        "replicas": ("publishingProfile", "replicaCount"),
+        "storage": ("publishingProfile", "storageAccountType"),
+        "replication_mode": ("publishingProfile", "replicationMode"),
+        "exclude_from_latest": ("publishingProfile", "excludeFromLatest"),
+        "end_of_life": ("publishingProfile", "endOfLifeDate"),
+        "regions": ("publishingProfile", "targetRegions"),
+    },
     "region": {
         "region": ("name",),
         "replicas": ("regionalReplicaCount",),
@@ -69,7 +80,7 @@ def collect(galleries: list[dict]) -> dict[tuple, tuple[str, tuple]]:
             for vi, version in enumerate(image.get("versions", [])):
                 vat = (*iat, "versions", vi)
                 if "_at" in version:
-                    out[vat] = ("version", version.pop("_at"))
+                    out[vat] = (version.pop("_kind", "version"), version.pop("_at"))
                 for j, target in enumerate(version.pop("_targets", [])):
                     out[(*vat, "regions", j)] = ("region", target)
     return out
