@@ -109,7 +109,9 @@ class Template:
                     ("parameters",),
                 )
             declaration, written = self.parameters[name.lower()]
-            if value is not UNKNOWN and not isinstance(value, declared_values.KeyVaultSecret):
+            if value is not UNKNOWN and not isinstance(
+                value, (declared_values.KeyVaultSecret, Missing)
+            ):
                 try:
                     value = declared_values.check(written, value, declaration)
                 except Invalid as exc:
@@ -261,6 +263,9 @@ class Template:
             if key in self.supplied:
                 if self.supplied[key] is UNKNOWN:
                     raise Unresolved(f"parameters('{written}') depends on the deployment")
+                if isinstance(self.supplied[key], Missing):  # passed on by a nested deployment
+                    message = self.supplied[key].error.message
+                    raise MissingValue(message) if self.strict else Unresolved(message)
                 if isinstance(self.supplied[key], declared_values.KeyVaultSecret):
                     message = self.supplied[key].message()
                     raise MissingValue(message) if self.strict else Unresolved(message)
