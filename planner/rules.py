@@ -57,7 +57,10 @@ class UnitPlan:
 
 
 def resolve_static(scenario: Scenario, ref: str, region: str) -> str | None:
-    """The version a reference means in a region, ignoring replication timing (None if none)."""
+    """The version a reference means in a region, ignoring replication timing (None if none).
+    `latest` is the highest version not excluded there among those replicated to the region, as
+    the simulation resolves it (sim.gallery); only when none is, the highest not excluded (the
+    one the plan then adds the region to)."""
     gallery, image, version = ref.split("/")
     found = scenario.find_image(gallery, image)
     if found is None:
@@ -68,7 +71,8 @@ def resolve_static(scenario: Scenario, ref: str, region: str) -> str | None:
     eligible = [v for v in versions if not _excluded(v, region)]
     if not eligible:
         return None
-    best = max(eligible, key=lambda v: version_key(v.name))
+    there = [v for v in eligible if any(t.region == region for t in v.regions)]
+    best = max(there or eligible, key=lambda v: version_key(v.name))
     return f"{gallery}/{image}/{best.name}"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from acgsim.planner.export.expressions import Invalid, MissingValue, Unresolved, kind_of, quote
 from acgsim.planner.export.resources import Instance
-from acgsim.planner.export.template import Missing
+from acgsim.planner.export.template import Missing, Unknown
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem
 
@@ -31,6 +31,7 @@ TYPES = (
 )
 PERMISSIONS = {"private": "private", "groups": "groups", "community": "community"}
 STORAGE = {s.lower(): s for s in catalog.STORAGE_TYPES}
+PLACEHOLDER_REGION = "westeurope"  # an external gallery's region when nothing in the file gives it
 EXTERNAL = "external reference, not created by the imported file: placeholder, describe it here"
 NEW_DEFAULTS_API = "2025-03-03"  # definitions default to V2 + TrustedLaunchSupported [SIG][ACG]
 # what acgsim reads, per resource type (lower case; [] marks each item of an array)
@@ -132,6 +133,10 @@ class Reader:
         self.galleries: dict[str, dict] = {}
         self.images: dict[tuple[str, str], dict] = {}
         self.external: list[str] = []
+        self.linked: list[tuple] = []  # linked deployments (templateLink) not read
+        # whom galleries are shared with directly (az sig show --expand): name -> GUID
+        self.shared: dict[str, dict[str, str]] = {"subscriptions": {}, "tenants": {}}
+        self.unplaced: dict[str, str] = {}  # external galleries with no region yet: key -> name
 
     def refuse(self, path: tuple, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -170,8 +175,8 @@ class Reader:
         raw = get(r.resource, "properties")
         if raw is None:
             return {}
-        props = r.scope.tree(raw, (*r.path, "properties"), r.loops)
-        if props is None:
+        props = r.scope.tree(raw, (*r.path, "properties"), r.loops, keep_unknown=True)
+        if props is None or isinstance(props, Unknown):
             self.notes.append(f"{label}: properties are an expression; defaults used")
             return {}
         if not isinstance(props, dict):
@@ -190,6 +195,18 @@ class Reader:
                 self.refuse(exc.path or (), expr + exc.message)
             else:
                 self.notes.append(f"{label}: {shown} not read ({exc.message.split(':')[0]})")
+            return None
+        if isinstance(node, Unknown):
+            needed = mapped - OPTIONAL
+            if any(m == at or m.startswith(at + ".") or m.startswith(at + "[]") for m in needed):
+                expr = f'"{quote(str(node.expr))}": ' if isinstance(node.expr, str) else ""
+                self.refuse(
+                    node.path,
+                    f"{expr}depends on the deployment ({node.reason}), so acgsim cannot know "
+                    "it; write the value, or a parameter, where the template reads it",
+                )
+            else:
+                self.notes.append(f"{label}: {shown} not read (it depends on the deployment)")
             return None
         if isinstance(node, dict):
             return {

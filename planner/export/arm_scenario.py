@@ -15,6 +15,7 @@ from typing import Any
 from acgsim.planner.export.arm_reader import (
     EXTERNAL,
     PERMISSIONS,
+    PLACEHOLDER_REGION,
     SIZE_PLACEHOLDER_GB,
     STORAGE,
     TYPES,
@@ -119,6 +120,7 @@ def _gallery(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     }
     soft = reader.field(props, "softDeletePolicy", at, dict, {})
     reader.galleries[parts[0].lower()] = {
+        "_at": r.path,
         "name": parts[0],
         "subscription": "imported",
         "region": region or "westeurope",
@@ -144,6 +146,7 @@ def _image(reader: Reader, r: Instance, parts: list[str], props: dict) -> None:
         reader.notes.append(f"{'/'.join(parts)}: features not modelled by acgsim: {shown}")
     new = new_defaults(r)
     image = {
+        "_at": r.path,
         "name": parts[1],
         "publisher": get(ident, "publisher"),
         "offer": get(ident, "offer"),
@@ -170,13 +173,13 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     if own:
         reader.version_locations.append(own)
     strategy = reader.enum(profile, "storageAccountStrategy", STRATEGIES)
-    storage = reader.enum(profile, "storageAccountType", STORAGE)
+    storage = _storage(reader, profile, at)
     if strategy is not None and strategy not in STRATEGIES.values():
         reader.refuse(
             (*at, "storageAccountStrategy"),
             f"'{quote(str(strategy))}' is not one of {', '.join(STRATEGIES.values())}",
         )
-    targets = []
+    targets, origins = [], []
     for j, t in enumerate(reader.field(profile, "targetRegions", at, list, [])):
         where = (*at, "targetRegions", j)
         if not isinstance(t, dict):
@@ -188,7 +191,7 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
         target: dict[str, Any] = {"region": region}
         if get(t, "regionalReplicaCount") is not None:
             target["replicas"] = get(t, "regionalReplicaCount")
-        kind = reader.enum(t, "storageAccountType", STORAGE)
+        kind = _storage(reader, t, where)
         if kind is None and storage is None and strategy == "PreferStandard_ZRS":
             zones = region in catalog.REGIONS and catalog.REGIONS[region].zones
             kind = "Standard_ZRS" if zones else "Standard_LRS"
@@ -198,10 +201,13 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
         if exclude is not None:
             target["exclude_from_latest"] = exclude
         targets.append(target)
+        origins.append(where)
     if not targets and own:
-        targets = [{"region": own}]
+        targets, origins = [{"region": own}], [(*r.path, "location")]
         reader.notes.append(f"{label}: no targetRegions; its own location {own} used")
     version = {
+        "_at": r.path,
+        "_targets": origins,
         "name": parts[2],
         "size_gb": SIZE_PLACEHOLDER_GB,
         "replication_mode": reader.enum(profile, "replicationMode", REPLICATION) or "Full",
@@ -213,6 +219,12 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     }
     region = own or (targets[0]["region"] if targets else None)
     key = (parts[0].lower(), parts[1].lower())
+    placing = parts[0].lower() not in reader.galleries or parts[0].lower() in reader.unplaced
+    if own is None and region is not None and placing:
+        reader.notes.append(
+            f"{label}: its location is not in the file (it depends on the deployment); gallery "
+            f"{parts[0]} placed in {region}, its first target region"
+        )
     if key not in reader.images:
         gallery = placeholder_gallery(reader, parts[0], region)
         image = placeholder_image(reader.external, parts[1], gallery, os="Linux")
@@ -220,18 +232,40 @@ def _version(reader: Reader, r: Instance, parts: list[str], props: dict) -> None
     reader.images[key]["versions"].append(version)
 
 
+def _storage(reader: Reader, props: dict, at: tuple) -> str | None:
+    """A storage type acgsim models; PremiumV2_LRS, StandardSSD_LRS or a typo refused, named."""
+    kind = reader.enum(props, "storageAccountType", STORAGE)
+    if kind is None or kind in STORAGE.values():
+        return kind
+    shown = f"'{quote(kind)}'" if isinstance(kind, str) else kind_of(kind)
+    reader.refuse(
+        (*at, "storageAccountType"),
+        f"{shown} is not a storage type acgsim models (nor do az sig and azurerm take it): "
+        f"{', '.join(STORAGE.values())}",
+    )
+    return None
+
+
 def placeholder_gallery(reader: Reader, name: str, region: str | None) -> dict:
-    """The gallery of that name, or an external reference to it (labelled as a placeholder)."""
-    if name.lower() not in reader.galleries:
+    """The gallery of that name, or an external reference to it (labelled as a placeholder).
+    An external gallery whose own location the file does not give (an `existing` resource) is
+    where its definitions and versions are: Azure keeps them in their gallery's region."""
+    key = name.lower()
+    if key not in reader.galleries:
         reader.external.append(f"gallery {name}")
-        reader.galleries[name.lower()] = {
+        reader.galleries[key] = {
             "name": name,
             "subscription": "imported",
-            "region": region or "westeurope",
+            "region": region or PLACEHOLDER_REGION,
             "description": EXTERNAL,
             "images": [],
         }
-    return reader.galleries[name.lower()]
+        if region is None:
+            reader.unplaced[key] = name
+    elif region is not None and key in reader.unplaced:
+        reader.galleries[key]["region"] = region
+        del reader.unplaced[key]
+    return reader.galleries[key]
 
 
 def placeholder_image(external: list, name: str, gallery: dict, os: str) -> dict:

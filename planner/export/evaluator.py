@@ -1,7 +1,8 @@
 """Evaluating a parsed ARM expression: calls dispatched to the function tables, `if` lazily
 (ARM evaluates only the branch the condition chooses, so a branch that would fail is harmless
 when not taken), `.property` and `[index]` case-insensitively on objects, and user-defined
-functions (a template's `functions`, Bicep's `func`) with their own parameters.
+functions (a template's `functions`, Bicep's `func`) with their own parameters, and `lambda`
+bodies evaluated by the function they are given to (planner.export.lambda_functions).
 
 A name ARM does not know is refused as ARM refuses it; one ARM knows but acgsim does not evaluate
 (scope_functions.NOT_EVALUATED) is Unresolved.
@@ -22,6 +23,7 @@ from acgsim.planner.export.expressions import (
     quote,
 )
 from acgsim.planner.export.functions import FUNCTIONS
+from acgsim.planner.export.lambda_functions import LAMBDA_FUNCTIONS, Lambda, bind, variable
 from acgsim.planner.export.scope_functions import NOT_EVALUATED, SCOPE_FUNCTIONS
 
 
@@ -45,7 +47,26 @@ def evaluate(tree: tuple, scope: Scope, loops: dict[str, int]) -> Any:
             if not isinstance(condition, bool):
                 raise Invalid(f"if() takes a boolean condition, not {kind_of(condition)}")
             return evaluate(args[1 if condition else 2], scope, loops)
+        if name == "lambda":  # its body is evaluated by the function it is given to
+            if not args:
+                raise Invalid("lambda() takes variable names and then a body")
+            names = [evaluate(a, scope, loops) for a in args[:-1]]
+            if not all(isinstance(n, str) for n in names):
+                raise Invalid("lambda() takes variable names (strings) before its body")
+            return Lambda(names, args[-1], loops)
         values = [evaluate(a, scope, loops) for a in args]
+        if name == "lambdavariables":
+            arity("lambdaVariables", values, 1, 1)
+            key = variable(str(values[0]))
+            if key not in loops:
+                raise Invalid(f"lambdaVariables('{quote(str(values[0]))}'): no lambda has it")
+            return loops[key]
+        if name in LAMBDA_FUNCTIONS:
+            return LAMBDA_FUNCTIONS[name](
+                scope, values, lambda fn, vals: evaluate(fn.body, scope, bind(fn, vals))
+            )
+        if any(isinstance(v, Lambda) for v in values):
+            raise Invalid(f"{name}() does not take a lambda")
         if name in FUNCTIONS:
             return FUNCTIONS[name](scope, values)
         if name in SCOPE_FUNCTIONS:

@@ -19,10 +19,11 @@ is validated like any scenario.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from acgsim.planner.export import arm_scenario, jsonc
+from acgsim.planner.export import arm_scenario, jsonc, origins
 from acgsim.planner.export import parameters as given
 from acgsim.planner.export.arm_reader import TYPES
 from acgsim.planner.export.expressions import Invalid, Unresolved, quote
@@ -46,6 +47,14 @@ def scenario_data(
     location: str | None = None,
 ) -> dict:
     """The scenario (as plain data) that the template's gallery resources describe."""
+    return _located_data(template, name, values, location)[0]
+
+
+def _located_data(
+    template: dict, name: str, values: dict[str, Any] | None, location: str | None
+) -> tuple[dict, dict]:
+    """scenario_data and where in the template each gallery, definition, version and target
+    region came from (planner.export.origins)."""
     if location is not None:
         region = catalog.normalize_region(location)
         if region not in catalog.REGIONS:
@@ -54,15 +63,31 @@ def scenario_data(
     try:
         reader, needs = _read(template, values, location)
         if needs and location is None:
-            found = reader.version_locations or reader.locations
-            if found:
-                reader, _ = _read(template, values, found[0])
-                reader.notes.insert(
-                    0,
-                    f"resourceGroup().location taken as {found[0]}, the first location the "
-                    "template gives literally; pass --location to choose",
-                )
-            elif reader.problems:
+            found = list(dict.fromkeys(reader.version_locations or reader.locations))
+            first = reader
+            for guess in found:  # the first that makes no version target a region twice
+                reader, _ = _read(template, values, guess)
+                if not _twice(reader):
+                    reader.notes.insert(
+                        0,
+                        f"resourceGroup().location taken as {guess}, the first location the "
+                        "template gives literally that it does not already target; pass "
+                        "--location to choose",
+                    )
+                    break
+            else:
+                reader = first
+            if found and reader is first:  # each guess would target a region twice
+                located = [p for p in reader.problems if "--location" in p.message]
+                reader.problems = [
+                    Problem(
+                        located[0].path if located else (),
+                        "uses resourceGroup().location, and the regions the template names "
+                        f"({', '.join(found)}) are its other target regions, so none of them "
+                        "can be it: give the resource group's region with --location REGION",
+                    )
+                ]
+            elif not found and reader.problems:
                 located = [p for p in reader.problems if "--location" in p.message]
                 reader.problems = [p for p in reader.problems if p not in located]
                 reader.problems.insert(
@@ -78,8 +103,33 @@ def scenario_data(
     if reader.problems:
         raise ScenarioError(reader.problems)
     if not reader.galleries:
+        if reader.linked:  # the galleries may well be in the linked template
+            raise ScenarioError(
+                [
+                    Problem(
+                        path,
+                        "a linked template is not fetched (acgsim works offline) and the file "
+                        f"holds no gallery resource ({', '.join(TYPES)}) of its own: import "
+                        "the linked template on its own, with the parameters this deployment "
+                        "passes",
+                    )
+                    for path in reader.linked
+                ]
+            )
         raise ScenarioError([Problem(("resources",), f"no gallery resource ({', '.join(TYPES)})")])
-    return make_skeleton(name, "an ARM template", list(reader.galleries.values()), reader)
+    galleries = list(reader.galleries.values())
+    where = origins.collect(galleries)
+    return make_skeleton(name, "an ARM template", galleries, reader), where
+
+
+def _twice(reader: Any) -> bool:
+    """Does some version of the reader's target a region twice (a wrong guess of a location)?"""
+    for image in reader.images.values():
+        for version in image["versions"]:
+            regions = [t["region"] for t in version["regions"]]
+            if len(set(regions)) < len(regions):
+                return True
+    return False
 
 
 def _read(template: dict, values: dict | None, location: str | None) -> tuple[Any, bool]:
@@ -89,6 +139,7 @@ def _read(template: dict, values: dict | None, location: str | None) -> tuple[An
     t = Template(template, values, Context(location=location), strict=True)
     walk = Walk(TYPES)
     reader = arm_scenario.read(walk, walk.instances(t, found))
+    reader.linked = walk.linked
     reader.notes += t.budget.notes
     return reader, t.budget.needs_location
 
@@ -136,17 +187,26 @@ def import_template(
 ) -> Scenario:
     """A validated scenario skeleton from an ARM template, or ScenarioError naming the problems
     (each on its line in the template, given the template's text)."""
+    lines = LineFinder(text)
     try:
-        data = scenario_data(template, name, values, location)
+        data, where = _located_data(template, name, values, location)
     except ScenarioError as exc:
-        lines = LineFinder(text)
         raise ScenarioError(
             [
                 Problem(p.path, p.message, file=file, line=lines.find(p.path) if p.path else None)
                 for p in exc.problems
             ]
         ) from None
-    scenario, _ = validate(data, file=file)
+    try:
+        scenario, _ = validate(data, file=file)
+    except ScenarioError as exc:  # at the template's paths, which the user wrote
+        located = [origins.locate(p, where) for p in exc.problems]
+        raise ScenarioError(
+            [
+                replace(p, line=lines.find(p.path) if p.path and p.path[0] == "resources" else None)
+                for p in located
+            ]
+        ) from None
     return scenario
 
 

@@ -12,12 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from acgsim.planner.export import importer, jsonc, rest_input, terraform_input
+from acgsim.planner.export import importer, jsonc, origins, rest_input, terraform_input
 from acgsim.planner.export.template import MAX_TEMPLATE_CHARS
 from acgsim.sim.documents import MAX_BYTES
 from acgsim.sim.errors import InputError, Problem, ScenarioError
 from acgsim.sim.loader import validate
 from acgsim.sim.scenario import Scenario
+
+# Bicep's own files are not JSON: what to run to get the JSON acgsim reads
+BICEP_SOURCES = {
+    ".bicep": "is Bicep source; acgsim reads the ARM JSON it compiles to: run "
+    "`az bicep build --file {0}` (or `bicep build {0}`) and import the .json it writes",
+    ".bicepparam": "is a Bicep parameters file: import the template it uses (compiled with "
+    "`az bicep build`) and give these values with --parameters after "
+    "`az bicep build-params --file {0}`",
+}
 
 
 def import_file(
@@ -27,6 +36,10 @@ def import_file(
     location: str | None = None,
 ) -> Scenario:
     """The scenario skeleton a file describes, or ScenarioError naming the file."""
+    if path.suffix.lower() in BICEP_SOURCES:
+        raise ScenarioError(
+            [Problem((), BICEP_SOURCES[path.suffix.lower()].format(path.name), file=str(path))]
+        )
     data, text = jsonc.read(path, MAX_BYTES, "the limit for an input file")
     kind = kind_of_input(data)
     if kind == "arm":
@@ -57,11 +70,15 @@ def import_file(
         raise InputError(
             f"--parameters, --set and --location apply to ARM templates; {path} is {kind} output"
         )
+    where: dict = {}
     if kind == "az sig":
-        data = rest_input.scenario_data(path, data, path.stem)
+        data, where = rest_input.located_data(path, data, path.stem)
     else:
         data = terraform_input.scenario_data(data, str(path), path.stem)
-    return validate(data, file=str(path))[0]
+    try:
+        return validate(data, file=str(path))[0]
+    except ScenarioError as exc:  # at the file's own paths where known
+        raise ScenarioError([origins.locate(p, where) for p in exc.problems]) from None
 
 
 def kind_of_input(data: Any) -> str | None:

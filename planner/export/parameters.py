@@ -3,9 +3,11 @@
 
 A parameters file is the deploymentParameters JSON [parameter-files.md]: {"$schema": ...,
 "contentVersion": ..., "parameters": {"name": {"value": ...}}}, the same without $schema, or the
-inner object alone (as az accepts it). An entry that is a Key Vault `reference` is refused: acgsim
-reads no secrets, and the value of a secret never shapes a gallery. A .bicepparam file is refused
-with the command that compiles it.
+inner object alone (as az accepts it). An entry that is a Key Vault `reference` has no value:
+acgsim reads no secrets (the value of a secret never shapes a gallery), so a parameter used only
+by what acgsim does not import (a build VM's password) needs none, and one the import needs is
+refused naming it, as a parameter without a value is. A .bicepparam file is refused with the
+command that compiles it.
 
 `--set name=value` reads the text as the declared type reads it: a string as is; an int, a bool,
 an array or an object as JSON. Checks, as ARM makes them before it deploys: a supplied value's
@@ -33,6 +35,20 @@ TYPES = {
     "secureobject": dict,
 }
 _KIND = {str: "a string", int: "an integer", bool: "a boolean", list: "an array", dict: "an object"}
+
+
+class KeyVaultSecret:
+    """A parameters file's Key Vault reference: a value acgsim does not read."""
+
+    def __init__(self, name: str, secret: Any):
+        self.name, self.secret = name, secret
+
+    def message(self) -> str:
+        what = f" (secret '{quote(str(self.secret))}')" if self.secret else ""
+        return (
+            f"parameters('{self.name}') is a Key Vault reference{what}: acgsim reads no "
+            f"secrets; give a stand-in with --set {self.name}=VALUE (nothing is deployed)"
+        )
 
 
 def read_file(path: Path, data: Any) -> dict[str, Any]:
@@ -65,15 +81,7 @@ def read_file(path: Path, data: Any) -> dict[str, Any]:
                 if isinstance(entry["reference"], dict)
                 else None
             )
-            what = f" (secret '{quote(str(secret))}')" if secret else ""
-            problems.append(
-                Problem(
-                    where,
-                    f"is a Key Vault reference{what}: acgsim reads no secrets; give a stand-in "
-                    f"with --set {name}=VALUE (nothing is deployed)",
-                    file=file,
-                )
-            )
+            values[name] = KeyVaultSecret(name, secret)
         elif isinstance(entry, dict) and "value" in entry:
             values[name] = entry["value"]
         else:

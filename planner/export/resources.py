@@ -15,12 +15,15 @@ template's. A linked template (templateLink) cannot be read offline: the note sa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from acgsim.planner.export.expressions import Invalid, Unresolved, kind_of, quote
+from acgsim.planner.export.scope_functions import Context
 from acgsim.planner.export.template import MAX_RESOURCES, UNKNOWN, Template
 
 DEPLOYMENTS = "microsoft.resources/deployments"
+RESOURCE_GROUPS = "microsoft.resources/resourcegroups"
 
 
 class Instance(NamedTuple):
@@ -54,6 +57,7 @@ class Walk:
     def __init__(self, wanted: tuple[str, ...]):
         self.wanted = {w.lower(): w for w in wanted}
         self.others: list[tuple[str, str]] = []  # (type, name as far as it evaluates)
+        self.linked: list[tuple] = []  # paths of linked deployments (templateLink), not read
 
     def instances(self, t: Template, found: list[tuple[tuple, Any]]) -> list[Instance]:
         return self._walk(t, found, None)
@@ -136,6 +140,7 @@ class Walk:
         inner = props.get("template")
         if not isinstance(inner, dict):
             if props.get("templateLink") is not None:
+                self.linked.append((*at, "templateLink"))
                 t.budget.notes.append(
                     f"{_where(d.path)}: a linked template (templateLink) is not read offline, "
                     "import it on its own"
@@ -161,11 +166,37 @@ class Walk:
             value = t.tree(entry["value"], (*where, "value"), d.loops)
             values[name] = UNKNOWN if value is None else value
         try:
-            nested = Template(inner, values, t.context, t.strict, t.budget)
+            context = _group_context(t, d)
+            nested = Template(inner, values, context, t.strict, t.budget)
         except Invalid as exc:
             exc.path = (*at, "template", *(exc.path or ()))
             raise
         return self._walk(nested, found, None)
+
+
+def _group_context(t: Template, d: Instance) -> Context:
+    """The context a nested deployment's inner template sees: when it deploys into a resource
+    group the same template creates (Bicep's `targetScope = 'subscription'` with a module
+    `scope: rg`), resourceGroup() there is that group, with its name and location."""
+    try:
+        group = t.value(d.resource.get("resourceGroup"), (*d.path, "resourceGroup"), d.loops)
+    except (Unresolved, Invalid):
+        return t.context
+    if not isinstance(group, str):
+        return t.context
+    for path, r in items(t.template) or []:
+        if not (isinstance(r, dict) and str(r.get("type", "")).lower() == RESOURCE_GROUPS):
+            continue
+        if "copy" in r:
+            continue
+        try:
+            name = t.value(r.get("name"), (*path, "name"))
+            location = t.value(r.get("location"), (*path, "location"))
+        except (Unresolved, Invalid):
+            continue
+        if isinstance(name, str) and name.lower() == group.lower() and isinstance(location, str):
+            return replace(t.context, location=location, resource_group=name)
+    return t.context
 
 
 def _where(path: tuple) -> str:

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from acgsim.planner import deployed
+from acgsim.planner.export import origins
 from acgsim.planner.export.arm_reader import SIZE_PLACEHOLDER_GB, Reader, get
 from acgsim.planner.export.arm_scenario import REPLICATION, placeholder_gallery, placeholder_image
 from acgsim.planner.export.skeleton import skeleton
 from acgsim.sim import catalog
 from acgsim.sim.errors import Problem, ScenarioError
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/galleries/"
     r"(?P<gallery>[^/]+)(?:/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?)?/?",
@@ -33,6 +35,12 @@ _ID = re.compile(
 
 def scenario_data(path: Path, data: Any, name: str) -> dict:
     """The scenario the objects describe, or ScenarioError naming each wrong one."""
+    return located_data(path, data, name)[0]
+
+
+def located_data(path: Path, data: Any, name: str) -> tuple[dict, dict]:
+    """scenario_data and where in the file each version and target region came from
+    (planner.export.origins)."""
     file = str(path)
     objects, at = (
         (data["value"], ("value",))
@@ -78,12 +86,14 @@ def scenario_data(path: Path, data: Any, name: str) -> dict:
                 "exclude_from_latest": state.exclude_from_latest,
             }
         )
-    for obj, _ in versions:
-        _version(reader, obj, regions)
+    for obj, where in versions:
+        _version(reader, obj, regions, where)
     reader.notes += parser.notes
     if not reader.galleries:
         raise ScenarioError([Problem((), "holds no gallery, definition or version", file=file)])
-    return skeleton(name, "az sig JSON", list(reader.galleries.values()), reader)
+    galleries = list(reader.galleries.values())
+    where = origins.collect(galleries)
+    return skeleton(name, "az sig JSON", galleries, reader), where
 
 
 def _props(obj: dict) -> dict:
@@ -109,6 +119,7 @@ def _gallery(reader: Reader, name: str, obj: dict) -> None:
         description=get(props, "description"),
         sharing={
             "mode": mode.lower() if isinstance(mode, str) else "private",
+            **_groups(reader, name, get(sharing, "groups")),
             **{
                 k: get(info, key)
                 for k, key in (
@@ -122,6 +133,33 @@ def _gallery(reader: Reader, name: str, obj: dict) -> None:
         },
         soft_delete=get(get(props, "softDeletePolicy"), "isSoftDeleteEnabled") is True,
     )
+
+
+def _groups(reader: Reader, gallery: str, groups: Any) -> dict[str, list[str]]:
+    """Whom a directly shared gallery is shared with (`az sig show --expand
+    sharingProfile/groups`): each subscription and tenant id becomes one of the scenario's, named
+    by its id. az does not say which tenant a shared subscription is in: it joins the imported
+    tenant, and the note says so."""
+    out: dict[str, list[str]] = {}
+    for group in groups if isinstance(groups, list) else []:
+        kind = str(get(group, "type") or "").lower()
+        key = {"subscriptions": "subscriptions", "aadtenants": "tenants"}.get(kind)
+        ids = get(group, "ids")
+        if key is None or not isinstance(ids, list):
+            continue
+        for gid in ids:
+            if not (isinstance(gid, str) and _GUID.fullmatch(gid)):
+                reader.notes.append(f"gallery {gallery}: shared with '{gid}', not a GUID: left out")
+                continue
+            label = f"{key[:-1]}-{gid.lower()}"
+            reader.shared[key].setdefault(label, gid.lower())
+            out.setdefault(key, []).append(label)
+    if out.get("subscriptions"):
+        reader.notes.append(
+            f"gallery {gallery}: the subscriptions it is shared with are placed in the imported "
+            "tenant (az does not say whose they are); move them to their own tenant if another"
+        )
+    return out
 
 
 def _definition(reader: Reader, names: tuple[str, str], obj: dict) -> None:
@@ -150,18 +188,36 @@ def _definition(reader: Reader, names: tuple[str, str], obj: dict) -> None:
     reader.images[key] = image
 
 
-def _version(reader: Reader, obj: dict, regions: dict[str, list[dict]]) -> None:
+def _version(reader: Reader, obj: dict, regions: dict[str, list[dict]], where: tuple = ()) -> None:
     found = _ID.fullmatch(get(obj, "id"))
     gallery, image, version = found.group("gallery", "image", "version")
     profile = get(_props(obj), "publishingProfile") or {}
     key = (gallery.lower(), image.lower())
     targets = regions.get(f"{gallery}/{image}/{version}", [])
+    flat = _props(obj) is obj
+    at = where if flat else (*where, "properties")
+    written = [
+        catalog.normalize_region(str(get(t, "name")))
+        for t in (get(profile, "targetRegions") or [])
+        if isinstance(t, dict)
+    ]
+    marks = {
+        "_at": where,
+        "_kind": "flat version" if flat else "version",
+        "_targets": [
+            (*at, "publishingProfile", "targetRegions", written.index(t["region"]))
+            if t["region"] in written
+            else (*at, "publishingProfile", "targetRegions")
+            for t in targets
+        ],
+    }
     if key not in reader.images:
         home = placeholder_gallery(reader, gallery, _region(get(obj, "location")))
         reader.images[key] = placeholder_image(reader.external, image, home, os="Linux")
     mode = get(profile, "replicationMode")
     reader.images[key]["versions"].append(
         {
+            **marks,
             "name": version,
             "size_gb": SIZE_PLACEHOLDER_GB,
             "replication_mode": REPLICATION.get(str(mode).lower(), "Full"),

@@ -32,7 +32,7 @@ PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
 # namespace of acgsim's own, deterministic but not the value Azure computes
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "acgsim:arm-guid")
 # ARM functions acgsim does not evaluate (Unresolved: a placeholder and a note): those whose
-# value only a running deployment has [template-functions-resource.md, -date.md], lambdas, and
+# value only a running deployment has [template-functions-resource.md, -date.md] and
 # encodings no gallery template needs. Any other unknown name is refused, as ARM refuses it.
 NOT_EVALUATED = frozenset(
     {
@@ -48,13 +48,6 @@ NOT_EVALUATED = frozenset(
         "managementgroup",
         "managementgroupresourceid",
         "providers",
-        "lambda",
-        "filter",
-        "map",
-        "reduce",
-        "sort",
-        "toobject",
-        "flatten",
         "datetimeadd",
         "datetimefromepoch",
         "datetimetoepoch",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from acgsim.planner.export.arm_reader import SIZE_PLACEHOLDER_GB
+from acgsim.planner.export.arm_reader import PLACEHOLDER_REGION, SIZE_PLACEHOLDER_GB
 
 
 def skeleton(name: str, source: str, galleries: list[dict], reader: Any) -> dict:
@@ -20,12 +20,29 @@ def skeleton(name: str, source: str, galleries: list[dict], reader: Any) -> dict
         f"Imported from {source}. Placeholders to check: {'; '.join(placeholders)}; "
         "and add a workload."
     )
-    if reader.notes:
-        description += " Notes: " + "; ".join(dict.fromkeys(reader.notes)) + "."
+    notes = list(reader.notes) + [
+        f"gallery {name}: the file gives no region for it or anything in it: "
+        f"{PLACEHOLDER_REGION} is a placeholder, set its region"
+        for name in reader.unplaced.values()
+    ]
+    if notes:
+        description += " Notes: " + "; ".join(dict.fromkeys(notes)) + "."
     return {
         "name": name,
         "description": description,
-        "tenants": [{"name": "imported", "subscriptions": [{"name": "imported"}]}],
+        "tenants": [
+            {
+                "name": "imported",
+                "subscriptions": [
+                    {"name": "imported"},
+                    *({"name": n, "id": i} for n, i in reader.shared["subscriptions"].items()),
+                ],
+            },
+            *(
+                {"name": n, "id": i, "subscriptions": [{"name": f"{n}-placeholder"}]}
+                for n, i in reader.shared["tenants"].items()
+            ),
+        ],
         "galleries": [_clean(g) for g in galleries],
     }
 

@@ -55,6 +55,15 @@ class Missing:
         self.error = error
 
 
+class Unknown:
+    """In an evaluated tree read with `keep_unknown`: a value that depends on the deployment
+    (reference(), utcNow(), a module's output...). The importer refuses it where it reads the
+    value (a default there would be a silent misreading) and notes it elsewhere."""
+
+    def __init__(self, reason: str, path: tuple, expr: Any):
+        self.reason, self.path, self.expr = reason, path, expr
+
+
 @dataclass
 class Budget:
     """What one import may spend, shared by a template and those nested in it."""
@@ -100,7 +109,9 @@ class Template:
                     ("parameters",),
                 )
             declaration, written = self.parameters[name.lower()]
-            if value is not UNKNOWN:
+            if value is not UNKNOWN and not isinstance(
+                value, (declared_values.KeyVaultSecret, Missing)
+            ):
                 try:
                     value = declared_values.check(written, value, declaration)
                 except Invalid as exc:
@@ -152,9 +163,12 @@ class Template:
             raise
         return result
 
-    def tree(self, node: Any, path: tuple, loops: dict | None = None) -> Any:
+    def tree(
+        self, node: Any, path: tuple, loops: dict | None = None, keep_unknown: bool = False
+    ) -> Any:
         """A value and everything inside it, expressions evaluated and property copy loops
-        expanded; an expression that depends on a deployment becomes None."""
+        expanded; an expression that depends on a deployment becomes None (an Unknown with
+        `keep_unknown`)."""
         self.enter(path)
         try:
             if isinstance(node, dict):
@@ -163,31 +177,37 @@ class Template:
                 for key, item in node.items():
                     if key.lower() == "copy" and _is_loop(item):
                         for j, spec in enumerate(_loop_specs(item, (*path, key))):
-                            out[spec["name"]] = self.iterate(spec, (*path, key, j), loops)
+                            out[spec["name"]] = self.iterate(
+                                spec, (*path, key, j), loops, keep_unknown
+                            )
                     else:
-                        out[key] = self.tree(item, (*path, key), loops)
+                        out[key] = self.tree(item, (*path, key), loops, keep_unknown)
                 return out
             if isinstance(node, list):
                 self.charge(1, path)
-                return [self.tree(item, (*path, i), loops) for i, item in enumerate(node)]
+                return [
+                    self.tree(item, (*path, i), loops, keep_unknown) for i, item in enumerate(node)
+                ]
             try:
                 return self.value(node, path, loops)
-            except Unresolved:
-                return None
+            except Unresolved as exc:
+                return Unknown(str(exc), path, node) if keep_unknown else None
             except MissingValue as exc:
                 return Missing(exc)  # an error only where the importer reads the value
         finally:
             self.leave()
 
-    def iterate(self, spec: dict, path: tuple, loops: dict | None) -> list | None:
-        """A copy loop's array (None if its count depends on a deployment)."""
+    def iterate(
+        self, spec: dict, path: tuple, loops: dict | None, keep_unknown: bool = False
+    ) -> Any:
+        """A copy loop's array (None, or an Unknown, if its count depends on a deployment)."""
         try:
             count = self.count(spec["count"], (*path, "count"), loops)
-        except Unresolved:
-            return None
+        except Unresolved as exc:
+            return Unknown(str(exc), (*path, "count"), spec["count"]) if keep_unknown else None
         name = spec["name"].lower()
         return [
-            self.tree(spec["input"], (*path, "input"), {**(loops or {}), name: i})
+            self.tree(spec["input"], (*path, "input"), {**(loops or {}), name: i}, keep_unknown)
             for i in range(count)
         ]
 
@@ -243,6 +263,12 @@ class Template:
             if key in self.supplied:
                 if self.supplied[key] is UNKNOWN:
                     raise Unresolved(f"parameters('{written}') depends on the deployment")
+                if isinstance(self.supplied[key], Missing):  # passed on by a nested deployment
+                    message = self.supplied[key].error.message
+                    raise MissingValue(message) if self.strict else Unresolved(message)
+                if isinstance(self.supplied[key], declared_values.KeyVaultSecret):
+                    message = self.supplied[key].message()
+                    raise MissingValue(message) if self.strict else Unresolved(message)
                 return self.supplied[key]
             if "defaultValue" not in declared:
                 message = (
@@ -253,7 +279,17 @@ class Template:
             declared, path = declared["defaultValue"], (*path, "defaultValue")
         # a value that depends on a deployment stays Unresolved; inside an object, None
         deep = isinstance(declared, (dict, list))
-        result = (self.tree if deep else self.value)(declared, path)
+        try:
+            result = (self.tree if deep else self.value)(declared, path)
+        except NeedsLocation:
+            raise
+        except Unresolved as exc:  # say which parameter to give, not only the function
+            if section != "parameters" or str(exc).startswith("parameters("):
+                raise
+            raise Unresolved(
+                f"parameters('{written}') defaults to {exc}, known only to a deployment; "
+                f"give it with --set {written}=VALUE"
+            ) from None
         if section == "parameters" and self.strict and result is not None:
             try:
                 declared_values.check(written, result, self.parameters[key][0])
