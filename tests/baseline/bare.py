@@ -1,0 +1,230 @@
+"""An independent bare-SimPy model of acgsim's documented semantics.
+
+Written from the README ("What the model does", "Where the time goes"), `acgsim assumptions`,
+AZURE_FACTS and the help texts, not from acgsim's engine: its own random numbers, its own
+processes, plain `simpy.Resource`s. The tests compare acgsim's figures with these statistically
+(tests/baseline/compare.py). Every number below is a documented default; times are seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+# `acgsim assumptions` defaults, as documented.
+DISK_BASE = 15.0  # disk.base
+DISK_PER_GB = 0.5  # disk.per_gb, per occupied GB
+DISK_CV = 0.3
+BOOT_MEAN = 40.0
+BOOT_CV = 0.3
+WAN_MB_S = 16.0
+LAN_MB_S = 64.0
+OVERHEAD = 12 * 60.0
+JITTER_CV = 0.2
+PARALLEL_REGIONS = 10
+PARALLEL_COPIES = 4
+SOURCE_COPY_SLOTS = 6
+PROPAGATION = 60.0
+MB_PER_GB = 1024  # "30 GB takes about 44 min": 720 s + 30 x 1024 / 16 = 2,640 s
+# Storage tiers: (concurrency_factor, disk_speedup).
+TIERS = {"Standard_LRS": (1.0, 1.0), "Standard_ZRS": (1.0, 1.0), "Premium_LRS": (1.25, 1.5)}
+# Throttling [ARM][CTL]: (bucket size, refill per second).
+ARM_WRITES = (200.0, 10.0)
+PUT_VM = (1500.0, 500.0 / 60.0)
+VMSS_PUT = (375.0, 125.0 / 60.0)
+MIN_RETRY_AFTER = 6.0
+MAX_RETRIES = 10  # azure-cli / azure-core retry_total
+BACKOFF_BASE = 0.8
+BACKOFF_MAX = 120.0
+VMSS_BATCH = 20
+
+
+def lognormal(rng: np.random.Generator, mean: float, cv: float) -> float:
+    """A lognormal draw with this mean and coefficient of variation."""
+    if cv <= 0:
+        return mean
+    s2 = math.log1p(cv * cv)
+    return float(rng.lognormal(math.log(mean) - s2 / 2, math.sqrt(s2)))
+
+
+def slots_per_replica(concurrency: int, storage: str) -> int:
+    """Disk creations one replica serves at once: the concurrency times the tier's factor."""
+    return max(1, int(concurrency * TIERS[storage][0]))
+
+
+def disk_mean(size_gb: float, storage: str) -> float:
+    return (DISK_BASE + DISK_PER_GB * size_gb) / TIERS[storage][1]
+
+
+# --- replication ---------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    region: str
+    replicas: int
+    source: bool = False
+
+
+def replicate(
+    rng: np.random.Generator,
+    targets: list[Target],
+    size_gb: float,
+    *,
+    lane_holds_region: bool = False,
+    source_takes_lane: bool = False,
+    publish_at: float = 0.0,
+) -> dict[str, tuple[float, float]]:
+    """(first copy done, region Completed) per region, for one version alone.
+
+    Each region but the source takes one of `parallel_regions` lanes, in alphabetical order of
+    region name; its first replica is copied from the source (overhead + size / WAN rate, the copy
+    part jittered; the gallery's own region copies at the LAN rate, first and without a lane), then
+    its other replicas in the region (size / LAN rate), `parallel_copies` at a time. Every copy
+    also holds one of the source's copy slots (FIFO).
+    """
+    env = simpy.Environment()
+    lanes = simpy.Resource(env, PARALLEL_REGIONS)
+    source_slots = simpy.Resource(env, SOURCE_COPY_SLOTS)
+    mb = size_gb * MB_PER_GB
+    out: dict[str, tuple[float, float]] = {}
+
+    def copy(seconds: float, overhead: float):
+        with source_slots.request() as slot:
+            yield slot
+            yield env.timeout(overhead + seconds * lognormal(rng, 1.0, JITTER_CV))
+
+    def region(t: Target):
+        yield env.timeout(publish_at)
+        lane = None if t.source and not source_takes_lane else lanes.request()
+        if lane is not None:
+            yield lane
+        rate = LAN_MB_S if t.source else WAN_MB_S
+        yield env.process(copy(mb / rate, OVERHEAD))
+        first = env.now
+        if lane is not None and not lane_holds_region:
+            lanes.release(lane)
+        in_region = simpy.Resource(env, PARALLEL_COPIES)
+
+        def local():
+            with in_region.request() as r:
+                yield r
+                yield env.process(copy(mb / LAN_MB_S, 0.0))
+
+        yield env.all_of([env.process(local()) for _ in range(t.replicas - 1)])
+        if lane is not None and lane_holds_region:
+            lanes.release(lane)
+        out[t.region] = (first, env.now)
+
+    for t in sorted(targets, key=lambda t: (not t.source, t.region)):
+        env.process(region(t))
+    env.run()
+    return out
+
+
+# --- VM requests on a pool of replica slots ------------------------------------------------
+
+
+@dataclass
+class Request:
+    submitted: float
+    wait: float = 0.0
+    throttled: float = 0.0
+    retries: int = 0
+    answers_429: int = 0
+    ttr: float | None = None
+    error: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Bucket:
+    """A token bucket: `size` tokens, refilled continuously at `rate` per second."""
+
+    def __init__(self, size: float, rate: float):
+        self.size, self.rate, self.tokens, self.t = size, rate, size, 0.0
+
+    def _fill(self, now: float) -> None:
+        self.tokens = min(self.size, self.tokens + (now - self.t) * self.rate)
+        self.t = now
+
+    def take(self, now: float) -> float:
+        """0 if a token was taken, else the Retry-After: the time to the next token."""
+        self._fill(now)
+        if self.tokens >= 1.0 - 1e-9:
+            self.tokens -= 1.0
+            return 0.0
+        return max(MIN_RETRY_AFTER, (1.0 - self.tokens) / self.rate)
+
+
+def vm_pool(
+    rng: np.random.Generator,
+    submitted: list[float],
+    slots: int,
+    size_gb: float,
+    storage: str,
+    *,
+    buckets: list[Bucket] | None = None,
+    slot_through_boot: bool = False,
+) -> list[Request]:
+    """VM requests on one pooled FIFO queue of replica slots (least_loaded).
+
+    A request's PUT passes every bucket in turn (ARM writes, then compute PutVM) or gets 429 and
+    waits the Retry-After (its client honours it, up to MAX_RETRIES retries); then it waits for a
+    slot, creates its disk holding the slot, and boots (the slot freed).
+    """
+    env = simpy.Environment()
+    pool = simpy.Resource(env, slots)
+    reqs = [Request(t) for t in submitted]
+    dmean = disk_mean(size_gb, storage)
+
+    def vm(r: Request):
+        yield env.timeout(r.submitted)
+        for attempt in range(MAX_RETRIES + 1):
+            wait = 0.0
+            for b in buckets or []:
+                wait = b.take(env.now)
+                if wait:
+                    break
+            if not wait:
+                break
+            r.answers_429 += 1
+            if attempt == MAX_RETRIES:
+                r.error = "TooManyRequests"
+                return
+            r.retries += 1
+            yield env.timeout(wait)
+        r.throttled = env.now - r.submitted
+        asked = env.now
+        req = pool.request()
+        yield req
+        r.wait = env.now - asked
+        yield env.timeout(lognormal(rng, dmean, DISK_CV))
+        if not slot_through_boot:
+            pool.release(req)
+        yield env.timeout(lognormal(rng, BOOT_MEAN, BOOT_CV))
+        if slot_through_boot:
+            pool.release(req)
+        r.ttr = env.now - r.submitted
+
+    for r in reqs:
+        env.process(vm(r))
+    env.run()
+    return reqs
+
+
+def poisson_times(rng: np.random.Generator, start: float, rate_per_min: float, duration: float):
+    """Arrival times of a Poisson stream over [start, start + duration)."""
+    out, t = [], start
+    while True:
+        t += rng.exponential(60.0 / rate_per_min)
+        if t >= start + duration:
+            return out
+        out.append(t)
+
+
+def spread_times(start: float, count: int, spread: float) -> list[float]:
+    """`count` requests spread evenly over `spread`: one every spread / count."""
+    return [start + i * spread / count for i in range(count)]
