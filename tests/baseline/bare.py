@@ -143,8 +143,9 @@ class Request:
 class Bucket:
     """A token bucket: `size` tokens, refilled continuously at `rate` per second."""
 
-    def __init__(self, size: float, rate: float):
+    def __init__(self, size: float, rate: float, min_retry_after: float = MIN_RETRY_AFTER):
         self.size, self.rate, self.tokens, self.t = size, rate, size, 0.0
+        self.min_retry_after = min_retry_after
 
     def _fill(self, now: float) -> None:
         self.tokens = min(self.size, self.tokens + (now - self.t) * self.rate)
@@ -156,7 +157,7 @@ class Bucket:
         if self.tokens >= 1.0 - 1e-9:
             self.tokens -= 1.0
             return 0.0
-        return max(MIN_RETRY_AFTER, (1.0 - self.tokens) / self.rate)
+        return max(self.min_retry_after, (1.0 - self.tokens) / self.rate)
 
 
 def vm_pool(
@@ -167,24 +168,28 @@ def vm_pool(
     storage: str,
     *,
     buckets: list[Bucket] | None = None,
+    route=None,
     slot_through_boot: bool = False,
 ) -> list[Request]:
     """VM requests on one pooled FIFO queue of replica slots (least_loaded).
 
-    A request's PUT passes every bucket in turn (ARM writes, then compute PutVM) or gets 429 and
+    A request's PUT passes each of its buckets in turn (`route(i)` for request i, asked at each
+    attempt, else `buckets`: ARM writes of its principal, then compute PutVM of its subscription
+    and region) or gets 429 and
     waits the Retry-After (its client honours it, up to MAX_RETRIES retries); then it waits for a
     slot, creates its disk holding the slot, and boots (the slot freed).
     """
     env = simpy.Environment()
     pool = simpy.Resource(env, slots)
     reqs = [Request(t) for t in submitted]
+    route = route or (lambda i: buckets or [])
     dmean = disk_mean(size_gb, storage)
 
-    def vm(r: Request):
+    def vm(r: Request, i: int):
         yield env.timeout(r.submitted)
         for attempt in range(MAX_RETRIES + 1):
             wait = 0.0
-            for b in buckets or []:
+            for b in route(i):
                 wait = b.take(env.now)
                 if wait:
                     break
@@ -209,8 +214,8 @@ def vm_pool(
             pool.release(req)
         r.ttr = env.now - r.submitted
 
-    for r in reqs:
-        env.process(vm(r))
+    for i, r in enumerate(reqs):
+        env.process(vm(r, i))
     env.run()
     return reqs
 
