@@ -233,3 +233,61 @@ def poisson_times(rng: np.random.Generator, start: float, rate_per_min: float, d
 def spread_times(start: float, count: int, spread: float) -> list[float]:
     """`count` requests spread evenly over `spread`: one every spread / count."""
     return [start + i * spread / count for i in range(count)]
+
+
+# --- scale sets ----------------------------------------------------------------------------
+
+
+def scale_sets(
+    rng: np.random.Generator,
+    put_at: float,
+    sets: int,
+    instances: int,
+    replicas: int,
+    size_gb: float,
+    storage: str,
+    *,
+    batch_ends_when: str = "disks",
+) -> tuple[list[list[float]], list[float]]:
+    """Each set's instances' times to running (from the set's PUT), the sets sent at once, and
+    every instance's wait for a slot once its batch started.
+
+    A set is bound to the replica with the fewest sets bound (the lowest index on a tie) and
+    builds its instances in batches of VMSS_BATCH, all from that replica's slots (FIFO, shared
+    with the other sets bound to it); the next batch starts once every disk of the batch is
+    created ("disks") or every instance of it runs ("running").
+    """
+    env = simpy.Environment()
+    c = slots_per_replica(20, storage)
+    pools = [simpy.Resource(env, c) for _ in range(replicas)]
+    bound = [0] * replicas
+    dmean = disk_mean(size_gb, storage)
+    out: list[list[float]] = []
+    waits: list[float] = []
+
+    def instance(pool, ttr: list[float], disk_done):
+        asked = env.now
+        with pool.request() as slot:
+            yield slot
+            waits.append(env.now - asked)
+            yield env.timeout(lognormal(rng, dmean, DISK_CV))
+        disk_done.succeed()
+        yield env.timeout(lognormal(rng, BOOT_MEAN, BOOT_CV))
+        ttr.append(env.now - put_at)
+
+    def scale_set(pool, ttr: list[float]):
+        yield env.timeout(put_at)
+        for first in range(0, instances, VMSS_BATCH):
+            n = min(VMSS_BATCH, instances - first)
+            disks = [env.event() for _ in range(n)]
+            procs = [env.process(instance(pool, ttr, d)) for d in disks]
+            yield env.all_of(procs if batch_ends_when == "running" else disks)
+
+    for _ in range(sets):
+        i = min(range(replicas), key=lambda j: (bound[j], j))
+        bound[i] += 1
+        ttr: list[float] = []
+        out.append(ttr)
+        env.process(scale_set(pools[i], ttr))
+    env.run()
+    return out, waits
