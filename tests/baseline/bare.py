@@ -291,3 +291,71 @@ def scale_sets(
         env.process(scale_set(pools[i], ttr))
     env.run()
     return out, waits
+
+
+# --- a region outage -----------------------------------------------------------------------
+
+
+def backoff(retry: int) -> float:
+    """azure-core's backoff before retry n (1, 2, ...): 0.8 s doubling, at most 120 s."""
+    return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (retry - 1))
+
+
+def region_outage(
+    rng: np.random.Generator,
+    submitted: list[float],
+    slots: int,
+    size_gb: float,
+    storage: str,
+    down: tuple[float, float],
+    *,
+    booting_survives: bool = True,
+) -> list[Request]:
+    """VM requests in a region that is down over [start, end).
+
+    A PUT while it is down fails (RegionUnavailable); a disk being created when it goes down is
+    lost with its replica (the slot freed); both are retried by the client after backoff, every
+    failure counting against MAX_RETRIES. A VM already booting keeps booting (it no longer needs
+    the image); with `booting_survives` false it is lost too.
+    """
+    env = simpy.Environment()
+    pool = simpy.Resource(env, slots)
+    start, end = down
+    reqs = [Request(t) for t in submitted]
+    dmean = disk_mean(size_gb, storage)
+
+    def is_down() -> bool:
+        return start <= env.now < end
+
+    def vm(r: Request):
+        yield env.timeout(r.submitted)
+        while True:
+            if not is_down():
+                slot = pool.request()
+                yield slot
+                disk = lognormal(rng, dmean, DISK_CV)
+                boot = lognormal(rng, BOOT_MEAN, BOOT_CV)
+                cut = start - env.now if env.now < start else math.inf
+                if disk <= cut:
+                    yield env.timeout(disk)
+                    pool.release(slot)
+                    cut -= disk
+                    if booting_survives or boot <= cut:
+                        yield env.timeout(boot)
+                        r.ttr = env.now - r.submitted
+                        return
+                    yield env.timeout(cut)
+                else:
+                    yield env.timeout(cut)
+                    pool.release(slot)
+                r.extra["lost"] = r.extra.get("lost", 0) + 1
+            if r.retries == MAX_RETRIES:
+                r.error = "RegionUnavailable"
+                return
+            r.retries += 1
+            yield env.timeout(backoff(r.retries))
+
+    for r in reqs:
+        env.process(vm(r))
+    env.run()
+    return reqs
