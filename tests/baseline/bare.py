@@ -51,8 +51,9 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float) -> float:
 
 
 def slots_per_replica(concurrency: int, storage: str) -> int:
-    """Disk creations one replica serves at once: the concurrency times the tier's factor."""
-    return max(1, int(concurrency * TIERS[storage][0]))
+    """Disk creations one replica serves at once: the concurrency times the tier's factor,
+    rounded to the nearest whole number (a half to the even one), at least 1."""
+    return max(1, round(concurrency * TIERS[storage][0]))
 
 
 def disk_mean(size_gb: float, storage: str) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import acgsim
+
 from . import bare
 from .compare import acgsim_figures, collect, disagreements, load, region, runs, summary
 
@@ -75,3 +77,17 @@ def test_burst_queue_agrees_with_the_baseline():
     # 120 at one instant on 20 slots: exactly 100 wait, the longest queue is 100
     assert {s.waited_share for s in burst} == {round(100 / 120, 3)}
     assert {s.longest_queue for s in burst} == {100}
+
+
+@pytest.mark.parametrize(("concurrency", "slots"), [(2, 2), (3, 4), (5, 6), (20, 25)])
+def test_premium_slots_are_the_concurrency_times_the_factor_rounded(concurrency, slots):
+    scenario = acgsim.change(
+        load("burst-queue"),
+        {
+            "model.replica_concurrency": concurrency,
+            "galleries[0].images[web].versions[1.0.0].storage": "Premium_LRS",
+        },
+    )
+    assert bare.slots_per_replica(concurrency, "Premium_LRS") == slots
+    s = region(runs(scenario, 1)[0], "westeurope")
+    assert (s.replica_capacity, s.peak_replica_busy) == (slots, slots)
