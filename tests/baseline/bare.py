@@ -171,8 +171,12 @@ def vm_pool(
     buckets: list[Bucket] | None = None,
     route=None,
     slot_through_boot: bool = False,
+    replicas: int = 1,
+    selection: str = "least_loaded",
 ) -> list[Request]:
-    """VM requests on one pooled FIFO queue of replica slots (least_loaded).
+    """VM requests on one pooled FIFO queue of replica slots (least_loaded), or bound on arrival
+    to one replica's queue of `slots / replicas` (`round_robin`: request i to replica i mod n;
+    `random`: uniformly).
 
     A request's PUT passes each of its buckets in turn (`route(i)` for request i, asked at each
     attempt, else `buckets`: ARM writes of its principal, then compute PutVM of its subscription
@@ -181,7 +185,11 @@ def vm_pool(
     slot, creates its disk holding the slot, and boots (the slot freed).
     """
     env = simpy.Environment()
-    pool = simpy.Resource(env, slots)
+    if selection == "least_loaded":
+        pools = [simpy.Resource(env, slots)]
+    else:
+        pools = [simpy.Resource(env, slots // replicas) for _ in range(replicas)]
+    arrived = [0]
     reqs = [Request(t) for t in submitted]
     route = route or (lambda i: buckets or [])
     dmean = disk_mean(size_gb, storage)
@@ -204,6 +212,13 @@ def vm_pool(
             yield env.timeout(wait)
         r.throttled = env.now - r.submitted
         asked = env.now
+        if selection == "round_robin":
+            pool = pools[arrived[0] % replicas]
+        elif selection == "random":
+            pool = pools[int(rng.integers(replicas))]
+        else:
+            pool = pools[0]
+        arrived[0] += 1
         req = pool.request()
         yield req
         r.wait = env.now - asked
@@ -360,3 +375,109 @@ def region_outage(
         env.process(vm(r))
     env.run()
     return reqs
+
+
+# --- replicas one by one: least_loaded selection and a zone outage --------------------------
+
+
+class Replicas:
+    """`k` replicas of `c` slots each; a request takes the alive replica with the fewest busy
+    slots (the first on a tie) or waits in one FIFO queue for the first slot to free
+    (`first_free`: the first alive replica with a free slot instead)."""
+
+    def __init__(self, env: simpy.Environment, k: int, c: int, *, first_free: bool = False):
+        self.env, self.c, self.first_free = env, c, first_free
+        self.busy = [0] * k
+        self.alive = [True] * k
+        self.lost = [env.event() for _ in range(k)]
+        self.queue: list[simpy.Event] = []
+        self.peak = 0
+
+    def _pick(self) -> int | None:
+        free = [j for j in range(len(self.busy)) if self.alive[j] and self.busy[j] < self.c]
+        if not free:
+            return None
+        return free[0] if self.first_free else min(free, key=lambda j: (self.busy[j], j))
+
+    def acquire(self) -> simpy.Event:
+        ev = self.env.event()
+        self.queue.append(ev)
+        self._dispatch()
+        return ev
+
+    def release(self, j: int) -> None:
+        if self.alive[j]:
+            self.busy[j] -= 1
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while self.queue and (j := self._pick()) is not None:
+            self.busy[j] += 1
+            self.peak = max(self.peak, self.busy[j])
+            self.queue.pop(0).succeed(j)
+
+    def go_down(self, j: int) -> None:
+        self.alive[j], self.busy[j] = False, 0
+        self.lost[j].succeed()
+        self.lost[j] = self.env.event()
+
+    def come_back(self, j: int) -> None:
+        self.alive[j] = True
+        self._dispatch()
+
+
+def zone_outage(
+    rng: np.random.Generator,
+    submitted: list[float],
+    replicas: int,
+    size_gb: float,
+    storage: str,
+    zone: int,
+    down: tuple[float, float],
+    *,
+    first_free: bool = False,
+) -> tuple[list[Request], int]:
+    """VM requests (and the busiest replica's peak) on `replicas` replicas spread over zones 1-3
+    round-robin (LRS), zone `zone` down over [start, end): its replicas' disk creations are lost
+    (the slot with them) and the request is retried by the client after backoff; booting VMs run
+    on. No throttling binds."""
+    env = simpy.Environment()
+    reps = Replicas(env, replicas, slots_per_replica(20, storage), first_free=first_free)
+    in_zone = [j for j in range(replicas) if j % 3 + 1 == zone]
+    reqs = [Request(t) for t in submitted]
+    dmean = disk_mean(size_gb, storage)
+
+    def outage():
+        yield env.timeout(down[0])
+        for j in in_zone:
+            reps.go_down(j)
+        yield env.timeout(down[1] - down[0])
+        for j in in_zone:
+            reps.come_back(j)
+
+    def vm(r: Request):
+        yield env.timeout(r.submitted)
+        while True:
+            asked = env.now
+            j = yield reps.acquire()
+            r.wait += env.now - asked
+            lost = reps.lost[j]
+            disk = env.timeout(lognormal(rng, dmean, DISK_CV))
+            yield disk | lost
+            if not lost.triggered:
+                reps.release(j)
+                break
+            r.extra["lost"] = r.extra.get("lost", 0) + 1
+            if r.retries == MAX_RETRIES:
+                r.error = "ReplicaUnavailable"
+                return
+            r.retries += 1
+            yield env.timeout(backoff(r.retries))
+        yield env.timeout(lognormal(rng, BOOT_MEAN, BOOT_CV))
+        r.ttr = env.now - r.submitted
+
+    env.process(outage())
+    for r in reqs:
+        env.process(vm(r))
+    env.run()
+    return reqs, reps.peak
