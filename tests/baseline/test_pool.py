@@ -32,12 +32,12 @@ def _poisson_baseline(k: int, *, storage="Premium_LRS", slot_through_boot=False)
 
 @pytest.fixture(scope="module")
 def poisson_acgsim():
-    return runs(load("poisson-premium-pool"), 16)
+    return runs(load("poisson-premium-pool"), 12)
 
 
 def test_poisson_pool_agrees_with_the_baseline(poisson_acgsim):
     acg = acgsim_figures(poisson_acgsim, "westeurope", KEYS)
-    assert disagreements(acg, _poisson_baseline(16)) == []
+    assert disagreements(acg, _poisson_baseline(12)) == []
     # the runs really queue: the comparison is not of an idle pool
     assert 0.15 < np.mean(acg["waited_share"]) < 0.7
     assert all(region(r, "westeurope").failed == 0 for r in poisson_acgsim)
