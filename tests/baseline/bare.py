@@ -481,3 +481,25 @@ def zone_outage(
         env.process(vm(r))
     env.run()
     return reqs, reps.peak
+
+
+def replicate_with_failures(
+    rng: np.random.Generator,
+    size_gb: float,
+    probability: float,
+    *,
+    retry_delay: float = 15 * 60.0,
+    max_attempts: int = 3,
+    fail_at_end: bool = False,
+) -> tuple[str, int, float | None]:
+    """(state, attempts, completed) of one target region with one replica, its source feeding
+    nothing else: an attempt copies overhead + size / WAN (jittered); with `probability` it fails
+    at a uniformly random point of it (`fail_at_end`: at its end), and the service retries it
+    `retry_delay` later, at most `max_attempts` attempts in all."""
+    t = 0.0
+    for attempt in range(1, max_attempts + 1):
+        planned = OVERHEAD + size_gb * MB_PER_GB / WAN_MB_S * lognormal(rng, 1.0, JITTER_CV)
+        if rng.random() >= probability:
+            return "Completed", attempt, t + planned
+        t += (planned if fail_at_end else rng.random() * planned) + retry_delay
+    return "Failed", max_attempts, None

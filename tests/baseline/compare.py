@@ -41,14 +41,15 @@ def region(result, name: str):
     return next(s for s in result.regions if s.region == name)
 
 
-def z_score(a, b) -> float:
-    """(mean a - mean b) over the standard error of the difference."""
+def z_score(a, b, slack: float = ROUNDING) -> float:
+    """(mean a - mean b), less the slack, over the standard error of the difference."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     d = a.mean() - b.mean()
-    if se == 0:
-        return 0.0 if d == 0 else math.copysign(math.inf, d)
-    return d / se
+    excess = max(0.0, abs(d) - slack)
+    if excess == 0:
+        return 0.0
+    return math.copysign(excess / se if se else math.inf, d)
 
 
 def disagreements(acg: dict[str, list[float]], bare: dict[str, list[float]], slack=None):
@@ -56,11 +57,10 @@ def disagreements(acg: dict[str, list[float]], bare: dict[str, list[float]], sla
     slack = slack or {}
     out = []
     for key in acg:
-        a, b = np.asarray(acg[key], float), np.asarray(bare[key], float)
-        se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-        d = a.mean() - b.mean()
-        if abs(d) > Z * se + slack.get(key, ROUNDING):
-            out.append(f"{key}: acgsim {a.mean():.4g} vs baseline {b.mean():.4g} (z {d / se:.1f})")
+        z = z_score(acg[key], bare[key], slack.get(key, ROUNDING))
+        if abs(z) > Z:
+            a, b = np.mean(acg[key]), np.mean(bare[key])
+            out.append(f"{key}: acgsim {a:.4g} vs baseline {b:.4g} (z {z:.1f})")
     return out
 
 
