@@ -71,6 +71,10 @@ SHAPES = {
         lambda k: test_pool._burst_baseline(k)["spread"],
     ),
     "replication-fanout": (_replication, test_replication._baseline),
+    "replication-failures": (
+        lambda: (test_replication.failing_scenario(), test_replication.failure_figures),
+        test_replication._failure_baseline,
+    ),
     "putvm-stream": (
         lambda: _by_region("putvm-stream", test_throttling.KEYS),
         test_throttling._putvm_baseline,

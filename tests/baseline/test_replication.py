@@ -114,19 +114,28 @@ def _failure_baseline(n: int, **variant):
     )
 
 
-@pytest.fixture(scope="module")
-def acgsim_failures():
+def failing_scenario():
+    """One 30 GB replica copied to North Europe, half of whose attempts fail."""
     doc = yaml.safe_load((HERE / "replication-fanout.yaml").read_text())
     del doc["workload"], doc["model"]
     version = doc["galleries"][0]["images"][0]["versions"][0]
     version.update(size_gb=30, replicas=1, regions=["westeurope", "northeurope"])
     doc["faults"] = [{"kind": "replication_failure", "region": "northeurope", "probability": 0.5}]
+    return acgsim.load(doc)
+
+
+def failure_figures(results) -> dict[str, list[float]]:
     outcomes = []
-    for r in runs(acgsim.load(doc), 300):
+    for r in results:
         rec = next(x for x in r.replication_log if x.region == "northeurope")
         done = rec.completed_s if rec.state == "Completed" else None
         outcomes.append((rec.state, rec.attempts, done))
     return _failure_figures(outcomes)
+
+
+@pytest.fixture(scope="module")
+def acgsim_failures():
+    return failure_figures(runs(failing_scenario(), 300))
 
 
 def test_replication_failures_and_retries_agree_with_the_baseline(acgsim_failures):
