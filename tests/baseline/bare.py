@@ -503,3 +503,58 @@ def replicate_with_failures(
             return "Completed", attempt, t + planned
         t += (planned if fail_at_end else rng.random() * planned) + retry_delay
     return "Failed", max_attempts, None
+
+
+def added_replicas(
+    rng: np.random.Generator,
+    submitted: list[float],
+    before: int,
+    after: int,
+    size_gb: float,
+    storage: str,
+    update_at: float,
+    *,
+    instant: bool = False,
+) -> tuple[list[Request], float]:
+    """VM requests on `before` replicas until an update at `update_at` raises them to `after`:
+    the new replicas are copied in the region (size / LAN rate, jittered, `parallel_copies` at a
+    time) and each joins when its copy ends (`join_together`: all when the last ends). Returns
+    the requests and the time the region completed again (`instant`: a wrong model in which
+    the new replicas serve at once, without a copy)."""
+    env = simpy.Environment()
+    reps = Replicas(env, after, slots_per_replica(20, storage))
+    for j in range(before, after):
+        reps.alive[j] = False
+    dmean = disk_mean(size_gb, storage)
+    reqs = [Request(t) for t in submitted]
+    done = [update_at]
+
+    def update():
+        yield env.timeout(update_at)
+        lanes = simpy.Resource(env, PARALLEL_COPIES)
+
+        def copy(j: int):
+            with lanes.request() as lane:
+                yield lane
+                seconds = size_gb * MB_PER_GB / LAN_MB_S * lognormal(rng, 1.0, JITTER_CV)
+                yield env.timeout(0.0 if instant else seconds)
+            reps.come_back(j)
+
+        yield env.all_of([env.process(copy(j)) for j in range(before, after)])
+        done[0] = env.now
+
+    def vm(r: Request):
+        yield env.timeout(r.submitted)
+        asked = env.now
+        j = yield reps.acquire()
+        r.wait = env.now - asked
+        yield env.timeout(lognormal(rng, dmean, DISK_CV))
+        reps.release(j)
+        yield env.timeout(lognormal(rng, BOOT_MEAN, BOOT_CV))
+        r.ttr = env.now - r.submitted
+
+    env.process(update())
+    for r in reqs:
+        env.process(vm(r))
+    env.run()
+    return reqs, done[0]
