@@ -518,9 +518,8 @@ def added_replicas(
 ) -> tuple[list[Request], float]:
     """VM requests on `before` replicas until an update at `update_at` raises them to `after`:
     the new replicas are copied in the region (size / LAN rate, jittered, `parallel_copies` at a
-    time) and each joins when its copy ends (`join_together`: all when the last ends). Returns
-    the requests and the time the region completed again (`instant`: a wrong model in which
-    the new replicas serve at once, without a copy)."""
+    time) and each joins when its copy ends. Returns the requests and the time the region
+    completed again (`instant`: a wrong model in which the new replicas serve at once)."""
     env = simpy.Environment()
     reps = Replicas(env, after, slots_per_replica(20, storage))
     for j in range(before, after):
