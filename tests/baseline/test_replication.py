@@ -143,3 +143,29 @@ def test_replication_failures_and_retries_agree_with_the_baseline(acgsim_failure
     the service retries 15 minutes later: Failed after 3 attempts 1 time in 8."""
     assert disagreements(acgsim_failures, _failure_baseline(300)) == []
     assert disagreements(acgsim_failures, _failure_baseline(300, fail_at_end=True))
+
+
+def test_latest_moves_on_completion_and_waits_out_the_propagation_delay():
+    delay = 600.0  # the scenario's replication.propagation_delay
+    for r in runs(load("latest-switch"), 2, trace=True):
+        done = next(
+            x.completed_s
+            for x in r.replication_log
+            if x.region == "northeurope" and x.version.endswith("/2.0.0")
+        )
+        seen = set()
+        for rec in r.records:
+            t = rec["submitted"]
+            if abs(t - done) < 1e-3 or abs(t - done - delay) < 1e-3:
+                continue  # within acgsim's rounding of the completion time
+            want = (
+                ("1.0.0", "")
+                if t < done
+                else ("", "GalleryImageNotFound")
+                if t < done + delay
+                else ("2.0.0", "")
+            )
+            got = (rec["version"].rsplit("/", 1)[-1] if rec["version"] else "", rec["error"])
+            assert got == want, (t, done)
+            seen.add(want)
+        assert len(seen) == 3
