@@ -91,3 +91,16 @@ def test_premium_slots_are_the_concurrency_times_the_factor_rounded(concurrency,
     assert bare.slots_per_replica(concurrency, "Premium_LRS") == slots
     s = region(runs(scenario, 1)[0], "westeurope")
     assert (s.replica_capacity, s.peak_replica_busy) == (slots, slots)
+
+
+def test_shallow_and_current_guidance_slots_are_exact():
+    """A burst of 20 on a Shallow version (4 at once) and of 120 on one replica under the
+    `current` guidance (50 at once): exactly 16 and 70 wait; Shallow is ready after the
+    replication overhead (12 minutes), with no copy."""
+    for r in runs(load("shallow-and-current"), 2, trace=True):
+        shallow = next(x for x in r.replication_log if x.version.endswith("/1.0.0"))
+        assert shallow.completed_s == 12 * 60.0
+        for wave, waited, n in (("shallow-burst", 16, 20), ("full-burst", 70, 120)):
+            recs = [x for x in r.records if x["wave"] == wave]
+            assert len(recs) == n and all(x["outcome"] == "succeeded" for x in recs)
+            assert sum(x["wait"] > 0 for x in recs) == waited
