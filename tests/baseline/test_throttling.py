@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import acgsim
+
 from . import bare
 from .compare import collect, disagreements, load, region, runs, summary
 
@@ -109,3 +111,13 @@ def test_putvm_stream_agrees_with_the_baseline(putvm_acgsim):
 
 def test_putvm_comparison_would_see_a_shorter_retry_after(putvm_acgsim):
     assert disagreements(putvm_acgsim, _putvm_baseline(10, min_retry_after=1.0))
+
+
+def test_hourly_arm_limit_is_a_bucket_of_1200_refilled_over_the_hour():
+    """`arm_limits: hourly`: 1,200 pass at once; a token every 3 s, so 2 per 6-second retry
+    round; after az's 10 retries 1,220 have run and 780 failed."""
+    scenario = acgsim.change(load("arm-burst"), {"model.arm_limits": "hourly"})
+    s = region(runs(scenario, 1)[0], "westeurope")
+    assert (s.succeeded, s.failed, s.failed_by_code) == (1220, 780, {"ArmThrottled": 780})
+    assert s.throttled_429 == 800 + sum(800 - 2 * k for k in range(1, 11))
+    assert s.retries == sum(800 - 2 * (k - 1) for k in range(1, 11))
