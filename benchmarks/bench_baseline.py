@@ -30,6 +30,7 @@ from acgsim.tests.baseline import (
     test_scale_sets,
     test_throttling,
     test_timeouts,
+    test_updates,
     test_zone_outage,
 )
 from acgsim.tests.baseline.compare import load, region
@@ -55,6 +56,18 @@ def _replication():
         return out
 
     return acgsim.load(doc), figures
+
+
+def _updates():
+    keys = ("ttr_mean_s", "ttr_p50_s", "ttr_p95_s", "waited_share", "wait_mean_s")
+    scenario, by_region = _by_region("update-replicas", keys)
+
+    def figures(results):
+        out = by_region(results)
+        out["replication_done_s"] = [r.replication_log[0].completed_s for r in results]
+        return out
+
+    return scenario, figures
 
 
 SHAPES = {
@@ -91,6 +104,7 @@ SHAPES = {
         lambda: _by_region("region-outage", test_outage.KEYS, "northeurope"),
         test_outage._baseline,
     ),
+    "update-replicas": (_updates, test_updates._baseline),
     "zone-outage-three-lrs": (
         lambda: _by_region("zone-outage-three-lrs", test_zone_outage.KEYS),
         test_zone_outage._baseline,

@@ -514,12 +514,13 @@ def added_replicas(
     storage: str,
     update_at: float,
     *,
-    instant: bool = False,
+    join: str = "together",
 ) -> tuple[list[Request], float]:
     """VM requests on `before` replicas until an update at `update_at` raises them to `after`:
     the new replicas are copied in the region (size / LAN rate, jittered, `parallel_copies` at a
-    time) and each joins when its copy ends. Returns the requests and the time the region
-    completed again (`instant`: a wrong model in which the new replicas serve at once)."""
+    time) and join together when the last copy ends, as the region completes again ("each":
+    each as its own copy ends; "instant": a wrong model in which they serve at once). Returns
+    the requests and the time the region completed again."""
     env = simpy.Environment()
     reps = Replicas(env, after, slots_per_replica(20, storage))
     for j in range(before, after):
@@ -536,11 +537,15 @@ def added_replicas(
             with lanes.request() as lane:
                 yield lane
                 seconds = size_gb * MB_PER_GB / LAN_MB_S * lognormal(rng, 1.0, JITTER_CV)
-                yield env.timeout(0.0 if instant else seconds)
-            reps.come_back(j)
+                yield env.timeout(0.0 if join == "instant" else seconds)
+            if join != "together":
+                reps.come_back(j)
 
         yield env.all_of([env.process(copy(j)) for j in range(before, after)])
         done[0] = env.now
+        if join == "together":
+            for j in range(before, after):
+                reps.come_back(j)
 
     def vm(r: Request):
         yield env.timeout(r.submitted)
