@@ -135,14 +135,14 @@ def failure_figures(results) -> dict[str, list[float]]:
 
 @pytest.fixture(scope="module")
 def acgsim_failures():
-    return failure_figures(runs(failing_scenario(), 300))
+    return failure_figures(runs(failing_scenario(), 200))
 
 
 def test_replication_failures_and_retries_agree_with_the_baseline(acgsim_failures):
     """Half the attempts fail, each at a uniformly random point of the attempt as planned, and
     the service retries 15 minutes later: Failed after 3 attempts 1 time in 8."""
-    assert disagreements(acgsim_failures, _failure_baseline(300)) == []
-    assert disagreements(acgsim_failures, _failure_baseline(300, fail_at_end=True))
+    assert disagreements(acgsim_failures, _failure_baseline(200)) == []
+    assert disagreements(acgsim_failures, _failure_baseline(200, fail_at_end=True))
 
 
 def test_latest_moves_on_completion_and_waits_out_the_propagation_delay():

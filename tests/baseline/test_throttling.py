@@ -36,7 +36,7 @@ def _acgsim(results, keys) -> dict[str, list[float]]:
 
 
 def test_arm_burst_counts_are_exact_and_times_agree():
-    results = runs(load("arm-burst"), 8)
+    results = runs(load("arm-burst"), 5)
     for r in results:
         s = region(r, "westeurope")
         assert (s.requests, s.succeeded, s.failed) == (2000, 800, 1200)
@@ -46,7 +46,7 @@ def test_arm_burst_counts_are_exact_and_times_agree():
         assert s.retries == sum(1800 - 60 * (k - 1) for k in range(1, 11))
     rng = np.random.default_rng(31)
     rows = []
-    for _ in range(8):
+    for _ in range(5):
         buckets = [bare.Bucket(*bare.ARM_WRITES), bare.Bucket(*bare.PUT_VM)]
         rows.append(
             _figures(bare.vm_pool(rng, [3600.0] * 2000, 200, 30.0, "Standard_LRS", buckets=buckets))
@@ -99,18 +99,18 @@ KEYS = (
 
 @pytest.fixture(scope="module")
 def putvm_acgsim():
-    results = runs(load("putvm-stream"), 10)
+    results = runs(load("putvm-stream"), 8)
     assert all(r.engine.name == "simpy" for r in results)  # throttling binds
     return _acgsim(results, KEYS)
 
 
 def test_putvm_stream_agrees_with_the_baseline(putvm_acgsim):
-    assert disagreements(putvm_acgsim, _putvm_baseline(10)) == []
+    assert disagreements(putvm_acgsim, _putvm_baseline(8)) == []
     assert np.mean(putvm_acgsim["throttled_429"]) > 1000
 
 
 def test_putvm_comparison_would_see_a_shorter_retry_after(putvm_acgsim):
-    assert disagreements(putvm_acgsim, _putvm_baseline(10, min_retry_after=1.0))
+    assert disagreements(putvm_acgsim, _putvm_baseline(8, min_retry_after=1.0))
 
 
 def test_hourly_arm_limit_is_a_bucket_of_1200_refilled_over_the_hour():

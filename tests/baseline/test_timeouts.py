@@ -14,7 +14,7 @@ import numpy as np
 from . import bare
 from .compare import collect, disagreements, load, region, runs
 
-K = 12
+K = 8
 TIMEOUT = 20 * 60.0
 KEYS = ("failed", "ttr_mean_s", "ttr_p50_s", "ttr_p95_s", "wait_mean_s", "waited_share")
 
