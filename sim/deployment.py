@@ -95,12 +95,14 @@ class _Held:
         self.m, self.slots, self.wave, self.args = m, slots, wave, args
 
     def start(self, _event: simpy.Event) -> None:
+        self.m.rec.hold(self.wave.region, self.args[1])  # requested now, in flight until it ends
         self.turn = self.slots.request()
         self.turn.callbacks.append(self._send)
 
     def _send(self, _event: simpy.Event) -> None:
         w, (name, source, factor, boot, client, refused) = self.wave, self.args
-        req = self.m.rec.open("vm", name, w.region, w.subscription, w.image, self.m.env.now, source)
+        now = self.m.env.now
+        req = self.m.rec.open("vm", name, w.region, w.subscription, w.image, now, source, True)
         VmRequest(self.m, req, factor, boot, client, refused, self._done).start()
 
     def _done(self) -> None:
@@ -137,10 +139,12 @@ def vm_wave(m: Simulation, wave: VmWave, index: int) -> Generator:
 
 
 def _held_set(m: Simulation, slots: simpy.Resource, wave: ScaleSetWave, *args) -> Generator:
-    """A scale set the client creates only when one of its `concurrency` slots is free."""
+    """A scale set the client creates only when one of its `concurrency` slots is free (its
+    instances requested, and in flight, from now)."""
+    m.rec.hold(wave.region, args[1], wave.instances)
     with slots.request() as turn:
         yield turn
-        yield from scale_set(m, wave, *args)
+        yield from scale_set(m, wave, *args, held=True)
 
 
 def scale_set_wave(m: Simulation, wave: ScaleSetWave, index: int) -> Generator:

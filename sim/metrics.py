@@ -118,6 +118,15 @@ class Recorder:
             w = self.waves[source] = WaveStats(region)
         w.requests += n
 
+    def hold(self, region: str, source: str, n: int = 1) -> None:
+        """n requests of the wave `source` that its client holds back until one of its
+        `concurrency` slots frees, counted as submitted and in flight now (the run may end before
+        they are sent); their records are made when sent (`open`/`open_many` with `held`)."""
+        self._wave(source, region, n)
+        stats = self.regions[region]
+        stats.requests += n
+        stats.in_flight += n
+
     def open(
         self,
         kind: str,
@@ -127,16 +136,16 @@ class Recorder:
         image: str,
         now: float,
         source: str,
+        held: bool = False,
     ) -> Request:
-        """A new request of the wave `source`, counted as submitted and in flight."""
+        """A new request of the wave `source`, counted as submitted and in flight (unless `held`
+        counted it already)."""
         self.next_id += 1
         turn = next(self.turns.setdefault(subscription, count()))
         req = Request(self.next_id, kind, wave, region, subscription, image, now, source=source)
         req.turn = turn
-        self._wave(source, region, 1)
-        stats = self.regions[region]
-        stats.requests += 1
-        stats.in_flight += 1
+        if not held:
+            self.hold(region, source)
         if self.trace:
             self.records.append(req)
         return req
@@ -174,16 +183,16 @@ class Recorder:
         image: str,
         now: float,
         source: str,
+        held: bool = False,
     ) -> Iterator[Request]:
-        """n requests submitted at once (a scale set's instances), counted now; each record is made
-        as it is taken from the iterator, so a scale set waiting for its next batch holds none
-        (when tracing, all are made now, in the order `open` would have made them)."""
+        """n requests submitted at once (a scale set's instances), counted now (unless `held`
+        counted them already); each record is made as it is taken from the iterator, so a scale
+        set waiting for its next batch holds none (when tracing, all are made now, in the order
+        `open` would have made them)."""
         first = self.next_id + 1
         self.next_id += n
-        stats = self.regions[region]
-        stats.requests += n
-        stats.in_flight += n
-        self._wave(source, region, n)
+        if not held:
+            self.hold(region, source, n)
         made = (
             Request(first + i, kind, wave, region, subscription, image, now, source=source)
             for i in range(n)

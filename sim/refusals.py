@@ -250,6 +250,10 @@ REFUSALS: dict[str, Refusal] = {
         "limit of a VM wave's count): split it, or make it smaller"
     ),
     "AfterHorizon": Refusal("{what} at {at} is after the horizon {horizon}: it never happens"),
+    "PastHorizon": Refusal(
+        "this wave sends its last request at {last}, after the horizon {horizon}: the requests "
+        "due after it are never sent and not counted; lengthen the horizon or shorten the {field}"
+    ),
     "StartTooLate": Refusal(
         "{start} plus the horizon {horizon} is past the last date a clock can show (year 9999): "
         "set an earlier start"

@@ -106,8 +106,10 @@ def scale_set(
     source: str,
     factors: np.ndarray,
     boots: np.ndarray,
+    held: bool = False,
 ) -> Generator:
-    """The SimPy process of one scale set: its PUT, then its instances in batches.
+    """The SimPy process of one scale set: its PUT, then its instances in batches (`held`: its
+    client counted them when it held the set back).
 
     An instance's time to running counts from the set's PUT: the time the PUT was refused
     (`held`), then its set's earlier batches (each as long as its slowest instance took to get
@@ -116,7 +118,7 @@ def scale_set(
     env = m.env
     n = wave.instances
     reqs = m.rec.open_many(
-        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now, source
+        n, "vmss_instance", name, wave.region, wave.subscription, wave.image, env.now, source, held
     )
     call = Request(0, "vmss", name, wave.region, wave.subscription, wave.image, env.now)
     client = Client(m, wave.client, scale_set=True)

@@ -135,7 +135,10 @@ class StorageLoad(StrictModel):
         1.0,
         gt=0,
         le=100,
-        description="multiplies the disk creations one replica serves at once (at least 1)",
+        description=(
+            "multiplies the disk creations one replica serves at once (rounded to the nearest"
+            " whole number, a half to the even one, and at least 1)"
+        ),
     )
     disk_speedup: float = Field(
         1.0, gt=0, le=100, description="divides the time to create a disk from the replica"

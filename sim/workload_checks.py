@@ -111,6 +111,27 @@ def check_workload(s: Scenario, out: list[Problem]) -> None:
             _check_compatible(s, w, wp, versions, out)
         if wave.at > s.horizon:
             out.append(late(wp + ("at",), "this wave", wave.at, s.horizon))
+        else:
+            _check_tail(s, w.kind, wave, wp, out)
+
+
+def _check_tail(s: Scenario, kind: str, wave, wp: Path, out: list[Problem]) -> None:
+    """A wave that starts before the horizon but sends requests after it (spread, duration)."""
+    if kind == "arrivals":
+        field, last = "duration", wave.at + wave.duration
+    else:
+        field, last = "spread", wave.at + wave.spread * (wave.count - 1) / wave.count
+    if last > s.horizon:
+        out.append(
+            problem(
+                wp + (field,),
+                "PastHorizon",
+                "warning",
+                last=format_duration(last),
+                horizon=format_duration(s.horizon),
+                field=field,
+            )
+        )
 
 
 def _added(s: Scenario) -> dict[int, set[str]]:
