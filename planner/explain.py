@@ -81,10 +81,13 @@ def search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) ->
     )
 
 
-def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
+def infeasible(
+    goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures, at_floor: bool = False
+) -> str:
     """The message for a region whose objectives no replica count meets: the best figure, the
-    count kept (the fewest as good as the best within the confidence intervals) and what sets
-    the p95, with the levers that would help."""
+    count kept (the fewest as good as the best within the confidence intervals, or the
+    guidance's floor when the search could not go below it: `at_floor`) and what sets the p95,
+    with the levers that would help."""
     missed = []
     p95, fail = best.p95, best.failure
     if goal.misses_p95(best):
@@ -95,10 +98,16 @@ def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figur
         missed.append(f"failure rate {goal.failure:g} (best: {got})")
     plural = "replica" if replicas == 1 else "replicas"
     scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
+    why = (
+        f"the guidance's floor ({unit.reasons[0]}): no count above it does better, and fewer "
+        "were not tried (--below-guidance tries them)"
+        if at_floor and unit.reasons
+        else "the fewest that do as well as any count tried (within the 95% confidence "
+        "intervals, or a p95 within 5% of the objective)"
+    )
     kept = (
         f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
-        f"the plan keeps {replicas} {plural}, the fewest that do as well as any count tried "
-        "(within the 95% confidence intervals, or a p95 within 5% of the objective)"
+        f"the plan keeps {replicas} {plural}, {why}"
     )
     b = best.bottleneck
     if b is None or best.failed_by_code:

@@ -183,7 +183,13 @@ def _search_all(
                 break
         final = counts(extra)
         infeasible += [
-            explain.infeasible(group.objectives[region], unit, unit.replicas + e, f)
+            explain.infeasible(
+                group.objectives[region],
+                unit,
+                unit.replicas + e,
+                f,
+                at_floor=not below_guidance and unit.replicas + e == unit.floor > floor_min,
+            )
             for region, unit, e, f in stuck_regions
         ]
         group.chosen = list(final)
