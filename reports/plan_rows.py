@@ -66,7 +66,9 @@ def reason(r: RegionPlan) -> str:
     if r.meets_objectives is False and b is not None:
         help_ = "replicas help" if b.replicas_help else "replicas cannot help"
         where = f" in {b.wave}" if b.wave else ""
-        return f"objective missed: p95 set by {PARTS[b.part]}{where}; {help_}"
+        outage = b.text.startswith("p95 is set by the region outage")  # no 429: sim.attribution
+        label = "the region outage" if outage else PARTS[b.part]
+        return f"objective missed: p95 set by {label}{where}; {help_}"
     moved = [x for x in r.reasons if x.startswith("simulation")]
     return moved[-1] if moved else r.reasons[0]
 

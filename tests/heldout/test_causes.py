@@ -1,0 +1,35 @@
+"""What a run and a plan say sets the p95 must be what happened: the held-out scenarios where
+the cause is known from the scenario itself."""
+
+from __future__ import annotations
+
+from acgsim.api import load
+from acgsim.reports.breakdown import run_causes
+from acgsim.sim import engine
+
+from .scenarios_index import path
+
+
+def test_a_region_outage_is_not_called_throttling():
+    """h07: East US is down for 40 minutes in the middle of a spread burst and nothing is
+    throttled (no 429 anywhere): the tail waits out the outage, so the sentence must name the
+    outage, and not send the user to the PutVM bucket."""
+    result = engine.simulate(load(path("h07")))
+    east = next(r for r in result.regions if r.region == "eastus")
+    assert east.throttled_429 == 0
+    assert east.bottleneck.part == "throttled"  # the part: refused at the front door
+    text = " ".join([east.bottleneck.text, *east.bottleneck.levers])
+    assert "outage" in text
+    assert "429" not in text and "PutVM" not in text
+    east_cause = next(c for c in run_causes(result) if c[0] == "eastus")
+    assert "region down" in east_cause[1]  # the tail's parts, named
+
+
+def test_a_plan_row_missed_in_an_outage_names_it():
+    from acgsim.api import plan
+    from acgsim.reports.plan_rows import reason
+
+    result = plan(load(path("h07")), runs=2, workers=1)
+    east = next(r for r in result.regions if r.region == "eastus")
+    assert east.meets_objectives is False
+    assert "region outage" in reason(east) and "429" not in reason(east)
