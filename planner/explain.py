@@ -120,11 +120,38 @@ def _show(e: Estimate) -> str:
     return human_duration(e.mean) + ("" if half is None else f" ± {human_duration(half)}")
 
 
+# The limit behind a failure code, as `acgsim assumptions` and the README name it.
+FAILING_LIMITS = {
+    "OSProvisioningTimedOut": "a VM not running os_provisioning_timeout after Azure accepted it "
+    "fails (an assumption, see acgsim assumptions): its queuing, disk creation and boot pass it",
+    "ArmThrottled": "the client's retries ran out against ARM's write limit of its principal "
+    "(model.arm_limits, model.arm_principals [ARM])",
+    "TooManyRequests": "the client's retries ran out against the compute PutVM or VMSSPut "
+    "bucket of its subscription and region [CTL]",
+    "RegionUnavailable": "the region was down longer than the client retries (a region outage)",
+    "ReplicaUnavailable": "replicas were lost with their zone before another could take over "
+    "(Standard_ZRS replicas survive a zone [ACG])",
+    "ClientTimedOut": "the client's deadline passed (model.retry.deadline, or its profile's)",
+    "GalleryImageNotFound": "requests came before the region's replication completed and "
+    "propagated (replication.propagation_delay)",
+}
+for _code in (
+    "AuthorizationFailed",
+    "LinkedAuthorizationFailed",
+    "CrossTenantFlexible",
+    "GenerationMismatch",
+    "SecurityTypeMismatch",
+):
+    FAILING_LIMITS[_code] = "access or the image's settings refuse them: no replica count helps"
+
+
 def bottleneck(f: Figures, scale_sets: bool = False) -> str:
     """Where a candidate's time goes, or why its requests fail."""
     if f.failed_by_code:
         top = max(f.failed_by_code, key=f.failed_by_code.get)
         why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
+        if top in FAILING_LIMITS:
+            why += f": {FAILING_LIMITS[top]}"
         if top == "NotAvailableInRegion":
             why += (
                 "; the region has not finished replicating when the workload starts, and "

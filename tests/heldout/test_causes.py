@@ -33,3 +33,18 @@ def test_a_plan_row_missed_in_an_outage_names_it():
     east = next(r for r in result.regions if r.region == "eastus")
     assert east.meets_objectives is False
     assert "region outage" in reason(east) and "429" not in reason(east)
+
+
+def test_a_plan_missed_by_failures_says_which_limit_fails_them():
+    """h16 (one principal, ARM's hourly write limit, 1,500 VMs in 2 minutes) and h02 (a 1.9 TB
+    image whose disk takes longer than the OS provisioning timeout): the requests fail, so the
+    p95 over those that ran is not what misses; the row and the message name the limit."""
+    from acgsim.api import plan
+    from acgsim.reports.plan_rows import reason
+
+    for prefix, limit in (("h16", "arm_limits"), ("h02", "os_provisioning_timeout")):
+        result = plan(load(path(prefix)), runs=2, workers=1)
+        for row in result.regions:
+            if row.meets_objectives is False:
+                assert "fail" in reason(row), (prefix, reason(row))
+        assert result.infeasible and all(limit in m for m in result.infeasible), prefix
