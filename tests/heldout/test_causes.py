@@ -48,3 +48,13 @@ def test_a_plan_missed_by_failures_says_which_limit_fails_them():
             if row.meets_objectives is False:
                 assert "fail" in reason(row), (prefix, reason(row))
         assert result.infeasible and all(limit in m for m in result.infeasible), prefix
+
+
+def test_a_budget_no_plan_can_meet_says_so():
+    """h23: a budget of 1 USD a month for a 30 GB image in two regions: one ZRS replica in each
+    already costs more, so 'the other objectives need these replicas' is not why."""
+    from acgsim.api import plan
+
+    result = plan(load(path("h23")), runs=2, workers=1)
+    (over,) = [m for m in result.infeasible if "budget" in m]
+    assert "no plan fits" in over and "the other objectives need" not in over
