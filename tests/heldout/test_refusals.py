@@ -1,0 +1,46 @@
+"""Valid-looking scenarios acgsim refuses, as outsiders write them: each refusal must be right,
+and its message must name the file and the field and say why (what to write instead)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .scenarios_index import path
+
+
+def _validate(tmp_path, text: str, name: str = "s.yaml") -> tuple[int, str]:
+    f = tmp_path / name
+    f.write_text(text)
+    p = subprocess.run(
+        [sys.executable, "-m", "acgsim", "validate", f.name],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    return p.returncode, p.stderr + p.stdout
+
+
+def _with(tmp_path, old: str, new: str) -> str:
+    text = path("h30").read_text()
+    assert old in text
+    return text.replace(old, new)
+
+
+def test_a_wave_named_no_is_yaml_false_and_the_message_says_so(tmp_path):
+    """Norway's code as a wave name: YAML 1.1 reads an unquoted no as false."""
+    code, out = _validate(tmp_path, _with(tmp_path, '{name: "no", at', "{name: no, at"))
+    assert code == 2
+    (line,) = [x for x in out.splitlines() if "workload.vms[1].name" in x]
+    assert line.startswith("s.yaml: ")
+    assert "quote" in line and "no" in line
+
+
+def test_a_wave_of_zero_vms_is_refused_saying_why(tmp_path):
+    """A template parameterised down to 0 VMs: acgsim refuses the wave (it would create
+    nothing, and a wave's figures need a request); the message says to leave the wave out."""
+    code, out = _validate(tmp_path, _with(tmp_path, "count: 100}", "count: 0}"))
+    assert code == 2
+    (line,) = [x for x in out.splitlines() if "workload.vms[0].count" in x]
+    assert line.startswith("s.yaml: ") and "leave" in line
