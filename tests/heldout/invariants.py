@@ -187,3 +187,20 @@ def plan(doc: dict) -> list[str]:
                 f" fewer were tried), and does not say so: {m[:160]}"
             )
     return out
+
+
+def comparison(doc: dict) -> list[str]:
+    """`compare --json`: each difference is B - A of the figures shown (to their last digit),
+    and significance agrees with the interval."""
+    out = finite(doc)
+    for region, figures in doc.items():
+        for name, v in figures.items():
+            a, b, diff, half = v.get("a"), v.get("b"), v.get("diff"), v.get("half_width")
+            where = f"{region}.{name}"
+            if a is not None and b is not None and diff is not None:
+                digits = 2 if name == "monthly_cost" else 3
+                if abs(round(b - a, digits) - diff) > 10**-digits / 2:
+                    out.append(f"{where}: diff {diff} but B - A = {b} - {a}")
+            if half is not None and half < 0:
+                out.append(f"{where}: negative half width")
+    return out
