@@ -58,3 +58,16 @@ def test_a_budget_no_plan_can_meet_says_so():
     result = plan(load(path("h23")), runs=2, workers=1)
     (over,) = [m for m in result.infeasible if "budget" in m]
     assert "no plan fits" in over and "the other objectives need" not in over
+
+
+def test_an_outage_of_no_time_changes_nothing():
+    """A sweep over an outage's length from 0s (held-out h07, faults[0].duration=0s,10m,1h): an
+    outage that lasts no time must not interrupt the disk creations running at its instant."""
+    from acgsim.api import change
+
+    scenario = load(path("h07"))
+    zero = change(scenario, {"faults[0].duration": "0s"})
+    none = change(scenario, {"faults": []})
+    a = engine.simulate(zero, engine="simpy", trace=True)
+    b = engine.simulate(none, engine="simpy", trace=True)
+    assert a.overall == b.overall and a.regions == b.regions and a.records == b.records
