@@ -129,8 +129,8 @@ FAILING_LIMITS = {
     "TooManyRequests": "the client's retries ran out against the compute PutVM or VMSSPut "
     "bucket of its subscription and region [CTL]",
     "RegionUnavailable": "the region was down longer than the client retries (a region outage)",
-    "ReplicaUnavailable": "replicas were lost with their zone before another could take over "
-    "(Standard_ZRS replicas survive a zone [ACG])",
+    "ReplicaUnavailable": "replicas were lost in zone outages before another could take over "
+    "(a Standard_ZRS replica survives one zone down, not two at once [ACG])",
     "ClientTimedOut": "the client's deadline passed (model.retry.deadline, or its profile's)",
     "GalleryImageNotFound": "requests came before the region's replication completed and "
     "propagated (replication.propagation_delay)",
