@@ -19,3 +19,17 @@ CHEAP = ["h01", "h05", "h08", "h12", "h14", "h16", "h20", "h23", "h24", "h25", "
 def test_a_plan_is_coherent_and_says_why(prefix):
     result = plan(load(path(prefix)), runs=2, workers=1)
     assert invariants.plan(json.loads(result.to_json())) == []
+
+
+def test_latest_is_sized_on_the_versions_published_when_the_waves_come():
+    """h12: at 1h only 1.0.0 is published, so the 20 VMs of `latest` then come from it; h20: a
+    month of arrivals on `latest` meets four weekly versions in turn. The rules must not say
+    'no workload here' of a version that serves a wave."""
+    from acgsim.planner import rules
+
+    units = {(u.version, u.region): u for u in rules.baseline(load(path("h12")))}
+    first = units[("rolling/svc/1.0.0", "westus2")]
+    assert first.demand is not None and first.demand.peak_vms == 20
+    assert not any("no workload" in r for r in first.reasons)
+    units = rules.baseline(load(path("h20")))
+    assert all(u.demand is not None for u in units), [u.version for u in units if not u.demand]
