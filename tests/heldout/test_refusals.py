@@ -44,3 +44,13 @@ def test_a_wave_of_zero_vms_is_refused_saying_why(tmp_path):
     assert code == 2
     (line,) = [x for x in out.splitlines() if "workload.vms[0].count" in x]
     assert line.startswith("s.yaml: ") and "leave" in line
+
+
+def test_a_wave_at_the_horizon_is_warned_of_like_one_after_it(tmp_path):
+    """h19: a wave at exactly the horizon submits nothing (the run stops there), as one after
+    it; validation warned only of the one after."""
+    code, out = _validate(tmp_path, path("h19").read_text(), "h19.yaml")
+    assert code == 0
+    warned = [x for x in out.splitlines() if "warning" in x and "horizon" in x]
+    assert any("workload.vms[1].at" in x for x in warned), warned  # at: 2h, the horizon
+    assert any("workload.vms[2].at" in x for x in warned), warned  # at: 5h
