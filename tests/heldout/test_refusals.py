@@ -54,3 +54,20 @@ def test_a_wave_at_the_horizon_is_warned_of_like_one_after_it(tmp_path):
     warned = [x for x in out.splitlines() if "warning" in x and "horizon" in x]
     assert any("workload.vms[1].at" in x for x in warned), warned  # at: 2h, the horizon
     assert any("workload.vms[2].at" in x for x in warned), warned  # at: 5h
+
+
+def test_explain_the_slowest_when_none_ran_says_none_ran(tmp_path, capsys):
+    """h25: every request of the Shallow test fails (it is not replicated yet at 10m). There is
+    no slowest or median request to tell, and the message must say so, not 'none failed'."""
+    from acgsim.api import load, simulate
+    from acgsim.reports.narrate import tell
+    from acgsim.sim.errors import InputError
+
+    result = simulate(load(path("h25")), trace=True)
+    for vm in ("slowest", "median"):
+        try:
+            tell(result, vm)
+        except InputError as exc:
+            assert "none ran" in str(exc) and "none failed" not in str(exc), str(exc)
+        else:
+            raise AssertionError("told a request that never ran")
