@@ -176,14 +176,23 @@ def replicas_for(
         )
     if scale_sets:
         reasons.append(f"{scale_sets} scale sets created at once: one replica each [SEED; ACG23]")
+    decisive = 0  # the reason that sets the count comes first (a plan shows the first)
     if vms and scale_sets:
-        how = "added" if combine == "sum" else "the larger taken"
+        how = f"added, {by_vms} + {scale_sets} = {need}" if combine == "sum" else "the larger taken"
         reasons.append(f"VMs and scale sets: {how} (model.guidance_combination: {combine})")
+        if combine == "sum":
+            decisive = len(reasons) - 1
+        elif scale_sets > by_vms:
+            decisive = 1
     if production:
+        if need < catalog.PRODUCTION_MIN_REPLICAS:
+            decisive = len(reasons)
         need = max(need, catalog.PRODUCTION_MIN_REPLICAS)
         reasons.append(
             f"production image: at least {catalog.PRODUCTION_MIN_REPLICAS} replicas [ACG]"
         )
+    if reasons:
+        reasons.insert(0, reasons.pop(decisive))
     if not vms and not scale_sets and not production:
         reasons.append("no workload here: the minimum, 1 replica")
     warnings = []

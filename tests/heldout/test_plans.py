@@ -33,3 +33,30 @@ def test_latest_is_sized_on_the_versions_published_when_the_waves_come():
     assert not any("no workload" in r for r in first.reasons)
     units = rules.baseline(load(path("h20")))
     assert all(u.demand is not None for u in units), [u.version for u in units if not u.demand]
+
+
+def test_the_reason_shown_is_the_one_that_decides_the_count():
+    """h29: 120 VMs at once need 3 replicas (current guidance), four scale sets at once need 4:
+    the plan keeps 4, and the console's one reason per row (the first) said '= 3'. Likewise a
+    production floor above the demand, and the sum of the two under guidance_combination: sum."""
+    from acgsim.api import change
+    from acgsim.planner import rules
+    from acgsim.reports.plan_rows import reason
+
+    scenario = load(path("h29"))
+    units = {(u.version, u.region): u for u in rules.baseline(scenario)}
+    linux = units[("linuxGallery/web/1.0.0", "westeurope")]
+    assert linux.replicas == 4 and "4 scale sets" in linux.reasons[0]
+    east = units[("linuxGallery/web/1.0.0", "eastus")]
+    assert east.replicas == 3 and "production" in east.reasons[0]
+    summed = change(scenario, {"model.guidance_combination": "sum"})
+    units = {(u.version, u.region): u for u in rules.baseline(summed)}
+    linux = units[("linuxGallery/web/1.0.0", "westeurope")]
+    assert linux.replicas == 7 and "= 7" in linux.reasons[0]
+    result = plan(scenario, runs=2, workers=1)
+    row = next(
+        r
+        for r in result.regions
+        if r.version.startswith("linuxGallery") and r.region == "westeurope"
+    )
+    assert "4 scale sets" in reason(row) or "simulation" in reason(row)
