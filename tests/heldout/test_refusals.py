@@ -71,3 +71,22 @@ def test_explain_the_slowest_when_none_ran_says_none_ran(tmp_path, capsys):
             assert "none ran" in str(exc) and "none failed" not in str(exc), str(exc)
         else:
             raise AssertionError("told a request that never ran")
+
+
+def test_a_what_if_refused_tells_its_errors_from_its_warnings():
+    """h32 --set storage=Standard_ZRS: Switzerland West has no zones (the error that refuses
+    it); its restricted access and the region nothing replicates to are only warnings, and must
+    not read as reasons for the refusal."""
+    from acgsim.api import load
+    from acgsim.sim.errors import InputError
+    from acgsim.sim.whatif import apply
+
+    try:
+        apply(load(path("h32")), ["storage=Standard_ZRS"], None)
+    except InputError as exc:
+        lines = exc.lines
+    else:
+        raise AssertionError("ZRS in a region without zones was accepted")
+    (error,) = [x for x in lines if "warning" not in x]
+    assert "no availability zones" in error
+    assert any("warning" in x and "access-restricted" in x for x in lines), lines
