@@ -90,8 +90,14 @@ def infeasible(
     with the levers that would help."""
     missed = []
     p95, fail = best.p95, best.failure
+    late = p95.mean is None and not best.failed_by_code  # none failed: in flight at the end
     if goal.misses_p95(best):
-        got = "never: over 5% of requests never ran" if p95.mean is None else _show(p95)
+        never = (
+            "never: over 5% of requests were still in flight when the run stopped at its horizon"
+            if late
+            else "never: over 5% of requests never ran"
+        )
+        got = never if p95.mean is None else _show(p95)
         missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
     if goal.misses_failure(best):
         got = "no request" if fail.mean is None else f"{fail.mean:g}"
@@ -110,6 +116,11 @@ def infeasible(
         f"the plan keeps {replicas} {plural}, {why}"
     )
     b = best.bottleneck
+    if late and goal.misses_p95(best):
+        kept += (
+            "; requests in flight at the horizon count as never running: a longer horizon, or "
+            "waves that end well before it, lets them finish"
+        )
     if b is None or best.failed_by_code:
         return f"{kept}, where {bottleneck(best, scale_sets)}"
     return f"{kept}. {b.text}. Options: {'; '.join(b.levers)}"

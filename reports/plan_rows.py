@@ -69,6 +69,8 @@ def reason(r: RegionPlan) -> str:
     goal = r.objective_failure_rate
     outage = b is not None and b.text.startswith("p95 is set by the region outage")  # no 429
     where = f" in {b.wave}" if b is not None and b.wave else ""
+    if r.meets_objectives is False and never and r.requests and not fail:
+        return "objective missed: over 5% of requests still in flight at the horizon"
     if r.meets_objectives is False and fail and (never or (goal is not None and fail > goal)):
         during = f" in the region outage{where}" if outage else " (see the messages)"
         return f"objective missed: {readable(fail, '%')} of requests fail{during}"

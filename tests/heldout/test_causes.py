@@ -71,3 +71,16 @@ def test_an_outage_of_no_time_changes_nothing():
     a = engine.simulate(zero, engine="simpy", trace=True)
     b = engine.simulate(none, engine="simpy", trace=True)
     assert a.overall == b.overall and a.regions == b.regions and a.records == b.records
+
+
+def test_a_plan_missed_by_requests_in_flight_at_the_horizon_names_the_horizon():
+    """h19: an arrival stream runs past the 2h horizon, so over 5% of its requests are still in
+    flight when the run stops and the p95 of all requests is 'never', while nothing fails:
+    the binding limit is the horizon, not boot time."""
+    from acgsim.api import plan
+    from acgsim.reports.plan_rows import reason
+
+    result = plan(load(path("h19")), runs=2, workers=1)
+    missed = [r for r in result.regions if r.meets_objectives is False]
+    assert missed and all("horizon" in reason(r) for r in missed), [reason(r) for r in missed]
+    assert result.infeasible and all("horizon" in m for m in result.infeasible)
