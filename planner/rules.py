@@ -131,7 +131,10 @@ def demands(scenario: Scenario) -> dict[VersionRegion, Demand]:
     sizes = {x.ref: x.version.size_gb for x in scenario.versions()}
     batch = scenario.model.vmss_batch
     for key, wave, _ in scenario.waves():
+        if wave.at >= scenario.horizon:
+            continue  # never submitted: the run stops at its horizon
         last = wave.at + wave.duration if isinstance(wave, Arrivals) else wave.at
+        last = min(last, scenario.horizon)
         for version, begin, end in resolve_over(scenario, wave.image, wave.region, wave.at, last):
             d = out.setdefault((version, wave.region), Demand(version, wave.region))
             d.waves.append(key)

@@ -60,3 +60,15 @@ def test_the_reason_shown_is_the_one_that_decides_the_count():
         if r.version.startswith("linuxGallery") and r.region == "westeurope"
     )
     assert "4 scale sets" in reason(row) or "simulation" in reason(row)
+
+
+def test_waves_at_or_after_the_horizon_buy_no_replicas():
+    """h19 with its wave after the horizon grown to 400 VMs: the run never submits it, so the
+    rules must not size replicas for it (they would be bought for nothing the plan checks)."""
+    from acgsim.api import change
+    from acgsim.planner import rules
+
+    scenario = change(load(path("h19")), {"workload.vms[too-late].count": 400})
+    units = {(u.version, u.region): u for u in rules.baseline(scenario)}
+    served = units[("lateImages/app/1.0.0", "uksouth")]
+    assert served.replicas == 1, served.reasons  # the 20 VMs at 1h, not 400 (nor the 20 at 2h)
