@@ -82,7 +82,12 @@ def search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) ->
 
 
 def infeasible(
-    goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures, at_floor: bool = False
+    goal: Objective,
+    unit: rules.UnitPlan,
+    replicas: int,
+    best: Figures,
+    at_floor: bool = False,
+    copies_fail: bool = False,
 ) -> str:
     """The message for a region whose objectives no replica count meets: the best figure, the
     count kept (the fewest as good as the best within the confidence intervals, or the
@@ -122,7 +127,7 @@ def infeasible(
             "waves that end well before it, lets them finish"
         )
     if b is None or best.failed_by_code:
-        return f"{kept}, where {bottleneck(best, scale_sets)}"
+        return f"{kept}, where {bottleneck(best, scale_sets, copies_fail)}"
     return f"{kept}. {b.text}. Options: {'; '.join(b.levers)}"
 
 
@@ -156,14 +161,21 @@ for _code in (
     FAILING_LIMITS[_code] = "access or the image's settings refuse them: no replica count helps"
 
 
-def bottleneck(f: Figures, scale_sets: bool = False) -> str:
-    """Where a candidate's time goes, or why its requests fail."""
+def bottleneck(f: Figures, scale_sets: bool = False, copies_fail: bool = False) -> str:
+    """Where a candidate's time goes, or why its requests fail (`copies_fail`: the scenario
+    fails replication into the region, so a region not available may have ended Failed)."""
     if f.failed_by_code:
         top = max(f.failed_by_code, key=f.failed_by_code.get)
         why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
         if top in FAILING_LIMITS:
             why += f": {FAILING_LIMITS[top]}"
-        if top == "NotAvailableInRegion":
+        if top == "NotAvailableInRegion" and copies_fail:
+            why += (
+                "; the region's replication fails (the scenario's replication_failure faults or "
+                "replication.failure_probability) and ends Failed once replication.max_attempts "
+                "attempts fail, or it has not finished when the workload starts"
+            )
+        elif top == "NotAvailableInRegion":
             why += (
                 "; the region has not finished replicating when the workload starts, and "
                 "more replicas take longer to copy"

@@ -84,3 +84,15 @@ def test_a_plan_missed_by_requests_in_flight_at_the_horizon_names_the_horizon():
     missed = [r for r in result.regions if r.meets_objectives is False]
     assert missed and all("horizon" in reason(r) for r in missed), [reason(r) for r in missed]
     assert result.infeasible and all("horizon" in m for m in result.infeasible)
+
+
+def test_a_region_whose_replication_fails_is_not_said_to_be_still_replicating():
+    """h26 with Brazil South's copies failing every time (probability 1.0, two attempts): its
+    requests meet NotAvailableInRegion because the region ended Failed, not because it had not
+    finished yet; the plan must name the replication failures."""
+    from acgsim.api import change, plan
+
+    scenario = change(load(path("h26")), {"faults[0].probability": 1.0})
+    result = plan(scenario, runs=2, workers=1)
+    (brazil,) = [m for m in result.infeasible if m.startswith("brazilsouth:")]
+    assert "replication_failure" in brazil and "max_attempts" in brazil, brazil
