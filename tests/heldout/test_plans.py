@@ -12,7 +12,7 @@ from acgsim.api import load, plan
 from . import invariants
 from .scenarios_index import path
 
-CHEAP = ["h01", "h05", "h08", "h12", "h14", "h16", "h20", "h23", "h24", "h25", "h30", "h32"]
+CHEAP = ["h01", "h05", "h08", "h12", "h14", "h16", "h20", "h23", "h24", "h25", "h30", "h32", "h33"]
 
 
 @pytest.mark.parametrize("prefix", CHEAP)
