@@ -7,7 +7,7 @@ from acgsim.planner import cost, explain, rules
 from acgsim.planner import plan as plans
 from acgsim.planner.evaluate import Evaluator, Figures, Group
 from acgsim.planner.plan import Plan, RegionPlan, Totals, VersionRegion, WavePlan
-from acgsim.sim import attribution
+from acgsim.sim import attribution, catalog
 from acgsim.sim.scenario import Scenario
 
 Chosen = dict[VersionRegion, tuple[int, Group | None]]  # the count and the group searched
@@ -79,10 +79,7 @@ def assemble(
     )
     budget = scenario.objectives.monthly_budget_usd
     if budget is not None and totals.monthly_cost_usd > budget:
-        infeasible.append(
-            f"the plan costs {totals.monthly_cost_usd:,.2f} {table.currency} a month, over the "
-            f"budget of {budget:,.2f}: the other objectives need these replicas"
-        )
+        infeasible.append(_over_budget(scenario, regions, totals, budget, table, sizes))
     waves = sorted(
         (
             WavePlan(
@@ -121,4 +118,36 @@ def assemble(
         simulated_requests=ev.requests,
         assumptions=plans.assumptions_of(scenario),
         scenario_spec=scenario.model_dump(mode="json"),
+    )
+
+
+def _over_budget(
+    scenario: Scenario,
+    regions: list[RegionPlan],
+    totals: Totals,
+    budget: float,
+    table: cost.PriceTable,
+    sizes: dict[str, float],
+) -> str:
+    """Why the plan is over budget: the other objectives need its replicas, or no plan fits,
+    since the fewest replicas Azure and the scenario allow already cost more."""
+    least = 3 if scenario.production else 1
+
+    def cheapest(r: RegionPlan) -> float:  # in the cheapest storage type the region allows
+        zones = catalog.REGIONS[r.region].has_zones
+        types = ("Standard_LRS", "Premium_LRS", *(("Standard_ZRS",) if zones else ()))
+        return min(cost.monthly_storage(least, sizes[r.version], t, table) for t in types)
+
+    floor = sum(cheapest(r) for r in regions)
+    head = (
+        f"the plan costs {totals.monthly_cost_usd:,.2f} {table.currency} a month, over the "
+        f"budget of {budget:,.2f}"
+    )
+    if floor <= budget:
+        return f"{head}: the other objectives need these replicas"
+    each = "3 replicas (production)" if least == 3 else "1 replica"
+    return (
+        f"{head}, and no plan fits it: {each} per version and region ({len(regions)} of them), "
+        f"the fewest there can be, in the cheapest storage type, already cost {floor:,.2f}; a "
+        "larger budget, fewer target regions or versions, or a smaller image would"
     )

@@ -81,28 +81,53 @@ def search_reason(u: rules.UnitPlan, n: int, rp: RegionPlan, goal: Objective) ->
     )
 
 
-def infeasible(goal: Objective, unit: rules.UnitPlan, replicas: int, best: Figures) -> str:
+def infeasible(
+    goal: Objective,
+    unit: rules.UnitPlan,
+    replicas: int,
+    best: Figures,
+    at_floor: bool = False,
+    copies_fail: bool = False,
+) -> str:
     """The message for a region whose objectives no replica count meets: the best figure, the
-    count kept (the fewest as good as the best within the confidence intervals) and what sets
-    the p95, with the levers that would help."""
+    count kept (the fewest as good as the best within the confidence intervals, or the
+    guidance's floor when the search could not go below it: `at_floor`) and what sets the p95,
+    with the levers that would help."""
     missed = []
     p95, fail = best.p95, best.failure
+    late = p95.mean is None and not best.failed_by_code  # none failed: in flight at the end
     if goal.misses_p95(best):
-        got = "never: over 5% of requests never ran" if p95.mean is None else _show(p95)
+        never = (
+            "never: over 5% of requests were still in flight when the run stopped at its horizon"
+            if late
+            else "never: over 5% of requests never ran"
+        )
+        got = never if p95.mean is None else _show(p95)
         missed.append(f"p95 {human_duration(goal.p95)} (best: {got})")
     if goal.misses_failure(best):
         got = "no request" if fail.mean is None else f"{fail.mean:g}"
         missed.append(f"failure rate {goal.failure:g} (best: {got})")
     plural = "replica" if replicas == 1 else "replicas"
     scale_sets = bool(unit.demand is not None and unit.demand.peak_scale_sets)
+    why = (
+        f"the guidance's floor ({unit.reasons[0]}): no count above it does better, and fewer "
+        "were not tried (--below-guidance tries them)"
+        if at_floor and unit.reasons
+        else "the fewest that do as well as any count tried (within the 95% confidence "
+        "intervals, or a p95 within 5% of the objective)"
+    )
     kept = (
         f"{unit.region}: no replica count meets {' and '.join(missed) or 'the objectives'}; "
-        f"the plan keeps {replicas} {plural}, the fewest that do as well as any count tried "
-        "(within the 95% confidence intervals, or a p95 within 5% of the objective)"
+        f"the plan keeps {replicas} {plural}, {why}"
     )
     b = best.bottleneck
+    if late and goal.misses_p95(best):
+        kept += (
+            "; requests in flight at the horizon count as never running: a longer horizon, or "
+            "waves that end well before it, lets them finish"
+        )
     if b is None or best.failed_by_code:
-        return f"{kept}, where {bottleneck(best, scale_sets)}"
+        return f"{kept}, where {bottleneck(best, scale_sets, copies_fail)}"
     return f"{kept}. {b.text}. Options: {'; '.join(b.levers)}"
 
 
@@ -111,12 +136,46 @@ def _show(e: Estimate) -> str:
     return human_duration(e.mean) + ("" if half is None else f" ± {human_duration(half)}")
 
 
-def bottleneck(f: Figures, scale_sets: bool = False) -> str:
-    """Where a candidate's time goes, or why its requests fail."""
+# The limit behind a failure code, as `acgsim assumptions` and the README name it.
+FAILING_LIMITS = {
+    "OSProvisioningTimedOut": "a VM not running os_provisioning_timeout after Azure accepted it "
+    "fails (an assumption, see acgsim assumptions): its queuing, disk creation and boot pass it",
+    "ArmThrottled": "the client's retries ran out against ARM's write limit of its principal "
+    "(model.arm_limits, model.arm_principals [ARM])",
+    "TooManyRequests": "the client's retries ran out against the compute PutVM or VMSSPut "
+    "bucket of its subscription and region [CTL]",
+    "RegionUnavailable": "the region was down longer than the client retries (a region outage)",
+    "ReplicaUnavailable": "replicas were lost in zone outages before another could take over "
+    "(a Standard_ZRS replica survives one zone down, not two at once [ACG])",
+    "ClientTimedOut": "the client's deadline passed (model.retry.deadline, or its profile's)",
+    "GalleryImageNotFound": "requests came before the region's replication completed and "
+    "propagated (replication.propagation_delay)",
+}
+for _code in (
+    "AuthorizationFailed",
+    "LinkedAuthorizationFailed",
+    "CrossTenantFlexible",
+    "GenerationMismatch",
+    "SecurityTypeMismatch",
+):
+    FAILING_LIMITS[_code] = "access or the image's settings refuse them: no replica count helps"
+
+
+def bottleneck(f: Figures, scale_sets: bool = False, copies_fail: bool = False) -> str:
+    """Where a candidate's time goes, or why its requests fail (`copies_fail`: the scenario
+    fails replication into the region, so a region not available may have ended Failed)."""
     if f.failed_by_code:
         top = max(f.failed_by_code, key=f.failed_by_code.get)
         why = f"requests fail ({top}: {f.failed_by_code[top]:,} over the runs)"
-        if top == "NotAvailableInRegion":
+        if top in FAILING_LIMITS:
+            why += f": {FAILING_LIMITS[top]}"
+        if top == "NotAvailableInRegion" and copies_fail:
+            why += (
+                "; the region's replication fails (the scenario's replication_failure faults or "
+                "replication.failure_probability) and ends Failed once replication.max_attempts "
+                "attempts fail, or it has not finished when the workload starts"
+            )
+        elif top == "NotAvailableInRegion":
             why += (
                 "; the region has not finished replicating when the workload starts, and "
                 "more replicas take longer to copy"

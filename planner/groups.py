@@ -31,11 +31,24 @@ def interacting(scenario: Scenario, units: list[rules.UnitPlan]) -> list[Group]:
     members: dict[str, list[rules.UnitPlan]] = {}
     for u in active:
         members.setdefault(root(u.region), []).append(u)
+    images = {w.key: w.wave.image for w in scenario.waves()}
     groups = []
     for _, group_units in sorted(members.items()):
         group_units.sort(key=lambda u: (u.region, u.version))
         versions = {u.version for u in group_units}
-        copies = {(u.version, u.region) for u in units if u.version in versions}
+        # `latest` resolves at run time: before the version the rules size is published (or
+        # replicated), an earlier one serves, so the group replicates every version of the image
+        latest = {
+            images[key].rsplit("/", 1)[0]
+            for u in group_units
+            for key in u.demand.waves
+            if images[key].endswith("/latest")
+        }
+        copies = {
+            (u.version, u.region)
+            for u in units
+            if u.version in versions or u.version.rsplit("/", 1)[0] in latest
+        }
         objectives = {}
         for region in {u.region for u in group_units}:
             own = o.regions.get(region)

@@ -76,6 +76,36 @@ def resolve_static(scenario: Scenario, ref: str, region: str) -> str | None:
     return f"{gallery}/{image}/{best.name}"
 
 
+def resolve_over(
+    scenario: Scenario, ref: str, region: str, start: float, end: float
+) -> list[tuple[str, float, float]]:
+    """The versions a reference means in a region over [start, end], each with its span: for
+    `latest`, the highest version published by then (replication time left to the simulation),
+    so a version published during a wave takes over from its publishing time; before any is
+    published, or for a named version, what resolve_static says."""
+    static = resolve_static(scenario, ref, region)
+    gallery, image, version = ref.split("/")
+    found = scenario.find_image(gallery, image)
+    if static is None or found is None or version != "latest":
+        return [] if static is None else [(static, start, end)]
+    eligible = sorted(
+        (v for v in found[1].versions if not _excluded(v, region)), key=lambda v: v.publish_at
+    )
+    spans: list[tuple[str, float, float]] = []
+    best = None
+    for i, v in enumerate(eligible):
+        if best is None or version_key(v.name) > version_key(best.name):
+            best = v
+        until = eligible[i + 1].publish_at if i + 1 < len(eligible) else math.inf
+        a, b = max(start, v.publish_at), min(end, until)
+        name = f"{gallery}/{image}/{best.name}"
+        if spans and spans[-1][0] == name and spans[-1][2] == a:  # an older line's hotfix
+            spans[-1] = (name, spans[-1][1], max(b, a))
+        elif a < b or (a == b == start and v.publish_at <= start < until):
+            spans.append((name, a, b))
+    return spans or [(static, start, end)]
+
+
 def _excluded(v: ImageVersion, region: str) -> bool:
     target = next((t for t in v.regions if t.region == region), None)
     return v.excluded_in(target) if target is not None else v.exclude_from_latest
@@ -105,28 +135,33 @@ def demands(scenario: Scenario) -> dict[VersionRegion, Demand]:
     sizes = {x.ref: x.version.size_gb for x in scenario.versions()}
     batch = scenario.model.vmss_batch
     for key, wave, _ in scenario.waves():
-        version = resolve_static(scenario, wave.image, wave.region)
-        if version is None:
-            continue
-        d = out.setdefault((version, wave.region), Demand(version, wave.region))
-        d.waves.append(key)
-        t = creation_time(scenario, sizes[version])
-        if isinstance(wave, VmWave):
-            level = wave.count if wave.spread <= t else math.ceil(wave.count * t / wave.spread)
-            level = min(wave.count, level, wave.concurrency or wave.count)
-            d.vm_intervals.append((wave.at, wave.at + wave.spread + t, level))
-        elif isinstance(wave, Arrivals):
-            level = math.ceil(wave.rate_per_min / 60.0 * t)
-            d.vm_intervals.append((wave.at, wave.at + wave.duration + t, level))
-        elif isinstance(wave, ScaleSetWave):
-            t_set = math.ceil(wave.instances / batch) * t
-            level = (
-                wave.count if wave.spread <= t_set else math.ceil(wave.count * t_set / wave.spread)
-            )
-            d.set_intervals.append((wave.at, wave.at + wave.spread + t_set, min(wave.count, level)))
+        if wave.at >= scenario.horizon:
+            continue  # never submitted: the run stops at its horizon
+        last = wave.at + wave.duration if isinstance(wave, Arrivals) else wave.at
+        last = min(last, scenario.horizon)
+        for version, begin, end in resolve_over(scenario, wave.image, wave.region, wave.at, last):
+            d = out.setdefault((version, wave.region), Demand(version, wave.region))
+            d.waves.append(key)
+            _add(d, wave, begin, end, creation_time(scenario, sizes[version]), batch)
     for d in out.values():
         d.peak_vms, d.peak_scale_sets = _peak(d.vm_intervals), _peak(d.set_intervals)
     return out
+
+
+def _add(d: Demand, wave, begin: float, end: float, t: float, batch: int) -> None:
+    """A wave's share of a version's demand: the part of it, from `begin` to `end` (an arrival
+    stream's span, split where `latest` changes), that this version serves."""
+    if isinstance(wave, VmWave):
+        level = wave.count if wave.spread <= t else math.ceil(wave.count * t / wave.spread)
+        level = min(wave.count, level, wave.concurrency or wave.count)
+        d.vm_intervals.append((wave.at, wave.at + wave.spread + t, level))
+    elif isinstance(wave, Arrivals):
+        level = math.ceil(wave.rate_per_min / 60.0 * t)
+        d.vm_intervals.append((begin, end + t, level))
+    elif isinstance(wave, ScaleSetWave):
+        t_set = math.ceil(wave.instances / batch) * t
+        level = wave.count if wave.spread <= t_set else math.ceil(wave.count * t_set / wave.spread)
+        d.set_intervals.append((wave.at, wave.at + wave.spread + t_set, min(wave.count, level)))
 
 
 def replicas_for(
@@ -148,14 +183,23 @@ def replicas_for(
         )
     if scale_sets:
         reasons.append(f"{scale_sets} scale sets created at once: one replica each [SEED; ACG23]")
+    decisive = 0  # the reason that sets the count comes first (a plan shows the first)
     if vms and scale_sets:
-        how = "added" if combine == "sum" else "the larger taken"
+        how = f"added, {by_vms} + {scale_sets} = {need}" if combine == "sum" else "the larger taken"
         reasons.append(f"VMs and scale sets: {how} (model.guidance_combination: {combine})")
+        if combine == "sum":
+            decisive = len(reasons) - 1
+        elif scale_sets > by_vms:
+            decisive = 1
     if production:
+        if need < catalog.PRODUCTION_MIN_REPLICAS:
+            decisive = len(reasons)
         need = max(need, catalog.PRODUCTION_MIN_REPLICAS)
         reasons.append(
             f"production image: at least {catalog.PRODUCTION_MIN_REPLICAS} replicas [ACG]"
         )
+    if reasons:
+        reasons.insert(0, reasons.pop(decisive))
     if not vms and not scale_sets and not production:
         reasons.append("no workload here: the minimum, 1 replica")
     warnings = []

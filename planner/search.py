@@ -183,13 +183,27 @@ def _search_all(
                 break
         final = counts(extra)
         infeasible += [
-            explain.infeasible(group.objectives[region], unit, unit.replicas + e, f)
+            explain.infeasible(
+                group.objectives[region],
+                unit,
+                unit.replicas + e,
+                f,
+                at_floor=not below_guidance and unit.replicas + e == unit.floor > floor_min,
+                copies_fail=_copies_fail(scenario, region),
+            )
             for region, unit, e, f in stuck_regions
         ]
         group.chosen = list(final)
         for u, n in zip(group.units, final, strict=True):
             chosen[(u.version, u.region)] = (n, group)
     return chosen, infeasible
+
+
+def _copies_fail(scenario: Scenario, region: str) -> bool:
+    """The scenario fails replication into the region (a fault, or a base probability)."""
+    return scenario.model.replication.failure_probability > 0 or any(
+        f.kind == "replication_failure" and f.region == region for f in scenario.faults
+    )
 
 
 def plan(

@@ -22,7 +22,7 @@ MANY_WAVES_TITLE = (
     "all runs together):"
 )
 PART_NAMES = {
-    "throttled": "throttled (429)",
+    "throttled": "refused (429 or region down)",
     "batches": "earlier scale-set batches",
     "queued": "queued for a replica",
     "disk": "disk creation",

@@ -20,13 +20,13 @@ def names(first, second, variant: bool, sets, faults) -> tuple[str, str]:
 
 def cost_row(first, second) -> dict:
     """The replicas' cost a month of each side (each at its own prices), as a figure of 'all'."""
-    a = cost.scenario_monthly(first, cost.price_table(first))
-    b = cost.scenario_monthly(second, cost.price_table(second))
+    a = round(cost.scenario_monthly(first, cost.price_table(first)), 2)
+    b = round(cost.scenario_monthly(second, cost.price_table(second)), 2)
     currency = cost.price_table(first).currency
     return {
-        "a": round(a, 2),
-        "b": round(b, 2),
-        "diff": round(b - a, 2),
+        "a": a,
+        "b": b,
+        "diff": round(b - a, 2),  # of the amounts shown: 2.81 - 1.88 is 0.93, to the cent
         "half_width": None,
         "significant": None,
         "currency": currency,

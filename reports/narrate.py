@@ -223,7 +223,13 @@ def tell(result, vm: str) -> None:
     records = result.records or []
     n = pick(records, vm.strip().lower())
     if not 1 <= n <= len(records):
-        raise InputError(f"--vm {vm!r}: this run has requests 1..{len(records)}, or none failed")
+        wanted = vm.strip().lower()
+        why = {
+            "failed": "none failed",
+            "slowest": "none ran (try --vm failed)",
+            "median": "none ran (try --vm failed)",
+        }.get(wanted, f"this run has requests 1..{len(records)}")
+        raise InputError(f"--vm {vm!r}: {why}")
     summaries = {s.region: s for s in result.regions}
     capacity = summaries[records[n - 1]["region"]].replica_capacity
     at = "" if result.start is None else f" (times of day: it starts {result.start.isoformat()})"

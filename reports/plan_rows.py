@@ -61,12 +61,23 @@ def failed(r: RegionPlan) -> str:
 
 
 def reason(r: RegionPlan) -> str:
-    """The reason that decided the count."""
+    """The reason that decided the count: for a missed objective, what misses it (requests
+    that fail, or what sets the p95 of those that ran)."""
     b = r.bottleneck
+    fail = r.failure_rate.mean if r.failure_rate is not None else None
+    never = r.p95_s is None or r.p95_s.mean is None  # over 5% never ran: the p95 is "never"
+    goal = r.objective_failure_rate
+    outage = b is not None and b.text.startswith("p95 is set by the region outage")  # no 429
+    where = f" in {b.wave}" if b is not None and b.wave else ""
+    if r.meets_objectives is False and never and r.requests and not fail:
+        return "objective missed: over 5% of requests still in flight at the horizon"
+    if r.meets_objectives is False and fail and (never or (goal is not None and fail > goal)):
+        during = f" in the region outage{where}" if outage else " (see the messages)"
+        return f"objective missed: {readable(fail, '%')} of requests fail{during}"
     if r.meets_objectives is False and b is not None:
         help_ = "replicas help" if b.replicas_help else "replicas cannot help"
-        where = f" in {b.wave}" if b.wave else ""
-        return f"objective missed: p95 set by {PARTS[b.part]}{where}; {help_}"
+        label = "the region outage" if outage else PARTS[b.part]
+        return f"objective missed: p95 set by {label}{where}; {help_}"
     moved = [x for x in r.reasons if x.startswith("simulation")]
     return moved[-1] if moved else r.reasons[0]
 

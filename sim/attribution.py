@@ -103,10 +103,17 @@ def region_p95(ttr) -> float | None:
     return float(np.percentile(np.frombuffer(ttr, dtype=np.float64), 95))
 
 
-def bottleneck(scenario: Scenario, region: str, tail: dict[str, float], waves: list[dict]):
+def bottleneck(
+    scenario: Scenario,
+    region: str,
+    tail: dict[str, float],
+    waves: list[dict],
+    refused_429: int | None = None,
+):
     """What sets the region's p95, or None if nothing ran there: a dict with the part, the wave
     most of the tail comes from, the part's share of the tail's time, whether replicas can help,
-    a sentence and the levers."""
+    a sentence and the levers. `refused_429`, the region's HTTP 429s: with none, time refused at
+    the front door in a region that had an outage was the outage's, not throttling's."""
     total = sum(tail.values())
     if not tail or total <= 0:
         return None
@@ -116,7 +123,15 @@ def bottleneck(scenario: Scenario, region: str, tail: dict[str, float], waves: l
     share = tail[part] / total
     replica_share = sum(tail.get(p, 0.0) for p in REPLICA_PARTS) / total
     helps = replica_share >= HELPS
-    text = _cause(scenario, part, share, tail, top)
+    outages = [
+        f
+        for f in scenario.faults
+        if f.kind == "region_outage" and f.region == region and f.at < scenario.horizon
+    ]
+    if part == "throttled" and outages and refused_429 == 0:
+        text, levers = _outage(outages, share, top)
+    else:
+        text, levers = _cause(scenario, part, share, tail, top), _levers(scenario, part, top)
     if helps:
         text += (
             f"; more replicas can help: {_pct(replica_share)} of that time is queuing for a "
@@ -133,8 +148,22 @@ def bottleneck(scenario: Scenario, region: str, tail: dict[str, float], waves: l
         "share": _r(share),
         "replicas_help": helps,
         "text": text,
-        "levers": _levers(scenario, part, top),
+        "levers": levers,
     }
+
+
+def _outage(outages: list, share: float, top: dict | None) -> tuple[str, list[str]]:
+    """The region was down (and nothing was throttled): the tail waited out the outage."""
+    when = ", ".join(f"{human_duration(f.at)} for {human_duration(f.duration)}" for f in outages)
+    wave = f" {top['wave']}" if top else ""
+    text = (
+        f"p95 is set by the region outage in{wave} (at {when}): refused while the region was "
+        f"down (RegionUnavailable) and waiting to retry is {_pct(share)} of the slowest 5%'s time"
+    )
+    return text, [
+        "send the wave after the outage, or to another region while it lasts",
+        "a client that retries for longer (model.retry: max_retries, backoff_max) outlasts it",
+    ]
 
 
 def _pct(x: float) -> str:

@@ -234,7 +234,7 @@ def _check_version(s: Scenario, source: str, v: ImageVersion, vp: Path, out: lis
             path = vp + (("regions", ri, "replicas") if t.replicas is not None else ("replicas",))
             detail = f"{v.replicas_in(t)} replicas in '{t.region}'"
             out.append(problem(path, "ShallowTooWide", region=source, detail=detail))
-    if v.publish_at > s.horizon:
+    if v.publish_at >= s.horizon:
         out.append(
             workload_checks.late(vp + ("publish_at",), "publishing", v.publish_at, s.horizon)
         )

@@ -356,7 +356,9 @@ def _summarise(m: Simulation, result: RunResult) -> None:
         row = region_summary(r, s, figures[r], end, done[r])
         mine = [(w, k) for k, w in m.rec.waves.items() if w.region == r]
         row["p95_parts_s"] = attribution.region_tail(mine, cuts[r])
-        row["bottleneck"] = attribution.bottleneck(m.scenario, r, row["p95_parts_s"], waves)
+        row["bottleneck"] = attribution.bottleneck(
+            m.scenario, r, row["p95_parts_s"], waves, row["throttled_429"]
+        )
         result.regions.append(RegionSummary(**row))
     result.overall = RegionSummary(
         **region_summary(

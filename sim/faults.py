@@ -54,7 +54,9 @@ class Outages:
         return zones | {0} if len(zones) >= 2 else zones
 
     def run(self, fault: ZoneOutage | RegionOutage) -> Generator:
-        """The SimPy process of one outage."""
+        """The SimPy process of one outage (one that lasts no time takes nothing down)."""
+        if fault.duration <= 0:
+            return
         yield self.env.timeout(max(0.0, fault.at - self.env.now))
         zone = fault.zone if isinstance(fault, ZoneOutage) else ALL_ZONES
         counter, key = (self.zones, (fault.region, zone)) if zone else (self.regions, fault.region)

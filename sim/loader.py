@@ -139,7 +139,7 @@ def _from_pydantic(err: dict, data: Any, root: type[BaseModel] = Scenario) -> Pr
     if kind == "missing":
         return Problem(path, "required field is missing")
     message = err["msg"].removeprefix("Value error, ")
-    return Problem(path, message)
+    return Problem(path, _why(kind, err.get("input"), path, message))
 
 
 def _clean_loc(loc: tuple, data: Any) -> tuple[str | int, ...]:
@@ -237,3 +237,18 @@ def load_output(path: Path, model: type[M], marker: str) -> M | None:
         except ValidationError as exc:
             problems = pydantic_problems(exc, data, model)
     raise ScenarioError([dataclasses.replace(p, file=str(path)) for p in problems])
+
+
+def _why(kind: str, value: Any, path: tuple[str | int, ...], message: str) -> str:
+    """Pydantic's words, with the reason where an outsider would not guess it."""
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"{message}: YAML reads an unquoted yes, no, on, off, true or false as "
+            f"{str(value).lower()}; quote it ('no') to mean the text"
+        )
+    if kind == "greater_than_equal" and value == 0 and path[-1] in ("count", "instances"):
+        return (
+            f"{message}: a wave of 0 creates nothing and has no figures; leave the wave out "
+            "(or comment it out) to create none"
+        )
+    return message

@@ -249,7 +249,9 @@ REFUSALS: dict[str, Refusal] = {
         "this wave submits {count} requests{how}, more than the {limit} one wave may hold (the "
         "limit of a VM wave's count): split it, or make it smaller"
     ),
-    "AfterHorizon": Refusal("{what} at {at} is after the horizon {horizon}: it never happens"),
+    "AfterHorizon": Refusal(
+        "{what} at {at} is at or after the horizon {horizon}, where the run stops: it never happens"
+    ),
     "PastHorizon": Refusal(
         "this wave sends its last request at {last}, after the horizon {horizon}: the requests "
         "due after it are never sent and not counted; lengthen the horizon or shorten the {field}"

@@ -85,9 +85,10 @@ def apply(scenario: Scenario, sets: list[str] | None, faults: list[str] | None) 
 def _option_line(p, sets, faults) -> str:
     """A problem of the changed scenario, said as the option that caused it."""
     where = p.where
+    lead = "warning: " if p.severity == "warning" else ""  # listed, but not why it is refused
     if where.startswith("faults"):
-        return f"--fault: {where}: {p.message}"
-    return f"--set {', '.join(sets or [])}: {where}: {p.message}"
+        return f"--fault: {where}: {lead}{p.message}"
+    return f"--set {', '.join(sets or [])}: {where}: {lead}{p.message}"
 
 
 def label(sets: list[str] | None, faults: list[str] | None) -> str:

@@ -109,7 +109,7 @@ def check_workload(s: Scenario, out: list[Problem]) -> None:
         if versions is not None:
             _check_servable(wave.image, wave.region, versions, wp, out, _added(s))
             _check_compatible(s, w, wp, versions, out)
-        if wave.at > s.horizon:
+        if wave.at >= s.horizon:
             out.append(late(wp + ("at",), "this wave", wave.at, s.horizon))
         else:
             _check_tail(s, w.kind, wave, wp, out)
@@ -196,7 +196,7 @@ def check_faults(s: Scenario, out: list[Problem]) -> None:
             if versions and f.region not in regions:
                 what = f"no version it names replicates to '{f.region}': this fault does nothing"
                 out.append(problem(fp + ("region",), "NotTargeted", "warning", what=what))
-        if f.at is not None and f.at > s.horizon:
+        if f.at is not None and f.at >= s.horizon:
             out.append(late(fp + ("at",), "this fault", f.at, s.horizon))
 
 
@@ -218,7 +218,7 @@ def check_updates(s: Scenario, out: list[Problem]) -> None:
             out.append(
                 problem(up + ("at",), "UpdateBeforePublish", at=at, version=u.version, publish=when)
             )
-        if u.at > s.horizon:
+        if u.at >= s.horizon:
             out.append(late(up + ("at",), "this update", u.at, s.horizon))
         for ri, region in enumerate(u.remove_regions):
             rp = up + ("remove_regions", ri)
