@@ -68,19 +68,27 @@ def resolve_static(scenario: Scenario, ref: str, region: str) -> str | None:
     versions = found[1].versions
     if version != "latest":
         return ref
-    eligible = [v for v in versions if not _excluded(v, region)]
+    eligible = _serving(versions, region)
     if not eligible:
         return None
-    there = [v for v in eligible if any(t.region == region for t in v.regions)]
-    best = max(there or eligible, key=lambda v: version_key(v.name))
+    best = max(eligible, key=lambda v: version_key(v.name))
     return f"{gallery}/{image}/{best.name}"
+
+
+def _serving(versions: list[ImageVersion], region: str) -> list[ImageVersion]:
+    """The versions `latest` may give in a region: those not excluded there that replicate to it,
+    or, when none does, every one not excluded (the plan then adds the region to one)."""
+    eligible = [v for v in versions if not _excluded(v, region)]
+    there = [v for v in eligible if any(t.region == region for t in v.regions)]
+    return there or eligible
 
 
 def resolve_over(
     scenario: Scenario, ref: str, region: str, start: float, end: float
 ) -> list[tuple[str, float, float]]:
     """The versions a reference means in a region over [start, end], each with its span: for
-    `latest`, the highest version published by then (replication time left to the simulation),
+    `latest`, the highest version published by then among those that may serve the region
+    (resolve_static's rule; replication time left to the simulation),
     so a version published during a wave takes over from its publishing time; before any is
     published, or for a named version, what resolve_static says."""
     static = resolve_static(scenario, ref, region)
@@ -88,9 +96,7 @@ def resolve_over(
     found = scenario.find_image(gallery, image)
     if static is None or found is None or version != "latest":
         return [] if static is None else [(static, start, end)]
-    eligible = sorted(
-        (v for v in found[1].versions if not _excluded(v, region)), key=lambda v: v.publish_at
-    )
+    eligible = sorted(_serving(found[1].versions, region), key=lambda v: v.publish_at)
     spans: list[tuple[str, float, float]] = []
     best = None
     for i, v in enumerate(eligible):
