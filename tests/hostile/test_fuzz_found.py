@@ -1,0 +1,54 @@
+"""The bugs the held-out fuzzer (tests/hostile/fuzz.py) found, each as the smallest input that
+showed it: one test per bug, written before its fix."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..helpers import SCENARIOS
+
+LIMIT_AS = 1536 << 20
+
+
+def acgsim(*args: str, cwd: Path, wall: float = 60) -> subprocess.CompletedProcess:
+    """`python -m acgsim ARGS` in its own process, held to 1.5 GB of address space."""
+    return subprocess.run(
+        [sys.executable, "-m", "acgsim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=wall,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (LIMIT_AS, LIMIT_AS)),
+    )
+
+
+def refused(done: subprocess.CompletedProcess, *named: str) -> None:
+    """Exit 2, no traceback, every name in the message."""
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    for name in named:
+        assert name in done.stderr, (name, done.stderr)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """The ARM template `acgsim export quickstart` writes (and its parameters file beside it)."""
+    folder = tmp_path_factory.mktemp("arm")
+    done = acgsim(
+        "export", str(SCENARIOS / "quickstart.yaml"), "-f", "arm", "-o", "t.json", cwd=folder
+    )
+    assert done.returncode == 0, done.stderr
+    return folder / "t.json"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/zero and RLIMIT_AS")
+@pytest.mark.parametrize("where", ["template", "parameters"])
+def test_import_of_an_endless_device_is_refused_not_read_to_exhaustion(template, tmp_path, where):
+    """`acgsim import /dev/zero` read the device to the end of memory: MemoryError traceback."""
+    args = ["/dev/zero"] if where == "template" else [str(template), "--parameters", "/dev/zero"]
+    refused(acgsim("import", *args, cwd=tmp_path), "/dev/zero")
