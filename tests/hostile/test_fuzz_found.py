@@ -3,6 +3,7 @@ showed it: one test per bug, written before its fix."""
 
 from __future__ import annotations
 
+import json
 import resource
 import subprocess
 import sys
@@ -52,3 +53,29 @@ def test_import_of_an_endless_device_is_refused_not_read_to_exhaustion(template,
     """`acgsim import /dev/zero` read the device to the end of memory: MemoryError traceback."""
     args = ["/dev/zero"] if where == "template" else [str(template), "--parameters", "/dev/zero"]
     refused(acgsim("import", *args, cwd=tmp_path), "/dev/zero")
+
+
+def test_a_bad_value_in_a_parameters_file_is_blamed_on_that_file(template, tmp_path):
+    """A parameters file giving an array for a string parameter was reported against the
+    template, at a line of the template: the user looked in the wrong file."""
+    given = json.loads(template.with_name("t.parameters.json").read_text())
+    name = next(iter(given["parameters"]))
+    given["parameters"][name]["value"] = ["/subscriptions/x", "/subscriptions/y"]
+    (tmp_path / "mine.parameters.json").write_text(json.dumps(given))
+    done = acgsim("import", str(template), "--parameters", "mine.parameters.json", cwd=tmp_path)
+    refused(done, "mine.parameters.json", f"parameters.{name}")
+    assert str(template) not in done.stderr
+
+
+def test_a_parameters_file_value_for_an_undeclared_parameter_is_blamed_on_that_file(
+    template, tmp_path
+):
+    (tmp_path / "p.json").write_text(json.dumps({"parameters": {"galleryNmae": {"value": "x"}}}))
+    done = acgsim("import", str(template), "--parameters", "p.json", cwd=tmp_path)
+    refused(done, "p.json", "galleryNmae")
+    assert str(template) not in done.stderr
+
+
+def test_an_import_set_for_an_undeclared_parameter_names_the_option(template, tmp_path):
+    done = acgsim("import", str(template), "--set", "galleryNmae=corp", cwd=tmp_path)
+    refused(done, "--set", "galleryNmae")
