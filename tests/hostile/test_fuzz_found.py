@@ -79,3 +79,14 @@ def test_a_parameters_file_value_for_an_undeclared_parameter_is_blamed_on_that_f
 def test_an_import_set_for_an_undeclared_parameter_names_the_option(template, tmp_path):
     done = acgsim("import", str(template), "--set", "galleryNmae=corp", cwd=tmp_path)
     refused(done, "--set", "galleryNmae")
+
+
+def test_a_vary_path_into_an_empty_list_says_the_list_is_empty(tmp_path):
+    """`--vary faults[0].at=0s` on a scenario without faults said "PATH 'faults[0].at (at 0)':
+    index 0 is out of range (0..-1)": a range that does not exist, the step inside the quotes."""
+    done = acgsim(
+        "sweep", "quickstart", "--vary", "faults[0].at=0s", "-k", "1", "--out", "s", cwd=tmp_path
+    )
+    refused(done, "PATH 'faults[0].at'", "the list is empty")
+    assert "0..-1" not in done.stderr
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
