@@ -90,3 +90,23 @@ def test_a_vary_path_into_an_empty_list_says_the_list_is_empty(tmp_path):
     refused(done, "PATH 'faults[0].at'", "the list is empty")
     assert "0..-1" not in done.stderr
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["run", ""], "SCENARIO"),
+        (["run", "quickstart", "--out", ""], "--out"),
+        (["run", "quickstart", "--out="], "--out"),
+        (["plan", "quickstart", "--prices", ""], "--prices"),
+        (["export", "quickstart", "-f", "arm", "-o", ""], "-o"),
+        (["import", ""], "FILE"),
+    ],
+)
+def test_an_empty_argument_is_refused_not_read_as_the_current_folder(args, named, tmp_path):
+    """An unset shell variable (`acgsim run "$SCENARIO"`, `--out "$DIR"`) became '.', the
+    current folder: ". is a folder, not a scenario file", or a run's results written into it."""
+    done = acgsim(*args, cwd=tmp_path, wall=30)
+    refused(done, named, "empty")
+    assert not done.stderr.startswith(".:"), done.stderr
+    assert list(tmp_path.iterdir()) == []
