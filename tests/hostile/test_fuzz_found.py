@@ -110,3 +110,14 @@ def test_an_empty_argument_is_refused_not_read_as_the_current_folder(args, named
     refused(done, named, "empty")
     assert not done.stderr.startswith(".:"), done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("duration", ["999999999999h", "100000d"])
+def test_a_fault_that_outlasts_the_run_by_ages_ends_at_the_horizon(duration, tmp_path):
+    """A region outage of 10^12 hours: the service's retry stepped its wait forward one
+    retry_delay at a time until the fault cleared, 4 x 10^12 steps: the run never ended."""
+    done = acgsim(
+        "run", "quickstart", "--fault", f"region:westeurope@0s+{duration}", cwd=tmp_path, wall=30
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "RegionUnavailable" in done.stdout
