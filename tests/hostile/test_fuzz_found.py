@@ -121,3 +121,12 @@ def test_a_fault_that_outlasts_the_run_by_ages_ends_at_the_horizon(duration, tmp
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "RegionUnavailable" in done.stdout
+
+
+def test_a_zero_replication_retry_delay_is_refused(tmp_path):
+    """retry_delay 0 with a fault in force retried at one instant for ever: a hang."""
+    done = acgsim(
+        "run", "quickstart", "--set", "model.replication.retry_delay=0s",
+        "--fault", "region:westeurope@0s+1h", cwd=tmp_path, wall=30,
+    )  # fmt: skip
+    refused(done, "--set", "model.replication.retry_delay")
