@@ -44,7 +44,11 @@ def read(path: Path, limit: int, what: str) -> tuple[Any, str]:
     try:
         return read_document(path)
     except ScenarioError as refused:
-        if not path.is_file():  # a device (/dev/zero) never ends: read_document said why not
+        try:
+            regular = path.is_file()
+        except OSError:  # a name too long for the file system: read_document said so
+            regular = False
+        if not regular:  # a device (/dev/zero) never ends: read_document said why not
             raise
         try:
             with path.open("rb") as f:

@@ -130,3 +130,31 @@ def test_a_zero_replication_retry_delay_is_refused(tmp_path):
         "--fault", "region:westeurope@0s+1h", cwd=tmp_path, wall=30,
     )  # fmt: skip
     refused(done, "--set", "model.replication.retry_delay")
+
+
+LONG = "x" * 300  # past a file name's 255 bytes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", LONG],
+        ["validate", LONG],
+        ["import", LONG],
+        ["scenarios", "show", LONG],
+        ["export", "quickstart", "-f", "arm", "-o", LONG],
+        ["run", "quickstart", "--out", LONG],
+        ["report", "quickstart", "--out", LONG],
+        ["init", LONG],
+        ["report", LONG, "--out", "r"],
+        ["scenarios", "copy", "quickstart", LONG],
+    ],
+    ids=lambda args: " ".join(a[:8] for a in args),
+)
+def test_a_file_name_too_long_for_the_file_system_is_refused_in_one_line(args, tmp_path):
+    """A 300-character name: Path.exists() raised ENAMETOOLONG, which only ENOENT-like errors
+    are spared: an OSError traceback from every command that reads or writes a file."""
+    done = acgsim(*args, cwd=tmp_path, wall=30)
+    refused(done, "xxxxxxxxxx")
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert list(tmp_path.iterdir()) == []
