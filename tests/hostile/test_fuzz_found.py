@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ..helpers import SCENARIOS
 
@@ -158,3 +159,20 @@ def test_a_file_name_too_long_for_the_file_system_is_refused_in_one_line(args, t
     refused(done, "xxxxxxxxxx")
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wave_of_an_image_definition_with_no_version_fails_its_requests_not_the_run(tmp_path):
+    """An image definition with `versions: []` (published later, or all deleted) passed
+    validation with a warning, then broke the run: IndexError in the wave's refusal check."""
+    data = yaml.safe_load((SCENARIOS / "quickstart.yaml").read_text())
+    image = data["galleries"][0]["images"][0]
+    data["galleries"][0]["images"].append(
+        {**image, "name": "empty", "sku": "other", "versions": []}
+    )
+    data["workload"]["vms"][0]["image"] = "contosoImages/empty/latest"
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    for command in (["run", "s.yaml", "--json"], ["explain", "s.yaml", "--vm", "1"]):
+        done = acgsim(*command, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(acgsim("run", "s.yaml", "--json", cwd=tmp_path).stdout)
+    assert result["overall"]["failed"] == data["workload"]["vms"][0]["count"]
