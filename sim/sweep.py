@@ -255,7 +255,7 @@ def read_rows(path: Path, cells: list[Cell], runs: int) -> list[dict]:
             continue
         try:
             row = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # nested past json's depth
             if number == len(lines) and not complete:
                 break  # the line an interruption cut short: run it again
             raise SweepError(f"{path}: line {number} is not a row this sweep wrote") from None

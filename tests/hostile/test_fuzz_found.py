@@ -176,3 +176,16 @@ def test_a_wave_of_an_image_definition_with_no_version_fails_its_requests_not_th
         assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(acgsim("run", "s.yaml", "--json", cwd=tmp_path).stdout)
     assert result["overall"]["failed"] == data["workload"]["vms"][0]["count"]
+
+
+def test_a_deeply_nested_line_in_a_sweeps_rows_is_refused_on_resume(tmp_path):
+    """`sweep --resume` read rows.jsonl and sweep.json with json.loads, which 100,000
+    brackets send into a RecursionError traceback."""
+    sweep = ["sweep", "quickstart", "--vary", "model.replica_concurrency=5,10", "-k", "1"]
+    sweep += ["--workers", "1", "--out", "s"]
+    assert acgsim(*sweep, cwd=tmp_path).returncode == 0
+    rows = tmp_path / "s" / "rows.jsonl"
+    rows.write_text("[" * 100_000 + "]" * 100_000 + "\n" + rows.read_text())
+    refused(acgsim(*sweep, "--resume", cwd=tmp_path), "rows.jsonl", "line 1")
+    (tmp_path / "s" / "sweep.json").write_text("[" * 100_000 + "]" * 100_000)
+    refused(acgsim(*sweep, "--resume", cwd=tmp_path), "sweep.json")
