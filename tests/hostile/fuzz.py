@@ -543,8 +543,8 @@ def _run(args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
-def build_corpus(root: Path) -> dict[str, list[Path]]:
-    """Seed files by kind, made once under root/corpus."""
+def build_corpus(root: Path, sweep: bool = True) -> dict[str, list[Path]]:
+    """Seed files by kind, made once under root/corpus (without a sweep folder: seconds less)."""
     corpus = root / "corpus"
     done = corpus / ".done"
     if not done.exists():
@@ -563,11 +563,12 @@ def build_corpus(root: Path) -> dict[str, list[Path]]:
         _run(["plan", "quickstart", "-k", "2", "--workers", "1", "--out", "plan"], corpus)
         _run(["run", "quickstart", "--out", "result"], corpus)
         _run(["export", "quickstart", "-f", "arm", "-o", "arm.json"], corpus)
-        _run(
-            ["sweep", "quickstart", "--vary", "model.replica_concurrency=5,10", "-k", "1"]
-            + ["--workers", "1", "--out", "sweep"],
-            corpus,
-        )
+        if sweep:
+            _run(
+                ["sweep", "quickstart", "--vary", "model.replica_concurrency=5,10", "-k", "1"]
+                + ["--workers", "1", "--out", "sweep"],
+                corpus,
+            )
         (corpus / "azsig.json").write_text(json.dumps(AZ_SIG, indent=2))
         (corpus / "assumptions.json").write_text(_run(["assumptions", "--json"], corpus))
         (corpus / "terraform.json").write_text(json.dumps(TERRAFORM, indent=2))
@@ -588,6 +589,8 @@ def build_corpus(root: Path) -> dict[str, list[Path]]:
         "sweepspec": [corpus / "sweep" / "sweep.json"],
         "sweeprows": [corpus / "sweep" / "rows.jsonl"],
     }
+    if not (corpus / "sweep").is_dir():
+        del kinds["sweepspec"], kinds["sweeprows"]
     listed = json.loads((corpus / "assumptions.json").read_text())
     MODEL_NAMES[:] = [item["parameter"] for item in listed]
     missing = [p for paths in kinds.values() for p in paths if not p.exists()]
@@ -732,6 +735,8 @@ def _mutated(path: Path, rng: random.Random, kind: str) -> tuple[bytes, str]:
         return mutate_bytes(raw, rng, is_json)
 
 
+WEIGHTS = {"scenario": 40, "plan": 10, "result": 5, "arm": 8, "armparams": 3, "azsig": 5}
+WEIGHTS |= {"terraform": 4, "prices": 3, "activity": 4, "replication": 3, "timings": 3}
 ARG_FUZZ = [
     ("--set", ["run", "quickstart", *LIMITS]),
     ("--set", ["compare", "quickstart", "-k", "2", *LIMITS]),
@@ -876,7 +881,7 @@ def make_case(seed: int, number: int, kinds: dict[str, list[Path]], work: Path) 
         argv = [command, *rest]
         subject = os.path.basename(name) if special not in ("devzero", "devnull", "fifo") else name
         how = f"{kind} as {special}"
-    elif roll < 0.28:  # a sweep folder edited by hand, then --resume
+    elif roll < 0.28 and "sweepspec" in kinds:  # a sweep folder edited by hand, then --resume
         shutil.copytree(corpus / "sweep", work / "out")
         kind = rng.choice(["sweepspec", "sweeprows"])
         src = kinds[kind][0]
@@ -897,10 +902,7 @@ def make_case(seed: int, number: int, kinds: dict[str, list[Path]], work: Path) 
         ]
         command, subject = "sweep", src.name
     else:
-        kind = rng.choices(
-            list(kinds),
-            weights=[40, 10, 5, 8, 3, 5, 4, 3, 4, 3, 3, 0, 0],
-        )[0]
+        kind = rng.choices(list(kinds), weights=[WEIGHTS.get(k, 0) for k in kinds])[0]
         src = rng.choice(kinds[kind])
         data, how = _mutated(src, rng, kind)
         suffix = src.suffix if rng.random() < 0.9 else rng.choice([".yaml", ".json", ".txt", ""])
@@ -1151,11 +1153,14 @@ def _export_text(case: Case, outcome: Outcome, work: Path) -> str | None:
     return outcome.stdout
 
 
-def run_case(seed: int, number: int, kinds, root: Path, keep: bool = False):
+def run_case(seed: int, number: int, kinds, root: Path, keep: bool = False, skip=()):
+    """(case, outcome, problems), or None when the case's command is one of `skip`."""
     work = Path(tempfile.mkdtemp(prefix=f"case-{number}-", dir=root))
     work.chmod(0o755)
     try:
         case = make_case(seed, number, kinds, work)
+        if case.command in skip:
+            return None
         stdin = kinds["scenario"][0] if "/dev/stdin" in case.argv else None
         if stdin is not None and case.command in ("import", "report", "export", "calibrate"):
             stdin = {
