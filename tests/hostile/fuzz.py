@@ -1028,7 +1028,7 @@ def _fake_az(bin_dir: Path) -> None:
 def _injection(script: str, fmt: str, work: Path) -> str | None:
     """What an exported text would run or evaluate of a payload, or None."""
     if fmt == "azcli":
-        sandbox = work / "sandbox"
+        sandbox = (work / "sandbox").resolve()
         sandbox.mkdir(parents=True, exist_ok=True)
         _fake_az(sandbox / "bin")
         env = {"PATH": f"{sandbox / 'bin'}:/usr/bin:/bin", "AZ_LOG": str(sandbox / "az.log")}
