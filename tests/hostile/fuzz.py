@@ -1129,11 +1129,13 @@ def judge(case: Case, outcome: Outcome, work: Path) -> list[str]:
             found = _injection(produced, case.export, work)
             if found:
                 problems.append(found)
-    if outcome.rc == 0 and case.command == "import" and "out.yaml" in case.argv:
-        try:
-            yaml.safe_load((work / "out.yaml").read_text())
-        except (OSError, yaml.YAMLError) as error:
-            problems.append(f"import wrote an unreadable scenario: {error}")
+    if outcome.rc == 0:  # what was written reads back
+        for path in [*work.glob("out/**/*.json"), *work.glob("out.yaml")]:
+            try:
+                text = path.read_text(encoding="utf-8")
+                json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+            except (OSError, ValueError, yaml.YAMLError) as error:
+                problems.append(f"wrote an unreadable {path.name}: {str(error)[:200]}")
     return problems
 
 
