@@ -1204,6 +1204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "acgsim-fuzz")
     parser.add_argument("--findings", type=Path, default=Path("fuzz-findings"))
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(errors="backslashreplace")  # findings quote hostile text
     args.work.mkdir(parents=True, exist_ok=True)
     kinds = build_corpus(args.work)
     deadline = time.monotonic() + args.minutes * 60
@@ -1257,7 +1258,7 @@ def main(argv: list[str] | None = None) -> int:
                     "stderr": outcome.stderr[-4000:],
                 }
                 (args.findings / f"{args.seed}-{case.number}.json").write_text(
-                    json.dumps(report, indent=2, ensure_ascii=False)
+                    json.dumps(report, indent=2)
                 )
                 print(f"FINDING {sig}\n  {report['again']}\n  {case.how}\n  {problems}", flush=True)
     pool.shutdown()
@@ -1268,8 +1269,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cases": ran,
                 "distinct": len(seen),
                 "findings": {k: v[:5] for k, v in seen.items()},
-            },
-            ensure_ascii=False,
+            }
         )
     )
     return 1 if seen else 0
