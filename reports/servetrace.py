@@ -245,6 +245,9 @@ def load(path: Path) -> Summary:
             except (ValueError, UnicodeDecodeError) as e:
                 bad.append((number, f"not JSON ({str(e)[:80]})"))
                 continue
+            except RecursionError:  # brackets nested past json's depth, inside MAX_LINE
+                bad.append((number, "not a trace record (nested too deep)"))
+                continue
             why = _bad(record)
             if why:
                 bad.append((number, why))

@@ -228,3 +228,15 @@ def test_thousands_of_problems_in_a_json_scenario_are_located_in_one_pass(tmp_pa
     for message in located[::500]:
         line = int(message.rsplit("(line ", 1)[1].rstrip(")"))
         assert lines[line - 1].strip() == '"name": "contosoImages",', (message, lines[line - 1])
+
+
+def test_a_serve_trace_line_nested_past_jsons_depth_is_named_not_a_traceback(tmp_path):
+    """`acgsim report trace.jsonl` caught ValueError per line, but 20,000 nested brackets (well
+    under the 64 KiB line limit) raise RecursionError: a traceback instead of the line number."""
+    record = {"seq": 1, "method": "GET", "path": "/subscriptions/s/providers/x", "status": 200}
+    (tmp_path / "trace.jsonl").write_text(
+        json.dumps(record) + "\n" + "[" * 20_000 + "]" * 20_000 + "\n"
+    )
+    done = cli("report", "trace.jsonl", "--out", "r", cwd=tmp_path)
+    refused(done, "trace.jsonl:2")
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
