@@ -527,6 +527,17 @@ TERRAFORM = {
         }
     },
 }
+_VM = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines"
+TRACE = [  # what `acgsim serve` logs: requests, a 429 with Retry-After, a polled operation
+    {"seq": 1, "method": "PUT", "path": f"{_VM}/vm1", "status": 201, "t": 0.5,
+     "api_version": "2024-07-01", "client": "azsdk-python-mgmt-compute/33.0.0",
+     "op": "op-1", "op_kind": "vm", "op_status": "InProgress", "op_started": 0.5},
+    {"seq": 2, "method": "PUT", "path": f"{_VM}/vm2", "status": 429, "t": 1.0,
+     "code": "TooManyRequests", "retry_after": "6", "client": "azure-cli/2.60.0"},
+    {"seq": 3, "method": "GET", "path": f"{_VM}/vm1", "status": 200, "t": 61.0,
+     "op": "op-1", "op_kind": "vm", "op_status": "Succeeded", "op_started": 0.5, "op_end": 60.0},
+    {"stopped": 1},
+]  # fmt: skip
 PRICES = {
     "as_of": "2026-06-30",
     "source": "my price sheet",
@@ -586,11 +597,13 @@ def build_corpus(root: Path, sweep: bool = True) -> dict[str, list[Path]]:
         "activity": [corpus / "obs-activity-log.json"],
         "replication": [corpus / "obs-replication.jsonl"],
         "timings": [corpus / "obs-timings.csv"],
+        "trace": [corpus / "trace.jsonl"],
         "sweepspec": [corpus / "sweep" / "sweep.json"],
         "sweeprows": [corpus / "sweep" / "rows.jsonl"],
     }
     if not (corpus / "sweep").is_dir():
         del kinds["sweepspec"], kinds["sweeprows"]
+    (corpus / "trace.jsonl").write_text("".join(json.dumps(r) + "\n" for r in TRACE))
     listed = json.loads((corpus / "assumptions.json").read_text())
     MODEL_NAMES[:] = [item["parameter"] for item in listed]
     missing = [p for paths in kinds.values() for p in paths if not p.exists()]
@@ -689,6 +702,7 @@ def _other_commands(kind: str, f: str, rng: random.Random):
             ("calibrate", [f, "-s", "quickstart", "-o", "out.yaml"], ["out.yaml"], None)
         ],
         "timings": [("calibrate", [f, "-s", "quickstart", "-o", "out.yaml"], ["out.yaml"], None)],
+        "trace": [("report", [f, "--out", "out"], ["out"], None)],
     }
     return rng.choice(table[kind])
 
@@ -737,6 +751,7 @@ def _mutated(path: Path, rng: random.Random, kind: str) -> tuple[bytes, str]:
 
 WEIGHTS = {"scenario": 40, "plan": 10, "result": 5, "arm": 8, "armparams": 3, "azsig": 5}
 WEIGHTS |= {"terraform": 4, "prices": 3, "activity": 4, "replication": 3, "timings": 3}
+WEIGHTS |= {"trace": 3}
 ARG_FUZZ = [
     ("--set", ["run", "quickstart", *LIMITS]),
     ("--set", ["compare", "quickstart", "-k", "2", *LIMITS]),
