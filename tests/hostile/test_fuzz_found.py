@@ -240,3 +240,21 @@ def test_a_serve_trace_line_nested_past_jsons_depth_is_named_not_a_traceback(tmp
     done = cli("report", "trace.jsonl", "--out", "r", cwd=tmp_path)
     refused(done, "trace.jsonl:2")
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+@pytest.mark.parametrize("vm", ["fastest", "-3", "1.5", "slowest please"])
+def test_explain_refuses_a_vm_it_does_not_know_instead_of_telling_the_median(vm, tmp_path):
+    """`explain --vm fastest` (or -3) told the median request's story without a word: any
+    word but 'slowest' or 'failed' picked the median."""
+    done = cli("explain", "quickstart", "--vm", vm, cwd=tmp_path)
+    refused(done, "--vm", "slowest, median or failed")
+
+
+def test_explain_slowest_when_no_request_ran_says_so(tmp_path):
+    """With every request failed, `--vm slowest` said "this run has requests 1..60, or none
+    failed": the wrong reason."""
+    outage = ["--fault", "region:westeurope@0s+1000d"]
+    done = cli("explain", "quickstart", *outage, "--vm", "slowest", cwd=tmp_path)
+    refused(done, "--vm", "no request reached running")
+    assert "none failed" not in done.stderr
+    assert cli("explain", "quickstart", *outage, "--vm", "failed", cwd=tmp_path).returncode == 0
