@@ -862,7 +862,10 @@ def make_case(seed: int, number: int, kinds: dict[str, list[Path]], work: Path) 
         argv = [*base, value] if option == "NAME" else [*base, option, value]
         command, subject, how = base[0], option, f"{option} {value!r}"
         if option == "NAME":  # a bundled name or a file: the message names what was given
-            subject, also = value, (repr(value)[1:-1], "''", "SCENARIO", "NAME", "SOURCE")
+            shown = os.fsdecode(value.encode("utf-8", "surrogatepass"))  # as the OS hands it on
+            shown = shown.encode("unicode_escape").decode()  # as a message prints it
+            also = (repr(value)[1:-1], shown, "''", "SCENARIO", "NAME", "SOURCE")
+            subject = value
         if option in ("--set", "--vary", "--objective") and "=" in value:
             also = (value.split("=", 1)[0],)  # the parameter or field, as the message names it
         if "out" in argv:
@@ -1112,7 +1115,10 @@ def judge(case: Case, outcome: Outcome, work: Path) -> list[str]:
     if outcome.rc == 2:
         said = outcome.stderr
         if {"--json", "json"} & set(case.argv):  # the problems are the JSON on stdout
-            said += outcome.stdout
+            try:
+                said += json.dumps(json.loads(outcome.stdout), ensure_ascii=False)
+            except ValueError:
+                said += outcome.stdout
         if not said.strip():
             problems.append("exit 2 with nothing said")
         elif not any(n and n in said for n in (case.subject, *case.also, "memory")):
