@@ -258,3 +258,36 @@ def test_explain_slowest_when_no_request_ran_says_so(tmp_path):
     refused(done, "--vm", "no request reached running")
     assert "none failed" not in done.stderr
     assert cli("explain", "quickstart", *outage, "--vm", "failed", cwd=tmp_path).returncode == 0
+
+
+def _state(**version_values) -> dict:
+    """`terraform show -json` of a gallery, an image and a version with these values."""
+    common = {"gallery_name": "g", "resource_group_name": "rg", "location": "westeurope"}
+    resources = [
+        {"address": "azurerm_shared_image_gallery.g", "type": "azurerm_shared_image_gallery",
+         "mode": "managed", "values": {"name": "g", "location": "westeurope"}},
+        {"address": "azurerm_shared_image.i", "type": "azurerm_shared_image", "mode": "managed",
+         "values": {**common, "name": "i", "os_type": "Linux",
+                    "identifier": [{"publisher": "p", "offer": "o", "sku": "s"}]}},
+        {"address": "azurerm_shared_image_version.v", "type": "azurerm_shared_image_version",
+         "mode": "managed", "values": {**common, "name": "1.0.0", "image_name": "i",
+                                       **version_values}},
+    ]  # fmt: skip
+    return {"format_version": "1.0", "values": {"root_module": {"resources": resources}}}
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"target_region": 5}, {"end_of_life_date": 20261231}, {"target_region": "westeurope"}],
+    ids=str,
+)
+def test_a_terraform_value_of_the_wrong_type_is_refused_naming_the_resource(values, tmp_path):
+    """A hand-edited state with `target_region: 5` gave "TypeError: 'int' object is not
+    iterable" from the Terraform reader: a traceback, exit 1."""
+    (tmp_path / "state.json").write_text(json.dumps(_state(**values)))
+    done = cli("import", "state.json", cwd=tmp_path)
+    refused(done, "state.json", "azurerm_shared_image_version.v", next(iter(values)))
+    state = _state()
+    state["values"]["root_module"]["child_modules"] = 5
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    refused(cli("import", "state.json", cwd=tmp_path), "state.json", "child_modules")
