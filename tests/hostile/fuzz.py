@@ -868,6 +868,8 @@ def make_case(seed: int, number: int, kinds: dict[str, list[Path]], work: Path) 
             subject = value
         if option in ("--set", "--vary", "--objective") and "=" in value:
             also = (value.split("=", 1)[0],)  # the parameter or field, as the message names it
+        if command == "explain":  # a what-if may leave no request to tell: --vm says so
+            also = (*also, "--vm")
         if "out" in argv:
             out_outputs = ["out"]
         elif command == "init":
