@@ -39,7 +39,8 @@ MAX_MODULES = 100  # modules nested in modules; real configurations nest a few
 
 def scenario_data(data: dict, file: str, name: str) -> dict:
     """The scenario the azurerm gallery resources describe, or ScenarioError."""
-    root = (data.get("values") or data.get("planned_values") or {}).get("root_module")
+    values = data.get("values") or data.get("planned_values") or {}
+    root = values.get("root_module") if isinstance(values, dict) else None
     if not isinstance(root, dict):
         raise ScenarioError(
             [Problem((), "holds no values.root_module (state) or planned_values (plan)", file=file)]

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from acgsim.cli import app
 
-from ..helpers import SCENARIOS
+from ..helpers import ROOT, SCENARIOS
 
 LIMIT_AS = 1536 << 20
 
@@ -291,3 +291,9 @@ def test_a_terraform_value_of_the_wrong_type_is_refused_naming_the_resource(valu
     state["values"]["root_module"]["child_modules"] = 5
     (tmp_path / "state.json").write_text(json.dumps(state))
     refused(cli("import", "state.json", cwd=tmp_path), "state.json", "child_modules")
+
+
+def test_a_terraform_state_whose_values_is_not_an_object_is_refused(tmp_path):
+    """`"values": 5` gave AttributeError ('int' object has no attribute 'get'): a traceback."""
+    (tmp_path / "state.json").write_text(json.dumps({"format_version": "1.0", "values": 5}))
+    refused(cli("import", "state.json", cwd=tmp_path), "state.json", "root_module")
