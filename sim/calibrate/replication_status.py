@@ -45,7 +45,10 @@ def read(path: Path, text: str, sizes: dict[str, float]) -> Observations:
         vid = text_of(item.get("id"), where, "id").lower()
         at = timestamp(item.get("sampledAt"), where, "sampledAt")
         heads.setdefault(vid, _head(item, where, sizes))
-        summary = (item.get("replicationStatus") or {}).get("summary")
+        status = item.get("replicationStatus") or {}
+        if not isinstance(status, dict):
+            raise refuse(where, "replicationStatus", "expected an object")
+        summary = status.get("summary")
         if not isinstance(summary, list):
             raise refuse(
                 where, "replicationStatus.summary", "missing: use --expand ReplicationStatus"

@@ -297,3 +297,14 @@ def test_a_terraform_state_whose_values_is_not_an_object_is_refused(tmp_path):
     """`"values": 5` gave AttributeError ('int' object has no attribute 'get'): a traceback."""
     (tmp_path / "state.json").write_text(json.dumps({"format_version": "1.0", "values": 5}))
     refused(cli("import", "state.json", cwd=tmp_path), "state.json", "root_module")
+
+
+def test_a_replication_sample_whose_status_is_not_an_object_is_refused(tmp_path):
+    """A sample with `"replicationStatus": [...]` gave AttributeError from calibrate."""
+    lines = (ROOT / "docs" / "calibration" / "replication.jsonl").read_text().splitlines()
+    sample = json.loads(lines[3])
+    sample["replicationStatus"] = [sample["replicationStatus"]]
+    lines[3] = json.dumps(sample)
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n")
+    done = cli("calibrate", "r.jsonl", "-s", "quickstart", cwd=tmp_path)
+    refused(done, "r.jsonl", "line 4", "replicationStatus")
