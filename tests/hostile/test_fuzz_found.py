@@ -308,3 +308,9 @@ def test_a_replication_sample_whose_status_is_not_an_object_is_refused(tmp_path)
     (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n")
     done = cli("calibrate", "r.jsonl", "-s", "quickstart", cwd=tmp_path)
     refused(done, "r.jsonl", "line 4", "replicationStatus")
+    sample = json.loads(lines[2])
+    sample["publishingProfile"]["targetRegions"][0] = "West Europe"  # a name, not an object
+    sample["storageProfile"] = "12 GB"
+    (tmp_path / "r.jsonl").write_text(json.dumps(sample) + "\n")
+    done = cli("calibrate", "r.jsonl", "-s", "quickstart", cwd=tmp_path)
+    refused(done, "r.jsonl", "publishingProfile.targetRegions[0]")
