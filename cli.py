@@ -430,7 +430,7 @@ def library_copy(
     from acgsim import scenarios
 
     source = scenarios.path(name)
-    folder = dest.endswith(("/", os.sep)) or Path(dest).is_dir()  # Path() drops the slash
+    folder = dest.endswith(("/", os.sep)) or os.path.isdir(dest)  # Path() drops the slash
     target = Path(dest) / source.name if folder else Path(dest)
     print_or_write(source.read_text(encoding="utf-8"), target, force)  # checks the target
 

@@ -21,6 +21,13 @@ def check_target(path: Path, force: bool) -> None:
     """Refuse, before any work is done, a file that exists (unless forced), anything that is not
     a regular file (a device, a FIFO, a folder: never replaced, even forced), or a parent that is
     not a folder; InputError says why."""
+    try:
+        _check_target(path, force)
+    except OSError as exc:  # a name the file system refuses outright (too long)
+        raise InputError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+
+
+def _check_target(path: Path, force: bool) -> None:
     for parent in [path.parent, *path.parent.parents]:
         if parent.exists():
             if not parent.is_dir():

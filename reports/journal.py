@@ -144,5 +144,5 @@ def _outputs(out: Path) -> list[Path]:
 def _read_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None  # unreadable: not the same sweep
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None  # unreadable (or nested past json's depth): not the same sweep

@@ -200,18 +200,31 @@ def _error(r: dict) -> str:
 
 
 def pick(records: list[dict], wanted: str) -> int:
-    """A request to tell: its number, or 'slowest', 'median', 'failed' (the first that failed)."""
-    if wanted.isdigit():
+    """A request to tell: its number, or 'slowest', 'median', 'failed' (the first that failed);
+    InputError naming --vm when the run has no such request, or the word is none of these."""
+    total = len(records)
+    if wanted.isdecimal():
+        if not 1 <= int(wanted) <= total:
+            raise InputError(f"--vm {wanted!r}: this run has requests 1..{total}")
         return int(wanted)
+    if wanted == "failed":
+        failed = [r for r in records if r["outcome"] == "failed"]
+        if not failed:
+            raise InputError(f"--vm 'failed': no request failed in this run ({total} requests)")
+        return failed[0]["id"]
+    if wanted not in ("slowest", "median"):
+        raise InputError(
+            f"--vm {wanted!r}: give a request number (1..{total}), slowest, median or failed"
+        )
     done = sorted(
         (r for r in records if r["outcome"] == "succeeded"),
         key=lambda r: r["finished"] - r["submitted"],
     )
-    if wanted == "failed":
-        failed = [r for r in records if r["outcome"] == "failed"]
-        return failed[0]["id"] if failed else 0
     if not done:
-        return 0
+        raise InputError(
+            f"--vm {wanted!r}: no request reached running in this run ({total} requests); give a "
+            "request number or --vm failed"
+        )
     return (done[-1] if wanted == "slowest" else done[(len(done) - 1) // 2])["id"]
 
 
@@ -222,14 +235,6 @@ def tell(result, vm: str) -> None:
 
     records = result.records or []
     n = pick(records, vm.strip().lower())
-    if not 1 <= n <= len(records):
-        wanted = vm.strip().lower()
-        why = {
-            "failed": "none failed",
-            "slowest": "none ran (try --vm failed)",
-            "median": "none ran (try --vm failed)",
-        }.get(wanted, f"this run has requests 1..{len(records)}")
-        raise InputError(f"--vm {vm!r}: {why}")
     summaries = {s.region: s for s in result.regions}
     capacity = summaries[records[n - 1]["region"]].replica_capacity
     at = "" if result.start is None else f" (times of day: it starts {result.start.isoformat()})"

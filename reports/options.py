@@ -30,6 +30,37 @@ class Commands(TyperGroup):
                 typer.echo(line, err=True)
             raise typer.Exit(exc.status) from None
 
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            refuse_empty(command, rest)
+        return name, command, rest
+
+
+def refuse_empty(command, args: list[str]) -> None:
+    """InputError for an empty argument or option value (an unset shell variable: `--out
+    "$DIR"`), which a path would otherwise read as '.', the current folder."""
+    options = {o: p for p in command.params if p.param_type_name == "option" for o in p.opts}
+    arguments = [
+        p.metavar or p.name.upper() for p in command.params if p.param_type_name == "argument"
+    ]
+    position, value_of = 0, None
+    for arg in args:
+        if value_of is not None:
+            which, value_of = value_of, None
+        elif arg.startswith("-") and len(arg) > 1:
+            name, eq, value = arg.partition("=")
+            option = options.get(name)
+            if option is not None and not option.is_flag and not eq:
+                value_of = name
+            which = name if eq else None
+            arg = value if eq else arg
+        else:
+            which = arguments[min(position, len(arguments) - 1)] if arguments else "an argument"
+            position += 1
+        if which and arg == "":
+            raise InputError(f"{which}: is empty (''): give a value (is a shell variable unset?)")
+
 
 def usage_name(self) -> str:
     """An argument in a usage line as people write it: FILE, [B], FILES... (not {file})."""

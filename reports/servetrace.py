@@ -13,6 +13,7 @@ written (InputError, exit 2) and the file is left as it is.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ def _provider(path: str) -> tuple[str, str] | None:
 def find(source: Path) -> Path | None:
     """The trace `source` names: a .jsonl file, or a folder (serve's state folder) holding
     trace.jsonl; None if it names neither."""
-    if source.is_dir():
+    if os.path.isdir(source):  # False for a name too long for the file system, too
         return source / NAME if (source / NAME).is_file() else None
     if source.suffix.lower() == ".jsonl":
         return source
@@ -243,6 +244,9 @@ def load(path: Path) -> Summary:
                 record = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
             except (ValueError, UnicodeDecodeError) as e:
                 bad.append((number, f"not JSON ({str(e)[:80]})"))
+                continue
+            except RecursionError:  # brackets nested past json's depth, inside MAX_LINE
+                bad.append((number, "not a trace record (nested too deep)"))
                 continue
             why = _bad(record)
             if why:

@@ -26,16 +26,27 @@ def path(name: str) -> Path:
     """The bundled scenario called NAME (with or without .yaml); InputError lists the known ones."""
     stem = name.removesuffix(".yaml")
     found = folder() / f"{stem}.yaml"
-    if "/" in stem or "\\" in stem or not found.is_file():
+    if "/" in stem or "\\" in stem or not _is_file(found):
         raise InputError(f"no bundled scenario '{name}'; known: {', '.join(names())}")
     return found
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no bundled scenario either
+        return False
 
 
 def resolve(arg: str | Path) -> Path:
     """A scenario argument: the file when it exists, else the bundled scenario of that name;
     ScenarioError when it is neither."""
     given = Path(arg)
-    if given.exists() or given.suffix or given.parent != Path("."):
+    try:
+        exists = given.exists()
+    except OSError:  # a name no file system takes (too long): the loader says why
+        return given
+    if exists or given.suffix or given.parent != Path("."):
         return given  # a path: the loader names the file in any error
     try:
         return path(given.name)

@@ -294,13 +294,14 @@ class LineFinder:
         self.is_json = bool(text) and text.lstrip()[:1] in ("{", "[")
         self.root: yaml.Node | None = None
         self.composed = False
+        self.seen: dict = {}  # JSON containers' members by offset (_json_offset)
 
     def find(self, path: tuple[str | int, ...]) -> int | None:
         if not self.text:
             return None
         if self.is_json:
             try:
-                return self.text.count("\n", 0, _json_offset(self.text, path)) + 1
+                return self.text.count("\n", 0, _json_offset(self.text, path, self.seen)) + 1
             except (ValueError, IndexError, RecursionError):
                 self.is_json = False  # YAML in flow style after all
         return self._yaml_line(path)
@@ -336,39 +337,58 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
-def _json_offset(text: str, path: tuple[str | int, ...]) -> int:
+def _json_offset(text: str, path: tuple[str | int, ...], seen: dict | None = None) -> int:
     """Where in JSON text the field at `path` is written (its key, or its list item), or as far
-    as the path goes; each value skipped on the way is skipped by the json module's scanner."""
+    as the path goes; each value skipped on the way is skipped by the json module's scanner.
+    `seen` keeps each container's members by its offset, so that a thousand problems in one
+    long list cost one pass over it, not a thousand."""
+    seen = {} if seen is None else seen
     pos = found = _SPACE.match(text).end()
     for part in path:
         if text.startswith("{", pos):
-            pos = _SPACE.match(text, pos + 1).end()
-            while not text.startswith("}", pos):
-                if not text.startswith('"', pos):
-                    raise ValueError("not JSON")
-                key, end = json.decoder.scanstring(text, pos + 1)
-                colon = _SPACE.match(text, end).end()
-                if not text.startswith(":", colon):
-                    raise ValueError("not JSON")
-                value = _SPACE.match(text, colon + 1).end()
-                if key == str(part):
-                    found, pos = pos, value
-                    break
-                pos = _past(text, value)
-            else:
+            members = seen.get(pos)
+            if members is None:
+                members = seen[pos] = _members(text, pos)
+            if str(part) not in members:
                 return found
+            found, pos = members[str(part)]
         elif text.startswith("[", pos) and isinstance(part, int) and part >= 0:
-            pos = _SPACE.match(text, pos + 1).end()
-            for _ in range(part):
-                if text.startswith("]", pos):
-                    return found
-                pos = _past(text, pos)
-            if text.startswith("]", pos):
+            items = seen.get(pos)
+            if items is None:
+                items = seen[pos] = _items(text, pos)
+            if part >= len(items):
                 return found
-            found = pos
+            found = pos = items[part]
         else:
             return found
     return found
+
+
+def _members(text: str, pos: int) -> dict[str, tuple[int, int]]:
+    """An object's keys (the first of a name written twice): where each key and its value are."""
+    members: dict[str, tuple[int, int]] = {}
+    pos = _SPACE.match(text, pos + 1).end()
+    while not text.startswith("}", pos):
+        if not text.startswith('"', pos):
+            raise ValueError("not JSON")
+        key, end = json.decoder.scanstring(text, pos + 1)
+        colon = _SPACE.match(text, end).end()
+        if not text.startswith(":", colon):
+            raise ValueError("not JSON")
+        value = _SPACE.match(text, colon + 1).end()
+        members.setdefault(key, (pos, value))
+        pos = _past(text, value)
+    return members
+
+
+def _items(text: str, pos: int) -> list[int]:
+    """Where each item of a list starts."""
+    items = []
+    pos = _SPACE.match(text, pos + 1).end()
+    while not text.startswith("]", pos):
+        items.append(pos)
+        pos = _past(text, pos)
+    return items
 
 
 def _past(text: str, pos: int) -> int:

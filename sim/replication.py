@@ -184,6 +184,9 @@ def replicate(
             copy.failures.append((env.now, failure[1]))
             if attempts < p.max_attempts:
                 wait = p.retry_delay  # a retry that still finds the fault waits again
+                ahead = failure[2] - env.now
+                if ahead > 1000 * wait:  # counted, not stepped: a fault may outlast the run by ages
+                    wait = ahead if math.isinf(ahead) else wait * math.ceil(ahead / wait)
                 while env.now + wait < failure[2]:
                     wait += p.retry_delay
                 yield env.timeout(wait)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from acgsim.sim import catalog
-from acgsim.sim.fields import StrictModel
+from acgsim.sim.fields import PositiveDuration, StrictModel
 from acgsim.sim.units import Duration
 
 
@@ -86,7 +86,7 @@ class Replication(StrictModel):
     failure_probability: float = Field(
         0.0, ge=0, le=1, description="chance a region's copy fails with no fault given; assumed 0"
     )
-    retry_delay: Duration = Field(
+    retry_delay: PositiveDuration = Field(
         900.0,
         description=(
             "the service retries a failed region every this long; assumed 15 min (Azure's remedy "

@@ -100,7 +100,7 @@ def assign(data: dict, path: str, value: Any) -> None:
     steps = _steps(path)
     for i, step in enumerate(steps):
         last = i == len(steps) - 1
-        where = path if last else f"{path} (at {step!r})"
+        where = repr(path) if last else f"{path!r} (at {step!r})"
         if isinstance(node, list):
             index = _index(node, step, where)
             if isinstance(node[index], str) and not last:  # a target region's shorthand
@@ -122,13 +122,14 @@ def assign(data: dict, path: str, value: Any) -> None:
 def _index(items: list, step: str | int, path: str) -> int:
     if isinstance(step, int):
         if not 0 <= step < len(items):
-            raise SweepError(f"PATH {path!r}: index {step} is out of range (0..{len(items) - 1})")
+            have = f"0..{len(items) - 1}" if items else "the list is empty"
+            raise SweepError(f"PATH {path}: index {step} is out of range ({have})")
         return step
     for i, item in enumerate(items):
         key = item if isinstance(item, str) else (item.get("name") or item.get("region"))
         if str(key) == step:
             return i
-    raise SweepError(f"PATH {path!r}: no item named {step!r} in that list")
+    raise SweepError(f"PATH {path}: no item named {step!r} in that list")
 
 
 @dataclass
@@ -254,7 +255,7 @@ def read_rows(path: Path, cells: list[Cell], runs: int) -> list[dict]:
             continue
         try:
             row = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # nested past json's depth
             if number == len(lines) and not complete:
                 break  # the line an interruption cut short: run it again
             raise SweepError(f"{path}: line {number} is not a row this sweep wrote") from None

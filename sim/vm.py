@@ -78,7 +78,10 @@ def refusal(m: Simulation, wave: VmWave | ScaleSetWave | Arrivals) -> str | None
     """The error every request of a wave gets because the image cannot serve its VMs: a Hyper-V
     generation or a security type the image definition does not support [SIG]."""
     gallery, image = wave.image.split("/")[:2]
-    d = m.gallery.by_image[f"{gallery}/{image}"][0].image
+    states = m.gallery.by_image[f"{gallery}/{image}"]
+    if not states:  # no version at all: each request fails resolving it (ImageNotFound)
+        return None
+    d = states[0].image
     if wave.generation is not None and wave.generation != d.hyperv_generation:
         return "GenerationMismatch"
     if wave.security_type is not None and wave.security_type not in SERVES[d.security_type]:

@@ -225,11 +225,17 @@ def import_file(
     if not isinstance(data, dict):
         raise ScenarioError([Problem((), "is not an ARM template (a JSON object)", file=str(path))])
     values: dict[str, Any] = {}
+    declared = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
     if parameters is not None:
         pdata, _ = jsonc.read(parameters, MAX_TEMPLATE_CHARS, "ARM's limit for a parameters file")
-        values.update(given.read_file(parameters, pdata))
-    declared = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+        from_file = given.read_file(parameters, pdata)
+        at = ("parameters",) if isinstance(pdata, dict) and "parameters" in pdata else ()
+        given.check_supplied(from_file, declared, str(parameters), at)
+        values.update(from_file)
     declarations = {str(k).lower(): v for k, v in declared.items() if isinstance(v, dict)}
+    from_sets = {}
     for name, text_value in given.parse_sets(sets or []).items():
-        values[name] = given.from_text(text_value, declarations.get(name.lower(), {}))
+        from_sets[name] = given.from_text(text_value, declarations.get(name.lower(), {}))
+    given.check_supplied(from_sets, declared, "--set", ())
+    values.update(from_sets)
     return import_template(data, str(path), path.stem, text, values or None, location)

@@ -93,6 +93,38 @@ def read_file(path: Path, data: Any) -> dict[str, Any]:
     return values
 
 
+def check_supplied(values: dict[str, Any], declared: dict, file: str, at: tuple) -> None:
+    """Values a parameters file (`file`, its entries under `at`) or --set (`file` "--set")
+    supplies, checked against the template's declarations before the template is evaluated, so
+    that a problem names where the value came from; ScenarioError if any fails."""
+    lowered = {str(k).lower(): (v, str(k)) for k, v in declared.items() if isinstance(v, dict)}
+    problems = []
+    for name, value in values.items():
+        if name.lower() not in lowered:
+            problems.append(
+                (
+                    (*at, name),
+                    f"a value is given for '{quote(name)}', which the template does not declare as "
+                    f"a parameter (ARM refuses it too); it declares "
+                    f"{_some(sorted(n for _, n in lowered.values()))}",
+                )
+            )
+            continue
+        declaration, written = lowered[name.lower()]
+        if str(declaration.get("type")).lower() not in TYPES:
+            continue  # the template's own problem: evaluating it says so
+        try:
+            check(written, value, declaration)
+        except Invalid as exc:
+            problems.append(((*at, name, "value") if at else (name,), exc.message))
+    if problems:
+        raise ScenarioError([Problem(path, message, file=file) for path, message in problems])
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+
+
 def parse_sets(items: list[str]) -> dict[str, str]:
     """`--set name=value` options: the name and the value's text; InputError if malformed."""
     out = {}

@@ -39,7 +39,8 @@ MAX_MODULES = 100  # modules nested in modules; real configurations nest a few
 
 def scenario_data(data: dict, file: str, name: str) -> dict:
     """The scenario the azurerm gallery resources describe, or ScenarioError."""
-    root = (data.get("values") or data.get("planned_values") or {}).get("root_module")
+    values = data.get("values") or data.get("planned_values") or {}
+    root = values.get("root_module") if isinstance(values, dict) else None
     if not isinstance(root, dict):
         raise ScenarioError(
             [Problem((), "holds no values.root_module (state) or planned_values (plan)", file=file)]
@@ -51,6 +52,10 @@ def scenario_data(data: dict, file: str, name: str) -> dict:
         seen += 1
         if depth > MAX_MODULES or seen > 10_000:
             raise ScenarioError([Problem((), "nests modules too deeply to be read", file=file)])
+        for key in ("resources", "child_modules"):
+            if not isinstance(module.get(key) or [], list):
+                got = type(module[key]).__name__
+                raise ScenarioError([Problem((key,), f"must be a list, not {got}", file=file)])
         for r in module.get("resources") or []:
             if isinstance(r, dict) and r.get("type") in (GALLERY, IMAGE, VERSION):
                 found.append(r)
@@ -61,12 +66,44 @@ def scenario_data(data: dict, file: str, name: str) -> dict:
     order = (GALLERY, IMAGE, VERSION)
     for r in sorted(found, key=lambda r: order.index(r["type"])):
         values = r.get("values") if isinstance(r.get("values"), dict) else {}
+        _check_types(values, str(r.get("address") or r["type"]), file)
         {GALLERY: _gallery, IMAGE: _image, VERSION: _version}[r["type"]](reader, values)
     if others:
         reader.notes.append("not imported (not gallery resources): " + ", ".join(others[:10]))
     if not reader.galleries:
         raise ScenarioError([Problem((), f"holds no {', '.join(order)}", file=file)])
     return skeleton(name, "terraform show -json", list(reader.galleries.values()), reader)
+
+
+BLOCKS = ("identifier", "sharing", "community_gallery", "target_region")  # arrays of objects
+TEXTS = ("name", "gallery_name", "image_name", "location", "description", "end_of_life_date")
+TEXTS += ("os_type", "hyper_v_generation", "architecture", "replication_mode")
+TEXTS += ("storage_account_type", "prefix", "publisher_email", "publisher_uri", "eula")
+FLAGS = ("specialized", "exclude_from_latest", "exclude_from_latest_enabled", *SECURITY)
+_KINDS = {"a list of blocks": (BLOCKS, list), "text": (TEXTS, str), "true or false": (FLAGS, bool)}
+
+
+def _check_types(values: dict, address: str, file: str, at: tuple = ()) -> None:
+    """ScenarioError naming the resource and field where a value is not of the type azurerm
+    writes (a hand-edited state: `target_region: 5`); null is a value not known yet."""
+    for name, value in values.items():
+        for kind, (names, python) in _KINDS.items():
+            if name in names and value is not None and not isinstance(value, python):
+                got = type(value).__name__
+                raise ScenarioError(
+                    [Problem((address, *at, name), f"must be {kind}, not {got}", file=file)]
+                )
+        if name in BLOCKS and isinstance(value, list):
+            for i, block in enumerate(value):
+                if not isinstance(block, dict):
+                    problem = f"a block must be an object, not {type(block).__name__}"
+                    raise ScenarioError([Problem((address, *at, name, i), problem, file=file)])
+                _check_types(block, address, file, (*at, name, i))
+    count = values.get("regional_replica_count")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        where = (address, *at, "regional_replica_count")
+        problem = f"must be a whole number, not {type(count).__name__}"
+        raise ScenarioError([Problem(where, problem, file=file)])
 
 
 def _region(value: Any) -> str | None:

@@ -45,7 +45,10 @@ def read(path: Path, text: str, sizes: dict[str, float]) -> Observations:
         vid = text_of(item.get("id"), where, "id").lower()
         at = timestamp(item.get("sampledAt"), where, "sampledAt")
         heads.setdefault(vid, _head(item, where, sizes))
-        summary = (item.get("replicationStatus") or {}).get("summary")
+        status = item.get("replicationStatus") or {}
+        if not isinstance(status, dict):
+            raise refuse(where, "replicationStatus", "expected an object")
+        summary = status.get("summary")
         if not isinstance(summary, list):
             raise refuse(
                 where, "replicationStatus.summary", "missing: use --expand ReplicationStatus"
@@ -75,7 +78,9 @@ def _head(item: dict, where: str, sizes: dict[str, float]) -> dict:
         raise refuse(where, "publishingProfile.targetRegions", "missing or empty")
     for i, t in enumerate(targets):
         field = f"publishingProfile.targetRegions[{i}]"
-        name = region_name(text_of((t or {}).get("name"), where, f"{field}.name"))
+        if not isinstance(t, dict):
+            raise refuse(where, field, "expected an object")
+        name = region_name(text_of(t.get("name"), where, f"{field}.name"))
         count = t.get("regionalReplicaCount", default)
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 100:
             raise refuse(where, f"{field}.regionalReplicaCount", f"{count!r} is not 1..100")
@@ -84,7 +89,9 @@ def _head(item: dict, where: str, sizes: dict[str, float]) -> dict:
     short = "/".join(vid.split("/")[-5::2])  # gallery/image/version
     size = sizes.get(short)
     if size is None:
-        disk = ((item.get("storageProfile") or {}).get("osDiskImage") or {}).get("sizeInGb")
+        storage = item.get("storageProfile")
+        image = storage.get("osDiskImage") if isinstance(storage, dict) else None
+        disk = image.get("sizeInGb") if isinstance(image, dict) else None
         if not isinstance(disk, int | float) or isinstance(disk, bool) or disk <= 0:
             raise refuse(
                 where,

@@ -68,7 +68,9 @@ def test_explain_the_slowest_when_none_ran_says_none_ran(tmp_path, capsys):
         try:
             tell(result, vm)
         except InputError as exc:
-            assert "none ran" in str(exc) and "none failed" not in str(exc), str(exc)
+            message = str(exc)
+            assert "no request reached running" in message, message
+            assert "--vm failed" in message and "none failed" not in message, message
         else:
             raise AssertionError("told a request that never ran")
 
