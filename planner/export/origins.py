@@ -47,22 +47,17 @@ FIELDS = {
         "end_of_life": (*_PROFILE, "endOfLifeDate"),
         "regions": (*_PROFILE, "targetRegions"),
     },
-    # what az prints: the SDK model flattened, no `properties` level [CLI]
-    "flat version": {
-        "name": ("name",),
-        "replicas": ("publishingProfile", "replicaCount"),
-        "storage": ("publishingProfile", "storageAccountType"),
-        "replication_mode": ("publishingProfile", "replicationMode"),
-        "exclude_from_latest": ("publishingProfile", "excludeFromLatest"),
-        "end_of_life": ("publishingProfile", "endOfLifeDate"),
-        "regions": ("publishingProfile", "targetRegions"),
-    },
     "region": {
         "region": ("name",),
         "replicas": ("regionalReplicaCount",),
         "storage": ("storageAccountType",),
         "exclude_from_latest": ("excludeFromLatest",),
     },
+}
+# what az prints: the SDK model flattened, the version's paths without their `properties` [CLI]
+FIELDS["flat version"] = {
+    field: path[1:] if path[0] == "properties" else path
+    for field, path in FIELDS["version"].items()
 }
 
 
